@@ -1,0 +1,137 @@
+import { countryName } from '../reference/countries.ts';
+import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
+import { governanceRisk } from './governance.ts';
+import type { Driver, MeasureInForce, ScoredSupplier, StageRisk } from './types.ts';
+
+const MAX_RISK_DRIVERS = 3;
+
+const KIND_WORDS: Record<string, string> = {
+  export_licensing: 'export licensing',
+  export_quota: 'export quota',
+  export_ban: 'export ban',
+};
+
+const STAGE_WORDS = { mining: 'mine output', processing: 'refining' } as const;
+
+const pct = (x: number) => `${x >= 0.995 ? Math.round(x * 1000) / 10 : Math.round(x * 100)}%`;
+
+const DESTINATION_WORDS = (e: PolicyEvent): string => {
+  const d = e.destination;
+  if (d.kind === 'country') return ` to ${d.country} buyers`;
+  if (d.kind === 'country_military') return ` to ${d.country} military end users`;
+  return '';
+};
+
+/** "export licensing active since 2025-04-04 (MOFCOM/GAC Announcement 18 (2025))" and the like. */
+export function describeMeasure(ref: ReferenceData, m: MeasureInForce): string {
+  const e = ref.policyEventsById.get(m.id);
+  if (!e) return m.id;
+  const what = `${KIND_WORDS[e.kind] ?? e.kind}${DESTINATION_WORDS(e)}`;
+  if (m.state === 'announced') return `${what} announced, in force from ${e.effectiveFrom} (${e.instrument})`;
+  if (m.state === 'suspended') {
+    const s = m.suspendedBy ? ref.policyEventsById.get(m.suspendedBy) : undefined;
+    const until = s?.effectiveUntil ? ` until ${s.effectiveUntil}` : '';
+    return `${what} (${e.instrument}) suspended${until} by ${s?.instrument ?? 'a suspension'}: latent risk, it returns when the suspension ends`;
+  }
+  const lapsedEvent = m.lapsedSuspension ? ref.policyEventsById.get(m.lapsedSuspension) : undefined;
+  const lapsed = lapsedEvent ? `; its suspension ended ${lapsedEvent.effectiveUntil}` : '';
+  return `${what} active since ${e.effectiveFrom} (${e.instrument})${lapsed}`;
+}
+
+function describeStage(
+  ref: ReferenceData,
+  mineralName: string,
+  mineral: string,
+  s: StageRisk,
+): { text: string; sources: string[] } {
+  const sources: string[] = [];
+  const parts: string[] = [];
+  if (s.country === 'WORLD') {
+    parts.push(`origin not declared: world ${mineralName} ${STAGE_WORDS[s.stage]} mix assumed`);
+    const top = ref.stageShares(mineral, s.stage).shares[0];
+    if (top) {
+      parts.push(`${pct(top.sharePct / 100)} of it is in ${countryName(top.country)} (${top.source} ${top.year})`);
+      sources.push(`${top.source} ${top.year}`);
+    }
+  } else {
+    const name = countryName(s.country);
+    const share = ref.stageShares(mineral, s.stage).shares.find((x) => x.country === s.country);
+    if (share) {
+      parts.push(
+        `${pct(share.sharePct / 100)} of ${mineralName} ${STAGE_WORDS[s.stage]} is in ${name} (${share.source} ${share.year})`,
+      );
+      sources.push(`${share.source} ${share.year}`);
+    } else {
+      parts.push(`${mineralName} ${STAGE_WORDS[s.stage]} sourced from ${name}`);
+    }
+    const top = ref.stageShares(mineral, s.stage).shares[0];
+    if (top && top.country !== s.country && top.sharePct >= 50) {
+      parts.push(
+        `world ${mineralName} ${STAGE_WORDS[s.stage]} is ${pct(top.sharePct / 100)} in ${countryName(top.country)} (${top.source} ${top.year})`,
+      );
+      sources.push(`${top.source} ${top.year}`);
+    }
+    const gov = governanceRisk(ref, s.country);
+    if (gov.risk >= 0.5) {
+      parts.push(gov.known ? `weak governance (${gov.source})` : 'no governance data: world-average default assumed');
+      if (gov.source) sources.push(gov.source);
+    }
+  }
+  for (const m of s.measures) {
+    parts.push(describeMeasure(ref, m));
+    const e = ref.policyEventsById.get(m.id);
+    if (e) sources.push(`${e.instrument}: ${e.source}`);
+  }
+  const agreement = s.agreement ? ref.agreementsById.get(s.agreement) : undefined;
+  if (agreement) {
+    parts.push(
+      `partner under ${agreement.title} (${agreement.effectiveFrom}), which lowers this origin's risk for ${agreement.buyerCountry} buyers`,
+    );
+    sources.push(agreement.source);
+  }
+  return { text: parts.join('; '), sources };
+}
+
+/**
+ * The supplier's top drivers in a buyer's words, each with its sources: the lines that carry the most points,
+ * then what its mitigants took off.
+ */
+export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Driver[] {
+  const candidates: Driver[] = [];
+  const m = scored.mitigation.factor;
+  for (const mineral of scored.minerals) {
+    for (const line of mineral.lines) {
+      const points = 100 * line.share * line.risk * mineral.vulnerability * m;
+      if (points <= 0) continue;
+      const stage = line.stages.reduce((a, b) => (b.risk > a.risk ? b : a));
+      const { text, sources } = describeStage(ref, mineral.name, mineral.mineral, stage);
+      const lead =
+        line.share < 0.999 && line.originCountry !== 'WORLD' ? `${pct(line.share)} of its ${mineral.name}: ` : '';
+      candidates.push({
+        points: Math.round(points * 10) / 10,
+        text: `${lead}${text}`,
+        mineral: mineral.mineral,
+        country: stage.country === 'WORLD' ? null : stage.country,
+        sources: [...new Set(sources)],
+      });
+    }
+  }
+  candidates.sort((a, b) => b.points - a.points);
+  const drivers = candidates.slice(0, MAX_RISK_DRIVERS);
+  if (m < 1) {
+    const worst = scored.minerals[0];
+    const before = worst ? worst.score / m : 0;
+    const bits: string[] = [];
+    if (scored.mitigation.alternativeSources > 0)
+      bits.push(`${scored.mitigation.alternativeSources} qualified alternative source(s)`);
+    if (scored.mitigation.inventoryDays > 0) bits.push(`${scored.mitigation.inventoryDays} days of inventory`);
+    drivers.push({
+      points: -Math.round((before - (worst?.score ?? 0)) * 10) / 10,
+      text: `mitigants declared by the supplier: ${bits.join(' and ')} lower its risk by ${Math.round((1 - m) * 100)}%`,
+      mineral: null,
+      country: null,
+      sources: ['supplier declaration'],
+    });
+  }
+  return drivers;
+}

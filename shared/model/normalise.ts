@@ -1,0 +1,131 @@
+/**
+ * Turning what people type into the model's ids and numbers: minerals by name, symbol or alias; countries by ISO
+ * alpha-2, alpha-3, English name or alias; shares as fractions or percentages; money with separators and symbols.
+ * Every function returns a value or a reason a buyer can act on, never throws.
+ */
+import { ambiguousCountry, countryKey, countryKeys, countryName, lookupCountryKey } from '../reference/countries.ts';
+import { referenceData } from '../reference/index.ts';
+import { closest } from '../text/suggest.ts';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (message: string): Parsed<never> => ({ ok: false, message });
+
+function mineralKey(s: string): string {
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+}
+
+let mineralIndex: Map<string, string> | undefined;
+let symbolIndex: Map<string, string> | undefined;
+
+function buildMineralIndexes() {
+  const names = new Map<string, string>();
+  const symbols = new Map<string, string>();
+  for (const m of referenceData().minerals.values()) {
+    names.set(mineralKey(m.id), m.id);
+    names.set(mineralKey(m.name), m.id);
+    for (const a of m.aliases) names.set(mineralKey(a), m.id);
+    if (m.symbol) symbols.set(m.symbol.toLowerCase(), m.id);
+  }
+  mineralIndex = names;
+  symbolIndex = symbols;
+  return { names, symbols };
+}
+
+const mineralCache = new Map<string, Parsed<string>>();
+const countryCache = new Map<string, Parsed<string>>();
+
+/** `Dy`, `dysprosium`, `REE`, `rare earths`, `Rare-Earths` → an id of the catalogue. */
+export function parseMineral(raw: string): Parsed<string> {
+  const hit = mineralCache.get(raw);
+  if (hit) return hit;
+  const { names, symbols } =
+    mineralIndex && symbolIndex ? { names: mineralIndex, symbols: symbolIndex } : buildMineralIndexes();
+  const key = mineralKey(raw);
+  let result: Parsed<string>;
+  const id = names.get(key) ?? symbols.get(key) ?? names.get(key.replace(/s$/, ''));
+  if (id) result = ok(id);
+  else {
+    const guess = closest(key, names.keys());
+    const hint = guess ? `; did you mean '${names.get(guess)}'?` : '';
+    result = fail(`unknown mineral '${raw.trim()}'${hint}`);
+  }
+  if (mineralCache.size < 10_000) mineralCache.set(raw, result);
+  return result;
+}
+
+/** `CN`, `CHN`, `China`, `PRC`, `DR Congo`, `Türkiye` → ISO alpha-2. Plain `Congo` is ambiguous and rejected. */
+export function parseCountry(raw: string): Parsed<string> {
+  const hit = countryCache.get(raw);
+  if (hit) return hit;
+  const key = countryKey(raw);
+  let result: Parsed<string>;
+  const code = lookupCountryKey(key);
+  const ambiguous = ambiguousCountry(key);
+  if (code) result = ok(code);
+  else if (ambiguous)
+    result = fail(
+      `country '${raw.trim()}' is ambiguous: write ${ambiguous.map((c) => `'${c}' (${countryName(c)})`).join(' or ')}`,
+    );
+  else {
+    const guess = closest(key, countryKeys());
+    const guessCode = guess ? lookupCountryKey(guess) : undefined;
+    const hint = guessCode ? `; did you mean '${countryName(guessCode)}' (${guessCode})?` : '';
+    result = fail(`unknown country '${raw.trim()}'${hint}`);
+  }
+  if (countryCache.size < 10_000) countryCache.set(raw, result);
+  return result;
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * `0.35`, `35%`, `35` → 0.35. With `%` it is a percentage; without, a number ≤ 1 is a fraction and a number above 1
+ * is a percentage (so `1` means 100%). Must end within 0–100%.
+ */
+export function parseShare(raw: string): Parsed<number> {
+  const s = raw.trim().replace(/\s+/g, '');
+  const percent = s.endsWith('%');
+  const body = percent ? s.slice(0, -1) : s;
+  if (!NUMBER.test(body)) return fail(`share '${raw.trim()}' is not a number (write 0.35 or 35%)`);
+  const n = Number(body);
+  const fraction = percent || n > 1 ? n / 100 : n;
+  if (fraction < 0 || fraction > 1) return fail(`share '${raw.trim()}' is out of range: must be between 0 and 100%`);
+  return ok(fraction);
+}
+
+/** `1250000`, `$1,250,000`, `USD 1 250 000.50`, `1'250'000` → 1250000. Negative or non-USD amounts are rejected. */
+export function parseSpendUsd(raw: string): Parsed<number> {
+  let s = raw.trim();
+  if (/[€£¥₹]|\b(EUR|GBP|JPY|CNY|RMB|CHF)\b/i.test(s)) return fail(`annual_spend_usd '${s}' is not in US dollars`);
+  s = s.replace(/^(US\$|USD|\$)\s*/i, '').replace(/\s*(USD|US\$|\$)$/i, '');
+  s = s.replace(/[,'’_\s]/g, '');
+  if (!NUMBER.test(s)) return fail(`annual_spend_usd '${raw.trim()}' is not a number`);
+  const n = Number(s);
+  if (n < 0) return fail(`annual_spend_usd '${raw.trim()}' is negative`);
+  if (!Number.isFinite(n)) return fail(`annual_spend_usd '${raw.trim()}' is too large`);
+  return ok(n);
+}
+
+/** A whole number within [min, max]: tier, alternative sources, inventory days. */
+export function parseWholeNumber(raw: string, field: string, min: number, max: number): Parsed<number> {
+  const s = raw.trim().replace(/[,_\s]/g, '');
+  if (!/^[+-]?\d+(\.0+)?$/.test(s)) return fail(`${field} '${raw.trim()}' is not a whole number`);
+  const n = Number(s);
+  if (n < min || n > max) return fail(`${field} '${raw.trim()}' is out of range: must be between ${min} and ${max}`);
+  return ok(n);
+}
+
+/** YYYY-MM-DD that is a real calendar date. */
+export function parseIsoDate(raw: string): Parsed<string> {
+  const s = raw.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return fail(`date '${s}' must be YYYY-MM-DD`);
+  const d = new Date(`${s}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s)
+    return fail(`date '${s}' is not a calendar date`);
+  return ok(s);
+}

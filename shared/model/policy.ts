@@ -1,0 +1,106 @@
+import type { ReferenceData } from '../reference/index.ts';
+import type { Agreement, PolicyEvent } from '../reference/types.ts';
+import type { MeasureInForce, ScoringContext } from './types.ts';
+
+/** Dates are YYYY-MM-DD strings, so lexical order is date order. Intervals are inclusive. */
+function inForce(asOf: string, from: string, until: string | null): boolean {
+  return from <= asOf && (until === null || asOf <= until);
+}
+
+function reachesBuyer(event: PolicyEvent, ctx: ScoringContext): boolean {
+  const d = event.destination;
+  if (d.kind === 'all') return true;
+  if (d.kind === 'country') return d.country === ctx.buyerCountry;
+  return d.country === ctx.buyerCountry && ctx.endUse === 'military';
+}
+
+function touches(ref: ReferenceData, event: PolicyEvent, covers: readonly string[]): boolean {
+  const set = ref.eventMinerals.get(event.id);
+  return !!set && covers.some((m) => set.has(m));
+}
+
+/**
+ * The export measures of `country` on any of `covers` that bear on this buyer as of the date, with their state:
+ * active, suspended (latent: held by a suspension in force) or announced (latent: not yet in force).
+ * Expired measures and those not yet announced are left out.
+ */
+export function measuresInForce(
+  ref: ReferenceData,
+  country: string,
+  covers: readonly string[],
+  ctx: ScoringContext,
+): MeasureInForce[] {
+  const out: MeasureInForce[] = [];
+  for (const e of ref.policyEvents) {
+    if (e.kind === 'suspension' || e.country !== country) continue;
+    if (!reachesBuyer(e, ctx) || !touches(ref, e, covers)) continue;
+    if (ctx.asOf < e.announced) continue;
+    if (e.effectiveUntil !== null && ctx.asOf > e.effectiveUntil) continue;
+    const base = { id: e.id, kind: e.kind };
+    if (ctx.asOf < e.effectiveFrom) {
+      out.push({ ...base, state: 'announced' });
+      continue;
+    }
+    const suspensions = ref.policyEvents.filter(
+      (s) => s.kind === 'suspension' && s.suspends?.includes(e.id) && reachesBuyer(s, ctx),
+    );
+    const holding = suspensions.find((s) => inForce(ctx.asOf, s.effectiveFrom, s.effectiveUntil));
+    if (holding) {
+      out.push({
+        ...base,
+        state: 'suspended',
+        suspendedBy: holding.id,
+      });
+      continue;
+    }
+    const lapsed = suspensions
+      .filter((s) => s.effectiveUntil !== null && s.effectiveUntil < ctx.asOf)
+      .sort((a, b) => (a.effectiveUntil as string).localeCompare(b.effectiveUntil as string))
+      .at(-1);
+    out.push(
+      lapsed
+        ? {
+            ...base,
+            state: 'active',
+            lapsedSuspension: lapsed.id,
+          }
+        : { ...base, state: 'active' },
+    );
+  }
+  return out;
+}
+
+/** A critical-minerals agreement between the buyer's country and `partner` in force as of the date, if any. */
+export function agreementInForce(
+  ref: ReferenceData,
+  partner: string,
+  covers: readonly string[],
+  ctx: ScoringContext,
+): Agreement | null {
+  for (const a of ref.agreements) {
+    if (a.buyerCountry !== ctx.buyerCountry || a.partnerCountry !== partner) continue;
+    if (!inForce(ctx.asOf, a.effectiveFrom, a.effectiveUntil)) continue;
+    if (a.minerals.length > 0 && !covers.some((m) => a.minerals.includes(m))) continue;
+    return a;
+  }
+  return null;
+}
+
+/**
+ * The dates on which any measure, suspension or agreement starts or stops applying: a score can only change on
+ * these dates (or when the data or model version changes). The rescore function uses them.
+ */
+export function policyChangeDates(ref: ReferenceData): string[] {
+  const dates = new Set<string>();
+  const dayAfter = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  for (const e of ref.policyEvents) {
+    dates.add(e.announced);
+    dates.add(e.effectiveFrom);
+    if (e.effectiveUntil) dates.add(dayAfter(e.effectiveUntil));
+  }
+  for (const a of ref.agreements) {
+    dates.add(a.effectiveFrom);
+    if (a.effectiveUntil) dates.add(dayAfter(a.effectiveUntil));
+  }
+  return [...dates].sort();
+}

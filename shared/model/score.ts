@@ -1,0 +1,316 @@
+/**
+ * THE SCORING FORMULA — everything that turns reference data and a supplier's sourcing into a 0–100 score lives
+ * in this file. docs/model.md explains each factor, its source and its limits; keep the two in step.
+ *
+ * Anchors: the EU CRM supply-risk formula SR = [HHI_WGI,t(global)·IR/2 + HHI_WGI,t(sourcing)·(1 − IR/2)]·(1 − EoL_RIR)·SI
+ * (Blengini et al. 2017) and GeoPolRisk (Gemechu et al. 2015), applied to one supplier's actual sourcing.
+ */
+import type { ReferenceData, Stage } from '../reference/index.ts';
+import { explainSupplier } from './explain.ts';
+import { governanceRisk } from './governance.ts';
+import { agreementInForce, measuresInForce } from './policy.ts';
+import type {
+  Band,
+  Exposure,
+  LineRisk,
+  MeasureInForce,
+  MineralRisk,
+  ScoredSupplier,
+  ScoringContext,
+  StageRisk,
+  SupplierInput,
+} from './types.ts';
+
+/** Bump on any change to this file's arithmetic or parameters; stored with every score. */
+export const MODEL_VERSION = '1.0.0';
+
+export const PARAMS = {
+  /** Share of a country's governance risk that becomes baseline disruption propensity (no measure in force). */
+  governanceWeight: 0.5,
+  /** Restriction intensity of a measure in force, by kind (EU CRM's t_c idea: restrictions scale risk). */
+  severity: { export_licensing: 0.6, export_quota: 0.7, export_ban: 1.0 } as Record<string, number>,
+  /** Weight of a measure by state: suspended or announced measures are latent risk (lower than active, above none). */
+  stateWeight: { active: 1.0, suspended: 0.4, announced: 0.4 },
+  /** Relief on an origin's disruption propensity when the buyer's country has a critical-minerals agreement with it. */
+  agreementRelief: 0.25,
+  /** Impact of losing a source: floor plus the part the country's world share makes irreplaceable. */
+  impactFloor: 0.5,
+  /** Weight of the world-market (global concentration) term: IR/2 with import reliance 1, as in the EU formula. */
+  globalWeight: 0.5,
+  /** Concentration (HHI) assumed where no world share data exists for a mineral (moderately concentrated market). */
+  defaultHhi: 0.25,
+  /** EU CRM SI and EoL-RIR defaults where unknown: no substitute, no recycling (conservative). */
+  defaultSubstitutionIndex: 1.0,
+  defaultEolRecyclingInputRate: 0.0,
+  /** Mitigants: at most 30% off for alternatives (half the remaining room per source), 20% for 180+ days of cover. */
+  alternativesMaxRelief: 0.3,
+  inventoryMaxRelief: 0.2,
+  inventoryCapDays: 180,
+  /** Breadth: other minerals add this fraction of the headroom above the worst mineral, scaled by their mean score. */
+  breadthWeight: 0.25,
+  /** Band lower bounds (score ≥ bound). */
+  bands: { medium: 25, high: 50, critical: 75 },
+} as const;
+
+export function bandOf(score: number): Band {
+  if (score >= PARAMS.bands.critical) return 'critical';
+  if (score >= PARAMS.bands.high) return 'high';
+  if (score >= PARAMS.bands.medium) return 'medium';
+  return 'low';
+}
+
+/** Restriction intensity τ ∈ [0,1]: the union of the measures' weighted severities (adding one never lowers it). */
+export function restrictionIntensity(measures: readonly MeasureInForce[]): number {
+  let keep = 1;
+  for (const m of measures) keep *= 1 - (PARAMS.severity[m.kind] ?? 0) * PARAMS.stateWeight[m.state];
+  return 1 - keep;
+}
+
+/** Propensity of a country to disrupt a flow: governance baseline united with restrictions. */
+function propensity(governance: number, restriction: number): number {
+  return 1 - (1 - PARAMS.governanceWeight * governance) * (1 - restriction);
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+/** Risks are kept to 4 decimals: enough to rank, short in JSON, and rounding is monotone so no property is lost. */
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const WORLD = 'WORLD';
+
+/**
+ * A scorer for one context (as-of date, buyer). It caches per (mineral, stage, country), so scoring a million
+ * rows costs a few map lookups per line. Pure: same reference data and context, same results.
+ */
+export interface Scorer {
+  readonly context: ScoringContext;
+  readonly dataVersion: string;
+  score(supplier: SupplierInput): ScoredSupplier;
+}
+
+export function createScorer(ref: ReferenceData, context: ScoringContext): Scorer {
+  const stageCache = new Map<string, StageRisk>();
+  const globalCache = new Map<string, number>();
+  const vulnerabilityCache = new Map<string, number>();
+
+  const coversOf = (mineral: string) => ref.minerals.get(mineral)?.covers ?? [mineral];
+
+  /** p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. */
+  const countryPropensity = (mineral: string, country: string): number =>
+    propensity(
+      governanceRisk(ref, country).risk,
+      restrictionIntensity(measuresInForce(ref, country, coversOf(mineral), context)),
+    );
+
+  /** G_k = Σ_c s_c² · p_c — the EU HHI_WGI,t over world shares, with p_c in place of WGI_c·t_c. */
+  const globalTerm = (mineral: string, stage: Stage): number => {
+    const key = `${mineral}|${stage}`;
+    const hit = globalCache.get(key);
+    if (hit !== undefined) return hit;
+    const { shares } = ref.stageShares(mineral, stage);
+    let g = 0;
+    for (const s of shares) g += (s.sharePct / 100) ** 2 * countryPropensity(mineral, s.country);
+    globalCache.set(key, g);
+    return g;
+  };
+
+  /** R_k(c) = 1 − (1 − p_c·I_c)(1 − γ·G_k): the country cuts this flow, or the world market is disrupted. */
+  const stageRisk = (mineral: string, stage: Stage, country: string): StageRisk => {
+    const key = `${mineral}|${stage}|${country}`;
+    const hit = stageCache.get(key);
+    if (hit) return hit;
+    const covers = coversOf(mineral);
+    const { shares, basis } = ref.stageShares(mineral, stage);
+    const measures = measuresInForce(ref, country, covers, context);
+    const agreement = agreementInForce(ref, country, covers, context);
+    let p = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
+    if (agreement) p *= 1 - PARAMS.agreementRelief;
+    const known = basis.kind !== 'none';
+    const share = known ? (shares.find((s) => s.country === country)?.sharePct ?? 0) / 100 : null;
+    const impact = PARAMS.impactFloor + (1 - PARAMS.impactFloor) * (share ?? 0);
+    const g = known ? globalTerm(mineral, stage) : PARAMS.defaultHhi * p;
+    const risk = round4(1 - (1 - p * impact) * (1 - PARAMS.globalWeight * g));
+    const result: StageRisk = {
+      stage,
+      country,
+      risk,
+      worldShare: share,
+      measures,
+      agreement: agreement ? agreement.id : null,
+    };
+    stageCache.set(key, result);
+    return result;
+  };
+
+  /** Expected stage risk over the world mix: used when the country is unknown. Unlisted remainder: default country. */
+  const worldStageRisk = (mineral: string, stage: Stage): StageRisk => {
+    const key = `${mineral}|${stage}|${WORLD}`;
+    const hit = stageCache.get(key);
+    if (hit) return hit;
+    const { shares } = ref.stageShares(mineral, stage);
+    let listed = 0;
+    let risk = 0;
+    for (const s of shares) {
+      const f = s.sharePct / 100;
+      listed += f;
+      risk += f * stageRisk(mineral, stage, s.country).risk;
+    }
+    // The unlisted rest of the world: many small producers, governance at the documented default, no measures.
+    if (listed < 1) risk += (1 - listed) * stageRisk(mineral, stage, WORLD_REST).risk;
+    const top = shares[0];
+    const result: StageRisk = {
+      stage,
+      country: WORLD,
+      risk: round4(risk),
+      worldShare: null,
+      measures: top ? stageRisk(mineral, stage, top.country).measures : [],
+      agreement: null,
+    };
+    stageCache.set(key, result);
+    return result;
+  };
+
+  const hasStage = (mineral: string, stage: Stage) => ref.stageShares(mineral, stage).basis.kind !== 'none';
+
+  const lineRisk = (mineral: string, origin: string | null, processing: string | null, share: number): LineRisk => {
+    const stages: StageRisk[] = [];
+    stages.push(origin === null ? worldStageRisk(mineral, 'mining') : stageRisk(mineral, 'mining', origin));
+    if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing));
+    else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing'));
+    // The weakest link: the line is as exposed as its riskier stage.
+    let risk = 0;
+    for (const s of stages) risk = Math.max(risk, s.risk);
+    return { originCountry: origin ?? WORLD, processingCountry: processing, share: round4(share), risk, stages };
+  };
+
+  /** V = SI × (1 − EoL-RIR); for a group, its most vulnerable member. */
+  const vulnerabilityOf = (mineral: string): number => {
+    const hit = vulnerabilityCache.get(mineral);
+    if (hit !== undefined) return hit;
+    let v = 0;
+    for (const m of coversOf(mineral)) {
+      const f = ref.vulnerability.get(m);
+      const si = f?.substitutionIndex ?? PARAMS.defaultSubstitutionIndex;
+      const eol = f?.eolRecyclingInputRate ?? PARAMS.defaultEolRecyclingInputRate;
+      v = Math.max(v, si * (1 - eol));
+    }
+    vulnerabilityCache.set(mineral, v);
+    return v;
+  };
+
+  return {
+    context,
+    dataVersion: ref.dataVersion,
+    score(supplier: SupplierInput): ScoredSupplier {
+      const mitigation = mitigationFactor(supplier.alternativeSources, supplier.inventoryDays);
+      const byMineral = new Map<string, Exposure[]>();
+      for (const e of supplier.exposures) {
+        const list = byMineral.get(e.mineral);
+        if (list) list.push(e);
+        else byMineral.set(e.mineral, [e]);
+      }
+      const mineralRisks: MineralRisk[] = [];
+      for (const [mineral, exposures] of byMineral) {
+        const shares = allocateShares(exposures);
+        const lines: LineRisk[] = [];
+        let declared = 0;
+        exposures.forEach((e, i) => {
+          const share = shares[i] ?? 0;
+          declared += share;
+          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share));
+        });
+        // What the supplier does not declare is assumed to come from the world mix.
+        if (declared < 1 - 1e-9) lines.push(lineRisk(mineral, null, null, 1 - declared));
+        let supplyRisk = 0;
+        for (const l of lines) supplyRisk += l.share * l.risk;
+        const vulnerability = vulnerabilityOf(mineral);
+        const score = Math.min(100, 100 * supplyRisk * vulnerability * mitigation);
+        mineralRisks.push({
+          mineral,
+          name: ref.minerals.get(mineral)?.name ?? mineral,
+          score: round1(score),
+          band: bandOf(round1(score)),
+          supplyRisk: round4(supplyRisk),
+          vulnerability: round4(vulnerability),
+          lines,
+        });
+      }
+      mineralRisks.sort((a, b) => b.score - a.score || a.mineral.localeCompare(b.mineral));
+      const total = round1(combineMinerals(mineralRisks.map((m) => m.score)));
+      const worstMineral = mineralRisks[0];
+      const worstLine = worstMineral?.lines.reduce((a, b) => (b.share * b.risk > a.share * a.risk ? b : a));
+      const result: ScoredSupplier = {
+        supplierId: supplier.supplierId,
+        supplierName: supplier.supplierName,
+        supplierCountry: supplier.supplierCountry,
+        annualSpendUsd: supplier.annualSpendUsd,
+        tier: supplier.tier,
+        score: total,
+        band: bandOf(total),
+        asOf: context.asOf,
+        buyerCountry: context.buyerCountry,
+        modelVersion: MODEL_VERSION,
+        dataVersion: ref.dataVersion,
+        worst:
+          worstMineral && worstLine
+            ? {
+                mineral: worstMineral.mineral,
+                originCountry: worstLine.originCountry,
+                processingCountry: worstLine.processingCountry,
+              }
+            : null,
+        minerals: mineralRisks,
+        mitigation: {
+          alternativeSources: supplier.alternativeSources,
+          inventoryDays: supplier.inventoryDays,
+          factor: round4(mitigation),
+        },
+        drivers: [],
+      };
+      result.drivers = explainSupplier(ref, result);
+      return result;
+    },
+  };
+}
+
+/** The pseudo-country for the unlisted rest of world: no WGI row (default governance), no measures. */
+const WORLD_REST = 'ZZ';
+
+/**
+ * Shares stated on lines are used as given; lines without a share split the undeclared remainder equally.
+ * Validation upstream guarantees stated shares sum to at most 1.
+ */
+export function allocateShares(exposures: readonly Exposure[]): number[] {
+  let stated = 0;
+  let unstated = 0;
+  for (const e of exposures) {
+    if (e.share === null) unstated++;
+    else stated += e.share;
+  }
+  const each = unstated > 0 ? Math.max(0, 1 - stated) / unstated : 0;
+  return exposures.map((e) => (e.share === null ? each : e.share));
+}
+
+/** M = (1 − a·(1 − ½ⁿ)) · (1 − b·min(d, cap)/cap): qualified alternatives and inventory cover lower the score. */
+export function mitigationFactor(alternativeSources: number, inventoryDays: number): number {
+  const alt = PARAMS.alternativesMaxRelief * (1 - 0.5 ** Math.max(0, alternativeSources));
+  const inv =
+    PARAMS.inventoryMaxRelief *
+    (Math.min(Math.max(0, inventoryDays), PARAMS.inventoryCapDays) / PARAMS.inventoryCapDays);
+  return (1 - alt) * (1 - inv);
+}
+
+/**
+ * Supplier score from its mineral scores: the worst mineral, plus `breadth` of the headroom above it scaled by the
+ * mean of the others. Never below the worst mineral; non-decreasing in every mineral's score.
+ */
+export function combineMinerals(scores: readonly number[]): number {
+  if (scores.length === 0) return 0;
+  let worst = 0;
+  let sum = 0;
+  for (const s of scores) {
+    worst = Math.max(worst, s);
+    sum += s;
+  }
+  if (scores.length === 1) return worst;
+  const meanOthers = (sum - worst) / (scores.length - 1);
+  return Math.min(100, worst + PARAMS.breadthWeight * (100 - worst) * (meanOthers / 100));
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { agreements } from './data/agreements.ts';
+import { governance } from './data/governance.ts';
+import { governanceSupplement } from './data/governance-supplement.ts';
+import { type MineralEntry, mineralGroups, minerals } from './data/minerals.ts';
+import { policyEvents } from './data/policy-events.ts';
+import { productCategories } from './data/product-categories.ts';
+import { productionShares } from './data/production-shares.ts';
+import { productionSharesSupplement } from './data/production-shares-supplement.ts';
+import { vulnerability } from './data/vulnerability.ts';
+import type { Agreement, Governance, PolicyEvent, ProductionShare, Stage, Vulnerability } from './types.ts';
+
+export type { Agreement, Governance, PolicyEvent, ProductionShare, Stage, Vulnerability } from './types.ts';
+
+export interface Mineral {
+  id: string;
+  name: string;
+  symbol: string | undefined;
+  /** True for a group (rare earths, PGMs) a supplier may declare when it does not know the element. */
+  isGroup: boolean;
+  /** Groups this mineral belongs to, most specific first. */
+  groups: string[];
+  /** The minerals a line on this id stands for: itself, or a group's members. */
+  covers: string[];
+  usCritical2025: boolean;
+  aliases: string[];
+}
+
+/** Where a stage's world shares came from: the mineral's own data, a group's, the other stage's, or none. */
+export type ShareBasis =
+  | { kind: 'own' }
+  | { kind: 'group'; group: string }
+  | { kind: 'other_stage'; stage: Stage }
+  | { kind: 'none' };
+
+export interface StageShares {
+  shares: ProductionShare[];
+  basis: ShareBasis;
+}
+
+export interface ReferenceData {
+  dataVersion: string;
+  minerals: ReadonlyMap<string, Mineral>;
+  governance: ReadonlyMap<string, Governance>;
+  vulnerability: ReadonlyMap<string, Vulnerability>;
+  policyEvents: readonly PolicyEvent[];
+  policyEventsById: ReadonlyMap<string, PolicyEvent>;
+  agreements: readonly Agreement[];
+  agreementsById: ReadonlyMap<string, Agreement>;
+  /** Expanded mineral set of each policy event (product categories and groups resolved to minerals). */
+  eventMinerals: ReadonlyMap<string, ReadonlySet<string>>;
+  /** World shares for a mineral and stage, with the fallback rule applied. */
+  stageShares(mineral: string, stage: Stage): StageShares;
+}
+
+function buildMinerals(): Map<string, Mineral> {
+  const out = new Map<string, Mineral>();
+  for (const g of mineralGroups) {
+    out.set(g.id, {
+      id: g.id,
+      name: g.name,
+      symbol: undefined,
+      isGroup: true,
+      groups: g.groups ?? [],
+      covers: [...g.members],
+      usCritical2025: false,
+      aliases: g.aliases,
+    });
+  }
+  for (const m of minerals as MineralEntry[]) {
+    out.set(m.id, {
+      id: m.id,
+      name: m.name,
+      symbol: m.symbol,
+      isGroup: false,
+      groups: m.groups ?? [],
+      covers: [m.id],
+      usCritical2025: m.usCritical2025,
+      aliases: m.aliases ?? [],
+    });
+  }
+  return out;
+}
+
+function mergeGovernance(base: Governance[], supplement: Governance[]): Map<string, Governance> {
+  const out = new Map<string, Governance>();
+  for (const g of base) out.set(g.country, { ...g });
+  for (const s of supplement) {
+    const prev = out.get(s.country);
+    if (!prev) {
+      out.set(s.country, { ...s });
+      continue;
+    }
+    // A supplement row wins where it has a value; the vintage and source say which values came from where.
+    const pv = s.politicalStability ?? prev.politicalStability;
+    const ge = s.governmentEffectiveness ?? prev.governmentEffectiveness;
+    const sameSource = s.politicalStability !== null && s.governmentEffectiveness !== null;
+    out.set(s.country, {
+      country: s.country,
+      politicalStability: pv,
+      governmentEffectiveness: ge,
+      vintage: sameSource ? s.vintage : `${prev.vintage}; ${s.vintage}`,
+      source: sameSource ? s.source : `${prev.source}; ${s.source}`,
+    });
+  }
+  return out;
+}
+
+function expandEventMinerals(all: ReadonlyMap<string, Mineral>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const expand = (token: string, into: Set<string>) => {
+    const category = productCategories[token];
+    if (category) {
+      if (category.minerals === 'all') {
+        for (const m of all.values()) if (!m.isGroup) into.add(m.id);
+      } else {
+        for (const t of category.minerals) expand(t, into);
+      }
+      return;
+    }
+    const mineral = all.get(token);
+    if (!mineral) throw new Error(`policy event names unknown mineral or category '${token}'`);
+    for (const c of mineral.covers) into.add(c);
+  };
+  for (const e of policyEvents) {
+    const set = new Set<string>();
+    for (const t of e.minerals) expand(t, set);
+    out.set(e.id, set);
+  }
+  return out;
+}
+
+function indexShares(rows: ProductionShare[]): Map<string, ProductionShare[]> {
+  const out = new Map<string, ProductionShare[]>();
+  for (const r of rows) {
+    const key = `${r.mineral}|${r.stage}`;
+    const list = out.get(key) ?? [];
+    if (list.some((x) => x.country === r.country)) continue; // the brief's row wins over a supplement duplicate
+    list.push(r);
+    out.set(key, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => b.sharePct - a.sharePct);
+  return out;
+}
+
+/** Stable hash of every reference value: any change to any number, date or source changes the version. */
+function hashData(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+}
+
+export function buildReferenceData(): ReferenceData {
+  const mineralMap = buildMinerals();
+  const shareIndex = indexShares([...productionShares, ...productionSharesSupplement]);
+  const governanceMap = mergeGovernance(governance, governanceSupplement);
+  const vulnerabilityMap = new Map(vulnerability.map((v) => [v.mineral, v]));
+  const eventMinerals = expandEventMinerals(mineralMap);
+  const dataVersion = `ref-${hashData({
+    minerals,
+    mineralGroups,
+    productionShares,
+    productionSharesSupplement,
+    governance,
+    governanceSupplement,
+    vulnerability,
+    policyEvents,
+    agreements,
+    productCategories,
+  })}`;
+
+  const shareCache = new Map<string, StageShares>();
+  const stageShares = (mineral: string, stage: Stage): StageShares => {
+    const key = `${mineral}|${stage}`;
+    const cached = shareCache.get(key);
+    if (cached) return cached;
+    const m = mineralMap.get(mineral);
+    const other: Stage = stage === 'mining' ? 'processing' : 'mining';
+    let result: StageShares = { shares: [], basis: { kind: 'none' } };
+    const own = shareIndex.get(key);
+    if (own) result = { shares: own, basis: { kind: 'own' } };
+    else {
+      const group = m?.groups.find((g) => shareIndex.has(`${g}|${stage}`));
+      if (group) result = { shares: shareIndex.get(`${group}|${stage}`) ?? [], basis: { kind: 'group', group } };
+      else {
+        const proxy = shareIndex.get(`${mineral}|${other}`);
+        if (proxy) result = { shares: proxy, basis: { kind: 'other_stage', stage: other } };
+      }
+    }
+    shareCache.set(key, result);
+    return result;
+  };
+
+  return {
+    dataVersion,
+    minerals: mineralMap,
+    governance: governanceMap,
+    vulnerability: vulnerabilityMap,
+    policyEvents,
+    policyEventsById: new Map(policyEvents.map((e) => [e.id, e])),
+    agreements,
+    agreementsById: new Map(agreements.map((a) => [a.id, a])),
+    eventMinerals,
+    stageShares,
+  };
+}
+
+let defaultData: ReferenceData | undefined;
+
+/** The embedded reference dataset, built once per process. */
+export function referenceData(): ReferenceData {
+  defaultData ??= buildReferenceData();
+  return defaultData;
+}

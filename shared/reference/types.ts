@@ -1,0 +1,93 @@
+/**
+ * Shapes of the reference dataset. Every number carries its source and vintage beside it.
+ * These files are data only: no logic, no I/O.
+ */
+
+/** A citation: who published the value, and the year the value describes (or the publication year). */
+export interface Sourced {
+  source: string;
+  year: number;
+}
+
+export type Stage = 'mining' | 'processing';
+
+/** One country's share of world supply of a mineral (or mineral group) at one stage. */
+export interface ProductionShare extends Sourced {
+  /** Mineral id or group id (e.g. `cobalt`, `rare_earths`, `heavy_rare_earths`). */
+  mineral: string;
+  stage: Stage;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** Percent of world supply, 0–100. */
+  sharePct: number;
+  note?: string;
+}
+
+/** World Bank Worldwide Governance Indicators, estimate units (about -2.5 weak … +2.5 strong). */
+export interface Governance {
+  country: string;
+  /** Political Stability and Absence of Violence/Terrorism (PV). */
+  politicalStability: number | null;
+  /** Government Effectiveness (GE). */
+  governmentEffectiveness: number | null;
+  /** Which year each value describes, e.g. `2023` or `PV 2022 / GE 2023`. */
+  vintage: string;
+  source: string;
+}
+
+/** Mineral vulnerability factors from the EU CRM assessment. */
+export interface Vulnerability {
+  mineral: string;
+  /** Substitution index for supply risk (EU CRM SI_SR), 0–1, 1 = no substitute. Null = unknown. */
+  substitutionIndex: number | null;
+  /** End-of-life recycling input rate (EU CRM EoL-RIR), 0–1. Null = unknown. */
+  eolRecyclingInputRate: number | null;
+  source: string;
+  year: number;
+  note?: string;
+}
+
+export type MeasureKind = 'export_licensing' | 'export_quota' | 'export_ban' | 'suspension';
+
+/** Who the measure applies to, seen from the buyer. */
+export type DestinationScope =
+  | { kind: 'all' }
+  | { kind: 'country'; country: string }
+  | { kind: 'country_military'; country: string };
+
+/** An export-control measure (or a suspension of measures) taken by a producing country. */
+export interface PolicyEvent {
+  id: string;
+  /** The country imposing the measure (ISO alpha-2). */
+  country: string;
+  instrument: string;
+  kind: MeasureKind;
+  /** Mineral ids, group ids or product-category ids (see `productCategories`). */
+  minerals: string[];
+  announced: string;
+  /** First day in force, YYYY-MM-DD. */
+  effectiveFrom: string;
+  /** Last day in force (inclusive), YYYY-MM-DD; null = open-ended. */
+  effectiveUntil: string | null;
+  destination: DestinationScope;
+  /** For `suspension`: the ids of the measures it suspends. */
+  suspends?: string[];
+  /** For `extraterritorial` rules: also applies when the country is only the mine origin. */
+  notes?: string;
+  source: string;
+}
+
+/** A critical-minerals cooperation agreement between a buyer's country and a partner (origin) country. */
+export interface Agreement {
+  id: string;
+  buyerCountry: string;
+  partnerCountry: string;
+  title: string;
+  /** Signed / in force from, YYYY-MM-DD. */
+  effectiveFrom: string;
+  /** Last day in force (inclusive); null = open-ended. */
+  effectiveUntil: string | null;
+  /** Mineral ids it covers; empty = all critical minerals. */
+  minerals: string[];
+  source: string;
+}

@@ -1,0 +1,58 @@
+import { SupplierListFormatError } from './errors.ts';
+
+/** The CSV contract's columns, in contract order. */
+export const COLUMNS = [
+  'supplier_id',
+  'supplier_name',
+  'supplier_country',
+  'annual_spend_usd',
+  'tier',
+  'mineral',
+  'origin_country',
+  'processing_country',
+  'share',
+  'alternative_sources',
+  'inventory_days',
+] as const;
+
+export type Column = (typeof COLUMNS)[number];
+
+export const REQUIRED_COLUMNS: readonly Column[] = ['supplier_id', 'mineral', 'origin_country'];
+
+/** `Supplier ID`, `supplier-id`, `supplierId`, `SUPPLIER_ID` → `supplierid`. */
+export function headerKey(cell: string): string {
+  return cell.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const BY_KEY = new Map<string, Column>(COLUMNS.map((c) => [headerKey(c), c]));
+
+export interface HeaderMap {
+  /** Column → index in the record, or -1 when the file lacks it. */
+  index: Record<Column, number>;
+  /** Header cells that match no column: ignored, reported once. */
+  ignored: string[];
+}
+
+export function mapHeader(cells: readonly string[]): HeaderMap {
+  const index = Object.fromEntries(COLUMNS.map((c) => [c, -1])) as Record<Column, number>;
+  const ignored: string[] = [];
+  cells.forEach((raw, i) => {
+    const cell = raw.trim();
+    const column = BY_KEY.get(headerKey(cell));
+    if (!column) {
+      if (cell !== '') ignored.push(cell);
+      return;
+    }
+    if (index[column] !== -1)
+      throw new SupplierListFormatError(
+        `header names column '${column}' twice (columns ${index[column] + 1} and ${i + 1})`,
+      );
+    index[column] = i;
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => index[c] === -1);
+  if (missing.length > 0) {
+    const seen = cells.length === 1 ? ` (the header has a single column '${cells[0]}': is the delimiter a comma?)` : '';
+    throw new SupplierListFormatError(`missing required column(s): ${missing.join(', ')}${seen}`);
+  }
+  return { index, ignored };
+}
