@@ -46,28 +46,32 @@ function describeStage(
 ): { text: string; sources: string[] } {
   const sources: string[] = [];
   const parts: string[] = [];
+  const { shares, basis } = ref.stageShares(mineral, s.stage);
+  // Where a stage borrows the other stage's shares (e.g. gallium: primary output stands for refining), say so.
+  const words = basis.kind === 'other_stage' ? STAGE_WORDS[basis.stage] : STAGE_WORDS[s.stage];
   if (s.country === 'WORLD') {
-    parts.push(`origin not declared: world ${mineralName} ${STAGE_WORDS[s.stage]} mix assumed`);
-    const top = ref.stageShares(mineral, s.stage).shares[0];
+    const what = s.stage === 'mining' ? 'origin' : 'processing country';
+    parts.push(`${what} not declared: world ${mineralName} ${words} mix assumed`);
+    const top = shares[0];
     if (top) {
       parts.push(`${pct(top.sharePct / 100)} of it is in ${countryName(top.country)} (${top.source} ${top.year})`);
       sources.push(`${top.source} ${top.year}`);
     }
   } else {
     const name = countryName(s.country);
-    const share = ref.stageShares(mineral, s.stage).shares.find((x) => x.country === s.country);
+    const share = shares.find((x) => x.country === s.country);
     if (share) {
       parts.push(
-        `${pct(share.sharePct / 100)} of ${mineralName} ${STAGE_WORDS[s.stage]} is in ${name} (${share.source} ${share.year})`,
+        `${pct(share.sharePct / 100)} of ${mineralName} ${words} is in ${name} (${share.source} ${share.year})`,
       );
       sources.push(`${share.source} ${share.year}`);
     } else {
-      parts.push(`${mineralName} ${STAGE_WORDS[s.stage]} sourced from ${name}`);
+      parts.push(`${mineralName} ${STAGE_WORDS[s.stage]} in ${name}`);
     }
-    const top = ref.stageShares(mineral, s.stage).shares[0];
+    const top = shares[0];
     if (top && top.country !== s.country && top.sharePct >= 50) {
       parts.push(
-        `world ${mineralName} ${STAGE_WORDS[s.stage]} is ${pct(top.sharePct / 100)} in ${countryName(top.country)} (${top.source} ${top.year})`,
+        `world ${mineralName} ${words} is ${pct(top.sharePct / 100)} in ${countryName(top.country)} (${top.source} ${top.year})`,
       );
       sources.push(`${top.source} ${top.year}`);
     }
