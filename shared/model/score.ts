@@ -105,9 +105,9 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     const key = `${mineral}|${stage}`;
     const hit = globalCache.get(key);
     if (hit !== undefined) return hit;
-    const { shares } = ref.stageShares(mineral, stage);
+    const { shares, divisor } = ref.stageShares(mineral, stage);
     let g = 0;
-    for (const s of shares) g += (s.sharePct / 100) ** 2 * countryPropensity(mineral, s.country);
+    for (const s of shares) g += (s.sharePct / divisor) ** 2 * countryPropensity(mineral, s.country);
     globalCache.set(key, g);
     return g;
   };
@@ -118,13 +118,13 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     const hit = stageCache.get(key);
     if (hit) return hit;
     const covers = coversOf(mineral);
-    const { shares, basis } = ref.stageShares(mineral, stage);
+    const { shares, basis, divisor } = ref.stageShares(mineral, stage);
     const measures = measuresInForce(ref, country, covers, context);
     const agreement = agreementInForce(ref, country, covers, context);
     let p = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
     if (agreement) p *= 1 - PARAMS.agreementRelief;
     const known = basis.kind !== 'none';
-    const share = known ? (shares.find((s) => s.country === country)?.sharePct ?? 0) / 100 : null;
+    const share = known ? (shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor : null;
     const impact = PARAMS.impactFloor + (1 - PARAMS.impactFloor) * (share ?? 0);
     const g = known ? globalTerm(mineral, stage) : PARAMS.defaultHhi * p;
     const risk = round4(1 - (1 - p * impact) * (1 - PARAMS.globalWeight * g));
@@ -145,11 +145,11 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     const key = `${mineral}|${stage}|${WORLD}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
-    const { shares } = ref.stageShares(mineral, stage);
+    const { shares, divisor } = ref.stageShares(mineral, stage);
     let listed = 0;
     let risk = 0;
     for (const s of shares) {
-      const f = s.sharePct / 100;
+      const f = s.sharePct / divisor;
       listed += f;
       risk += f * stageRisk(mineral, stage, s.country).risk;
     }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { agreements } from './data/agreements.ts';
+import { agreements as embeddedAgreements } from './data/agreements.ts';
 import { governance } from './data/governance.ts';
 import { governanceSupplement } from './data/governance-supplement.ts';
 import { type MineralEntry, mineralGroups, minerals } from './data/minerals.ts';
-import { policyEvents } from './data/policy-events.ts';
+import { policyEvents as embeddedPolicyEvents } from './data/policy-events.ts';
 import { productCategories } from './data/product-categories.ts';
 import { productionShares } from './data/production-shares.ts';
 import { productionSharesSupplement } from './data/production-shares-supplement.ts';
@@ -36,6 +36,11 @@ export type ShareBasis =
 export interface StageShares {
   shares: ProductionShare[];
   basis: ShareBasis;
+  /**
+   * What to divide `sharePct` by to get a fraction: 100, or the rows' sum where rounded source figures add up to
+   * more than 100% (vanadium 2024: 70 + 21 + 8 + 5), so the model never sees more than the whole world.
+   */
+  divisor: number;
 }
 
 export interface ReferenceData {
@@ -106,7 +111,10 @@ function mergeGovernance(base: Governance[], supplement: Governance[]): Map<stri
   return out;
 }
 
-function expandEventMinerals(all: ReadonlyMap<string, Mineral>): Map<string, Set<string>> {
+function expandEventMinerals(
+  all: ReadonlyMap<string, Mineral>,
+  policyEvents: readonly PolicyEvent[],
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const expand = (token: string, into: Set<string>) => {
     const category = productCategories[token];
@@ -148,12 +156,21 @@ function hashData(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 }
 
-export function buildReferenceData(): ReferenceData {
+/** Replace the embedded timeline: what-if scenarios and tests build a dataset with other events or agreements. */
+export interface ReferenceOverrides {
+  policyEvents?: readonly PolicyEvent[];
+  agreements?: readonly Agreement[];
+}
+
+export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {
+  const policyEvents = overrides.policyEvents ?? embeddedPolicyEvents;
+  const agreements = overrides.agreements ?? embeddedAgreements;
+  validateEvents(policyEvents);
   const mineralMap = buildMinerals();
   const shareIndex = indexShares([...productionShares, ...productionSharesSupplement]);
   const governanceMap = mergeGovernance(governance, governanceSupplement);
   const vulnerabilityMap = new Map(vulnerability.map((v) => [v.mineral, v]));
-  const eventMinerals = expandEventMinerals(mineralMap);
+  const eventMinerals = expandEventMinerals(mineralMap, policyEvents);
   const dataVersion = `ref-${hashData({
     minerals,
     mineralGroups,
@@ -174,15 +191,23 @@ export function buildReferenceData(): ReferenceData {
     if (cached) return cached;
     const m = mineralMap.get(mineral);
     const other: Stage = stage === 'mining' ? 'processing' : 'mining';
-    let result: StageShares = { shares: [], basis: { kind: 'none' } };
+    const found = (shares: ProductionShare[], basis: ShareBasis): StageShares => ({
+      shares,
+      basis,
+      divisor: Math.max(
+        100,
+        shares.reduce((sum, s) => sum + s.sharePct, 0),
+      ),
+    });
+    let result: StageShares = { shares: [], basis: { kind: 'none' }, divisor: 100 };
     const own = shareIndex.get(key);
-    if (own) result = { shares: own, basis: { kind: 'own' } };
+    if (own) result = found(own, { kind: 'own' });
     else {
       const group = m?.groups.find((g) => shareIndex.has(`${g}|${stage}`));
-      if (group) result = { shares: shareIndex.get(`${group}|${stage}`) ?? [], basis: { kind: 'group', group } };
+      if (group) result = found(shareIndex.get(`${group}|${stage}`) ?? [], { kind: 'group', group });
       else {
         const proxy = shareIndex.get(`${mineral}|${other}`);
-        if (proxy) result = { shares: proxy, basis: { kind: 'other_stage', stage: other } };
+        if (proxy) result = found(proxy, { kind: 'other_stage', stage: other });
       }
     }
     shareCache.set(key, result);
@@ -201,6 +226,23 @@ export function buildReferenceData(): ReferenceData {
     eventMinerals,
     stageShares,
   };
+}
+
+/** Fail fast on a timeline that cannot be evaluated: duplicate ids, suspensions of unknown measures, bad dates. */
+function validateEvents(events: readonly PolicyEvent[]): void {
+  const ids = new Set<string>();
+  const date = /^\d{4}-\d{2}-\d{2}$/;
+  for (const e of events) {
+    if (ids.has(e.id)) throw new Error(`policy event id '${e.id}' appears twice`);
+    ids.add(e.id);
+    for (const d of [e.announced, e.effectiveFrom, e.effectiveUntil])
+      if (d !== null && !date.test(d)) throw new Error(`policy event '${e.id}' has a bad date '${d}'`);
+    if (e.effectiveUntil !== null && e.effectiveUntil < e.effectiveFrom)
+      throw new Error(`policy event '${e.id}' ends before it starts`);
+  }
+  for (const e of events)
+    for (const id of e.suspends ?? [])
+      if (!ids.has(id)) throw new Error(`suspension '${e.id}' names unknown measure '${id}'`);
 }
 
 let defaultData: ReferenceData | undefined;

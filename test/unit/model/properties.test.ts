@@ -1,0 +1,320 @@
+/**
+ * The model's invariants as properties (fast-check): bounded, deterministic, banded by the documented thresholds,
+ * never diluted below the worst mineral, monotone in origin risk, in controls and in mitigants, time-aware.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bandOf, combineMinerals, createScorer, PARAMS } from '../../../shared/model/score.ts';
+import type { Exposure, ScoredSupplier, SupplierInput } from '../../../shared/model/types.ts';
+import { buildReferenceData, referenceData } from '../../../shared/reference/index.ts';
+import type { PolicyEvent } from '../../../shared/reference/types.ts';
+import { context, supplier } from '../../helpers/supplier-input.ts';
+
+const ref = referenceData();
+const MINERALS = [...ref.minerals.keys()];
+// Producers, weak and strong governance, countries without WGI data, and ones with agreements.
+const COUNTRIES = [
+  'CN',
+  'AU',
+  'US',
+  'CD',
+  'ID',
+  'CL',
+  'MM',
+  'RU',
+  'ZA',
+  'CA',
+  'JP',
+  'MY',
+  'BR',
+  'KZ',
+  'MN',
+  'DE',
+  'FJ',
+  'NC',
+  'PE',
+];
+const BUYERS = ['US', 'DE', 'JP'];
+
+const dateArb = fc
+  .date({ min: new Date('2023-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+
+const exposureArb = (mineral?: string): fc.Arbitrary<Exposure> =>
+  fc.record({
+    mineral: mineral ? fc.constant(mineral) : fc.constantFrom(...MINERALS),
+    originCountry: fc.constantFrom(...COUNTRIES),
+    processingCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null }),
+    share: fc.constant<number | null>(null),
+  });
+
+/** A supplier whose stated shares per mineral sum to at most 1 (as validation guarantees). */
+const supplierArb: fc.Arbitrary<SupplierInput> = fc
+  .record({
+    exposures: fc.array(exposureArb(), { minLength: 1, maxLength: 8 }),
+    weights: fc.array(fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }), { minLength: 8, maxLength: 8 }),
+    alternativeSources: fc.integer({ min: 0, max: 6 }),
+    inventoryDays: fc.integer({ min: 0, max: 400 }),
+  })
+  .map(({ exposures, weights, alternativeSources, inventoryDays }) => {
+    const byMineral = new Map<string, number>();
+    exposures.forEach((e, i) => {
+      byMineral.set(e.mineral, (byMineral.get(e.mineral) ?? 0) + (weights[i] ?? 0));
+    });
+    const withShares = exposures.map((e, i) => {
+      const w = weights[i];
+      const total = byMineral.get(e.mineral) ?? 1;
+      return { ...e, share: w === null || w === undefined ? null : w / Math.max(total, 100) };
+    });
+    return supplier({ exposures: withShares, alternativeSources, inventoryDays });
+  });
+
+const scoreWith = (s: SupplierInput, asOf: string, buyer: string, data = ref): ScoredSupplier =>
+  createScorer(data, context(asOf, buyer)).score(s);
+
+describe('bounded, deterministic, banded', () => {
+  it('every score is within 0–100 and its band follows the documented thresholds', () => {
+    fc.assert(
+      fc.property(supplierArb, dateArb, fc.constantFrom(...BUYERS), (s, asOf, buyer) => {
+        const r = scoreWith(s, asOf, buyer);
+        expect(r.score).toBeGreaterThanOrEqual(0);
+        expect(r.score).toBeLessThanOrEqual(100);
+        expect(r.band).toBe(bandOf(r.score));
+        for (const m of r.minerals) {
+          expect(m.score).toBeGreaterThanOrEqual(0);
+          expect(m.score).toBeLessThanOrEqual(100);
+          const shareSum = m.lines.reduce((a, l) => a + l.share, 0);
+          expect(shareSum).toBeCloseTo(1, 3);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the same supplier, data and context give the same result, from fresh scorers', () => {
+    fc.assert(
+      fc.property(supplierArb, dateArb, fc.constantFrom(...BUYERS), (s, asOf, buyer) => {
+        const fresh = buildReferenceData();
+        expect(scoreWith(s, asOf, buyer, fresh)).toEqual(scoreWith(structuredClone(s), asOf, buyer));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('band thresholds are the documented ones', () => {
+    expect(bandOf(PARAMS.bands.medium - 0.1)).toBe('low');
+    expect(bandOf(PARAMS.bands.medium)).toBe('medium');
+    expect(bandOf(PARAMS.bands.high)).toBe('high');
+    expect(bandOf(PARAMS.bands.critical)).toBe('critical');
+    expect(bandOf(100)).toBe('critical');
+  });
+});
+
+describe('not diluted', () => {
+  it('a supplier scores at least its worst mineral', () => {
+    fc.assert(
+      fc.property(supplierArb, dateArb, (s, asOf) => {
+        const r = scoreWith(s, asOf, 'US');
+        const worst = Math.max(...r.minerals.map((m) => m.score));
+        expect(r.score).toBeGreaterThanOrEqual(worst);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('adding benign lines of other minerals never lowers the score below the worst mineral before', () => {
+    fc.assert(
+      fc.property(supplierArb, fc.array(exposureArb(), { minLength: 1, maxLength: 4 }), dateArb, (s, extra, asOf) => {
+        const before = scoreWith(s, asOf, 'US');
+        const known = new Set(s.exposures.map((e) => e.mineral));
+        const added = extra.filter((e) => !known.has(e.mineral));
+        const after = scoreWith({ ...s, exposures: [...s.exposures, ...dedupe(added)] }, asOf, 'US');
+        const worstBefore = Math.max(...before.minerals.map((m) => m.score));
+        expect(after.score).toBeGreaterThanOrEqual(worstBefore);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('combining mineral scores is non-decreasing in every mineral score', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        fc.nat(5),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (scores, at, bump) => {
+          const i = at % scores.length;
+          const raised = scores.map((s, j) => (j === i ? Math.min(100, s + bump) : s));
+          expect(combineMinerals(raised)).toBeGreaterThanOrEqual(combineMinerals(scores) - 1e-9);
+          expect(combineMinerals(scores)).toBeGreaterThanOrEqual(Math.max(...scores) - 1e-9);
+        },
+      ),
+    );
+  });
+});
+
+function dedupe(exposures: Exposure[]): Exposure[] {
+  const seen = new Set<string>();
+  return exposures.filter((e) => {
+    const key = `${e.mineral}|${e.originCountry}|${e.processingCountry}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+describe('monotone in origin risk', () => {
+  it('moving share toward the higher-risk origin never lowers the score', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MINERALS),
+        fc.uniqueArray(fc.constantFrom(...COUNTRIES), { minLength: 2, maxLength: 2 }),
+        fc.integer({ min: 0, max: 90 }),
+        fc.integer({ min: 1, max: 10 }),
+        dateArb,
+        fc.constantFrom(...BUYERS),
+        (mineral, [a, b], pctA, step, asOf, buyer) => {
+          const make = (shareA: number) =>
+            supplier({
+              exposures: [
+                { mineral, originCountry: a as string, processingCountry: null, share: shareA / 100 },
+                { mineral, originCountry: b as string, processingCountry: null, share: (100 - shareA) / 100 },
+              ],
+            });
+          const base = scoreWith(make(pctA), asOf, buyer);
+          const [lineA, lineB] = base.minerals[0]?.lines ?? [];
+          if (!lineA || !lineB) throw new Error('expected two lines');
+          // Move `step` points of share from the lower-risk line to the higher-risk one.
+          const towardA = lineA.risk >= lineB.risk;
+          const moved = towardA ? Math.min(100, pctA + step) : Math.max(0, pctA - step);
+          const after = scoreWith(make(moved), asOf, buyer);
+          expect(after.minerals[0]?.supplyRisk ?? 0).toBeGreaterThanOrEqual((base.minerals[0]?.supplyRisk ?? 0) - 1e-4);
+          expect(after.score).toBeGreaterThanOrEqual(base.score - 0.1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('more qualified alternatives or more inventory never raise the score', () => {
+    fc.assert(
+      fc.property(
+        supplierArb,
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 120 }),
+        (s, moreAlt, moreDays) => {
+          const asOf = '2026-11-28';
+          const before = scoreWith(s, asOf, 'US');
+          const after = scoreWith(
+            { ...s, alternativeSources: s.alternativeSources + moreAlt, inventoryDays: s.inventoryDays + moreDays },
+            asOf,
+            'US',
+          );
+          expect(after.score).toBeLessThanOrEqual(before.score);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+/** A hypothetical control by `country` on `mineral`, for all buyers. */
+const measureArb: fc.Arbitrary<PolicyEvent> = fc
+  .record({
+    country: fc.constantFrom(...COUNTRIES),
+    mineral: fc.constantFrom(...MINERALS),
+    kind: fc.constantFrom('export_licensing', 'export_quota', 'export_ban') as fc.Arbitrary<PolicyEvent['kind']>,
+    from: dateArb,
+    lengthDays: fc.option(fc.integer({ min: 1, max: 1500 }), { nil: null }),
+    destination: fc.constantFrom<PolicyEvent['destination']>({ kind: 'all' }, { kind: 'country', country: 'US' }),
+  })
+  .map(({ country, mineral, kind, from, lengthDays, destination }) => ({
+    id: `TEST-${country}-${mineral}-${kind}`,
+    country,
+    instrument: 'hypothetical measure',
+    kind,
+    minerals: [mineral],
+    announced: from,
+    effectiveFrom: from,
+    effectiveUntil: lengthDays === null ? null : addDays(from, lengthDays),
+    destination,
+    source: 'test',
+  }));
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('monotone in controls', () => {
+  it('adding a control never lowers any score', () => {
+    fc.assert(
+      fc.property(supplierArb, measureArb, dateArb, fc.constantFrom(...BUYERS), (s, measure, asOf, buyer) => {
+        const withMeasure = buildReferenceData({ policyEvents: [...ref.policyEvents, measure] });
+        const before = scoreWith(s, asOf, buyer);
+        const after = scoreWith(s, asOf, buyer, withMeasure);
+        expect(after.score).toBeGreaterThanOrEqual(before.score);
+        before.minerals.forEach((m) => {
+          const same = after.minerals.find((x) => x.mineral === m.mineral);
+          expect(same?.supplyRisk ?? 0).toBeGreaterThanOrEqual(m.supplyRisk);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('time-aware', () => {
+  // Countries and minerals with no measure in the embedded timeline, so the hypothetical one acts alone.
+  const QUIET_COUNTRIES = ['AU', 'CL', 'ZA', 'CA', 'ID', 'BR', 'FJ'];
+
+  it('a suspended control is latent: above no control, below the active control; it is active again once the suspension lapses', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...QUIET_COUNTRIES),
+        fc.constantFrom(...MINERALS),
+        fc.constantFrom('export_licensing', 'export_quota', 'export_ban') as fc.Arbitrary<PolicyEvent['kind']>,
+        fc.integer({ min: 20, max: 100 }),
+        fc.integer({ min: 1, max: 3 }),
+        (country, mineral, kind, sharePct, alternatives) => {
+          const measure: PolicyEvent = {
+            id: 'TEST-M',
+            country,
+            instrument: 'hypothetical measure',
+            kind,
+            minerals: [mineral],
+            announced: '2030-01-01',
+            effectiveFrom: '2030-01-01',
+            effectiveUntil: null,
+            destination: { kind: 'all' },
+            source: 'test',
+          };
+          const suspension: PolicyEvent = {
+            ...measure,
+            id: 'TEST-S',
+            kind: 'suspension',
+            effectiveFrom: '2030-06-01',
+            effectiveUntil: '2030-12-31',
+            suspends: ['TEST-M'],
+          };
+          const none = ref;
+          const withBoth = buildReferenceData({ policyEvents: [...ref.policyEvents, measure, suspension] });
+          const withMeasureOnly = buildReferenceData({ policyEvents: [...ref.policyEvents, measure] });
+          const s = supplier({
+            alternativeSources: alternatives,
+            exposures: [{ mineral, originCountry: country, processingCountry: country, share: sharePct / 100 }],
+          });
+          const risk = (data: typeof ref, asOf: string) =>
+            createScorer(data, context(asOf, 'US')).score(s).minerals[0]?.supplyRisk ?? 0;
+          const during = '2030-09-01';
+          const after = '2031-01-01';
+          expect(risk(withBoth, during)).toBeGreaterThan(risk(none, during));
+          expect(risk(withBoth, during)).toBeLessThan(risk(withMeasureOnly, during));
+          // Lapsed: exactly as if never suspended, with no change to code or data.
+          expect(risk(withBoth, after)).toBe(risk(withMeasureOnly, after));
+          expect(scoreWith(s, after, 'US', withBoth).score).toBe(scoreWith(s, after, 'US', withMeasureOnly).score);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Worked examples on the real export-control timeline (shared/reference/data/policy-events.ts).
+ * Each asserts an ordering the brief requires, not a hard-coded number.
+ */
+import { describe, expect, it } from 'vitest';
+import { createScorer } from '../../../shared/model/score.ts';
+import { buildReferenceData, referenceData } from '../../../shared/reference/index.ts';
+import { context, singleLine } from '../../helpers/supplier-input.ts';
+
+const ref = referenceData();
+const scoreOf = (
+  asOf: string,
+  buyer: string,
+  mineral: string,
+  origin: string,
+  processing: string | null = null,
+  data = ref,
+) => createScorer(data, context(asOf, buyer)).score(singleLine(mineral, origin, processing));
+
+describe('holmium sourced from China (MOFCOM Ann. 57 of 2025, suspended by Ann. 70 until 2026-11-10)', () => {
+  // The same timeline without any measure on holmium: the baseline a latent measure must stay above.
+  const withoutHolmiumMeasures = buildReferenceData({
+    policyEvents: ref.policyEvents.filter((e) => !['CN-2025-57', 'CN-2025-61', 'CN-2025-70'].includes(e.id)),
+  });
+
+  it('is latent when announced (2025-10-20) and when suspended (2025-12-01), active after the suspension (2026-12-01)', () => {
+    const announced = scoreOf('2025-10-20', 'US', 'holmium', 'CN');
+    const suspended = scoreOf('2025-12-01', 'US', 'holmium', 'CN');
+    const active = scoreOf('2026-12-01', 'US', 'holmium', 'CN');
+    const measures = (s: typeof active) => s.minerals[0]?.lines[0]?.stages.flatMap((st) => st.measures) ?? [];
+    expect(measures(announced).find((m) => m.id === 'CN-2025-57')?.state).toBe('announced');
+    expect(measures(suspended).find((m) => m.id === 'CN-2025-57')?.state).toBe('suspended');
+    expect(measures(active).find((m) => m.id === 'CN-2025-57')?.state).toBe('active');
+    expect(active.score).toBeGreaterThan(suspended.score);
+    expect(active.score).toBeGreaterThan(announced.score);
+    for (const [asOf, latent] of [
+      ['2025-10-20', announced],
+      ['2025-12-01', suspended],
+    ] as const) {
+      const none = scoreOf(asOf, 'US', 'holmium', 'CN', null, withoutHolmiumMeasures);
+      expect(latent.score).toBeGreaterThan(none.score);
+    }
+  });
+
+  it('rises the day after the suspension lapses (2026-11-10 → 2026-11-11), with no change to code or data', () => {
+    const lastDay = scoreOf('2026-11-10', 'US', 'holmium', 'CN');
+    const dayAfter = scoreOf('2026-11-11', 'US', 'holmium', 'CN');
+    expect(dayAfter.score).toBeGreaterThan(lastDay.score);
+    expect(dayAfter.drivers[0]?.text).toMatch(/suspension ended 2026-11-10/);
+  });
+});
+
+describe('gallium sourced from China (licensing since 2023; US-only ban suspended until 2026-11-27)', () => {
+  it('for a US buyer, rises when the ban suspension ends', () => {
+    const before = scoreOf('2026-11-20', 'US', 'gallium', 'CN');
+    const after = scoreOf('2026-11-28', 'US', 'gallium', 'CN');
+    expect(after.score).toBeGreaterThan(before.score);
+    expect(before.drivers[0]?.text).toMatch(/export ban to US buyers .*suspended until 2026-11-27/);
+    expect(after.drivers[0]?.text).toMatch(/export ban to US buyers active since 2024-12-03/);
+  });
+
+  it('for a German buyer, is unchanged by the US-only ban and below the US buyer', () => {
+    const before = scoreOf('2026-11-20', 'DE', 'gallium', 'CN');
+    const after = scoreOf('2026-11-28', 'DE', 'gallium', 'CN');
+    expect(after.score).toBe(before.score);
+    expect(after.score).toBeLessThan(scoreOf('2026-11-28', 'US', 'gallium', 'CN').score);
+    expect(after.score).toBeLessThan(scoreOf('2026-11-20', 'US', 'gallium', 'CN').score);
+    expect(after.drivers[0]?.text).not.toMatch(/ban/);
+  });
+
+  it('before any control (2023-06-01) is below the licensing period', () => {
+    expect(scoreOf('2023-06-01', 'DE', 'gallium', 'CN').score).toBeLessThan(
+      scoreOf('2023-09-01', 'DE', 'gallium', 'CN').score,
+    );
+  });
+});
+
+describe('dysprosium: separated in China versus sourced from Australia and processed in Malaysia', () => {
+  it('scores China critical and far above the Australian route', () => {
+    const china = scoreOf('2026-11-28', 'US', 'dysprosium', 'CN', 'CN');
+    const australia = scoreOf('2026-11-28', 'US', 'dysprosium', 'AU', 'MY');
+    expect(china.band).toBe('critical');
+    expect(australia.band).not.toBe('critical');
+    expect(china.score - australia.score).toBeGreaterThan(25);
+  });
+
+  it('explains the China score with the refining share, its source and the licensing measure', () => {
+    const china = scoreOf('2026-11-28', 'US', 'dysprosium', 'CN', 'CN');
+    const top = china.drivers[0];
+    expect(top?.text).toMatch(/99\.9% of dysprosium refining is in China/);
+    expect(top?.text).toMatch(/export licensing active since 2025-04-04 \(MOFCOM\/GAC Announcement 18 \(2025\)\)/);
+    expect(top?.sources.join(' ')).toMatch(/Benchmark Mineral Intelligence/);
+  });
+});
+
+describe('buyer-side agreements', () => {
+  it('an origin covered by an agreement with the buyer country scores lower for that buyer', () => {
+    // US–Australia framework (2025-10-20); Germany has no bilateral agreement in the data.
+    const us = scoreOf('2026-11-28', 'US', 'lithium', 'AU', 'AU');
+    const de = scoreOf('2026-11-28', 'DE', 'lithium', 'AU', 'AU');
+    expect(us.score).toBeLessThan(de.score);
+  });
+
+  it('has no effect before it is signed', () => {
+    const withoutAgreements = buildReferenceData({ agreements: [] });
+    const early = scoreOf('2019-06-01', 'US', 'lithium', 'AU', 'AU');
+    expect(early.score).toBe(scoreOf('2019-06-01', 'US', 'lithium', 'AU', 'AU', withoutAgreements).score);
+  });
+});
+
+describe('military end use', () => {
+  it('the ban on dual-use items to US military end users applies only to military end use', () => {
+    const civil = createScorer(ref, context('2026-11-28', 'US', 'civil')).score(singleLine('cobalt', 'CN', 'CN'));
+    const military = createScorer(ref, context('2026-11-28', 'US', 'military')).score(singleLine('cobalt', 'CN', 'CN'));
+    expect(military.score).toBeGreaterThan(civil.score);
+  });
+});
