@@ -1,6 +1,8 @@
 import { countryName } from '../reference/countries.ts';
 import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
+// score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
+import { combineMinerals } from './score.ts';
 import type { Driver, MeasureInForce, ScoredSupplier, StageRisk } from './types.ts';
 
 const MAX_RISK_DRIVERS = 3;
@@ -123,14 +125,14 @@ export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Dri
   candidates.sort((a, b) => b.points - a.points);
   const drivers = candidates.slice(0, MAX_RISK_DRIVERS);
   if (m < 1) {
-    const worst = scored.minerals[0];
-    const before = worst ? worst.score / m : 0;
+    // What the supplier would score without its mitigants, through the same combination rule.
+    const before = combineMinerals(scored.minerals.map((x) => Math.min(100, 100 * x.supplyRisk * x.vulnerability)));
     const bits: string[] = [];
     if (scored.mitigation.alternativeSources > 0)
       bits.push(`${scored.mitigation.alternativeSources} qualified alternative source(s)`);
     if (scored.mitigation.inventoryDays > 0) bits.push(`${scored.mitigation.inventoryDays} days of inventory`);
     drivers.push({
-      points: -Math.round((before - (worst?.score ?? 0)) * 10) / 10,
+      points: -Math.round(Math.max(0, before - scored.score) * 10) / 10,
       text: `mitigants declared by the supplier: ${bits.join(' and ')} lower its risk by ${Math.round((1 - m) * 100)}%`,
       mineral: null,
       country: null,

@@ -104,3 +104,35 @@ export function policyChangeDates(ref: ReferenceData): string[] {
   }
   return [...dates].sort();
 }
+
+/**
+ * The first date after `asOf` on which a score for these minerals could change: any measure touching them (from any
+ * country, since world concentration counts too), any suspension of such a measure, or any agreement of the buyer's
+ * country starting or ending. Null when nothing further is scheduled. The rescore function wakes suppliers on it.
+ */
+export function nextPolicyChange(ref: ReferenceData, minerals: readonly string[], ctx: ScoringContext): string | null {
+  const covers = new Set<string>();
+  for (const m of minerals) for (const c of ref.minerals.get(m)?.covers ?? [m]) covers.add(c);
+  const dayAfter = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  let next: string | null = null;
+  const consider = (d: string | null) => {
+    if (d !== null && d > ctx.asOf && (next === null || d < next)) next = d;
+  };
+  const relevant = new Set<string>();
+  for (const e of ref.policyEvents) {
+    const set = ref.eventMinerals.get(e.id);
+    if (e.kind !== 'suspension' && set && [...covers].some((m) => set.has(m))) relevant.add(e.id);
+  }
+  for (const e of ref.policyEvents) {
+    if (!relevant.has(e.id) && !(e.suspends ?? []).some((id) => relevant.has(id))) continue;
+    consider(e.announced);
+    consider(e.effectiveFrom);
+    if (e.effectiveUntil) consider(dayAfter(e.effectiveUntil));
+  }
+  for (const a of ref.agreements) {
+    if (a.buyerCountry !== ctx.buyerCountry) continue;
+    consider(a.effectiveFrom);
+    if (a.effectiveUntil) consider(dayAfter(a.effectiveUntil));
+  }
+  return next;
+}

@@ -21,7 +21,10 @@ import type {
   SupplierInput,
 } from './types.ts';
 
-/** Bump on any change to this file's arithmetic or parameters; stored with every score. */
+/**
+ * Bump on any change to the arithmetic or parameters of shared/model/ (this file, governance.ts, policy.ts) or to
+ * the share fallback rules of shared/reference/index.ts; stored with every score. Data changes move dataVersion.
+ */
 export const MODEL_VERSION = '1.0.0';
 
 export const PARAMS = {
@@ -121,12 +124,13 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     const { shares, basis, divisor } = ref.stageShares(mineral, stage);
     const measures = measuresInForce(ref, country, covers, context);
     const agreement = agreementInForce(ref, country, covers, context);
-    let p = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
-    if (agreement) p *= 1 - PARAMS.agreementRelief;
+    const unrelieved = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
+    // The agreement relieves this buyer's bilateral flow, not the world market.
+    const p = agreement ? unrelieved * (1 - PARAMS.agreementRelief) : unrelieved;
     const known = basis.kind !== 'none';
     const share = known ? (shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor : null;
     const impact = PARAMS.impactFloor + (1 - PARAMS.impactFloor) * (share ?? 0);
-    const g = known ? globalTerm(mineral, stage) : PARAMS.defaultHhi * p;
+    const g = known ? globalTerm(mineral, stage) : PARAMS.defaultHhi * unrelieved;
     const risk = round4(1 - (1 - p * impact) * (1 - PARAMS.globalWeight * g));
     const result: StageRisk = {
       stage,

@@ -72,7 +72,6 @@ export interface PolicyEvent {
   destination: DestinationScope;
   /** For `suspension`: the ids of the measures it suspends. */
   suspends?: string[];
-  /** For `extraterritorial` rules: also applies when the country is only the mine origin. */
   notes?: string;
   source: string;
 }

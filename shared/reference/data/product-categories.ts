@@ -27,12 +27,14 @@ export const productCategories: Record<string, { minerals: string[] | 'all'; rat
       'MOFCOM Ann. 62 (2025) covers mining, separation and magnet know-how: it restricts technology, not material flows; tracked, scores nothing',
   },
   lithium_battery_items: {
-    minerals: ['lithium'],
-    rationale: 'MOFCOM Ann. 58 (2025) covers high-energy lithium-ion cells and their production equipment',
+    minerals: [],
+    rationale:
+      'MOFCOM Ann. 58 (2025) covers high-energy lithium-ion cells and their production equipment, not lithium chemicals; tracked, scores nothing',
   },
   cathode_materials: {
-    minerals: ['lithium'],
-    rationale: 'MOFCOM Ann. 58 (2025) covers lithium iron phosphate and lithium-rich cathode materials and precursors',
+    minerals: [],
+    rationale:
+      'MOFCOM Ann. 58 (2025) covers LFP and lithium-rich cathode materials and precursors, not the lithium chemicals a supplier line declares; tracked, scores nothing',
   },
   graphite_anode: {
     minerals: ['graphite'],

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isoDateSchema, supplierInputSchema } from '../model/schemas.ts';
+import { QUEUE_SETTINGS } from './settings.ts';
+
+/**
+ * A score-queue message: a chunk of suppliers of one tenant to score and store.
+ * - `upsert` (from an upload or the API): stored only if newer than what is stored (inputVersion).
+ * - `rescore` (policy or data change): stored only if the input is still the one that was read (same inputVersion).
+ * `batchId` + `chunk` identify the chunk for the batch's idempotent progress counters.
+ */
+export const scoreMessageSchema = z.object({
+  v: z.literal(1),
+  kind: z.enum(['upsert', 'rescore']),
+  tenant: z.string().min(1).max(128),
+  batchId: z.string().min(1).nullable(),
+  chunk: z.number().int().nonnegative().nullable(),
+  /** Score as of this date; null = the date the message is processed (UTC). */
+  asOf: isoDateSchema.nullable(),
+  buyerCountry: z.string().length(2),
+  suppliers: z.array(z.object({ inputVersion: z.number().int().positive(), input: supplierInputSchema })).min(1),
+});
+
+export type ScoreMessage = z.infer<typeof scoreMessageSchema>;
+
+/** Bytes of a message body on the wire. */
+export const messageBytes = (body: string) => Buffer.byteLength(body, 'utf8');
+
+/**
+ * Split suppliers into message bodies each under the size budget (never splitting a supplier), numbering chunks
+ * from `firstChunk`. A single supplier above the budget still gets its own message (SQS allows up to 256 KiB).
+ */
+export function chunkMessages(
+  base: Omit<ScoreMessage, 'suppliers' | 'chunk'>,
+  suppliers: ScoreMessage['suppliers'],
+  firstChunk = 0,
+  maxBytes: number = QUEUE_SETTINGS.maxMessageBytes,
+): { chunk: number; body: string; count: number }[] {
+  const out: { chunk: number; body: string; count: number }[] = [];
+  let current: string[] = [];
+  let size = 0;
+  const envelope = (chunk: number, items: string[]) =>
+    `{"v":1,"kind":${JSON.stringify(base.kind)},"tenant":${JSON.stringify(base.tenant)},"batchId":${JSON.stringify(base.batchId)},"chunk":${chunk},"asOf":${JSON.stringify(base.asOf)},"buyerCountry":${JSON.stringify(base.buyerCountry)},"suppliers":[${items.join(',')}]}`;
+  const overhead = messageBytes(envelope(999_999_999, []));
+  const flush = () => {
+    if (current.length === 0) return;
+    const chunk = firstChunk + out.length;
+    out.push({ chunk, body: envelope(chunk, current), count: current.length });
+    current = [];
+    size = 0;
+  };
+  for (const s of suppliers) {
+    const item = JSON.stringify(s);
+    const bytes = messageBytes(item) + 1;
+    if (current.length > 0 && overhead + size + bytes > maxBytes) flush();
+    current.push(item);
+    size += bytes;
+  }
+  flush();
+  return out;
+}

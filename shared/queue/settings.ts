@@ -1,0 +1,26 @@
+/**
+ * Score queue and its event source mapping, defined once: the CDK stack and the local queue stand-in both read
+ * these. Changing one changes both.
+ */
+export const SCORE_FUNCTION_TIMEOUT_SECONDS = 60;
+
+export const QUEUE_SETTINGS = {
+  /** SQS messages per score-function invocation. */
+  batchSize: 10,
+  /** How long the event source mapping may wait to fill a batch. */
+  maxBatchingWindowSeconds: 2,
+  /** AWS guidance: at least 6× the function timeout, so a throttled batch is not redelivered while in flight. */
+  visibilityTimeoutSeconds: 6 * SCORE_FUNCTION_TIMEOUT_SECONDS,
+  /** Receives before a message moves to the DLQ. */
+  maxReceiveCount: 5,
+  /** Concurrent score invocations: bounded so on-demand DynamoDB is never flooded (and ≥ 2, the ESM minimum). */
+  maxConcurrency: 10,
+  /** Keep DLQ messages for the maximum, 14 days, for inspection and redrive. */
+  dlqRetentionDays: 14,
+  /** Bytes per message we aim below (SQS allows 256 KiB per message and per SendMessageBatch call). */
+  maxMessageBytes: 24 * 1024,
+  /** Entries per SendMessageBatch call (SQS maximum). */
+  sendBatchEntries: 10,
+} as const;
+
+export type QueueSettings = typeof QUEUE_SETTINGS;

@@ -1,0 +1,120 @@
+import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { Rejection } from '../supplier-list/row.ts';
+
+/** A supplier's input and latest score, as stored. */
+export interface StoredSupplier {
+  tenant: string;
+  supplierId: string;
+  /** Monotonic version of the input (upload or API time, ms); an older version never overwrites a newer one. */
+  inputVersion: number;
+  input: SupplierInput;
+  result: ScoredSupplier;
+  /** First date the score could change by policy alone (null = none scheduled). */
+  nextChangeDate: string | null;
+  batchId: string | null;
+  updatedAt: string;
+}
+
+/** How a write relates to what is stored: `upsert` needs a newer input; `rescore` needs the same input. */
+export type WriteMode = 'upsert' | 'rescore';
+
+export interface PutScoredResult {
+  /** Suppliers written. */
+  stored: number;
+  /** Suppliers not written because the stored input is newer (upsert) or changed (rescore), or the same version. */
+  superseded: number;
+  /** Exposure rows carried by the written and the superseded suppliers. */
+  rowsStored: number;
+  rowsSuperseded: number;
+}
+
+export type BatchStatus = 'ingesting' | 'scoring' | 'completed' | 'completed_with_errors' | 'failed';
+
+export interface BatchRecord {
+  tenant: string;
+  batchId: string;
+  status: BatchStatus;
+  source: { bucket: string; key: string } | null;
+  asOf: string | null;
+  buyerCountry: string;
+  inputVersion: number;
+  /** Set when ingest has read the whole file. */
+  rows: number | null;
+  accepted: number | null;
+  rejected: number | null;
+  suppliers: number | null;
+  chunks: number | null;
+  /** Progress, updated once per chunk, idempotently. */
+  chunksDone: number;
+  suppliersStored: number;
+  suppliersSuperseded: number;
+  rowsStored: number;
+  rowsSuperseded: number;
+  /** Chunks whose message went to the DLQ after the last retry (back to 0 if redriven successfully). */
+  chunksDeadLettered: number;
+  rowsDeadLettered: number;
+  failure: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export interface NewBatch {
+  tenant: string;
+  batchId: string;
+  source: { bucket: string; key: string } | null;
+  asOf: string | null;
+  buyerCountry: string;
+  inputVersion: number;
+}
+
+export interface BatchTotals {
+  rows: number;
+  accepted: number;
+  rejected: number;
+  suppliers: number;
+  chunks: number;
+}
+
+export interface SupplierStore {
+  /** Conditional single-item writes (no transactions): see WriteMode. */
+  putScored(
+    tenant: string,
+    mode: WriteMode,
+    items: {
+      inputVersion: number;
+      input: SupplierInput;
+      result: ScoredSupplier;
+      nextChangeDate: string | null;
+      batchId: string | null;
+    }[],
+  ): Promise<PutScoredResult>;
+  getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
+  /** Creates the batch record unless it exists; returns the record as stored. */
+  createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
+  getBatch(tenant: string, batchId: string): Promise<BatchRecord | null>;
+  putRejections(tenant: string, batchId: string, rejections: readonly Rejection[]): Promise<void>;
+  listRejections(
+    tenant: string,
+    batchId: string,
+    options?: { limit?: number; after?: number },
+  ): Promise<{ items: Rejection[]; next: number | null }>;
+  /** Ingest read the whole file and queued `chunks` messages; may complete the batch if scoring already finished. */
+  recordBatchQueued(tenant: string, batchId: string, totals: BatchTotals): Promise<BatchRecord>;
+  /** Idempotent: a chunk counts once however often its message is delivered. */
+  recordChunkScored(tenant: string, batchId: string, chunk: number, result: PutScoredResult): Promise<BatchRecord>;
+  /** The chunk's message is about to go to the DLQ (last receive failed). Idempotent. */
+  recordChunkDeadLettered(tenant: string, batchId: string, chunk: number, rows: number): Promise<BatchRecord>;
+  markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void>;
+  /** Suppliers (all tenants) whose next policy change date is on or before `asOf`. */
+  dueForRescore(
+    asOf: string,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
+  /** Suppliers (all tenants) scored with another model or data version than these. */
+  scoredWithOtherVersions(
+    modelVersion: string,
+    dataVersion: string,
+    options?: { limit?: number; cursor?: string; segment?: number; totalSegments?: number },
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
+}

@@ -1,0 +1,85 @@
+/**
+ * The one DynamoDB table, defined once: the CDK stack and the local runtime both build it from here.
+ *
+ * Items (pk / sk):
+ *   supplier + latest score   T#{tenant}#S#{supplierId} / SUPPLIER
+ *   batch (upload) record     T#{tenant}#B#{batchId}    / BATCH
+ *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
+ *
+ * Every key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
+ * 100k-supplier upload spreads over 100k partitions; the by-score index is sharded for the same reason.
+ */
+export const TABLE = {
+  /** Logical name; the deployed name comes from the stack (env TABLE_NAME). */
+  logicalName: 'MineralRisk',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Idempotency records and raw rejections expire on this attribute (epoch seconds). */
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Suppliers of a tenant by score, highest first: gsi1pk = T#{tenant}#{shard}, gsi1sk = inverted score#id. */
+    byScore: { name: 'byScore', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', shards: 8 },
+    /** Suppliers due for rescoring: gsi2pk = DUE#{shard}, gsi2sk = nextChangeDate#tenant#supplierId (sparse). */
+    dueForRescore: { name: 'dueForRescore', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', shards: 8 },
+  },
+} as const;
+
+export const SUPPLIER_SK = 'SUPPLIER';
+export const BATCH_SK = 'BATCH';
+
+export const supplierPk = (tenant: string, supplierId: string) => `T#${tenant}#S#${supplierId}`;
+export const batchPk = (tenant: string, batchId: string) => `T#${tenant}#B#${batchId}`;
+export const errorSk = (row: number) => `ERR#${String(row).padStart(10, '0')}`;
+
+/** FNV-1a: a stable, fast hash to spread a tenant's suppliers over index shards. */
+export function shardOf(key: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+export const byScorePk = (tenant: string, supplierId: string) =>
+  `T#${tenant}#${shardOf(supplierId, TABLE.indexes.byScore.shards)}`;
+
+/** Highest score first under an ascending sort: 1000 − score×10, zero-padded, then the id for a stable order. */
+export const byScoreSk = (score: number, supplierId: string) =>
+  `${String(1000 - Math.round(score * 10)).padStart(4, '0')}#${supplierId}`;
+
+export const dueForRescorePk = (tenant: string, supplierId: string) =>
+  `DUE#${shardOf(`${tenant}#${supplierId}`, TABLE.indexes.dueForRescore.shards)}`;
+
+export const dueForRescoreSk = (nextChangeDate: string, tenant: string, supplierId: string) =>
+  `${nextChangeDate}#${tenant}#${supplierId}`;
+
+/** Key and attribute definitions in DynamoDB API shape (CreateTable / CDK). */
+export function tableDefinition(tableName: string) {
+  const { byScore, dueForRescore } = TABLE.indexes;
+  const s = 'S' as const;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [
+      { AttributeName: TABLE.partitionKey, AttributeType: s },
+      { AttributeName: TABLE.sortKey, AttributeType: s },
+      { AttributeName: byScore.partitionKey, AttributeType: s },
+      { AttributeName: byScore.sortKey, AttributeType: s },
+      { AttributeName: dueForRescore.partitionKey, AttributeType: s },
+      { AttributeName: dueForRescore.sortKey, AttributeType: s },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [byScore, dueForRescore].map((i) => ({
+      IndexName: i.name,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    })),
+  };
+}

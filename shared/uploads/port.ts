@@ -1,0 +1,22 @@
+/**
+ * The upload reader port: how the ingest function reads an uploaded supplier list. The body is a byte stream so a
+ * large file is never held in memory whole. Adapters: `S3UploadReader` (AWS S3 and the local s3rver store).
+ */
+export interface UploadObject {
+  /** The object's bytes, streamed. Iterate it once. */
+  body: AsyncIterable<Uint8Array>;
+  /** Size in bytes (Content-Length). */
+  size: number;
+  /** User metadata (`x-amz-meta-*` without the prefix), keys lower-cased as S3 returns them. */
+  metadata: Record<string, string>;
+  contentType?: string;
+}
+
+export interface UploadReader {
+  /** Opens an object for streaming. Rejects with `UploadNotFoundError` when the bucket has no such key. */
+  open(bucket: string, key: string): Promise<UploadObject>;
+}
+
+export class UploadNotFoundError extends Error {
+  override readonly name = 'UploadNotFoundError';
+}
