@@ -27,34 +27,38 @@ export const messageBytes = (body: string) => Buffer.byteLength(body, 'utf8');
 
 /**
  * Split suppliers into message bodies each under the size budget (never splitting a supplier), numbering chunks
- * from `firstChunk`. A single supplier above the budget still gets its own message (SQS allows up to 256 KiB).
+ * from `firstChunk`. Lazy, so a million suppliers never sit in memory twice. A single supplier above the budget
+ * still gets its own message (SQS allows up to 256 KiB).
  */
-export function chunkMessages(
+export function* chunkMessages(
   base: Omit<ScoreMessage, 'suppliers' | 'chunk'>,
-  suppliers: ScoreMessage['suppliers'],
+  suppliers: Iterable<ScoreMessage['suppliers'][number]>,
   firstChunk = 0,
   maxBytes: number = QUEUE_SETTINGS.maxMessageBytes,
-): { chunk: number; body: string; count: number }[] {
-  const out: { chunk: number; body: string; count: number }[] = [];
+): Generator<{ chunk: number; body: string; suppliers: number; rows: number }> {
   let current: string[] = [];
+  let rows = 0;
   let size = 0;
-  const envelope = (chunk: number, items: string[]) =>
-    `{"v":1,"kind":${JSON.stringify(base.kind)},"tenant":${JSON.stringify(base.tenant)},"batchId":${JSON.stringify(base.batchId)},"chunk":${chunk},"asOf":${JSON.stringify(base.asOf)},"buyerCountry":${JSON.stringify(base.buyerCountry)},"suppliers":[${items.join(',')}]}`;
-  const overhead = messageBytes(envelope(999_999_999, []));
+  let chunk = firstChunk;
+  const head = `{"v":1,"kind":${JSON.stringify(base.kind)},"tenant":${JSON.stringify(base.tenant)},"batchId":${JSON.stringify(base.batchId)},"chunk":`;
+  const tail = `,"asOf":${JSON.stringify(base.asOf)},"buyerCountry":${JSON.stringify(base.buyerCountry)},"suppliers":[`;
+  const overhead = messageBytes(head) + messageBytes(tail) + 12;
   const flush = () => {
-    if (current.length === 0) return;
-    const chunk = firstChunk + out.length;
-    out.push({ chunk, body: envelope(chunk, current), count: current.length });
+    const body = `${head}${chunk}${tail}${current.join(',')}]}`;
+    const out = { chunk, body, suppliers: current.length, rows };
+    chunk++;
     current = [];
+    rows = 0;
     size = 0;
+    return out;
   };
   for (const s of suppliers) {
     const item = JSON.stringify(s);
     const bytes = messageBytes(item) + 1;
-    if (current.length > 0 && overhead + size + bytes > maxBytes) flush();
+    if (current.length > 0 && overhead + size + bytes > maxBytes) yield flush();
     current.push(item);
+    rows += s.input.exposures.length;
     size += bytes;
   }
-  flush();
-  return out;
+  if (current.length > 0) yield flush();
 }

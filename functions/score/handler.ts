@@ -1,0 +1,74 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
+import { scoreChunk, type ScoreChunkDeps } from '../../shared/pipeline/score-chunk.ts';
+import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
+import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
+import { referenceData } from '../../shared/reference/index.ts';
+import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { logger, metrics } from '../../shared/telemetry.ts';
+
+/** A message body that is not a valid score message: it can never succeed, and goes to the DLQ after its retries. */
+export class InvalidScoreMessageError extends Error {
+  override readonly name = 'InvalidScoreMessageError';
+}
+
+function parse(record: SQSRecord): ScoreMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    throw new InvalidScoreMessageError(`message ${record.messageId} is not JSON`);
+  }
+  const parsed = scoreMessageSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidScoreMessageError(`message ${record.messageId}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** SQS → score and store each message's suppliers; partial batch response so one bad message never fails the rest. */
+export function createScoreHandler(deps: ScoreChunkDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const recordHandler = async (record: SQSRecord) => {
+    let message: ScoreMessage | undefined;
+    try {
+      message = parse(record);
+      const result = await scoreChunk(deps, message);
+      metrics.addMetric('SuppliersScored', MetricUnit.Count, result.stored);
+      metrics.addMetric('SuppliersSuperseded', MetricUnit.Count, result.superseded);
+      return result;
+    } catch (err) {
+      // On the last receive, count the chunk as dead-lettered on its batch so the batch can still close.
+      const receives = Number(record.attributes.ApproximateReceiveCount);
+      if (message?.batchId && message.chunk !== null && receives >= QUEUE_SETTINGS.maxReceiveCount) {
+        const rows = message.suppliers.reduce((n, s) => n + s.input.exposures.length, 0);
+        await deps.store.recordChunkDeadLettered(message.tenant, message.batchId, message.chunk, rows).catch((e) =>
+          logger.error('could not record dead-lettered chunk', { error: e as Error }),
+        );
+      }
+      logger.warn('score message failed', { messageId: record.messageId, receives, error: err as Error });
+      throw err;
+    }
+  };
+  return middy(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, recordHandler, processor, { context }),
+  )
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
+let fromEnv: ReturnType<typeof createScoreHandler> | undefined;
+
+/** Lambda entry: adapters built from the environment on first use. */
+export const handler = (event: SQSEvent, context: Context) => {
+  fromEnv ??= createScoreHandler({
+    store: new DynamoDbSupplierStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),
+    ref: referenceData(),
+    today: () => new Date().toISOString().slice(0, 10),
+  });
+  return fromEnv(event, context);
+};

@@ -1,0 +1,144 @@
+/**
+ * The whole system on one machine, no AWS account: dynalite for DynamoDB, s3rver for uploads (its object-created
+ * events invoke the real ingest handler), and the in-process queue driving the real score handler. Same handlers,
+ * same adapters as in AWS; only the endpoints differ (and the queue, which is a faithful stand-in).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { createRescoreHandler } from '../../functions/rescore/handler.ts';
+import { createScoreHandler } from '../../functions/score/handler.ts';
+import type { RescoreResult } from '../../shared/pipeline/rescore.ts';
+import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
+import { type ReferenceData, referenceData } from '../../shared/reference/index.ts';
+import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import type { BatchRecord } from '../../shared/store/port.ts';
+import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
+import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
+import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { LocalQueue } from './queue.ts';
+import { type LocalS3, startLocalS3 } from './s3.ts';
+
+export const LOCAL_TABLE = 'mineral-risk-local';
+export const LOCAL_BUCKET = 'mineral-risk-uploads';
+
+/** Quiet Powertools and the SDK's Node 20 notice in local runs (they would interleave with the demo's output). */
+export function quietLocalTelemetry(): void {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+export interface LocalRuntimeOptions {
+  /** Keep DynamoDB data (and uploads) in this directory between runs; default in memory / temporary. */
+  dataDir?: string;
+  /** Scales the queue's waits (visibility timeout, batching window); tests use small values. */
+  timeScale?: number;
+  /** `today` for messages without an as-of date. */
+  today?: () => string;
+  ref?: ReferenceData;
+}
+
+export interface LocalRuntime {
+  dynamo: LocalDynamo;
+  s3: LocalS3;
+  queue: LocalQueue;
+  store: DynamoDbSupplierStore;
+  /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
+  upload(
+    file: string,
+    options: { tenant: string; batchId: string; asOf?: string; buyerCountry?: string },
+  ): Promise<void>;
+  /** Resolves when the batch has completed (or failed), with its record; rejects after `timeoutMs`. */
+  waitForBatch(
+    tenant: string,
+    batchId: string,
+    options?: { timeoutMs?: number; onProgress?: (b: BatchRecord) => void },
+  ): Promise<BatchRecord>;
+  /** Run the rescore function as the schedule would, as of a date. */
+  rescore(asOf: string): Promise<RescoreResult>;
+  /** Errors thrown by the ingest handler (S3 would retry the invocation; here they are kept for inspection). */
+  ingestErrors: unknown[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  quietLocalTelemetry();
+  const ref = options.ref ?? referenceData();
+  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  const dynamo = await startLocalDynamo({
+    tableName: LOCAL_TABLE,
+    ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}),
+  });
+  const s3 = await startLocalS3({
+    buckets: [LOCAL_BUCKET],
+    ...(options.dataDir ? { directory: `${options.dataDir}/s3` } : {}),
+  });
+  const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+  const queue = new LocalQueue({
+    name: 'mineral-risk-score',
+    settings: QUEUE_SETTINGS,
+    timeScale: options.timeScale ?? 1,
+    functionName: 'mineral-risk-score',
+    functionTimeoutSeconds: SCORE_FUNCTION_TIMEOUT_SECONDS,
+  });
+  queue.attach(createScoreHandler({ store, ref, today }));
+  const ingest = createIngestHandler({
+    uploads: new S3UploadReader(createS3Client({ endpoint: s3.endpoint, region: s3.region })),
+    store,
+    queue,
+    now: () => new Date(),
+  });
+  const ingestErrors: unknown[] = [];
+  s3.onObjectCreated(async (event) => {
+    try {
+      await ingest(event, lambdaContext('mineral-risk-ingest', 900));
+    } catch (err) {
+      ingestErrors.push(err);
+    }
+  });
+  const rescoreHandler = createRescoreHandler({ store, queue, ref }, today);
+
+  return {
+    dynamo,
+    s3,
+    queue,
+    store,
+    ingestErrors,
+    async upload(file, o) {
+      const size = (await stat(file)).size;
+      const metadata: Record<string, string> = {};
+      if (o.asOf) metadata[UPLOAD_METADATA.asOf] = o.asOf;
+      if (o.buyerCountry) metadata[UPLOAD_METADATA.buyerCountry] = o.buyerCountry;
+      await s3.client.send(
+        new PutObjectCommand({
+          Bucket: LOCAL_BUCKET,
+          Key: uploadKey(o.tenant, o.batchId, file.toLowerCase().endsWith('.json') ? 'json' : 'csv'),
+          Body: createReadStream(file),
+          ContentLength: size,
+          Metadata: metadata,
+        }),
+      );
+    },
+    async waitForBatch(tenant, batchId, o = {}) {
+      const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
+      for (;;) {
+        if (ingestErrors.length > 0) throw ingestErrors[0];
+        const batch = await store.getBatch(tenant, batchId);
+        if (batch) o.onProgress?.(batch);
+        if (batch && (batch.completedAt !== null || batch.status === 'failed')) return batch;
+        if (Date.now() > deadline)
+          throw new Error(`batch ${batchId} did not complete in time (status ${batch?.status ?? 'none'})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    rescore: (asOf) => rescoreHandler({ asOf }, lambdaContext('mineral-risk-rescore', 900)),
+    async stop() {
+      await queue.stop();
+      await s3.stop();
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { nextPolicyChange } from '../model/policy.ts';
+import { createScorer, type Scorer } from '../model/score.ts';
+import type { ScoringContext } from '../model/types.ts';
+import type { ReferenceData } from '../reference/index.ts';
+import type { ScoreMessage } from '../queue/message.ts';
+import type { PutScoredResult, SupplierStore } from '../store/port.ts';
+
+export interface ScoreChunkDeps {
+  store: SupplierStore;
+  ref: ReferenceData;
+  /** Today's date (UTC, YYYY-MM-DD) for messages without an as-of date. */
+  today: () => string;
+}
+
+/** Scorers cache per (as-of, buyer): a warm function reuses one across messages. Bounded: dates are few. */
+const scorers = new Map<string, Scorer>();
+
+function scorerFor(ref: ReferenceData, ctx: ScoringContext): Scorer {
+  const key = `${ref.dataVersion}|${ctx.asOf}|${ctx.buyerCountry}|${ctx.endUse}`;
+  let s = scorers.get(key);
+  if (!s) {
+    if (scorers.size > 64) scorers.clear();
+    s = createScorer(ref, ctx);
+    scorers.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * Score one message's suppliers with the core and store them (conditional on version), then count the chunk on its
+ * batch (idempotent). Safe to run twice for the same message: the second run stores nothing and counts nothing.
+ */
+export async function scoreChunk(deps: ScoreChunkDeps, message: ScoreMessage): Promise<PutScoredResult> {
+  const ctx: ScoringContext = {
+    asOf: message.asOf ?? deps.today(),
+    buyerCountry: message.buyerCountry,
+    endUse: 'civil',
+  };
+  const scorer = scorerFor(deps.ref, ctx);
+  const items = message.suppliers.map(({ inputVersion, input }) => ({
+    inputVersion,
+    input,
+    result: scorer.score(input),
+    nextChangeDate: nextPolicyChange(
+      deps.ref,
+      input.exposures.map((e) => e.mineral),
+      ctx,
+    ),
+    batchId: message.batchId,
+  }));
+  const result = await deps.store.putScored(message.tenant, message.kind, items);
+  if (message.batchId !== null && message.chunk !== null)
+    await deps.store.recordChunkScored(message.tenant, message.batchId, message.chunk, result);
+  return result;
+}

@@ -1,0 +1,573 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type BatchWriteCommandInput,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { Rejection } from '../supplier-list/row.ts';
+import type {
+  BatchRecord,
+  BatchTotals,
+  NewBatch,
+  PutScoredResult,
+  StoredSupplier,
+  SupplierStore,
+  WriteMode,
+} from './port.ts';
+import { backoffMs, retryUnprocessed } from './retry.ts';
+import {
+  BATCH_SK,
+  batchPk,
+  byScorePk,
+  byScoreSk,
+  dueForRescorePk,
+  dueForRescoreSk,
+  errorSk,
+  SUPPLIER_SK,
+  supplierPk,
+  TABLE,
+} from './table.ts';
+
+/** Concurrent conditional puts per chunk: enough to hide latency, few enough not to burst a partition. */
+const PUT_CONCURRENCY = 16;
+/** Rejections are kept for the batch's error listing for 90 days. */
+const REJECTION_TTL_SECONDS = 90 * 24 * 3600;
+
+type BatchWriteWriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+const nowIso = () => new Date().toISOString();
+
+interface SupplierItem {
+  pk: string;
+  sk: string;
+  tenant: string;
+  supplierId: string;
+  inputVersion: number;
+  /** JSON strings: one attribute each, cheap to marshal and returned verbatim. */
+  input: string;
+  result: string;
+  score: number;
+  band: string;
+  asOf: string;
+  modelVersion: string;
+  dataVersion: string;
+  minerals: string[];
+  countries: string[];
+  nextChangeDate?: string;
+  batchId?: string;
+  updatedAt: string;
+  gsi1pk: string;
+  gsi1sk: string;
+  gsi2pk?: string;
+  gsi2sk?: string;
+}
+
+function toItem(
+  tenant: string,
+  x: { inputVersion: number; input: SupplierInput; result: ScoredSupplier; nextChangeDate: string | null; batchId: string | null },
+): SupplierItem {
+  const id = x.input.supplierId;
+  const countries = new Set<string>();
+  for (const e of x.input.exposures) {
+    countries.add(e.originCountry);
+    if (e.processingCountry) countries.add(e.processingCountry);
+  }
+  const item: SupplierItem = {
+    pk: supplierPk(tenant, id),
+    sk: SUPPLIER_SK,
+    tenant,
+    supplierId: id,
+    inputVersion: x.inputVersion,
+    input: JSON.stringify(x.input),
+    result: JSON.stringify(x.result),
+    score: x.result.score,
+    band: x.result.band,
+    asOf: x.result.asOf,
+    modelVersion: x.result.modelVersion,
+    dataVersion: x.result.dataVersion,
+    minerals: [...new Set(x.input.exposures.map((e) => e.mineral))],
+    countries: [...countries],
+    updatedAt: nowIso(),
+    gsi1pk: byScorePk(tenant, id),
+    gsi1sk: byScoreSk(x.result.score, id),
+  };
+  if (x.batchId) item.batchId = x.batchId;
+  if (x.nextChangeDate) {
+    item.nextChangeDate = x.nextChangeDate;
+    item.gsi2pk = dueForRescorePk(tenant, id);
+    item.gsi2sk = dueForRescoreSk(x.nextChangeDate, tenant, id);
+  }
+  return item;
+}
+
+function fromItem(item: Record<string, unknown>): StoredSupplier {
+  return {
+    tenant: item.tenant as string,
+    supplierId: item.supplierId as string,
+    inputVersion: item.inputVersion as number,
+    input: JSON.parse(item.input as string) as SupplierInput,
+    result: JSON.parse(item.result as string) as ScoredSupplier,
+    nextChangeDate: (item.nextChangeDate as string | undefined) ?? null,
+    batchId: (item.batchId as string | undefined) ?? null,
+    updatedAt: item.updatedAt as string,
+  };
+}
+
+function toBatch(item: Record<string, unknown>): BatchRecord {
+  const n = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : 0);
+  const nn = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : null);
+  return {
+    tenant: item.tenant as string,
+    batchId: item.batchId as string,
+    status: item.status as BatchRecord['status'],
+    source: (item.source as BatchRecord['source']) ?? null,
+    asOf: (item.asOf as string | undefined) ?? null,
+    buyerCountry: item.buyerCountry as string,
+    inputVersion: item.inputVersion as number,
+    rows: nn('rows'),
+    accepted: nn('accepted'),
+    rejected: nn('rejected'),
+    suppliers: nn('suppliers'),
+    chunks: nn('chunks'),
+    chunksDone: n('chunksDone'),
+    suppliersStored: n('suppliersStored'),
+    suppliersSuperseded: n('suppliersSuperseded'),
+    rowsStored: n('rowsStored'),
+    rowsSuperseded: n('rowsSuperseded'),
+    chunksDeadLettered: n('chunksDeadLettered'),
+    rowsDeadLettered: n('rowsDeadLettered'),
+    failure: (item.failure as string | undefined) ?? null,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+    completedAt: (item.completedAt as string | undefined) ?? null,
+  };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+const decodeCursor = (cursor: string | undefined) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+
+/** The supplier store on DynamoDB (AWS or dynalite): conditional single-item writes, no transactions. */
+export class DynamoDbSupplierStore implements SupplierStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async putScored(
+    tenant: string,
+    mode: WriteMode,
+    items: { inputVersion: number; input: SupplierInput; result: ScoredSupplier; nextChangeDate: string | null; batchId: string | null }[],
+  ): Promise<PutScoredResult> {
+    const outcomes = await mapLimit(items, PUT_CONCURRENCY, async (x) => {
+      const condition =
+        mode === 'upsert'
+          ? 'attribute_not_exists(pk) OR inputVersion < :v'
+          : // A rescore writes only over the very input it was computed from.
+            'inputVersion = :v';
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(tenant, x),
+            ConditionExpression: condition,
+            ExpressionAttributeValues: { ':v': x.inputVersion },
+          }),
+        );
+        return { stored: true, rows: x.input.exposures.length };
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return { stored: false, rows: x.input.exposures.length };
+        throw err;
+      }
+    });
+    const result: PutScoredResult = { stored: 0, superseded: 0, rowsStored: 0, rowsSuperseded: 0 };
+    for (const o of outcomes) {
+      if (o.stored) {
+        result.stored++;
+        result.rowsStored += o.rows;
+      } else {
+        result.superseded++;
+        result.rowsSuperseded += o.rows;
+      }
+    }
+    return result;
+  }
+
+  async getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null> {
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK } }),
+    );
+    return r.Item ? fromItem(r.Item) : null;
+  }
+
+  async listSuppliers(
+    tenant: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
+    const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
+    const { byScore } = TABLE.indexes;
+    // The index is sharded; a page is the merge of each shard's next entries. The cursor holds each shard's last key.
+    const after = (decodeCursor(options.cursor) ?? {}) as Record<string, string>;
+    const perShard = await Promise.all(
+      Array.from({ length: byScore.shards }, async (_, shard) => {
+        const pk = `T#${tenant}#${shard}`;
+        const r = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: byScore.name,
+            KeyConditionExpression: after[shard] ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+            ExpressionAttributeValues: after[shard] ? { ':pk': pk, ':after': after[shard] } : { ':pk': pk },
+            Limit: limit + 1,
+          }),
+        );
+        return { shard, keys: r.Items ?? [], more: r.LastEvaluatedKey !== undefined };
+      }),
+    );
+    const merged = perShard
+      .flatMap(({ shard, keys }) => keys.map((k) => ({ shard, k })))
+      .sort((a, b) => String(a.k.gsi1sk).localeCompare(String(b.k.gsi1sk)));
+    const page = merged.slice(0, limit);
+    const more = merged.length > limit || perShard.some((p) => p.more);
+    const nextAfter = { ...after };
+    for (const { shard, k } of page) nextAfter[shard] = k.gsi1sk as string;
+    const items: StoredSupplier[] = [];
+    for (let i = 0; i < page.length; i += 100) {
+      const keys = page.slice(i, i + 100).map(({ k }) => ({ pk: k.pk, sk: k.sk }));
+      let pending: Record<string, unknown>[] | undefined = keys;
+      const byPk = new Map<string, StoredSupplier>();
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 10; attempt++) {
+        const r: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const item of r.Responses?.[this.tableName] ?? []) byPk.set(item.pk as string, fromItem(item));
+        pending = r.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (pending && pending.length > 0) await new Promise((res) => setTimeout(res, backoffMs(attempt)));
+      }
+      for (const key of keys) {
+        const found = byPk.get(key.pk as string);
+        if (found) items.push(found);
+      }
+    }
+    return { items, cursor: more ? encodeCursor(nextAfter) : null };
+  }
+
+  async createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }> {
+    const now = nowIso();
+    const item = {
+      pk: batchPk(batch.tenant, batch.batchId),
+      sk: BATCH_SK,
+      tenant: batch.tenant,
+      batchId: batch.batchId,
+      status: 'ingesting',
+      source: batch.source,
+      asOf: batch.asOf,
+      buyerCountry: batch.buyerCountry,
+      inputVersion: batch.inputVersion,
+      chunksDone: 0,
+      suppliersStored: 0,
+      suppliersSuperseded: 0,
+      rowsStored: 0,
+      rowsSuperseded: 0,
+      chunksDeadLettered: 0,
+      rowsDeadLettered: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return { created: true, batch: toBatch(item) };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const existing = await this.getBatch(batch.tenant, batch.batchId);
+      if (!existing) throw err;
+      return { created: false, batch: existing };
+    }
+  }
+
+  async getBatch(tenant: string, batchId: string): Promise<BatchRecord | null> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return r.Item ? toBatch(r.Item) : null;
+  }
+
+  async putRejections(tenant: string, batchId: string, rejections: readonly Rejection[]): Promise<void> {
+    const expiresAt = Math.floor(Date.now() / 1000) + REJECTION_TTL_SECONDS;
+    const requests: BatchWriteWriteRequest[] = rejections.map((r) => ({
+      PutRequest: {
+        Item: {
+          pk: batchPk(tenant, batchId),
+          sk: errorSk(r.row),
+          row: r.row,
+          field: r.field,
+          value: r.value,
+          message: r.message,
+          [TABLE.ttlAttribute]: expiresAt,
+        },
+      },
+    }));
+    for (let i = 0; i < requests.length; i += 25) {
+      await retryUnprocessed(
+        { [this.tableName]: requests.slice(i, i + 25) },
+        async (RequestItems) => (await this.doc.send(new BatchWriteCommand({ RequestItems }))).UnprocessedItems,
+      );
+    }
+  }
+
+  async listRejections(
+    tenant: string,
+    batchId: string,
+    options: { limit?: number; after?: number } = {},
+  ): Promise<{ items: Rejection[]; next: number | null }> {
+    const limit = options.limit ?? 100;
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': batchPk(tenant, batchId),
+          ':from': errorSk((options.after ?? 0) + 1),
+          ':to': 'ERR#9999999999',
+        },
+        Limit: limit,
+      }),
+    );
+    const items = (r.Items ?? []).map((i) => ({
+      row: i.row as number,
+      field: i.field as string,
+      value: i.value as string,
+      message: i.message as string,
+    }));
+    const last = items.at(-1);
+    return { items, next: r.LastEvaluatedKey && last ? last.row : null };
+  }
+
+  async recordBatchQueued(tenant: string, batchId: string, totals: BatchTotals): Promise<BatchRecord> {
+    const r = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+        UpdateExpression:
+          'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, #status = if_not_exists(completedAt, :scoring), updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#rows': 'rows', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':rows': totals.rows,
+          ':accepted': totals.accepted,
+          ':rejected': totals.rejected,
+          ':suppliers': totals.suppliers,
+          ':chunks': totals.chunks,
+          ':scoring': 'scoring',
+          ':now': nowIso(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return this.completeIfDone(toBatch(r.Attributes ?? {}));
+  }
+
+  async recordChunkScored(tenant: string, batchId: string, chunk: number, result: PutScoredResult): Promise<BatchRecord> {
+    const key = { pk: batchPk(tenant, batchId), sk: BATCH_SK };
+    const names = { '#c': `c${chunk}`, '#d': `d${chunk}` };
+    const values = {
+      ':one': 1,
+      ':true': true,
+      ':stored': result.stored,
+      ':superseded': result.superseded,
+      ':rowsStored': result.rowsStored,
+      ':rowsSuperseded': result.rowsSuperseded,
+      ':now': nowIso(),
+    };
+    const counted =
+      'SET #c = :true, updatedAt = :now ADD chunksDone :one, suppliersStored :stored, suppliersSuperseded :superseded, rowsStored :rowsStored, rowsSuperseded :rowsSuperseded';
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          // The chunk's own flag makes the counters idempotent: a redelivered message adds nothing twice.
+          UpdateExpression: counted,
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return this.completeIfDone(toBatch(r.Attributes ?? {}));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    // Already counted, or redriven from the DLQ: move its rows from dead-lettered to scored, once.
+    const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const item = current.Item;
+    if (!item) throw new Error(`batch ${batchId} of tenant ${tenant} does not exist`);
+    if (item[`c${chunk}`] || !item[`d${chunk}`]) return toBatch(item);
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `${counted}, chunksDeadLettered :minusOne, rowsDeadLettered :minusRows REMOVE #d`,
+          ConditionExpression: 'attribute_exists(#d) AND attribute_not_exists(#c)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':minusOne': -1, ':minusRows': -(item[`d${chunk}`] as number) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return this.completeIfDone(toBatch(r.Attributes ?? {}));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const again = await this.getBatch(tenant, batchId);
+      if (!again) throw err;
+      return again;
+    }
+  }
+
+  async recordChunkDeadLettered(tenant: string, batchId: string, chunk: number, rows: number): Promise<BatchRecord> {
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+          UpdateExpression: 'SET #d = :rows, updatedAt = :now ADD chunksDeadLettered :one, rowsDeadLettered :rows',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
+          ExpressionAttributeNames: { '#c': `c${chunk}`, '#d': `d${chunk}` },
+          ExpressionAttributeValues: { ':rows': rows, ':one': 1, ':now': nowIso() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return this.completeIfDone(toBatch(r.Attributes ?? {}));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const again = await this.getBatch(tenant, batchId);
+      if (!again) throw err;
+      return again;
+    }
+  }
+
+  async markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+        UpdateExpression: 'SET #status = :failed, failure = :reason, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason.slice(0, 1000), ':now': nowIso() },
+      }),
+    );
+  }
+
+  /** Every chunk accounted for (scored or dead-lettered) once ingest has queued them all: close the batch, once. */
+  private async completeIfDone(batch: BatchRecord): Promise<BatchRecord> {
+    if (batch.chunks === null || batch.completedAt !== null) return batch;
+    if (batch.chunksDone + batch.chunksDeadLettered < batch.chunks) return batch;
+    const status = batch.chunksDeadLettered > 0 ? 'completed_with_errors' : 'completed';
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPk(batch.tenant, batch.batchId), sk: BATCH_SK },
+          UpdateExpression: 'SET #status = :status, completedAt = :now, updatedAt = :now',
+          ConditionExpression: 'attribute_not_exists(completedAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':now': nowIso() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toBatch(r.Attributes ?? {});
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return (await this.getBatch(batch.tenant, batch.batchId)) ?? batch;
+    }
+  }
+
+  async dueForRescore(
+    asOf: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
+    // The cursor walks the index shards in order: { shard, key }.
+    const { dueForRescore } = TABLE.indexes;
+    const state = decodeCursor(options.cursor) as { shard: number; key?: Record<string, unknown> } | undefined;
+    let shard = state?.shard ?? 0;
+    let startKey = state?.key;
+    const limit = options.limit ?? 100;
+    const found: StoredSupplier[] = [];
+    while (shard < dueForRescore.shards && found.length < limit) {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: dueForRescore.name,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :upTo',
+          ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':upTo': `${asOf}#\uffff` },
+          ExclusiveStartKey: startKey,
+          Limit: limit - found.length,
+        }),
+      );
+      for (const k of r.Items ?? []) {
+        const full = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: k.pk, sk: k.sk } }));
+        if (full.Item) found.push(fromItem(full.Item));
+      }
+      if (r.LastEvaluatedKey) startKey = r.LastEvaluatedKey;
+      else {
+        shard++;
+        startKey = undefined;
+      }
+    }
+    const done = shard >= dueForRescore.shards;
+    return { items: found, cursor: done ? null : encodeCursor({ shard, key: startKey }) };
+  }
+
+  async scoredWithOtherVersions(
+    modelVersion: string,
+    dataVersion: string,
+    options: { limit?: number; cursor?: string; segment?: number; totalSegments?: number } = {},
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
+    const r = await this.doc.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: 'sk = :sk AND (modelVersion <> :mv OR dataVersion <> :dv)',
+        ExpressionAttributeValues: { ':sk': SUPPLIER_SK, ':mv': modelVersion, ':dv': dataVersion },
+        ExclusiveStartKey: decodeCursor(options.cursor),
+        Limit: options.limit ?? 500,
+        ...(options.totalSegments ? { Segment: options.segment ?? 0, TotalSegments: options.totalSegments } : {}),
+      }),
+    );
+    return { items: (r.Items ?? []).map(fromItem), cursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+}
