@@ -2,11 +2,23 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /**
- * Structured logs and CloudWatch metrics (EMF) via Powertools. Service name and log level come from the standard
- * POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL variables the stack sets; the local runtime silences both.
+ * Structured logs and CloudWatch metrics (EMF) via Powertools. Service name, log level and the metrics switch come
+ * from the standard POWERTOOLS_* variables; built on first use so a local runtime can set them before.
  */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'mineral-risk' });
-export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MineralRisk',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'mineral-risk',
-});
+export interface Telemetry {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+let current: Telemetry | undefined;
+
+export function telemetry(): Telemetry {
+  current ??= {
+    logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'mineral-risk' }),
+    metrics: new Metrics({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MineralRisk',
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'mineral-risk',
+    }),
+  };
+  return current;
+}

@@ -7,15 +7,16 @@ import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients
 import { type IngestDeps, type IngestResult, ingestUpload } from '../../shared/pipeline/ingest-upload.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { telemetry } from '../../shared/telemetry.ts';
 import { InvalidUploadKeyError } from '../../shared/uploads/key.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
-import { logger, metrics } from '../../shared/telemetry.ts';
 
 /** S3 event keys are URL-encoded, with '+' for spaces. */
 const decodeKey = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
 
 /** S3 object created → validate the supplier list, record rejections, queue its suppliers for scoring. */
 export function createIngestHandler(deps: IngestDeps) {
+  const { logger, metrics } = telemetry();
   return middy(async (event: S3Event, _context: Context): Promise<IngestResult[]> => {
     const results: IngestResult[] = [];
     for (const record of event.Records) {

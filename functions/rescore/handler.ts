@@ -9,7 +9,7 @@ import { type RescoreDeps, type RescoreResult, rescoreDue } from '../../shared/p
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { logger, metrics } from '../../shared/telemetry.ts';
+import { telemetry } from '../../shared/telemetry.ts';
 
 /** On-demand invocation payload: `{ "asOf": "2026-11-11" }`; a scheduled event means today. */
 export type RescoreEvent = ScheduledEvent | { asOf?: string };
@@ -20,6 +20,7 @@ export class InvalidRescoreRequestError extends Error {
 
 /** Schedule (EventBridge) or on demand → queue every supplier whose score may have changed as of the date. */
 export function createRescoreHandler(deps: RescoreDeps, today: () => string) {
+  const { logger, metrics } = telemetry();
   return middy(async (event: RescoreEvent, _context: Context): Promise<RescoreResult> => {
     const requested = 'asOf' in event && typeof event.asOf === 'string' ? parseIsoDate(event.asOf) : null;
     if (requested && !requested.ok) throw new InvalidRescoreRequestError(requested.message);

@@ -5,12 +5,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
-import { scoreChunk, type ScoreChunkDeps } from '../../shared/pipeline/score-chunk.ts';
+import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { logger, metrics } from '../../shared/telemetry.ts';
+import { telemetry } from '../../shared/telemetry.ts';
 
 /** A message body that is not a valid score message: it can never succeed, and goes to the DLQ after its retries. */
 export class InvalidScoreMessageError extends Error {
@@ -31,6 +31,7 @@ function parse(record: SQSRecord): ScoreMessage {
 
 /** SQS → score and store each message's suppliers; partial batch response so one bad message never fails the rest. */
 export function createScoreHandler(deps: ScoreChunkDeps) {
+  const { logger, metrics } = telemetry();
   const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord) => {
     let message: ScoreMessage | undefined;
@@ -45,9 +46,9 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
       const receives = Number(record.attributes.ApproximateReceiveCount);
       if (message?.batchId && message.chunk !== null && receives >= QUEUE_SETTINGS.maxReceiveCount) {
         const rows = message.suppliers.reduce((n, s) => n + s.input.exposures.length, 0);
-        await deps.store.recordChunkDeadLettered(message.tenant, message.batchId, message.chunk, rows).catch((e) =>
-          logger.error('could not record dead-lettered chunk', { error: e as Error }),
-        );
+        await deps.store
+          .recordChunkDeadLettered(message.tenant, message.batchId, message.chunk, rows)
+          .catch((e) => logger.error('could not record dead-lettered chunk', { error: e as Error }));
       }
       logger.warn('score message failed', { messageId: record.messageId, receives, error: err as Error });
       throw err;

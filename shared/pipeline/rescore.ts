@@ -1,8 +1,8 @@
 import { MODEL_VERSION } from '../model/score.ts';
-import type { ReferenceData } from '../reference/index.ts';
 import { chunkMessages } from '../queue/message.ts';
 import type { ScoreQueue } from '../queue/port.ts';
 import { sendMessages } from '../queue/send-messages.ts';
+import type { ReferenceData } from '../reference/index.ts';
 import type { StoredSupplier, SupplierStore } from '../store/port.ts';
 
 export interface RescoreDeps {

@@ -1,8 +1,8 @@
 import { nextPolicyChange } from '../model/policy.ts';
 import { createScorer, type Scorer } from '../model/score.ts';
 import type { ScoringContext } from '../model/types.ts';
-import type { ReferenceData } from '../reference/index.ts';
 import type { ScoreMessage } from '../queue/message.ts';
+import type { ReferenceData } from '../reference/index.ts';
 import type { PutScoredResult, SupplierStore } from '../store/port.ts';
 
 export interface ScoreChunkDeps {

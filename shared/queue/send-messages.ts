@@ -31,7 +31,8 @@ export async function sendMessages(queue: ScoreQueue, bodies: Iterable<string>):
       if (fatal) throw new QueueSendError(`message rejected by the queue: ${fatal.code}: ${fatal.message}`);
       sent += pending.length - failed.length;
       if (failed.length === 0) return;
-      if (attempt + 1 >= MAX_ATTEMPTS) throw new QueueSendError(`${failed.length} message(s) not sent after ${MAX_ATTEMPTS} attempts`);
+      if (attempt + 1 >= MAX_ATTEMPTS)
+        throw new QueueSendError(`${failed.length} message(s) not sent after ${MAX_ATTEMPTS} attempts`);
       const retry = new Set(failed.map((f) => f.id));
       pending = pending.filter((e) => retry.has(e.id));
       await sleep(backoffMs(attempt));
@@ -39,7 +40,8 @@ export async function sendMessages(queue: ScoreQueue, bodies: Iterable<string>):
   };
   for (const body of bodies) {
     const bytes = Buffer.byteLength(body, 'utf8');
-    if (group.length >= QUEUE_SETTINGS.sendBatchEntries || (group.length > 0 && groupBytes + bytes > MAX_BATCH_BYTES)) await flush();
+    if (group.length >= QUEUE_SETTINGS.sendBatchEntries || (group.length > 0 && groupBytes + bytes > MAX_BATCH_BYTES))
+      await flush();
     group.push({ id: String(group.length), body });
     groupBytes += bytes;
   }

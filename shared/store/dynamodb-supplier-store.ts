@@ -1,12 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  type BatchWriteCommandInput,
   BatchWriteCommand,
+  type BatchWriteCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -75,7 +72,13 @@ interface SupplierItem {
 
 function toItem(
   tenant: string,
-  x: { inputVersion: number; input: SupplierInput; result: ScoredSupplier; nextChangeDate: string | null; batchId: string | null },
+  x: {
+    inputVersion: number;
+    input: SupplierInput;
+    result: ScoredSupplier;
+    nextChangeDate: string | null;
+    batchId: string | null;
+  },
 ): SupplierItem {
   const id = x.input.supplierId;
   const countries = new Set<string>();
@@ -186,7 +189,13 @@ export class DynamoDbSupplierStore implements SupplierStore {
   async putScored(
     tenant: string,
     mode: WriteMode,
-    items: { inputVersion: number; input: SupplierInput; result: ScoredSupplier; nextChangeDate: string | null; batchId: string | null }[],
+    items: {
+      inputVersion: number;
+      input: SupplierInput;
+      result: ScoredSupplier;
+      nextChangeDate: string | null;
+      batchId: string | null;
+    }[],
   ): Promise<PutScoredResult> {
     const outcomes = await mapLimit(items, PUT_CONCURRENCY, async (x) => {
       const condition =
@@ -401,7 +410,12 @@ export class DynamoDbSupplierStore implements SupplierStore {
     return this.completeIfDone(toBatch(r.Attributes ?? {}));
   }
 
-  async recordChunkScored(tenant: string, batchId: string, chunk: number, result: PutScoredResult): Promise<BatchRecord> {
+  async recordChunkScored(
+    tenant: string,
+    batchId: string,
+    chunk: number,
+    result: PutScoredResult,
+  ): Promise<BatchRecord> {
     const key = { pk: batchPk(tenant, batchId), sk: BATCH_SK };
     const names = { '#c': `c${chunk}`, '#d': `d${chunk}` };
     const values = {

@@ -91,7 +91,10 @@ export interface SupplierStore {
   ): Promise<PutScoredResult>;
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
   /** A tenant's suppliers, highest score first, in pages (cursor opaque). */
-  listSuppliers(tenant: string, options?: { limit?: number; cursor?: string }): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
+  listSuppliers(
+    tenant: string,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
   /** Creates the batch record unless it exists; returns the record as stored. */
   createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
   getBatch(tenant: string, batchId: string): Promise<BatchRecord | null>;

@@ -1,4 +1,5 @@
 import { SupplierListFormatError } from './errors.ts';
+import { COLUMNS } from './header.ts';
 import { type ReadOptions, type SupplierList, SupplierListCollector } from './read.ts';
 
 const cellOf = (v: unknown): string => {
@@ -31,7 +32,10 @@ export function readSupplierListJson(text: string, options: ReadOptions = {}): S
         }
   }
   const collector = new SupplierListCollector(options.onReject);
-  collector.record(keys);
+  if (data.length > 0 && keys.length === 0)
+    throw new SupplierListFormatError('JSON input has no object with supplier-list fields');
+  // An empty array is an empty list (like a CSV file with only its header), not a file without a header.
+  collector.record(data.length === 0 ? [...COLUMNS] : keys);
   data.forEach((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
       collector.malformed(`element ${i} is not an object with the supplier-list fields`);

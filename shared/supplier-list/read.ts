@@ -25,6 +25,11 @@ export interface ReadOptions {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
+
+/** A record the CSV parser skipped, passed down the stream in its place. */
+interface Skipped {
+  malformed: string;
+}
 /** A record longer than this is a runaway quote, not a supplier row. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
@@ -124,32 +129,62 @@ export async function readSupplierList(
 
   const collector = new SupplierListCollector(options.onReject);
 
+  // A record the parser skips is reported through the stream itself, so it keeps its place among the records
+  // (on_skip runs while earlier records may still wait in the stream's buffer, unread).
   const parser = parse({
     delimiter,
     relax_column_count: true,
+    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: MAX_RECORD_BYTES,
     on_skip: (err: CsvError | undefined) => {
-      collector.malformed(`malformed CSV record near line ${err?.lines ?? '?'}: ${err?.message ?? 'unreadable'}`);
+      // csv-parse cannot resume after an oversized record (it drops the rest of the chunk): fail the whole file.
+      if (err?.code === 'CSV_MAX_RECORD_SIZE')
+        throw new SupplierListFormatError(
+          `a record near line ${err.lines} is longer than ${MAX_RECORD_BYTES / 1024} KiB: is a quote left open?`,
+        );
+      const skipped: Skipped = {
+        malformed: `malformed CSV record near line ${err?.lines ?? '?'}: ${err?.message ?? 'unreadable'}`,
+      };
+      parser.push(skipped);
     },
   });
+  // Stop feeding when the parser is gone (an error, or the reader below stopped early), instead of waiting for a
+  // 'drain' that never comes.
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        parser.off('drain', done);
+        parser.off('close', done);
+        resolve();
+      };
+      parser.once('drain', done);
+      parser.once('close', done);
+    });
   const feed = (async () => {
     try {
-      for await (const chunk of replay()) if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
-      parser.end();
+      for await (const chunk of replay()) {
+        if (parser.destroyed) return;
+        if (!parser.write(chunk)) await drained();
+      }
+      if (!parser.destroyed) parser.end();
     } catch (err) {
       parser.destroy(err as Error);
     }
   })();
 
   try {
-    for await (const record of parser as AsyncIterable<string[]>) collector.record(record);
+    for await (const record of parser as AsyncIterable<string[] | Skipped>) {
+      if (Array.isArray(record)) collector.record(record);
+      else collector.malformed(record.malformed);
+    }
   } catch (err) {
     if (err instanceof SupplierListFormatError) throw err;
     const e = err as CsvError;
     throw new SupplierListFormatError(`not a readable CSV file: ${e.message}`);
   } finally {
+    parser.destroy();
     await feed;
   }
   return collector.finish(delimiter);
@@ -171,13 +206,14 @@ export class SupplierListCollector {
   }
 
   record(record: readonly string[]): void {
+    // A row of empty cells (",,,,") is a blank line in a spreadsheet export: skip it, like an empty line
+    // (above the header too).
+    if (record.every((c) => c.trim() === '')) return;
     if (!this.header) {
       this.header = mapHeader(record);
       this.width = record.length;
       return;
     }
-    // A row of empty cells (",,,,") is a blank line in a spreadsheet export: skip it, like an empty line.
-    if (record.every((c) => c.trim() === '')) return;
     this.rows++;
     const result = validateRow(record, this.header, this.rows, this.width);
     if (isRejection(result)) {
