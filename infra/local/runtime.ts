@@ -36,6 +36,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Scales the queue's waits (visibility timeout, batching window); tests use small values. */
   timeScale?: number;
+  /** Run ingest on every object-created event (default true); `invoke` turns it off to run ingest itself. */
+  autoIngest?: boolean;
   /** `today` for messages without an as-of date. */
   today?: () => string;
   ref?: ReferenceData;
@@ -57,6 +59,12 @@ export interface LocalRuntime {
     batchId: string,
     options?: { timeoutMs?: number; onProgress?: (b: BatchRecord) => void },
   ): Promise<BatchRecord>;
+  /** The handlers, wired to this runtime, for direct invocation. */
+  handlers: {
+    ingest: ReturnType<typeof createIngestHandler>;
+    score: ReturnType<typeof createScoreHandler>;
+    rescore: ReturnType<typeof createRescoreHandler>;
+  };
   /** Run the rescore function as the schedule would, as of a date. */
   rescore(asOf: string): Promise<RescoreResult>;
   /** Errors thrown by the ingest handler (S3 would retry the invocation; here they are kept for inspection). */
@@ -84,7 +92,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     functionName: 'mineral-risk-score',
     functionTimeoutSeconds: SCORE_FUNCTION_TIMEOUT_SECONDS,
   });
-  queue.attach(createScoreHandler({ store, ref, today }));
+  const score = createScoreHandler({ store, ref, today });
+  queue.attach(score);
   const ingest = createIngestHandler({
     uploads: new S3UploadReader(createS3Client({ endpoint: s3.endpoint, region: s3.region })),
     store,
@@ -93,6 +102,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const ingestErrors: unknown[] = [];
   s3.onObjectCreated(async (event) => {
+    if (options.autoIngest === false) return;
     try {
       await ingest(event, lambdaContext('mineral-risk-ingest', 900));
     } catch (err) {
@@ -107,6 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queue,
     store,
     ingestErrors,
+    handlers: { ingest, score, rescore: rescoreHandler },
     async upload(file, o) {
       const size = (await stat(file)).size;
       const metadata: Record<string, string> = {};
