@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { createRescoreHandler } from '../../functions/rescore/handler.ts';
@@ -38,6 +39,11 @@ export interface LocalRuntimeOptions {
   timeScale?: number;
   /** Run ingest on every object-created event (default true); `invoke` turns it off to run ingest itself. */
   autoIngest?: boolean;
+  /**
+   * Called with the DynamoDB client before the store uses it: tests add SDK middleware here to inject faults that no
+   * local service produces (throttling, unprocessed items, a crash mid-chunk).
+   */
+  onDynamoClient?: (client: DynamoDBClient) => void;
   /** `today` for messages without an as-of date. */
   today?: () => string;
   ref?: ReferenceData;
@@ -84,6 +90,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     buckets: [LOCAL_BUCKET],
     ...(options.dataDir ? { directory: `${options.dataDir}/s3` } : {}),
   });
+  options.onDynamoClient?.(dynamo.client);
   const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
   const queue = new LocalQueue({
     name: 'mineral-risk-score',
