@@ -51,7 +51,7 @@ async function readInput(file: string, showProgress: boolean): Promise<SupplierL
   const head = await readHead(file);
   const looksJson = extname(file).toLowerCase() === '.json' || /^\s*\[/.test(head);
   try {
-    if (looksJson) return readSupplierListJson(await readFile(file, 'utf8'));
+    if (looksJson) return readSupplierListJson(decodeUtf8Strict(await readFile(file)));
     const bar =
       showProgress && size >= PROGRESS_MIN_BYTES
         ? new cliProgress.SingleBar(
@@ -75,6 +75,16 @@ async function readInput(file: string, showProgress: boolean): Promise<SupplierL
   } catch (err) {
     if (err instanceof SupplierListFormatError) throw new UsageError(`${file}: ${err.message}`);
     throw err;
+  }
+}
+
+/** Like the CSV reader: binary content or invalid UTF-8 is a format error, never silently replaced. */
+function decodeUtf8Strict(bytes: Uint8Array): string {
+  if (bytes.includes(0)) throw new SupplierListFormatError('not a text file: binary content (NUL byte)');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SupplierListFormatError('not a UTF-8 text file: invalid UTF-8; save it as UTF-8');
   }
 }
 
@@ -108,7 +118,8 @@ export function resolveOptions(options: ScoreOptions): {
 /** Score a supplier-list file and write the report. Returns the exit code (0, or 1 under --strict with rejections). */
 export async function scoreFile(file: string, options: ScoreOptions): Promise<number> {
   const { asOf, buyerCountry, endUse, format } = resolveOptions(options);
-  const list = await readInput(file, options.progress ?? process.stderr.isTTY === true);
+  // commander's --no-progress sets progress=false and otherwise true: the bar still needs a terminal on stderr.
+  const list = await readInput(file, options.progress !== false && process.stderr.isTTY === true);
   const ref = referenceData();
   const scorer = createScorer(ref, { asOf, buyerCountry, endUse });
   const header: RunHeader = { asOf, buyerCountry, modelVersion: MODEL_VERSION, dataVersion: ref.dataVersion };
@@ -118,7 +129,14 @@ export async function scoreFile(file: string, options: ScoreOptions): Promise<nu
     scored: list.accepted,
     rejected: list.rejected.length,
   };
-  const out = await Output.open(options.out);
+  let out: Output;
+  try {
+    out = await Output.open(options.out);
+  } catch (err) {
+    throw new UsageError(
+      `cannot write ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
   const each = async (emit: (s: ScoredSupplier) => void) => {
     for (const { supplier } of list.suppliers) {
       emit(scorer.score(supplier));

@@ -30,6 +30,7 @@ const DELIMITERS = [',', ';', '\t', '|'];
 interface Skipped {
   malformed: string;
 }
+
 /** A record longer than this is a runaway quote, not a supplier row. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
