@@ -4,6 +4,7 @@ import {
   type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -236,6 +237,17 @@ export class DynamoDbSupplierStore implements SupplierStore {
       new GetCommand({ TableName: this.tableName, Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK } }),
     );
     return r.Item ? fromItem(r.Item) : null;
+  }
+
+  async deleteSupplier(tenant: string, supplierId: string): Promise<boolean> {
+    const r = await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return r.Attributes !== undefined;
   }
 
   async listSuppliers(

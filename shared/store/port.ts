@@ -90,6 +90,8 @@ export interface SupplierStore {
     }[],
   ): Promise<PutScoredResult>;
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
+  /** Removes the supplier and its score; false if there was none. */
+  deleteSupplier(tenant: string, supplierId: string): Promise<boolean>;
   /** A tenant's suppliers, highest score first, in pages (cursor opaque). */
   listSuppliers(
     tenant: string,

@@ -20,3 +20,19 @@ export interface UploadReader {
 export class UploadNotFoundError extends Error {
   override readonly name = 'UploadNotFoundError';
 }
+
+/** How the API stores an inline upload, or hands out a presigned URL for a large one. */
+export interface UploadWriter {
+  put(
+    bucket: string,
+    key: string,
+    body: string | Uint8Array,
+    options: { contentType: string; metadata: Record<string, string> },
+  ): Promise<void>;
+  /** A URL the client PUTs the file to directly; the metadata headers are part of the signature. */
+  presignPut(
+    bucket: string,
+    key: string,
+    options: { contentType: string; metadata: Record<string, string>; expiresInSeconds: number },
+  ): Promise<{ url: string; headers: Record<string, string> }>;
+}

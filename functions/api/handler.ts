@@ -1,0 +1,103 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
+import { authContext, type ContextWithAuth } from '../../shared/http/middleware/auth-context.ts';
+import { bodyLimit } from '../../shared/http/middleware/body-limit.ts';
+import { problemResponses } from '../../shared/http/middleware/problem-response.ts';
+import { securityHeaders } from '../../shared/http/middleware/security-headers.ts';
+import { openApiDocument } from '../../shared/http/openapi.ts';
+import { problem } from '../../shared/http/problem.ts';
+import { json } from '../../shared/http/request.ts';
+import { hasScope, matchRoute, pathExists, type RouteId } from '../../shared/http/routes.ts';
+import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
+import { referenceData } from '../../shared/reference/index.ts';
+import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { telemetry } from '../../shared/telemetry.ts';
+import { createS3Client } from '../../shared/uploads/s3-upload-reader.ts';
+import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
+import type { ApiDeps, ApiRequest } from './deps.ts';
+import * as batches from './routes/batches.ts';
+import * as portfolio from './routes/portfolio.ts';
+import * as reference from './routes/reference.ts';
+import * as scenarios from './routes/scenarios.ts';
+import * as scoring from './routes/score.ts';
+import * as suppliers from './routes/suppliers.ts';
+
+type Route = (req: ApiRequest, deps: ApiDeps) => Promise<APIGatewayProxyResultV2>;
+
+const ROUTE_HANDLERS: Record<RouteId, Route> = {
+  health: reference.health,
+  openapi: async (_req, deps) => json(200, deps.openapi()),
+  putSupplier: suppliers.putSupplier,
+  getSupplier: suppliers.getSupplier,
+  deleteSupplier: suppliers.deleteSupplier,
+  listSuppliers: suppliers.listSuppliers,
+  score: scoring.scoreNow,
+  createBatch: batches.createBatch,
+  getBatch: batches.getBatch,
+  listBatchErrors: batches.listBatchErrors,
+  portfolioExposure: portfolio.exposure,
+  scenario: scenarios.scenario,
+  referenceMinerals: reference.referenceMinerals,
+  referenceCountries: reference.referenceCountries,
+  referencePolicyEvents: reference.referencePolicyEvents,
+};
+
+/** API Gateway HTTP API (payload 2.0) → route → response. Wiring only; the routes call the core and the store. */
+export function createApiHandler(deps: ApiDeps) {
+  const { logger } = telemetry();
+  const route = async (event: APIGatewayProxyEventV2, context: ContextWithAuth): Promise<APIGatewayProxyResultV2> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const match = matchRoute(method, event.rawPath);
+    if (!match)
+      throw pathExists(event.rawPath)
+        ? problem(405, `${method} is not allowed on ${event.rawPath}`)
+        : problem(404, `no route ${method} ${event.rawPath}`);
+    const { route: def, params } = match;
+    let tenant = '';
+    if (def.scope !== null) {
+      const auth = context.auth;
+      // The authorizer already refused missing or invalid tokens; these checks hold even if a route is misconfigured.
+      if (!auth || auth.scopes.size === 0) throw problem(401, 'a bearer token is required');
+      if (!hasScope(auth.scopes, def.scope)) throw problem(403, `this route needs the scope ${def.scope}`);
+      if (!auth.tenant) throw problem(403, 'the token names no tenant');
+      tenant = auth.tenant;
+    }
+    return ROUTE_HANDLERS[def.id as RouteId]({ event, params, tenant }, deps);
+  };
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, ContextWithAuth>(route)
+    .use(injectLambdaContext(logger))
+    .use(securityHeaders())
+    .use(authContext(deps.auth))
+    .use(bodyLimit(deps.maxInlineBytes))
+    .use(problemResponses({ onUnexpected: (error) => logger.error('unhandled error', { error: error as Error }) }));
+}
+
+let fromEnv: ReturnType<typeof createApiHandler> | undefined;
+
+/** Client → tenant mapping for machine clients, as JSON in CLIENT_TENANTS ({"clientId": "tenant"}). */
+function clientTenants(): Record<string, string> {
+  const raw = process.env.CLIENT_TENANTS;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('CLIENT_TENANTS must be a JSON object');
+  return parsed as Record<string, string>;
+}
+
+export const handler = (event: APIGatewayProxyEventV2, context: Context) => {
+  fromEnv ??= createApiHandler({
+    store: new DynamoDbSupplierStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),
+    queue: new SqsScoreQueue(sqsClient(), requiredEnv('QUEUE_URL')),
+    uploads: new S3UploadWriter(createS3Client({})),
+    uploadBucket: requiredEnv('UPLOAD_BUCKET'),
+    ref: referenceData(),
+    auth: { tenantClaim: process.env.TENANT_CLAIM ?? 'tenant', clientTenants: clientTenants() },
+    maxInlineBytes: 5 * 1024 * 1024,
+    today: () => new Date().toISOString().slice(0, 10),
+    now: () => new Date(),
+    openapi: openApiDocument,
+  });
+  return fromEnv(event, context as ContextWithAuth);
+};

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { problem } from '../../../shared/http/problem.ts';
+import { bodyText, contentType, json, queryParams } from '../../../shared/http/request.ts';
+import { batchCreateRequest, paginationQuery, scoringDefaults } from '../../../shared/http/schemas.ts';
+import type { BatchRecord } from '../../../shared/store/port.ts';
+import { UPLOAD_METADATA, uploadKey } from '../../../shared/uploads/key.ts';
+import { scoringContext } from '../context.ts';
+import type { ApiDeps, ApiRequest } from '../deps.ts';
+
+const PRESIGNED_TTL_SECONDS = 15 * 60;
+
+const newBatchId = () => `b${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+
+function batchView(b: BatchRecord) {
+  return {
+    batchId: b.batchId,
+    status: b.status,
+    asOf: b.asOf,
+    buyerCountry: b.buyerCountry,
+    counts: {
+      rows: b.rows,
+      accepted: b.accepted,
+      rejected: b.rejected,
+      suppliers: b.suppliers,
+      suppliersScored: b.suppliersStored,
+      rowsScored: b.rowsStored,
+      suppliersSuperseded: b.suppliersSuperseded,
+      rowsDeadLettered: b.rowsDeadLettered,
+    },
+    failure: b.failure,
+    createdAt: b.createdAt,
+    completedAt: b.completedAt,
+    links: { self: `/v1/batches/${b.batchId}`, errors: `/v1/batches/${b.batchId}/errors` },
+  };
+}
+
+/**
+ * Bulk upload. `text/csv` (or a JSON array of rows) up to the inline limit is stored as the upload itself; a JSON
+ * `{ "upload": "presigned" }` returns a presigned PUT URL for a larger file. Either way ingest runs on the stored
+ * object, exactly as for any upload; the batch record exists from this response on.
+ */
+export async function createBatch(req: ApiRequest, deps: ApiDeps) {
+  const type = contentType(req.event);
+  const query = queryParams(req.event, scoringDefaults);
+  const text = bodyText(req.event);
+  let presign: { format: 'csv' | 'json'; asOf?: string | undefined; buyerCountry?: string | undefined } | null = null;
+  let inlineFormat: 'csv' | 'json';
+  if (type === 'text/csv') inlineFormat = 'csv';
+  else if (type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw problem(400, `body is not valid JSON: ${(err as Error).message}`);
+    }
+    if (Array.isArray(parsed)) inlineFormat = 'json';
+    else {
+      const r = batchCreateRequest.safeParse(parsed);
+      if (!r.success) throw problem(400, 'expected a JSON array of rows, or { "upload": "presigned" }');
+      presign = r.data;
+      inlineFormat = r.data.format;
+    }
+  } else throw problem(415, `expected text/csv or application/json, got '${type || 'none'}'`);
+  if (!presign && text.trim() === '') throw problem(400, 'the upload is empty');
+
+  const ctx = scoringContext(deps, presign?.asOf ?? query.asOf, presign?.buyerCountry ?? query.buyerCountry);
+  const asOf = presign?.asOf ?? query.asOf ?? null;
+  const batchId = newBatchId();
+  const key = uploadKey(req.tenant, batchId, inlineFormat);
+  const { batch } = await deps.store.createBatch({
+    tenant: req.tenant,
+    batchId,
+    source: { bucket: deps.uploadBucket, key },
+    asOf,
+    buyerCountry: ctx.buyerCountry,
+    inputVersion: deps.now().getTime(),
+  });
+  const metadata: Record<string, string> = { [UPLOAD_METADATA.buyerCountry]: ctx.buyerCountry };
+  if (asOf) metadata[UPLOAD_METADATA.asOf] = asOf;
+  const contentTypeOut = inlineFormat === 'csv' ? 'text/csv' : 'application/json';
+  if (presign) {
+    const { url, headers } = await deps.uploads.presignPut(deps.uploadBucket, key, {
+      contentType: contentTypeOut,
+      metadata,
+      expiresInSeconds: PRESIGNED_TTL_SECONDS,
+    });
+    const expiresAt = new Date(deps.now().getTime() + PRESIGNED_TTL_SECONDS * 1000).toISOString();
+    return json(
+      202,
+      { ...batchView(batch), upload: { method: 'PUT', url, headers, expiresAt } },
+      { location: `/v1/batches/${batchId}` },
+    );
+  }
+  await deps.uploads.put(deps.uploadBucket, key, text, { contentType: contentTypeOut, metadata });
+  return json(202, batchView(batch), { location: `/v1/batches/${batchId}` });
+}
+
+export async function getBatch(req: ApiRequest, deps: ApiDeps) {
+  const b = await deps.store.getBatch(req.tenant, req.params.batchId as string);
+  if (!b) throw problem(404, `no batch '${req.params.batchId}'`);
+  return json(200, batchView(b));
+}
+
+export async function listBatchErrors(req: ApiRequest, deps: ApiDeps) {
+  const q = queryParams(req.event, paginationQuery);
+  const b = await deps.store.getBatch(req.tenant, req.params.batchId as string);
+  if (!b) throw problem(404, `no batch '${req.params.batchId}'`);
+  const after = q.cursor === undefined ? 0 : Number(q.cursor);
+  if (!Number.isInteger(after) || after < 0)
+    throw problem(400, 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  const page = await deps.store.listRejections(req.tenant, b.batchId, { limit: q.limit, after });
+  return json(200, { items: page.items, cursor: page.next === null ? null : String(page.next) });
+}

@@ -1,0 +1,47 @@
+import { json, jsonBody } from '../../../shared/http/request.ts';
+import { scoreRequest } from '../../../shared/http/schemas.ts';
+import { createScorer, MODEL_VERSION } from '../../../shared/model/score.ts';
+import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
+import type { ScoredSupplier } from '../../../shared/model/types.ts';
+import type { Rejection } from '../../../shared/supplier-list/row.ts';
+import { scoringContext } from '../context.ts';
+import type { ApiDeps, ApiRequest } from '../deps.ts';
+
+/**
+ * Stateless scoring at decision time, in the CLI's JSON result shape. A supplier with invalid fields is reported in
+ * `rejected` (row = its 1-based position in `suppliers`) and the others are still scored.
+ */
+export async function scoreNow(req: ApiRequest, deps: ApiDeps) {
+  const body = jsonBody(req.event, scoreRequest);
+  const ctx = scoringContext(deps, body.asOf, body.buyerCountry);
+  const scorer = createScorer(deps.ref, ctx);
+  const results: ScoredSupplier[] = [];
+  const rejected: Rejection[] = [];
+  let rows = 0;
+  let scoredRows = 0;
+  body.suppliers.forEach((s, i) => {
+    rows += s.exposures.length;
+    const n = normaliseSupplier(s, `suppliers[${i}]`);
+    if (!n.ok) {
+      const first = n.errors[0];
+      rejected.push({
+        row: i + 1,
+        field: first?.path ?? `suppliers[${i}]`,
+        value: first?.value ?? '',
+        message: n.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      });
+      return;
+    }
+    scoredRows += s.exposures.length;
+    results.push(scorer.score(n.input));
+  });
+  return json(200, {
+    asOf: ctx.asOf,
+    buyerCountry: ctx.buyerCountry,
+    modelVersion: MODEL_VERSION,
+    dataVersion: deps.ref.dataVersion,
+    results,
+    rejected,
+    summary: { rows, suppliers: results.length, scored: scoredRows, rejected: rows - scoredRows },
+  });
+}

@@ -1,0 +1,16 @@
+import type { StoredSupplier, SupplierStore } from '../../shared/store/port.ts';
+
+/** Every supplier of a tenant, page by page (portfolio and scenarios need them all). */
+export async function allSuppliers(store: SupplierStore, tenant: string): Promise<StoredSupplier[]> {
+  const out: StoredSupplier[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: StoredSupplier[]; cursor: string | null } = await store.listSuppliers(tenant, {
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}

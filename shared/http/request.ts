@@ -1,0 +1,41 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { problem, zodFieldErrors } from './problem.ts';
+
+/** The request body as text (API Gateway base64-encodes binary bodies). */
+export function bodyText(event: APIGatewayProxyEventV2): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+export function contentType(event: APIGatewayProxyEventV2): string {
+  return (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Parse a JSON body against a schema: 415 for another media type, 400 for bad JSON or a failing shape. */
+export function jsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+  const type = contentType(event);
+  if (type !== 'application/json' && !type.endsWith('+json'))
+    throw problem(415, `expected content-type application/json, got '${type || 'none'}'`);
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText(event));
+  } catch (err) {
+    throw problem(400, `body is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw problem(400, 'the request body does not match the schema', zodFieldErrors(parsed.error.issues));
+  return parsed.data;
+}
+
+/** Parse query parameters against a schema: 400 with the offending parameter. */
+export function queryParams<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw problem(400, 'invalid query parameters', zodFieldErrors(parsed.error.issues, 'query'));
+  return parsed.data;
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

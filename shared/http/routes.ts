@@ -1,0 +1,144 @@
+/**
+ * The API's routes, defined once: the handler's router, the local server's authorizer emulation, the CDK stack's
+ * per-route scopes and the OpenAPI document all read this table.
+ */
+export type Scope = 'risk/read' | 'risk/write' | 'risk/admin';
+
+export interface RouteDef {
+  id: string;
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** API Gateway path template. */
+  path: string;
+  /** Scope the token must carry (risk/admin carries every scope); null = no auth. */
+  scope: Scope | null;
+  summary: string;
+}
+
+export const ROUTES = [
+  { id: 'health', method: 'GET', path: '/health', scope: null, summary: 'Liveness, model and data versions' },
+  { id: 'openapi', method: 'GET', path: '/openapi.json', scope: null, summary: 'This API as OpenAPI 3.1' },
+  {
+    id: 'putSupplier',
+    method: 'PUT',
+    path: '/v1/suppliers/{supplierId}',
+    scope: 'risk/write',
+    summary: 'Upsert a supplier (queued, or scored inline with ?sync=true)',
+  },
+  {
+    id: 'getSupplier',
+    method: 'GET',
+    path: '/v1/suppliers/{supplierId}',
+    scope: 'risk/read',
+    summary: 'A supplier with its latest score and drivers',
+  },
+  {
+    id: 'deleteSupplier',
+    method: 'DELETE',
+    path: '/v1/suppliers/{supplierId}',
+    scope: 'risk/write',
+    summary: 'Delete a supplier and its score',
+  },
+  {
+    id: 'listSuppliers',
+    method: 'GET',
+    path: '/v1/suppliers',
+    scope: 'risk/read',
+    summary: 'Suppliers, highest score first, filtered and paginated',
+  },
+  {
+    id: 'score',
+    method: 'POST',
+    path: '/v1/score',
+    scope: 'risk/read',
+    summary: 'Score 1–100 suppliers now, storing nothing',
+  },
+  {
+    id: 'createBatch',
+    method: 'POST',
+    path: '/v1/batches',
+    scope: 'risk/write',
+    summary: 'Upload a supplier list (inline ≤ 5 MB, or get a presigned upload URL)',
+  },
+  {
+    id: 'getBatch',
+    method: 'GET',
+    path: '/v1/batches/{batchId}',
+    scope: 'risk/read',
+    summary: 'Batch status and counts',
+  },
+  {
+    id: 'listBatchErrors',
+    method: 'GET',
+    path: '/v1/batches/{batchId}/errors',
+    scope: 'risk/read',
+    summary: 'Rejected rows of a batch, paginated',
+  },
+  {
+    id: 'portfolioExposure',
+    method: 'GET',
+    path: '/v1/portfolio/exposure',
+    scope: 'risk/read',
+    summary: 'Spend-weighted exposure by mineral and/or country',
+  },
+  {
+    id: 'scenario',
+    method: 'POST',
+    path: '/v1/scenarios',
+    scope: 'risk/read',
+    summary: 'What-if policy events applied to your suppliers; stores nothing',
+  },
+  {
+    id: 'referenceMinerals',
+    method: 'GET',
+    path: '/v1/reference/minerals',
+    scope: 'risk/read',
+    summary: 'Minerals, world shares and vulnerability, with sources',
+  },
+  {
+    id: 'referenceCountries',
+    method: 'GET',
+    path: '/v1/reference/countries',
+    scope: 'risk/read',
+    summary: 'Countries with governance data and its vintage',
+  },
+  {
+    id: 'referencePolicyEvents',
+    method: 'GET',
+    path: '/v1/reference/policy-events',
+    scope: 'risk/read',
+    summary: 'Export controls, suspensions and agreements, with sources',
+  },
+] as const satisfies readonly RouteDef[];
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+
+/** `PUT /v1/suppliers/{supplierId}` — API Gateway's routeKey format. */
+export const routeKey = (r: RouteDef) => `${r.method} ${r.path}`;
+
+const compiled = ROUTES.map((r) => ({
+  route: r as RouteDef,
+  pattern: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+}));
+
+/** Match a method and path to a route and its path parameters (decoded); null if none. */
+export function matchRoute(method: string, path: string): { route: RouteDef; params: Record<string, string> } | null {
+  for (const { route, pattern } of compiled) {
+    if (route.method !== method) continue;
+    const m = pattern.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+    return { route, params };
+  }
+  return null;
+}
+
+/** Whether a path exists under another method (for 405). */
+export function pathExists(path: string): boolean {
+  return compiled.some(({ pattern }) => pattern.test(path));
+}
+
+/** risk/admin carries every scope. */
+export function hasScope(granted: ReadonlySet<string>, needed: Scope): boolean {
+  return granted.has(needed) || granted.has('risk/admin');
+}
