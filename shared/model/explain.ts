@@ -3,7 +3,7 @@ import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
 // score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
 import { combineMinerals } from './score.ts';
-import type { Driver, MeasureInForce, ScoredSupplier, StageRisk } from './types.ts';
+import type { Driver, LineRisk, MeasureInForce, MineralRisk, ScoredSupplier, StageRisk } from './types.ts';
 
 const MAX_RISK_DRIVERS = 3;
 
@@ -99,31 +99,51 @@ function describeStage(
 }
 
 /**
+ * Words for a stage depend only on the stage (the scorer caches one object per mineral, stage and country), so they
+ * are written once per stage and shared by every supplier that has it.
+ */
+const wordsCache = new WeakMap<StageRisk, { text: string; sources: string[] }>();
+
+function stageWords(ref: ReferenceData, mineral: MineralRisk, stage: StageRisk): { text: string; sources: string[] } {
+  let words = wordsCache.get(stage);
+  if (!words) {
+    const d = describeStage(ref, mineral.name, mineral.mineral, stage);
+    words = { text: d.text, sources: [...new Set(d.sources)] };
+    wordsCache.set(stage, words);
+  }
+  return words;
+}
+
+/**
  * The supplier's top drivers in a buyer's words, each with its sources: the lines that carry the most points,
  * then what its mitigants took off.
  */
 export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Driver[] {
-  const candidates: Driver[] = [];
+  // Points of every line first; words only for the few that make the list (text is the costly part).
+  const ranked: { points: number; line: LineRisk; mineral: MineralRisk }[] = [];
   const m = scored.mitigation.factor;
   for (const mineral of scored.minerals) {
     for (const line of mineral.lines) {
       const points = 100 * line.share * line.risk * mineral.vulnerability * m;
-      if (points <= 0) continue;
-      const stage = line.stages.reduce((a, b) => (b.risk > a.risk ? b : a));
-      const { text, sources } = describeStage(ref, mineral.name, mineral.mineral, stage);
-      const lead =
-        line.share < 0.999 && line.originCountry !== 'WORLD' ? `${pct(line.share)} of its ${mineral.name}: ` : '';
-      candidates.push({
-        points: Math.round(points * 10) / 10,
-        text: `${lead}${text}`,
-        mineral: mineral.mineral,
-        country: stage.country === 'WORLD' ? null : stage.country,
-        sources: [...new Set(sources)],
-      });
+      if (points > 0) ranked.push({ points: Math.round(points * 10) / 10, line, mineral });
     }
   }
-  candidates.sort((a, b) => b.points - a.points);
-  const drivers = candidates.slice(0, MAX_RISK_DRIVERS);
+  ranked.sort((a, b) => b.points - a.points);
+  const drivers: Driver[] = [];
+  for (const { points, line, mineral } of ranked.slice(0, MAX_RISK_DRIVERS)) {
+    let stage = line.stages[0] as StageRisk;
+    for (const s of line.stages) if (s.risk > stage.risk) stage = s;
+    const { text, sources } = stageWords(ref, mineral, stage);
+    const lead =
+      line.share < 0.999 && line.originCountry !== 'WORLD' ? `${pct(line.share)} of its ${mineral.name}: ` : '';
+    drivers.push({
+      points,
+      text: lead === '' ? text : `${lead}${text}`,
+      mineral: mineral.mineral,
+      country: stage.country === 'WORLD' ? null : stage.country,
+      sources,
+    });
+  }
   if (m < 1) {
     // What the supplier would score without its mitigants, through the same combination rule.
     const before = combineMinerals(scored.minerals.map((x) => Math.min(100, 100 * x.supplyRisk * x.vulnerability)));

@@ -87,7 +87,19 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
  * `0.35`, `35%`, `35` → 0.35. With `%` it is a percentage; without, a number ≤ 1 is a fraction and a number above 1
  * is a percentage (so `1` means 100%). Must end within 0–100%.
  */
+/** Shares repeat a lot in real lists (60%, 0.5, 100): remember recent answers. */
+const shareCache = new Map<string, Parsed<number>>();
+
 export function parseShare(raw: string): Parsed<number> {
+  const hit = shareCache.get(raw);
+  if (hit) return hit;
+  const result = parseShareUncached(raw);
+  if (shareCache.size >= 10_000) shareCache.clear();
+  shareCache.set(raw, result);
+  return result;
+}
+
+function parseShareUncached(raw: string): Parsed<number> {
   const s = raw.trim().replace(/\s+/g, '');
   const percent = s.endsWith('%');
   const body = percent ? s.slice(0, -1) : s;
@@ -99,7 +111,11 @@ export function parseShare(raw: string): Parsed<number> {
 }
 
 /** `1250000`, `$1,250,000`, `USD 1 250 000.50`, `1'250'000` → 1250000. Negative or non-USD amounts are rejected. */
+const PLAIN_AMOUNT = /^\d+(\.\d+)?$/;
+
 export function parseSpendUsd(raw: string): Parsed<number> {
+  // Fast path for the common case, a plain non-negative number.
+  if (PLAIN_AMOUNT.test(raw)) return ok(Number(raw));
   let s = raw.trim();
   if (/[€£¥₹]|\b(EUR|GBP|JPY|CNY|RMB|CHF)\b/i.test(s)) return fail(`annual_spend_usd '${s}' is not in US dollars`);
   s = s.replace(/^(US\$|USD|\$)\s*/i, '').replace(/\s*(USD|US\$|\$)$/i, '');
@@ -112,7 +128,19 @@ export function parseSpendUsd(raw: string): Parsed<number> {
 }
 
 /** A whole number within [min, max]: tier, alternative sources, inventory days. */
+const wholeCache = new Map<string, Parsed<number>>();
+
 export function parseWholeNumber(raw: string, field: string, min: number, max: number): Parsed<number> {
+  const key = `${field}\u0001${min}\u0001${max}\u0001${raw}`;
+  const hit = wholeCache.get(key);
+  if (hit) return hit;
+  const result = parseWholeNumberUncached(raw, field, min, max);
+  if (wholeCache.size >= 10_000) wholeCache.clear();
+  wholeCache.set(key, result);
+  return result;
+}
+
+function parseWholeNumberUncached(raw: string, field: string, min: number, max: number): Parsed<number> {
   const s = raw.trim().replace(/[,_\s]/g, '');
   if (!/^[+-]?\d+(\.0+)?$/.test(s)) return fail(`${field} '${raw.trim()}' is not a whole number`);
   const n = Number(s);

@@ -174,15 +174,29 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
 
   const hasStage = (mineral: string, stage: Stage) => ref.stageShares(mineral, stage).basis.kind !== 'none';
 
+  /** Stages and risk of a route (mineral, origin, processing) do not depend on the share: computed once per route. */
+  const routeCache = new Map<string, { stages: StageRisk[]; risk: number }>();
   const lineRisk = (mineral: string, origin: string | null, processing: string | null, share: number): LineRisk => {
-    const stages: StageRisk[] = [];
-    stages.push(origin === null ? worldStageRisk(mineral, 'mining') : stageRisk(mineral, 'mining', origin));
-    if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing));
-    else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing'));
-    // The weakest link: the line is as exposed as its riskier stage.
-    let risk = 0;
-    for (const s of stages) risk = Math.max(risk, s.risk);
-    return { originCountry: origin ?? WORLD, processingCountry: processing, share: round4(share), risk, stages };
+    const key = `${mineral}\u0001${origin}\u0001${processing}`;
+    let route = routeCache.get(key);
+    if (!route) {
+      const stages: StageRisk[] = [];
+      stages.push(origin === null ? worldStageRisk(mineral, 'mining') : stageRisk(mineral, 'mining', origin));
+      if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing));
+      else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing'));
+      // The weakest link: the line is as exposed as its riskier stage.
+      let risk = 0;
+      for (const s of stages) risk = Math.max(risk, s.risk);
+      route = { stages, risk };
+      routeCache.set(key, route);
+    }
+    return {
+      originCountry: origin ?? WORLD,
+      processingCountry: processing,
+      share: round4(share),
+      risk: route.risk,
+      stages: route.stages,
+    };
   };
 
   /** V = SI × (1 − EoL-RIR); for a group, its most vulnerable member. */
@@ -216,11 +230,12 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
         const shares = allocateShares(exposures);
         const lines: LineRisk[] = [];
         let declared = 0;
-        exposures.forEach((e, i) => {
+        for (let i = 0; i < exposures.length; i++) {
+          const e = exposures[i] as Exposure;
           const share = shares[i] ?? 0;
           declared += share;
           lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share));
-        });
+        }
         // What the supplier does not declare is assumed to come from the world mix.
         if (declared < 1 - 1e-9) lines.push(lineRisk(mineral, null, null, 1 - declared));
         let supplyRisk = 0;
@@ -237,7 +252,7 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
           lines,
         });
       }
-      mineralRisks.sort((a, b) => b.score - a.score || a.mineral.localeCompare(b.mineral));
+      mineralRisks.sort((a, b) => b.score - a.score || (a.mineral < b.mineral ? -1 : a.mineral > b.mineral ? 1 : 0));
       const total = round1(combineMinerals(mineralRisks.map((m) => m.score)));
       const worstMineral = mineralRisks[0];
       const worstLine = worstMineral?.lines.reduce((a, b) => (b.share * b.risk > a.share * a.risk ? b : a));

@@ -12,6 +12,16 @@ export interface TableRow {
   driver: string;
 }
 
+/** Many suppliers share a worst line and a top driver: keep one copy of each text (bounded). */
+const interned = new Map<string, string>();
+function intern(text: string): string {
+  const hit = interned.get(text);
+  if (hit !== undefined) return hit;
+  if (interned.size >= 200_000) interned.clear();
+  interned.set(text, text);
+  return text;
+}
+
 export function tableRow(s: ScoredSupplier): TableRow {
   const w = s.worst;
   const origin = w ? (w.originCountry === 'WORLD' ? 'undeclared' : countryName(w.originCountry)) : '';
@@ -21,9 +31,11 @@ export function tableRow(s: ScoredSupplier): TableRow {
     score: s.score,
     band: s.band,
     worst: w
-      ? `${w.mineral} / ${origin}${w.processingCountry && w.processingCountry !== w.originCountry ? ` → ${countryName(w.processingCountry)}` : ''}`
+      ? intern(
+          `${w.mineral} / ${origin}${w.processingCountry && w.processingCountry !== w.originCountry ? ` → ${countryName(w.processingCountry)}` : ''}`,
+        )
       : '',
-    driver: s.drivers[0]?.text ?? '',
+    driver: intern(s.drivers[0]?.text ?? ''),
   };
 }
 
@@ -31,7 +43,10 @@ const padTo = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…
 
 /** Highest score first; ties by supplier id, so the order is deterministic. */
 export function sortRows(rows: TableRow[]): TableRow[] {
-  return rows.sort((a, b) => b.score - a.score || a.supplierId.localeCompare(b.supplierId));
+  // Code-unit order for ties: deterministic and far cheaper than localeCompare on half a million rows.
+  return rows.sort(
+    (a, b) => b.score - a.score || (a.supplierId < b.supplierId ? -1 : a.supplierId > b.supplierId ? 1 : 0),
+  );
 }
 
 export function* renderTable(

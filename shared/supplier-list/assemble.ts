@@ -1,24 +1,25 @@
 import type { SupplierInput } from '../model/types.ts';
 import type { Rejection, SupplierFields, ValidRow } from './row.ts';
 
-const FIELD_COLUMNS: Record<keyof SupplierFields, string> = {
-  supplierName: 'supplier_name',
-  supplierCountry: 'supplier_country',
-  annualSpendUsd: 'annual_spend_usd',
-  tier: 'tier',
-  alternativeSources: 'alternative_sources',
-  inventoryDays: 'inventory_days',
-};
+const FIELDS = [
+  ['supplierName', 'supplier_name'],
+  ['supplierCountry', 'supplier_country'],
+  ['annualSpendUsd', 'annual_spend_usd'],
+  ['tier', 'tier'],
+  ['alternativeSources', 'alternative_sources'],
+  ['inventoryDays', 'inventory_days'],
+] as const satisfies readonly (readonly [keyof SupplierFields, string])[];
 
+/**
+ * One supplier being assembled. Kept small (a million-row file holds ~500k of these): the cross-row checks scan the
+ * supplier's own few lines instead of keeping maps per supplier.
+ */
 interface Pending {
   input: SupplierInput;
-  /** Row where each supplier field was first given, to name it in a conflict. */
-  fieldRows: Partial<Record<keyof SupplierFields, number>>;
-  /** Sum of stated shares per mineral, and the rows that stated them. */
-  shares: Map<string, { sum: number; rows: number[] }>;
-  /** mineral|origin|processing → row, to catch duplicate lines. */
-  lines: Map<string, number>;
+  /** Data row of each accepted line, parallel to input.exposures. */
   rows: number[];
+  /** Row where each supplier field was first given (index as FIELDS), to name it in a conflict; 0 = not yet. */
+  fieldRows: number[];
 }
 
 const EPSILON = 1e-9;
@@ -47,91 +48,45 @@ export class SupplierListAssembler {
           inventoryDays: 0,
           exposures: [],
         },
-        fieldRows: {},
-        shares: new Map(),
-        lines: new Map(),
         rows: [],
+        fieldRows: [0, 0, 0, 0, 0, 0],
       };
       this.suppliers.set(r.supplierId, p);
     }
-    const conflict = this.conflict(p, r);
+    const conflict = conflictOf(p, r);
     if (conflict) return conflict;
 
     const e = r.exposure;
-    const lineKey = `${e.mineral}|${e.originCountry}|${e.processingCountry ?? ''}`;
-    const dup = p.lines.get(lineKey);
-    if (dup !== undefined)
+    let shareSum = 0;
+    const shareRows: number[] = [];
+    const lines = p.input.exposures;
+    for (let i = 0; i < lines.length; i++) {
+      const x = lines[i] as (typeof lines)[number];
+      if (x.mineral !== e.mineral) continue;
+      if (x.originCountry === e.originCountry && x.processingCountry === e.processingCountry)
+        return {
+          row: r.row,
+          field: 'origin_country',
+          value: e.originCountry,
+          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''} on row ${p.rows[i]}`,
+        };
+      if (x.share !== null) {
+        shareSum += x.share;
+        shareRows.push(p.rows[i] as number);
+      }
+    }
+    if (e.share !== null && shareSum + e.share > 1 + EPSILON)
       return {
         row: r.row,
-        field: 'origin_country',
-        value: e.originCountry,
-        message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''} on row ${dup}`,
+        field: 'share',
+        value: `${Math.round(e.share * 1000) / 10}%`,
+        message: `shares of supplier ${r.supplierId} for ${e.mineral} would sum to ${Math.round((shareSum + e.share) * 1000) / 10}% with row(s) ${shareRows.join(', ')}: above 100%`,
       };
-    if (e.share !== null) {
-      const s = p.shares.get(e.mineral) ?? { sum: 0, rows: [] };
-      if (s.sum + e.share > 1 + EPSILON)
-        return {
-          row: r.row,
-          field: 'share',
-          value: `${Math.round(e.share * 1000) / 10}%`,
-          message: `shares of supplier ${r.supplierId} for ${e.mineral} would sum to ${Math.round((s.sum + e.share) * 1000) / 10}% with row(s) ${s.rows.join(', ')}: above 100%`,
-        };
-      s.sum += e.share;
-      s.rows.push(r.row);
-      p.shares.set(e.mineral, s);
-    }
-    this.apply(p, r);
-    p.lines.set(lineKey, r.row);
+    applyFields(p, r);
     p.rows.push(r.row);
-    p.input.exposures.push(e);
+    lines.push(e);
     this.accepted++;
     return null;
-  }
-
-  private conflict(p: Pending, r: ValidRow): Rejection | null {
-    for (const key of Object.keys(FIELD_COLUMNS) as (keyof SupplierFields)[]) {
-      const value = r.fields[key];
-      if (value === null) continue;
-      const firstRow = p.fieldRows[key];
-      if (firstRow === undefined) continue;
-      const current = p.input[key];
-      if (current !== value)
-        return {
-          row: r.row,
-          field: FIELD_COLUMNS[key],
-          value: String(value),
-          message: `${FIELD_COLUMNS[key]} '${value}' conflicts with '${current}' given for supplier ${r.supplierId} on row ${firstRow}`,
-        };
-    }
-    return null;
-  }
-
-  private apply(p: Pending, r: ValidRow): void {
-    const f = r.fields;
-    const set = <K extends keyof SupplierFields>(key: K, assign: (v: NonNullable<SupplierFields[K]>) => void) => {
-      const v = f[key];
-      if (v === null || p.fieldRows[key] !== undefined) return;
-      assign(v as NonNullable<SupplierFields[K]>);
-      p.fieldRows[key] = r.row;
-    };
-    set('supplierName', (v) => {
-      p.input.supplierName = v;
-    });
-    set('supplierCountry', (v) => {
-      p.input.supplierCountry = v;
-    });
-    set('annualSpendUsd', (v) => {
-      p.input.annualSpendUsd = v;
-    });
-    set('tier', (v) => {
-      p.input.tier = v;
-    });
-    set('alternativeSources', (v) => {
-      p.input.alternativeSources = v;
-    });
-    set('inventoryDays', (v) => {
-      p.input.inventoryDays = v;
-    });
   }
 
   /** Suppliers with at least one accepted line, in first-seen order, with the data rows they came from. */
@@ -144,5 +99,54 @@ export class SupplierListAssembler {
     let n = 0;
     for (const p of this.suppliers.values()) if (p.input.exposures.length > 0) n++;
     return n;
+  }
+}
+
+function conflictOf(p: Pending, r: ValidRow): Rejection | null {
+  for (let i = 0; i < FIELDS.length; i++) {
+    const [key, column] = FIELDS[i] as (typeof FIELDS)[number];
+    const value = r.fields[key];
+    if (value === null) continue;
+    const firstRow = p.fieldRows[i] as number;
+    if (firstRow === 0) continue;
+    const current = p.input[key];
+    if (current !== value)
+      return {
+        row: r.row,
+        field: column,
+        value: String(value),
+        message: `${column} '${value}' conflicts with '${current}' given for supplier ${r.supplierId} on row ${firstRow}`,
+      };
+  }
+  return null;
+}
+
+function applyFields(p: Pending, r: ValidRow): void {
+  const f = r.fields;
+  const input = p.input;
+  const rows = p.fieldRows;
+  if (f.supplierName !== null && rows[0] === 0) {
+    input.supplierName = f.supplierName;
+    rows[0] = r.row;
+  }
+  if (f.supplierCountry !== null && rows[1] === 0) {
+    input.supplierCountry = f.supplierCountry;
+    rows[1] = r.row;
+  }
+  if (f.annualSpendUsd !== null && rows[2] === 0) {
+    input.annualSpendUsd = f.annualSpendUsd;
+    rows[2] = r.row;
+  }
+  if (f.tier !== null && rows[3] === 0) {
+    input.tier = f.tier;
+    rows[3] = r.row;
+  }
+  if (f.alternativeSources !== null && rows[4] === 0) {
+    input.alternativeSources = f.alternativeSources;
+    rows[4] = r.row;
+  }
+  if (f.inventoryDays !== null && rows[5] === 0) {
+    input.inventoryDays = f.inventoryDays;
+    rows[5] = r.row;
   }
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse';
 import type { SupplierInput } from '../model/types.ts';
 import { SupplierListAssembler } from './assemble.ts';
@@ -34,6 +35,17 @@ interface Skipped {
 /** A record longer than this is a runaway quote, not a supplier row. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
+/** csv-parse options of the reader (the delimiter is detected per file); the benchmark's floor uses the same. */
+export const CSV_PARSE_OPTIONS = {
+  bom: true,
+  encoding: 'utf8',
+  relax_column_count: true,
+  relax_quotes: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+  max_record_size: MAX_RECORD_BYTES,
+} as const;
+
 /** Choose the delimiter that splits the header into the most cells naming contract columns. */
 export function detectDelimiter(headerLine: string): string {
   const known = new Set(COLUMNS.map((c) => c.replace(/_/g, '')));
@@ -50,44 +62,49 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
+/** Length of an incomplete UTF-8 sequence at the end of `bytes` (0–3), to carry into the next chunk. */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
 /**
- * Decode UTF-8 strictly (with or without BOM), refusing binary content: a NUL byte or an invalid UTF-8 sequence
- * makes the whole input a format error, since no row of such a file can be trusted.
+ * Pass the bytes through unchanged (csv-parse decodes them itself, once), refusing binary content: a NUL byte or an
+ * invalid UTF-8 sequence makes the whole input a format error, since no row of such a file can be trusted.
+ * Chunks are split only at character boundaries.
  */
-async function* decodeUtf8(
+async function* validatedUtf8(
   source: AsyncIterable<Uint8Array | string>,
   onBytes: (n: number) => void,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+): AsyncGenerator<Buffer> {
   let offset = 0;
+  let carry: Buffer | null = null;
   for await (const chunk of source) {
-    if (typeof chunk === 'string') {
-      offset += chunk.length;
-      onBytes(offset);
-      yield chunk;
-      continue;
-    }
-    const nul = chunk.indexOf(0);
+    const raw =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+    const nul = bytes.indexOf(0);
     if (nul >= 0)
       throw new SupplierListFormatError(`not a text CSV file: binary content (NUL byte) at byte ${offset + nul}`);
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
+    const tail = incompleteTail(bytes);
+    const whole = tail > 0 ? bytes.subarray(0, bytes.length - tail) : bytes;
+    carry = tail > 0 ? Buffer.from(bytes.subarray(bytes.length - tail)) : null;
+    if (!isUtf8(whole))
       throw new SupplierListFormatError(
         `not a UTF-8 text file: invalid UTF-8 near byte ${offset}; save it as CSV UTF-8`,
       );
-    }
-    offset += chunk.length;
+    offset += whole.length;
     onBytes(offset);
-    if (text) yield text;
+    if (whole.length > 0) yield whole;
   }
-  try {
-    const tail = decoder.decode();
-    if (tail) yield tail;
-  } catch {
-    throw new SupplierListFormatError('not a UTF-8 text file: the file ends inside a multi-byte character');
-  }
+  if (carry) throw new SupplierListFormatError('not a UTF-8 text file: the file ends inside a multi-byte character');
 }
 
 /**
@@ -106,26 +123,27 @@ export async function readSupplierList(
       options.onProgress(n);
     }
   };
-  const text = decodeUtf8(source, onBytes);
+  const bytes = validatedUtf8(source, onBytes);
 
   // Peek until the first line break to choose the delimiter, then replay what was read.
   let head = '';
-  const firstChunks: string[] = [];
+  const firstChunks: Buffer[] = [];
   for (;;) {
-    const next = await text.next();
+    const next = await bytes.next();
     if (next.done) break;
     firstChunks.push(next.value);
-    head += next.value;
-    if (/[\r\n]/.test(head.replace(/^[\r\n\s]+/, ''))) break;
+    head += next.value.toString('utf8');
+    if (/[\r\n]/.test(head.replace(/^\uFEFF?[\r\n\s]+/, ''))) break;
   }
+  head = head.replace(/^\uFEFF/, '');
   if (head.trim() === '')
     throw new SupplierListFormatError('the file is empty: expected a header row and supplier rows');
   const headerLine = head.replace(/^[\r\n]+/, '').split(/\r?\n|\r/)[0] ?? '';
   const delimiter = detectDelimiter(headerLine);
 
-  async function* replay(): AsyncGenerator<string> {
+  async function* replay(): AsyncGenerator<Buffer> {
     yield* firstChunks;
-    yield* text;
+    yield* bytes;
   }
 
   const collector = new SupplierListCollector(options.onReject);
@@ -133,12 +151,8 @@ export async function readSupplierList(
   // A record the parser skips is reported through the stream itself, so it keeps its place among the records
   // (on_skip runs while earlier records may still wait in the stream's buffer, unread).
   const parser = parse({
+    ...CSV_PARSE_OPTIONS,
     delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    max_record_size: MAX_RECORD_BYTES,
     on_skip: (err: CsvError | undefined) => {
       // csv-parse cannot resume after an oversized record (it drops the rest of the chunk): fail the whole file.
       if (err?.code === 'CSV_MAX_RECORD_SIZE')
@@ -151,17 +165,32 @@ export async function readSupplierList(
       parser.push(skipped);
     },
   });
-  // Stop feeding when the parser is gone (an error, or the reader below stopped early), instead of waiting for a
-  // 'drain' that never comes.
+  // Records are handled synchronously as they come ('data'), without a promise per record.
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('data', (record: string[] | Skipped) => {
+      try {
+        if (Array.isArray(record)) collector.record(record);
+        else collector.malformed(record.malformed);
+      } catch (err) {
+        parser.destroy(err as Error);
+      }
+    });
+    parser.once('end', resolve);
+    parser.once('error', reject);
+    parser.once('close', () => {
+      if (!parser.readableEnded) reject(parser.errored ?? new SupplierListFormatError('the CSV reader stopped early'));
+    });
+  });
+  // Stop feeding when the parser is gone (an error) instead of waiting for a 'drain' that never comes.
   const drained = () =>
     new Promise<void>((resolve) => {
-      const done = () => {
-        parser.off('drain', done);
-        parser.off('close', done);
+      const finish = () => {
+        parser.off('drain', finish);
+        parser.off('close', finish);
         resolve();
       };
-      parser.once('drain', done);
-      parser.once('close', done);
+      parser.once('drain', finish);
+      parser.once('close', finish);
     });
   const feed = (async () => {
     try {
@@ -176,10 +205,7 @@ export async function readSupplierList(
   })();
 
   try {
-    for await (const record of parser as AsyncIterable<string[] | Skipped>) {
-      if (Array.isArray(record)) collector.record(record);
-      else collector.malformed(record.malformed);
-    }
+    await done;
   } catch (err) {
     if (err instanceof SupplierListFormatError) throw err;
     const e = err as CsvError;

@@ -50,71 +50,100 @@ export function validateRow(
       message: `row has ${record.length} field(s) but the header has ${width}: check delimiters and quotes`,
     };
   }
-  const problems: Rejection[] = [];
-  const cell = (c: Column) => {
-    const i = header.index[c];
-    return i < 0 ? '' : (record[i] ?? '').trim();
-  };
-  const problem = (field: Column, value: string, message: string) => problems.push({ row, field, value, message });
+  // Hot path (a million rows): no closures per row, problems allocated only when there is one.
+  const idx = header.index;
+  let problems: Rejection[] | null = null;
 
-  const supplierId = cell('supplier_id');
-  if (supplierId === '') problem('supplier_id', '', 'supplier_id is required');
+  const supplierId = cellAt(record, idx.supplier_id);
+  if (supplierId === '') problems = withProblem(problems, row, 'supplier_id', '', 'supplier_id is required');
   else if (supplierId.length > MAX_SUPPLIER_ID_LENGTH)
-    problem('supplier_id', supplierId.slice(0, 40), `supplier_id is longer than ${MAX_SUPPLIER_ID_LENGTH} characters`);
+    problems = withProblem(
+      problems,
+      row,
+      'supplier_id',
+      supplierId.slice(0, 40),
+      `supplier_id is longer than ${MAX_SUPPLIER_ID_LENGTH} characters`,
+    );
 
   let mineral = '';
-  const rawMineral = cell('mineral');
-  if (rawMineral === '') problem('mineral', '', 'mineral is required');
+  const rawMineral = cellAt(record, idx.mineral);
+  if (rawMineral === '') problems = withProblem(problems, row, 'mineral', '', 'mineral is required');
   else {
     const m = parseMineral(rawMineral);
     if (m.ok) mineral = m.value;
-    else problem('mineral', rawMineral, m.message);
+    else problems = withProblem(problems, row, 'mineral', rawMineral, m.message);
   }
 
-  const country = (field: Column, required: boolean): string | null => {
-    const raw = cell(field);
-    if (raw === '') {
-      if (required) problem(field, '', `${field} is required`);
-      return null;
-    }
-    const c = parseCountry(raw);
-    if (c.ok) return c.value;
-    problem(field, raw, c.message);
-    return null;
-  };
-  const originCountry = country('origin_country', true);
-  const processingCountry = country('processing_country', false);
-  const supplierCountry = country('supplier_country', false);
+  let originCountry: string | null = null;
+  const rawOrigin = cellAt(record, idx.origin_country);
+  if (rawOrigin === '') problems = withProblem(problems, row, 'origin_country', '', 'origin_country is required');
+  else {
+    const c = parseCountry(rawOrigin);
+    if (c.ok) originCountry = c.value;
+    else problems = withProblem(problems, row, 'origin_country', rawOrigin, c.message);
+  }
+  let processingCountry: string | null = null;
+  const rawProcessing = cellAt(record, idx.processing_country);
+  if (rawProcessing !== '') {
+    const c = parseCountry(rawProcessing);
+    if (c.ok) processingCountry = c.value;
+    else problems = withProblem(problems, row, 'processing_country', rawProcessing, c.message);
+  }
+  let supplierCountry: string | null = null;
+  const rawSupplierCountry = cellAt(record, idx.supplier_country);
+  if (rawSupplierCountry !== '') {
+    const c = parseCountry(rawSupplierCountry);
+    if (c.ok) supplierCountry = c.value;
+    else problems = withProblem(problems, row, 'supplier_country', rawSupplierCountry, c.message);
+  }
 
-  const optional = <T>(
-    field: Column,
-    parse: (raw: string) => { ok: true; value: T } | { ok: false; message: string },
-  ): T | null => {
-    const raw = cell(field);
-    if (raw === '') return null;
-    const p = parse(raw);
-    if (p.ok) return p.value;
-    problem(field, raw, p.message);
-    return null;
-  };
-  const share = optional('share', parseShare);
-  const annualSpendUsd = optional('annual_spend_usd', parseSpendUsd);
-  const tier = optional('tier', (r) => parseWholeNumber(r, 'tier', 1, MAX_TIER));
-  const alternativeSources = optional('alternative_sources', (r) =>
-    parseWholeNumber(r, 'alternative_sources', 0, MAX_ALTERNATIVE_SOURCES),
-  );
-  const inventoryDays = optional('inventory_days', (r) => parseWholeNumber(r, 'inventory_days', 0, MAX_INVENTORY_DAYS));
+  let share: number | null = null;
+  const rawShare = cellAt(record, idx.share);
+  if (rawShare !== '') {
+    const p = parseShare(rawShare);
+    if (p.ok) share = p.value;
+    else problems = withProblem(problems, row, 'share', rawShare, p.message);
+  }
+  let annualSpendUsd: number | null = null;
+  const rawSpend = cellAt(record, idx.annual_spend_usd);
+  if (rawSpend !== '') {
+    const p = parseSpendUsd(rawSpend);
+    if (p.ok) annualSpendUsd = p.value;
+    else problems = withProblem(problems, row, 'annual_spend_usd', rawSpend, p.message);
+  }
+  let tier: number | null = null;
+  const rawTier = cellAt(record, idx.tier);
+  if (rawTier !== '') {
+    const p = parseWholeNumber(rawTier, 'tier', 1, MAX_TIER);
+    if (p.ok) tier = p.value;
+    else problems = withProblem(problems, row, 'tier', rawTier, p.message);
+  }
+  let alternativeSources: number | null = null;
+  const rawAlternatives = cellAt(record, idx.alternative_sources);
+  if (rawAlternatives !== '') {
+    const p = parseWholeNumber(rawAlternatives, 'alternative_sources', 0, MAX_ALTERNATIVE_SOURCES);
+    if (p.ok) alternativeSources = p.value;
+    else problems = withProblem(problems, row, 'alternative_sources', rawAlternatives, p.message);
+  }
+  let inventoryDays: number | null = null;
+  const rawDays = cellAt(record, idx.inventory_days);
+  if (rawDays !== '') {
+    const p = parseWholeNumber(rawDays, 'inventory_days', 0, MAX_INVENTORY_DAYS);
+    if (p.ok) inventoryDays = p.value;
+    else problems = withProblem(problems, row, 'inventory_days', rawDays, p.message);
+  }
 
-  const first = problems[0];
-  if (first) {
-    if (problems.length > 1)
-      first.message += `; also ${problems
+  const found = problems;
+  if (found !== null) {
+    const first = found[0] as Rejection;
+    if (found.length > 1)
+      first.message += `; also ${found
         .slice(1)
         .map((p) => `${p.field}: ${p.message}`)
         .join('; ')}`;
     return first;
   }
-  const name = cell('supplier_name');
+  const name = cellAt(record, idx.supplier_name);
   return {
     row,
     supplierId,
@@ -128,6 +157,24 @@ export function validateRow(
     },
     exposure: { mineral, originCountry: originCountry as string, processingCountry, share },
   };
+}
+
+function withProblem(
+  problems: Rejection[] | null,
+  row: number,
+  field: Column,
+  value: string,
+  message: string,
+): Rejection[] {
+  const list = problems ?? [];
+  list.push({ row, field, value, message });
+  return list;
+}
+
+function cellAt(record: readonly string[], i: number): string {
+  if (i < 0) return '';
+  const v = record[i];
+  return v === undefined ? '' : v.trim();
 }
 
 export function isRejection(r: ValidRow | Rejection): r is Rejection {
