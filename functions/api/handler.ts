@@ -7,9 +7,10 @@ import { bodyLimit } from '../../shared/http/middleware/body-limit.ts';
 import { problemResponses } from '../../shared/http/middleware/problem-response.ts';
 import { securityHeaders } from '../../shared/http/middleware/security-headers.ts';
 import { openApiDocument } from '../../shared/http/openapi.ts';
-import { problem } from '../../shared/http/problem.ts';
+import { HttpProblem, problem } from '../../shared/http/problem.ts';
 import { json } from '../../shared/http/request.ts';
-import { hasScope, matchRoute, pathExists, type RouteId } from '../../shared/http/routes.ts';
+import { allowedMethods, hasScope, matchRoute, type RouteId } from '../../shared/http/routes.ts';
+import { supplierId as pathId } from '../../shared/http/schemas.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
@@ -44,25 +45,45 @@ const ROUTE_HANDLERS: Record<RouteId, Route> = {
   referencePolicyEvents: reference.referencePolicyEvents,
 };
 
+/** The tenant ids keys can hold (the upload key's segment rule, shared/uploads/key.ts). */
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
 /** API Gateway HTTP API (payload 2.0) → route → response. Wiring only; the routes call the core and the store. */
 export function createApiHandler(deps: ApiDeps) {
   const { logger } = telemetry();
   const route = async (event: APIGatewayProxyEventV2, context: ContextWithAuth): Promise<APIGatewayProxyResultV2> => {
     const method = event.requestContext.http.method.toUpperCase();
     const match = matchRoute(method, event.rawPath);
-    if (!match)
-      throw pathExists(event.rawPath)
-        ? problem(405, `${method} is not allowed on ${event.rawPath}`)
-        : problem(404, `no route ${method} ${event.rawPath}`);
+    if (!match) {
+      const allowed = allowedMethods(event.rawPath);
+      if (allowed.length === 0) throw problem(404, `no route ${method} ${event.rawPath}`);
+      throw new HttpProblem(405, 'Method Not Allowed', `${method} is not allowed on ${event.rawPath}`, undefined, {
+        allow: allowed.join(', '),
+      });
+    }
     const { route: def, params } = match;
     let tenant = '';
     if (def.scope !== null) {
       const auth = context.auth;
       // The authorizer already refused missing or invalid tokens; these checks hold even if a route is misconfigured.
-      if (!auth || auth.scopes.size === 0) throw problem(401, 'a bearer token is required');
+      if (!auth?.authenticated)
+        throw new HttpProblem(401, 'Unauthorized', 'a bearer token is required', undefined, {
+          'www-authenticate': 'Bearer',
+        });
       if (!hasScope(auth.scopes, def.scope)) throw problem(403, `this route needs the scope ${def.scope}`);
       if (!auth.tenant) throw problem(403, 'the token names no tenant');
+      // Tenants become key segments (T#{tenant}#…, uploads/{tenant}/…): one with a separator could reach another's keys.
+      if (!TENANT_ID.test(auth.tenant)) throw problem(403, 'the token names an invalid tenant');
       tenant = auth.tenant;
+    }
+    // An id no resource can have (too long for a key, a slash, leading blank): nothing to find, and nothing to create.
+    for (const [name, value] of Object.entries(params)) {
+      const valid = pathId.safeParse(value);
+      if (valid.success) continue;
+      if (def.method !== 'PUT') throw problem(404, `no such ${name.replace(/Id$/, '')}`);
+      throw problem(400, `invalid ${name} in the path`, [
+        { path: `path.${name}`, message: valid.error.issues[0]?.message ?? 'invalid' },
+      ]);
     }
     return ROUTE_HANDLERS[def.id as RouteId]({ event, params, tenant }, deps);
   };

@@ -10,7 +10,8 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MODEL_VERSION } from '../model/score.ts';
-import { ROUTES, type RouteDef } from './routes.ts';
+import * as out from './response-schemas.ts';
+import { ROUTES, type RouteDef, type RouteId } from './routes.ts';
 import * as s from './schemas.ts';
 
 extendZodWithOpenApi(z);
@@ -26,8 +27,26 @@ const problemSchema = z
   })
   .openapi('Problem');
 
-/** Response bodies are documented as open objects here; the response schemas module narrows them. */
+/** Request rows of a JSON batch, and the OpenAPI document itself: open objects. */
 const anyObject = z.record(z.string(), z.unknown());
+
+/** The success body of each route (response-schemas.ts); 204s have none. */
+const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier'>, z.ZodType> = {
+  health: out.health,
+  openapi: anyObject,
+  putSupplier: out.supplierQueued,
+  getSupplier: out.supplierView,
+  listSuppliers: out.supplierPage,
+  score: out.scoreResult,
+  createBatch: out.batchCreated,
+  getBatch: out.batchView,
+  listBatchErrors: out.rejectionPage,
+  portfolioExposure: out.portfolioExposure,
+  scenario: out.scenarioResult,
+  referenceMinerals: out.referenceMinerals,
+  referenceCountries: out.referenceCountries,
+  referencePolicyEvents: out.referencePolicyEvents,
+};
 
 type RequestSpec = NonNullable<RouteConfig['request']>;
 
@@ -60,11 +79,26 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
 
 const SUCCESS: Partial<Record<string, number>> = { putSupplier: 202, createBatch: 202, deleteSupplier: 204 };
 
+/** What API Gateway itself answers (the authorizer's 401/403, 413 above 10 MB, a failed or timed-out function). */
+const GATEWAY: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  413: 'Request Entity Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
 const problems = (codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       c,
-      { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: problemSchema } } },
+      {
+        description: GATEWAY[c] ? `RFC 9457 problem, or API Gateway's {"message":"${GATEWAY[c]}"}` : 'RFC 9457 problem',
+        content: {
+          'application/problem+json': { schema: problemSchema },
+          ...(GATEWAY[c] ? { 'application/json': { schema: out.gatewayMessage } } : {}),
+        },
+      },
     ]),
   );
 
@@ -87,16 +121,19 @@ export function openApiDocument(): unknown {
         [ok]:
           ok === 204
             ? { description: 'Done' }
-            : { description: 'OK', content: { 'application/json': { schema: anyObject } } },
+            : {
+                description: ok === 202 ? 'Accepted' : 'OK',
+                content: { 'application/json': { schema: RESPONSES[r.id as keyof typeof RESPONSES] ?? anyObject } },
+              },
         ...(r.id === 'putSupplier'
           ? {
               200: {
                 description: 'Scored inline (?sync=true)',
-                content: { 'application/json': { schema: anyObject } },
+                content: { 'application/json': { schema: out.scoredSupplier } },
               },
             }
           : {}),
-        ...problems(r.scope ? [400, 401, 403, 404, 409, 413, 415, 422, 429, 500] : [500]),
+        ...problems(r.scope ? [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503] : [500, 503]),
       },
     });
   }

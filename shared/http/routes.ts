@@ -120,22 +120,39 @@ const compiled = ROUTES.map((r) => ({
   pattern: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
 }));
 
-/** Match a method and path to a route and its path parameters (decoded); null if none. */
+/**
+ * Match a method and path to a route and its path parameters (decoded); null if none. A parameter that is not valid
+ * percent-encoded UTF-8 names no resource, so such a path matches no route (404) rather than throwing.
+ */
 export function matchRoute(method: string, path: string): { route: RouteDef; params: Record<string, string> } | null {
   for (const { route, pattern } of compiled) {
     if (route.method !== method) continue;
-    const m = pattern.exec(path);
-    if (!m) continue;
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
-    return { route, params };
+    const params = matchPath(pattern, path);
+    if (params) return { route, params };
   }
   return null;
 }
 
+function matchPath(pattern: RegExp, path: string): Record<string, string> | null {
+  const m = pattern.exec(path);
+  if (!m) return null;
+  const params: Record<string, string> = {};
+  try {
+    for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+  } catch {
+    return null;
+  }
+  return params;
+}
+
 /** Whether a path exists under another method (for 405). */
 export function pathExists(path: string): boolean {
-  return compiled.some(({ pattern }) => pattern.test(path));
+  return allowedMethods(path).length > 0;
+}
+
+/** The methods a path takes (the 405 response's `Allow` header); empty if no route has this path. */
+export function allowedMethods(path: string): string[] {
+  return compiled.filter(({ pattern }) => matchPath(pattern, path) !== null).map(({ route }) => route.method);
 }
 
 /** risk/admin carries every scope. */

@@ -3,7 +3,13 @@
  */
 import { z } from 'zod';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+  }, 'must be a calendar date');
 
 export const exposureInput = z.object({
   mineral: z.string().min(1).max(64).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
@@ -25,7 +31,8 @@ export const supplierFields = {
   exposures: z.array(exposureInput).min(1).max(500),
 };
 
-const supplierId = z
+/** A supplier id (and the shape of any id in a path): what the CSV contract allows. */
+export const supplierId = z
   .string()
   .min(1)
   .max(128)

@@ -8,6 +8,7 @@ import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
 const PRESIGNED_TTL_SECONDS = 15 * 60;
+const MAX_ROW = 9_999_999_999;
 
 const newBatchId = () => `b${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
 
@@ -106,7 +107,8 @@ export async function listBatchErrors(req: ApiRequest, deps: ApiDeps) {
   const b = await deps.store.getBatch(req.tenant, req.params.batchId as string);
   if (!b) throw problem(404, `no batch '${req.params.batchId}'`);
   const after = q.cursor === undefined ? 0 : Number(q.cursor);
-  if (!Number.isInteger(after) || after < 0)
+  // Rows are numbered in 10 digits in the keys: a cursor beyond them is none this API gave out.
+  if (!Number.isInteger(after) || after < 0 || after >= MAX_ROW)
     throw problem(400, 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
   const page = await deps.store.listRejections(req.tenant, b.batchId, { limit: q.limit, after });
   return json(200, { items: page.items, cursor: page.next === null ? null : String(page.next) });

@@ -9,11 +9,11 @@ export async function exposure(req: ApiRequest, deps: ApiDeps) {
   const q = queryParams(req.event, portfolioQuery);
   const groupBy = q.groupBy.split(',') as GroupDimension[];
   const suppliers = await allSuppliers(deps.store, req.tenant);
-  return json(
-    200,
-    portfolioExposure(
+  return json(200, {
+    groupBy: q.groupBy,
+    ...portfolioExposure(
       suppliers.map((s) => s.result),
       groupBy,
     ),
-  );
+  });
 }

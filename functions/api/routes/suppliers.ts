@@ -8,6 +8,7 @@ import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import { chunkMessages } from '../../../shared/queue/message.ts';
 import { sendMessages } from '../../../shared/queue/send-messages.ts';
 import type { StoredSupplier } from '../../../shared/store/port.ts';
+import { TABLE } from '../../../shared/store/table.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
@@ -98,6 +99,8 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
     (!mineral?.ok || s.input.exposures.some((e) => e.mineral === mineral.value)) &&
     (!country?.ok ||
       s.input.exposures.some((e) => e.originCountry === country.value || e.processingCountry === country.value));
+  if (q.cursor !== undefined && !isListCursor(q.cursor))
+    throw problem(400, 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
   const items: StoredSupplier[] = [];
   let cursor: string | null = q.cursor ?? null;
   let first = true;
@@ -112,4 +115,23 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
     cursor = page.cursor;
   }
   return json(200, { items: items.map(view), cursor });
+}
+
+/** The store's list cursor: base64url JSON of { shard: last index key }. Anything else would fail in the query. */
+function isListCursor(cursor: string): boolean {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) return false;
+  return Object.entries(decoded).every(
+    ([shard, key]) =>
+      /^\d+$/.test(shard) &&
+      Number(shard) < TABLE.indexes.byScore.shards &&
+      typeof key === 'string' &&
+      key !== '' &&
+      key.length <= 1024,
+  );
 }

@@ -3,6 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 
 /** Who is calling, as the verified token says: the tenant (or null) and the granted scopes. */
 export interface AuthContext {
+  /** Whether the request carries a verified token at all (no authorizer context = anonymous). */
+  authenticated: boolean;
   tenant: string | null;
   scopes: ReadonlySet<string>;
   subject: string | null;
@@ -46,7 +48,12 @@ export function authContext(
           : clientId !== null && Object.hasOwn(options.clientTenants, clientId)
             ? (options.clientTenants[clientId] as string)
             : null;
-      request.context.auth = { tenant, scopes, subject: typeof claims.sub === 'string' ? claims.sub : null };
+      request.context.auth = {
+        authenticated: jwt?.claims != null,
+        tenant,
+        scopes,
+        subject: typeof claims.sub === 'string' ? claims.sub : null,
+      };
     },
   };
 }

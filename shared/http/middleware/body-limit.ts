@@ -8,7 +8,7 @@ export function bodyLimit(maxBytes: number): middy.MiddlewareObj<APIGatewayProxy
     before: async (request) => {
       const body = request.event.body;
       if (!body) return;
-      const bytes = request.event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+      const bytes = Buffer.byteLength(body, request.event.isBase64Encoded ? 'base64' : 'utf8');
       if (bytes > maxBytes)
         throw problem(
           413,

@@ -1,0 +1,387 @@
+/**
+ * The API's response bodies (zod), for the OpenAPI document and the typed client generated from it. They describe
+ * what the routes return (shared/model types, the CLI's JSON result, the store's records as the routes present
+ * them); test/unit/http/openapi.test.ts holds them equal to those types and the end-to-end tests parse every
+ * response with them.
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+const isoDate = z.string().describe('YYYY-MM-DD');
+const dateTime = z.string().describe('ISO 8601 date-time (UTC)');
+const countryCode = z.string().describe('ISO 3166-1 alpha-2');
+
+export const band = z.enum(['low', 'medium', 'high', 'critical']).openapi('Band');
+const stage = z.enum(['mining', 'processing']);
+
+// --- the scored supplier (shared/model/types.ts) ---
+
+export const measureInForce = z
+  .object({
+    id: z.string().describe('a policy event id (GET /v1/reference/policy-events)'),
+    kind: z.string(),
+    state: z.enum(['active', 'suspended', 'announced']),
+    suspendedBy: z.string().optional(),
+    lapsedSuspension: z.string().optional(),
+  })
+  .openapi('MeasureInForce');
+
+export const stageRisk = z
+  .object({
+    stage,
+    country: z.string().describe('ISO alpha-2, or WORLD for the world mix'),
+    risk: z.number().describe('0–1'),
+    worldShare: z.number().nullable().describe("the country's share of world supply at this stage, 0–1"),
+    measures: z.array(measureInForce),
+    agreement: z.string().nullable().describe('buyer-country agreement in force with this country'),
+  })
+  .openapi('StageRisk');
+
+export const lineRisk = z
+  .object({
+    originCountry: z.string(),
+    processingCountry: z.string().nullable(),
+    share: z.number().describe('fraction of the mineral this line carries'),
+    risk: z.number().describe('0–1: the riskier of its stages'),
+    stages: z.array(stageRisk),
+  })
+  .openapi('LineRisk');
+
+export const mineralRisk = z
+  .object({
+    mineral: z.string(),
+    name: z.string(),
+    score: z.number().describe('0–100'),
+    band,
+    supplyRisk: z.number(),
+    vulnerability: z.number(),
+    lines: z.array(lineRisk),
+  })
+  .openapi('MineralRisk');
+
+export const driver = z
+  .object({
+    points: z.number().describe('points of the score this driver accounts for (negative for mitigants)'),
+    text: z.string(),
+    mineral: z.string().nullable(),
+    country: z.string().nullable(),
+    sources: z.array(z.string()),
+  })
+  .openapi('Driver');
+
+export const scoredSupplier = z
+  .object({
+    supplierId: z.string(),
+    supplierName: z.string().nullable(),
+    supplierCountry: z.string().nullable(),
+    annualSpendUsd: z.number().nullable(),
+    tier: z.number().int().nullable(),
+    score: z.number().describe('0–100'),
+    band,
+    asOf: isoDate,
+    buyerCountry: countryCode,
+    modelVersion: z.string(),
+    dataVersion: z.string(),
+    worst: z
+      .object({ mineral: z.string(), originCountry: z.string(), processingCountry: z.string().nullable() })
+      .nullable(),
+    minerals: z.array(mineralRisk),
+    mitigation: z.object({ alternativeSources: z.number(), inventoryDays: z.number(), factor: z.number() }),
+    drivers: z.array(driver),
+  })
+  .openapi('ScoredSupplier');
+
+// --- suppliers ---
+
+export const exposure = z
+  .object({
+    mineral: z.string(),
+    originCountry: z.string(),
+    processingCountry: z.string().nullable(),
+    share: z.number().nullable(),
+  })
+  .openapi('Exposure');
+
+export const supplierInput = z
+  .object({
+    supplierId: z.string(),
+    supplierName: z.string().nullable(),
+    supplierCountry: z.string().nullable(),
+    annualSpendUsd: z.number().nullable(),
+    tier: z.number().int().nullable(),
+    alternativeSources: z.number().int(),
+    inventoryDays: z.number().int(),
+    exposures: z.array(exposure),
+  })
+  .openapi('SupplierInput');
+
+export const supplierView = z
+  .object({
+    supplier: supplierInput.describe('the input as normalised and stored'),
+    score: scoredSupplier,
+    inputVersion: z.number().int(),
+    updatedAt: dateTime,
+    nextChangeDate: isoDate.nullable().describe('first date the score could change by policy alone'),
+  })
+  .openapi('SupplierView');
+
+export const supplierQueued = z
+  .object({ supplierId: z.string(), status: z.literal('queued'), inputVersion: z.number().int() })
+  .openapi('SupplierQueued');
+
+export const supplierPage = z
+  .object({
+    items: z.array(supplierView),
+    cursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+  })
+  .openapi('SupplierPage');
+
+// --- scoring ---
+
+export const rejection = z
+  .object({ row: z.number().int(), field: z.string(), value: z.string(), message: z.string() })
+  .openapi('Rejection');
+
+export const scoreResult = z
+  .object({
+    asOf: isoDate,
+    buyerCountry: countryCode,
+    modelVersion: z.string(),
+    dataVersion: z.string(),
+    results: z.array(scoredSupplier),
+    rejected: z.array(rejection),
+    summary: z.object({
+      rows: z.number().int(),
+      suppliers: z.number().int(),
+      scored: z.number().int(),
+      rejected: z.number().int(),
+    }),
+  })
+  .openapi('ScoreResult');
+
+// --- batches ---
+
+export const batchView = z
+  .object({
+    batchId: z.string(),
+    status: z.enum(['ingesting', 'scoring', 'completed', 'completed_with_errors', 'failed']),
+    asOf: isoDate.nullable(),
+    buyerCountry: countryCode,
+    counts: z.object({
+      rows: z.number().int().nullable().describe('null until ingest has read the whole file'),
+      accepted: z.number().int().nullable(),
+      rejected: z.number().int().nullable(),
+      suppliers: z.number().int().nullable(),
+      suppliersScored: z.number().int(),
+      rowsScored: z.number().int(),
+      suppliersSuperseded: z.number().int(),
+      rowsDeadLettered: z.number().int(),
+    }),
+    failure: z.string().nullable(),
+    createdAt: dateTime,
+    completedAt: dateTime.nullable(),
+    links: z.object({ self: z.string(), errors: z.string() }),
+  })
+  .openapi('Batch');
+
+export const batchCreated = batchView
+  .extend({
+    upload: z
+      .object({
+        method: z.literal('PUT'),
+        url: z.string(),
+        headers: z.record(z.string(), z.string()).describe('send exactly these headers with the PUT'),
+        expiresAt: dateTime,
+      })
+      .optional()
+      .describe('present when a presigned upload was asked for'),
+  })
+  .openapi('BatchCreated');
+
+export const rejectionPage = z
+  .object({ items: z.array(rejection), cursor: z.string().nullable() })
+  .openapi('RejectionPage');
+
+// --- portfolio and scenarios (shared/model/portfolio.ts, scenario.ts) ---
+
+const bandTotals = z.object({ suppliers: z.number().int(), spendUsd: z.number() });
+export const spendByBand = z
+  .object({ low: bandTotals, medium: bandTotals, high: bandTotals, critical: bandTotals })
+  .openapi('SpendByBand');
+
+export const portfolioExposure = z
+  .object({
+    groupBy: z.enum(['mineral', 'country', 'mineral,country', 'country,mineral']).describe('as asked for'),
+    groups: z.array(
+      z.object({
+        key: z.object({ mineral: z.string().optional(), country: z.string().optional() }),
+        suppliers: z.number().int(),
+        spendUsd: z.number(),
+        spendWeightedScore: z.number().nullable(),
+        maxScore: z.number(),
+      }),
+    ),
+    concentration: z.array(
+      z.object({
+        mineral: z.string(),
+        spendUsd: z.number(),
+        origins: z.number().int(),
+        sourcingHhi: z.number().nullable().describe('0–1; 1 = all of the spend from one country'),
+      }),
+    ),
+    spendByBand,
+    totals: z.object({
+      suppliers: z.number().int(),
+      spendUsd: z.number(),
+      spendWeightedScore: z.number().nullable(),
+      unallocatedSpendUsd: z.number(),
+    }),
+  })
+  .openapi('PortfolioExposure');
+
+const scenarioPortfolio = z.object({ spendWeightedScore: z.number().nullable(), spendByBand });
+
+export const scenarioResult = z
+  .object({
+    asOf: isoDate,
+    buyerCountry: countryCode,
+    baseDataVersion: z.string(),
+    scenarioDataVersion: z.string(),
+    suppliers: z.array(
+      z.object({
+        supplierId: z.string(),
+        supplierName: z.string().nullable(),
+        base: z.object({ score: z.number(), band }),
+        scenario: z.object({ score: z.number(), band }),
+        delta: z.number(),
+        topDriver: z.string().nullable(),
+      }),
+    ),
+    portfolio: z.object({ base: scenarioPortfolio, scenario: scenarioPortfolio, delta: scenarioPortfolio }),
+  })
+  .openapi('ScenarioResult');
+
+// --- reference data (shared/reference/types.ts) ---
+
+export const productionShare = z
+  .object({
+    mineral: z.string(),
+    stage,
+    country: countryCode,
+    sharePct: z.number().describe('percent of world supply, 0–100'),
+    note: z.string().optional(),
+    source: z.string(),
+    year: z.number().int(),
+  })
+  .openapi('ProductionShare');
+
+const stageShares = z.object({
+  shares: z.array(productionShare),
+  basis: z.union([
+    z.object({ kind: z.literal('own') }),
+    z.object({ kind: z.literal('group'), group: z.string() }),
+    z.object({ kind: z.literal('other_stage'), stage }),
+    z.object({ kind: z.literal('none') }),
+  ]),
+  divisor: z.number(),
+});
+
+export const referenceMinerals = z
+  .object({
+    dataVersion: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        symbol: z.string().nullable(),
+        isGroup: z.boolean(),
+        groups: z.array(z.string()),
+        covers: z.array(z.string()),
+        aliases: z.array(z.string()),
+        usCritical2025: z.boolean(),
+        vulnerability: z
+          .object({
+            substitutionIndex: z.number().nullable(),
+            eolRecyclingInputRate: z.number().nullable(),
+            source: z.string(),
+            year: z.number().int(),
+          })
+          .nullable(),
+        shares: z.object({ mining: stageShares, processing: stageShares }),
+      }),
+    ),
+  })
+  .openapi('ReferenceMinerals');
+
+export const governance = z
+  .object({
+    country: countryCode,
+    politicalStability: z.number().nullable(),
+    governmentEffectiveness: z.number().nullable(),
+    vintage: z.string(),
+    source: z.string(),
+  })
+  .openapi('Governance');
+
+export const referenceCountries = z
+  .object({
+    dataVersion: z.string(),
+    items: z.array(
+      z.object({
+        code: countryCode,
+        alpha3: z.string(),
+        name: z.string(),
+        governance: governance.nullable(),
+        governanceRisk: z.number(),
+        governanceDefaulted: z.boolean().describe('true when the country has no governance data (a default is used)'),
+      }),
+    ),
+  })
+  .openapi('ReferenceCountries');
+
+export const policyEvent = z
+  .object({
+    id: z.string(),
+    country: countryCode,
+    instrument: z.string(),
+    kind: z.enum(['export_licensing', 'export_quota', 'export_ban', 'suspension']),
+    minerals: z.array(z.string()),
+    announced: z.string(),
+    effectiveFrom: isoDate,
+    effectiveUntil: isoDate.nullable(),
+    destination: z.union([
+      z.object({ kind: z.literal('all') }),
+      z.object({ kind: z.literal('country'), country: countryCode }),
+      z.object({ kind: z.literal('country_military'), country: countryCode }),
+    ]),
+    suspends: z.array(z.string()).optional(),
+    notes: z.string().optional(),
+    source: z.string(),
+  })
+  .openapi('PolicyEvent');
+
+export const agreement = z
+  .object({
+    id: z.string(),
+    buyerCountry: countryCode,
+    partnerCountry: countryCode,
+    title: z.string(),
+    effectiveFrom: isoDate,
+    effectiveUntil: isoDate.nullable(),
+    minerals: z.array(z.string()),
+    source: z.string(),
+  })
+  .openapi('Agreement');
+
+export const referencePolicyEvents = z
+  .object({ dataVersion: z.string(), policyEvents: z.array(policyEvent), agreements: z.array(agreement) })
+  .openapi('ReferencePolicyEvents');
+
+export const health = z
+  .object({ status: z.literal('ok'), modelVersion: z.string(), dataVersion: z.string() })
+  .openapi('Health');
+
+/** API Gateway's own answers (authorizer refusals, payload too large, a failed function): not problem+json. */
+export const gatewayMessage = z.object({ message: z.string() }).openapi('GatewayMessage');

@@ -1,0 +1,71 @@
+/**
+ * problem-response alone: a thrown HttpProblem becomes its RFC 9457 body with its status and headers; anything else
+ * becomes a bare 500 with nothing of the error in it, and is handed to `onUnexpected`.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../../infra/local/lambda-context.ts';
+import { problemResponses } from '../../../../shared/http/middleware/problem-response.ts';
+import { HttpProblem, problem } from '../../../../shared/http/problem.ts';
+import { apiEvent, toResponse } from '../../../helpers/api-events.ts';
+
+function wrapped(fail: () => unknown, onUnexpected?: (error: unknown) => void) {
+  const h = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(async () => {
+    throw fail();
+  }).use(problemResponses(onUnexpected ? { onUnexpected } : {}));
+  return async (path = '/v1/things/1') => toResponse(await h(apiEvent({ method: 'GET', path }), lambdaContext('api')));
+}
+
+describe('problemResponses', () => {
+  it('answers a thrown problem with its status as application/problem+json, with the field errors and instance', async () => {
+    const r = await wrapped(() =>
+      problem(422, 'some fields are invalid', [{ path: 'exposures[0].mineral', message: "unknown mineral 'x'" }]),
+    )('/v1/suppliers/s-1');
+    expect(r.status).toBe(422);
+    expect(r.headers['content-type']).toBe('application/problem+json');
+    expect(r.json).toEqual({
+      type: 'about:blank',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'some fields are invalid',
+      instance: '/v1/suppliers/s-1',
+      errors: [{ path: 'exposures[0].mineral', message: "unknown mineral 'x'" }],
+    });
+  });
+
+  it('keeps the headers a problem carries (Allow on 405) and leaves out empty errors', async () => {
+    const r = await wrapped(() => new HttpProblem(405, 'Method Not Allowed', 'no', [], { allow: 'GET, PUT' }))();
+    expect(r.status).toBe(405);
+    expect(r.headers.allow).toBe('GET, PUT');
+    expect(r.json).not.toHaveProperty('errors');
+  });
+
+  for (const [label, thrown] of [
+    ['an Error', () => new Error('connect ECONNREFUSED 10.0.0.7:8000 at /var/task/functions/api/handler.ts:42:7')],
+    ['a TypeError', () => new TypeError("Cannot read properties of undefined (reading 'tenant')")],
+    ['a string', () => 'secret-token-value'],
+    ['undefined', () => undefined],
+  ] as const) {
+    it(`answers ${label} as a bare 500: no message, no stack, no path — and reports it to onUnexpected`, async () => {
+      const seen = vi.fn();
+      const error = thrown();
+      const r = await wrapped(() => error, seen)();
+      expect(r.status).toBe(500);
+      expect(r.headers['content-type']).toBe('application/problem+json');
+      expect(Object.keys(r.json).sort()).toEqual(['detail', 'instance', 'status', 'title', 'type']);
+      expect(r.json).toMatchObject({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
+      expect(r.text).not.toMatch(/ECONNREFUSED|secret|Cannot read|\.ts:\d+|\bat \S+ \(|\/var\/task/);
+      if (error instanceof Error) expect(r.text).not.toContain(error.stack?.split('\n')[1]?.trim() ?? '');
+      expect(seen).toHaveBeenCalledTimes(1);
+      expect(seen).toHaveBeenCalledWith(error);
+    });
+  }
+
+  it('does not report known problems as unexpected', async () => {
+    const seen = vi.fn();
+    const r = await wrapped(() => problem(404, 'no supplier'), seen)();
+    expect(r.status).toBe(404);
+    expect(seen).not.toHaveBeenCalled();
+  });
+});
