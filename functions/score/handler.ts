@@ -10,6 +10,7 @@ import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/messag
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/port.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 
 /** A message body that is not a valid score message: it can never succeed, and goes to the DLQ after its retries. */
@@ -32,7 +33,6 @@ function parse(record: SQSRecord): ScoreMessage {
 /** SQS → score and store each message's suppliers; partial batch response so one bad message never fails the rest. */
 export function createScoreHandler(deps: ScoreChunkDeps) {
   const { logger, metrics } = telemetry();
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord) => {
     let message: ScoreMessage | undefined;
     try {
@@ -42,12 +42,17 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
       metrics.addMetric('SuppliersSuperseded', MetricUnit.Count, result.superseded);
       return result;
     } catch (err) {
-      // On the last receive, count the chunk as dead-lettered on its batch so the batch can still close.
+      // On the last receive, count the chunk as dead-lettered on its batch so the batch can still close. What its
+      // deliveries did write counts as stored (or superseded); only the rest of its rows count as dead-lettered.
       const receives = Number(record.attributes.ApproximateReceiveCount);
       if (message?.batchId && message.chunk !== null && receives >= QUEUE_SETTINGS.maxReceiveCount) {
-        const rows = message.suppliers.reduce((n, s) => n + s.input.exposures.length, 0);
+        const partial = err instanceof PartialWriteError ? err.partial : emptyPutScoredResult();
+        const rows =
+          message.suppliers.reduce((n, s) => n + s.input.exposures.length, 0) -
+          partial.rowsStored -
+          partial.rowsSuperseded;
         await deps.store
-          .recordChunkDeadLettered(message.tenant, message.batchId, message.chunk, rows)
+          .recordChunkDeadLettered(message.tenant, message.batchId, message.chunk, { rows, partial })
           .catch((e) => logger.error('could not record dead-lettered chunk', { error: e as Error }));
       }
       logger.warn('score message failed', { messageId: record.messageId, receives, error: err as Error });
@@ -55,8 +60,11 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
     }
   };
   return middy(
+    // A processor per invocation: outside Lambda's InvokeStore it keeps the records and failures of the batch in
+    // instance fields, so one shared by concurrent invocations (the local queue runs up to maxConcurrency of them)
+    // mixes their failures up and deletes messages that failed.
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, recordHandler, processor, { context }),
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
   )
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));

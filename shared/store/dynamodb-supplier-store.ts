@@ -11,17 +11,20 @@ import {
   QueryCommand,
   ScanCommand,
   UpdateCommand,
+  type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
-import type {
-  BatchRecord,
-  BatchTotals,
-  NewBatch,
-  PutScoredResult,
-  StoredSupplier,
-  SupplierStore,
-  WriteMode,
+import {
+  type BatchRecord,
+  type BatchTotals,
+  emptyPutScoredResult,
+  type NewBatch,
+  PartialWriteError,
+  type PutScoredResult,
+  type StoredSupplier,
+  type SupplierStore,
+  type WriteMode,
 } from './port.ts';
 import { backoffMs, retryUnprocessed } from './retry.ts';
 import {
@@ -158,17 +161,46 @@ function toBatch(item: Record<string, unknown>): BatchRecord {
   };
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
+/**
+ * Runs `fn` over the items, at most `limit` at a time, and resolves once every call has settled: a failure never
+ * leaves writes running behind the caller (in Lambda they would resume, frozen, in a later invocation).
+ */
+async function settleLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const out = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i] as T);
+      try {
+        out[i] = { status: 'fulfilled', value: await fn(items[i] as T) };
+      } catch (reason) {
+        out[i] = { status: 'rejected', reason };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+/** What a dead-lettered chunk was counted as (the d{n} attribute; a plain number of rows in older records). */
+interface DeadLetteredPart extends PutScoredResult {
+  rows: number;
+}
+
+function deadLetteredPart(value: unknown): DeadLetteredPart {
+  if (typeof value === 'number') return { rows: value, ...emptyPutScoredResult() };
+  const v = (value ?? {}) as Partial<DeadLetteredPart>;
+  return {
+    rows: v.rows ?? 0,
+    stored: v.stored ?? 0,
+    superseded: v.superseded ?? 0,
+    rowsStored: v.rowsStored ?? 0,
+    rowsSuperseded: v.rowsSuperseded ?? 0,
+  };
 }
 
 const encodeCursor = (key: Record<string, unknown> | undefined) =>
@@ -198,29 +230,37 @@ export class DynamoDbSupplierStore implements SupplierStore {
       batchId: string | null;
     }[],
   ): Promise<PutScoredResult> {
-    const outcomes = await mapLimit(items, PUT_CONCURRENCY, async (x) => {
-      const condition =
-        mode === 'upsert'
-          ? 'attribute_not_exists(pk) OR inputVersion < :v'
-          : // A rescore writes only over the very input it was computed from.
-            'inputVersion = :v';
+    const outcomes = await settleLimit(items, PUT_CONCURRENCY, async (x) => {
       try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: toItem(tenant, x),
-            ConditionExpression: condition,
-            ExpressionAttributeValues: { ':v': x.inputVersion },
-          }),
-        );
+        if (mode === 'rescore') await this.doc.send(this.rescoreUpdate(tenant, x));
+        else
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: toItem(tenant, x),
+              ConditionExpression: 'attribute_not_exists(pk) OR inputVersion < :v',
+              ExpressionAttributeValues: { ':v': x.inputVersion },
+            }),
+          );
         return { stored: true, rows: x.input.exposures.length };
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return { stored: false, rows: x.input.exposures.length };
-        throw err;
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        // What this message carries is already stored: an earlier delivery of it wrote it (and may have died before
+        // counting it). It counts as stored, and is not written again.
+        if (await this.alreadyStored(tenant, mode, x)) return { stored: true, rows: x.input.exposures.length };
+        return { stored: false, rows: x.input.exposures.length };
       }
     });
-    const result: PutScoredResult = { stored: 0, superseded: 0, rowsStored: 0, rowsSuperseded: 0 };
-    for (const o of outcomes) {
+    const result = emptyPutScoredResult();
+    let failed = 0;
+    let firstError: unknown;
+    for (const settled of outcomes) {
+      if (settled.status === 'rejected') {
+        failed++;
+        firstError ??= settled.reason;
+        continue;
+      }
+      const o = settled.value;
       if (o.stored) {
         result.stored++;
         result.rowsStored += o.rows;
@@ -229,7 +269,66 @@ export class DynamoDbSupplierStore implements SupplierStore {
         result.rowsSuperseded += o.rows;
       }
     }
+    if (failed > 0) throw new PartialWriteError(result, failed, firstError);
     return result;
+  }
+
+  /**
+   * A rescore replaces the score of the very input it was computed from (same inputVersion) and keeps the input and
+   * the upload it came from. The same score (same as-of date, model and data versions) is not written again.
+   */
+  private rescoreUpdate(tenant: string, x: Parameters<typeof toItem>[1]): UpdateCommand {
+    const item = toItem(tenant, x);
+    const set: Record<string, unknown> = {
+      result: item.result,
+      score: item.score,
+      band: item.band,
+      asOf: item.asOf,
+      modelVersion: item.modelVersion,
+      dataVersion: item.dataVersion,
+      updatedAt: item.updatedAt,
+      gsi1sk: item.gsi1sk,
+      ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {}),
+    };
+    const names = Object.fromEntries(Object.keys(set).map((k) => [`#${k}`, k]));
+    const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
+    const remove = item.nextChangeDate ? '' : ' REMOVE nextChangeDate, gsi2pk, gsi2sk';
+    return new UpdateCommand({
+      TableName: this.tableName,
+      Key: { pk: item.pk, sk: item.sk },
+      UpdateExpression: `SET ${Object.keys(set)
+        .map((k) => `#${k} = :${k}`)
+        .join(', ')}${remove}`,
+      ConditionExpression:
+        'inputVersion = :v AND NOT (#asOf = :asOf AND #modelVersion = :modelVersion AND #dataVersion = :dataVersion)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ':v': x.inputVersion },
+    });
+  }
+
+  /** Whether the stored item already holds what this write carries (same upload version, or same rescore). */
+  private async alreadyStored(
+    tenant: string,
+    mode: WriteMode,
+    x: { inputVersion: number; input: SupplierInput; result: ScoredSupplier; batchId: string | null },
+  ): Promise<boolean> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
+        ProjectionExpression: 'inputVersion, batchId, #asOf, modelVersion, dataVersion',
+        ExpressionAttributeNames: { '#asOf': 'asOf' },
+        ConsistentRead: true,
+      }),
+    );
+    const stored = r.Item;
+    if (!stored || stored.inputVersion !== x.inputVersion) return false;
+    if (mode === 'upsert') return ((stored.batchId as string | undefined) ?? null) === x.batchId;
+    return (
+      stored.asOf === x.result.asOf &&
+      stored.modelVersion === x.result.modelVersion &&
+      stored.dataVersion === x.result.dataVersion
+    );
   }
 
   async getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null> {
@@ -399,26 +498,36 @@ export class DynamoDbSupplierStore implements SupplierStore {
   }
 
   async recordBatchQueued(tenant: string, batchId: string, totals: BatchTotals): Promise<BatchRecord> {
-    const r = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
-        UpdateExpression:
-          'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, #status = if_not_exists(completedAt, :scoring), updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#rows': 'rows', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':rows': totals.rows,
-          ':accepted': totals.accepted,
-          ':rejected': totals.rejected,
-          ':suppliers': totals.suppliers,
-          ':chunks': totals.chunks,
-          ':scoring': 'scoring',
-          ':now': nowIso(),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    let r: UpdateCommandOutput;
+    try {
+      r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+          UpdateExpression:
+            'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, #status = :scoring, updatedAt = :now',
+          // A second ingest of the same upload (S3 delivers events at least once) may finish after the batch has
+          // completed: its totals are the same, and the completed batch is left as it is.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
+          ExpressionAttributeNames: { '#rows': 'rows', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':rows': totals.rows,
+            ':accepted': totals.accepted,
+            ':rejected': totals.rejected,
+            ':suppliers': totals.suppliers,
+            ':chunks': totals.chunks,
+            ':scoring': 'scoring',
+            ':now': nowIso(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const existing = await this.getBatch(tenant, batchId);
+      if (!existing) throw err;
+      return existing;
+    }
     return this.completeIfDone(toBatch(r.Attributes ?? {}));
   }
 
@@ -463,6 +572,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
     const item = current.Item;
     if (!item) throw new Error(`batch ${batchId} of tenant ${tenant} does not exist`);
     if (item[`c${chunk}`] || !item[`d${chunk}`]) return toBatch(item);
+    // What the dead-lettering counted (its rows, and what its deliveries had written) is taken back out: this
+    // result counts the whole chunk.
+    const dead = deadLetteredPart(item[`d${chunk}`]);
     try {
       const r = await this.doc.send(
         new UpdateCommand({
@@ -471,7 +583,15 @@ export class DynamoDbSupplierStore implements SupplierStore {
           UpdateExpression: `${counted}, chunksDeadLettered :minusOne, rowsDeadLettered :minusRows REMOVE #d`,
           ConditionExpression: 'attribute_exists(#d) AND attribute_not_exists(#c)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':minusOne': -1, ':minusRows': -(item[`d${chunk}`] as number) },
+          ExpressionAttributeValues: {
+            ...values,
+            ':stored': result.stored - dead.stored,
+            ':superseded': result.superseded - dead.superseded,
+            ':rowsStored': result.rowsStored - dead.rowsStored,
+            ':rowsSuperseded': result.rowsSuperseded - dead.rowsSuperseded,
+            ':minusOne': -1,
+            ':minusRows': -dead.rows,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -484,16 +604,34 @@ export class DynamoDbSupplierStore implements SupplierStore {
     }
   }
 
-  async recordChunkDeadLettered(tenant: string, batchId: string, chunk: number, rows: number): Promise<BatchRecord> {
+  async recordChunkDeadLettered(
+    tenant: string,
+    batchId: string,
+    chunk: number,
+    dead: { rows: number; partial: PutScoredResult },
+  ): Promise<BatchRecord> {
+    const { partial } = dead;
+    // d{n} keeps what was counted here, so a successful redrive can take it back out exactly.
+    const part: DeadLetteredPart = { rows: dead.rows, ...partial };
     try {
       const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
-          UpdateExpression: 'SET #d = :rows, updatedAt = :now ADD chunksDeadLettered :one, rowsDeadLettered :rows',
+          UpdateExpression:
+            'SET #d = :part, updatedAt = :now ADD chunksDeadLettered :one, rowsDeadLettered :rows, suppliersStored :stored, suppliersSuperseded :superseded, rowsStored :rowsStored, rowsSuperseded :rowsSuperseded',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
           ExpressionAttributeNames: { '#c': `c${chunk}`, '#d': `d${chunk}` },
-          ExpressionAttributeValues: { ':rows': rows, ':one': 1, ':now': nowIso() },
+          ExpressionAttributeValues: {
+            ':part': part,
+            ':rows': dead.rows,
+            ':stored': partial.stored,
+            ':superseded': partial.superseded,
+            ':rowsStored': partial.rowsStored,
+            ':rowsSuperseded': partial.rowsSuperseded,
+            ':one': 1,
+            ':now': nowIso(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -521,6 +659,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
 
   /** Every chunk accounted for (scored or dead-lettered) once ingest has queued them all: close the batch, once. */
   private async completeIfDone(batch: BatchRecord): Promise<BatchRecord> {
+    if (batch.completedAt !== null && batch.status === 'completed_with_errors' && batch.chunksDeadLettered === 0)
+      return this.clearErrors(batch);
     if (batch.chunks === null || batch.completedAt !== null) return batch;
     if (batch.chunksDone + batch.chunksDeadLettered < batch.chunks) return batch;
     const status = batch.chunksDeadLettered > 0 ? 'completed_with_errors' : 'completed';
@@ -533,6 +673,32 @@ export class DynamoDbSupplierStore implements SupplierStore {
           ConditionExpression: 'attribute_not_exists(completedAt)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ':now': nowIso() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toBatch(r.Attributes ?? {});
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return (await this.getBatch(batch.tenant, batch.batchId)) ?? batch;
+    }
+  }
+
+  /** Its dead-lettered chunks were all redriven successfully: the completed batch has no errors left. */
+  private async clearErrors(batch: BatchRecord): Promise<BatchRecord> {
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPk(batch.tenant, batch.batchId), sk: BATCH_SK },
+          UpdateExpression: 'SET #status = :completed, updatedAt = :now',
+          ConditionExpression: '#status = :withErrors AND chunksDeadLettered = :zero',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':completed': 'completed',
+            ':withErrors': 'completed_with_errors',
+            ':zero': 0,
+            ':now': nowIso(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -15,17 +15,42 @@ export interface StoredSupplier {
   updatedAt: string;
 }
 
-/** How a write relates to what is stored: `upsert` needs a newer input; `rescore` needs the same input. */
+/**
+ * How a write relates to what is stored: `upsert` needs a newer input (and replaces the item); `rescore` needs the
+ * same input (and replaces only the score, keeping the input and its batch).
+ */
 export type WriteMode = 'upsert' | 'rescore';
 
 export interface PutScoredResult {
-  /** Suppliers written. */
+  /** Suppliers whose given version is the one stored: written now, or already by an earlier delivery. */
   stored: number;
-  /** Suppliers not written because the stored input is newer (upsert) or changed (rescore), or the same version. */
+  /** Suppliers not written because the stored input is newer (upsert) or changed (rescore). */
   superseded: number;
   /** Exposure rows carried by the written and the superseded suppliers. */
   rowsStored: number;
   rowsSuperseded: number;
+}
+
+export const emptyPutScoredResult = (): PutScoredResult => ({
+  stored: 0,
+  superseded: 0,
+  rowsStored: 0,
+  rowsSuperseded: 0,
+});
+
+/**
+ * Some suppliers of a putScored call could not be written (the first error is the `cause`). Every write of the call
+ * has settled when it is thrown, none is left running; `partial` counts the suppliers that were stored or superseded.
+ */
+export class PartialWriteError extends Error {
+  override readonly name = 'PartialWriteError';
+  constructor(
+    readonly partial: PutScoredResult,
+    readonly failed: number,
+    cause: unknown,
+  ) {
+    super(`${failed} supplier(s) not written: ${(cause as Error | undefined)?.message ?? String(cause)}`, { cause });
+  }
 }
 
 export type BatchStatus = 'ingesting' | 'scoring' | 'completed' | 'completed_with_errors' | 'failed';
@@ -110,8 +135,16 @@ export interface SupplierStore {
   recordBatchQueued(tenant: string, batchId: string, totals: BatchTotals): Promise<BatchRecord>;
   /** Idempotent: a chunk counts once however often its message is delivered. */
   recordChunkScored(tenant: string, batchId: string, chunk: number, result: PutScoredResult): Promise<BatchRecord>;
-  /** The chunk's message is about to go to the DLQ (last receive failed). Idempotent. */
-  recordChunkDeadLettered(tenant: string, batchId: string, chunk: number, rows: number): Promise<BatchRecord>;
+  /**
+   * The chunk's message is about to go to the DLQ (last receive failed). `partial` is what its deliveries did write
+   * (counted as stored or superseded); the rest of its rows, `rows`, are counted as dead-lettered. Idempotent.
+   */
+  recordChunkDeadLettered(
+    tenant: string,
+    batchId: string,
+    chunk: number,
+    dead: { rows: number; partial: PutScoredResult },
+  ): Promise<BatchRecord>;
   markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void>;
   /** Suppliers (all tenants) whose next policy change date is on or before `asOf`. */
   dueForRescore(
