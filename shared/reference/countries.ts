@@ -1,4 +1,5 @@
-import countries from 'i18n-iso-countries';
+// The package's Node entry registers every locale (~700 KB bundled); the core needs English only.
+import countries from 'i18n-iso-countries/index.js';
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { ambiguousCountryNames, countryAliases, countryDisplayNames } from './data/country-aliases.ts';
 

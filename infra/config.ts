@@ -1,0 +1,148 @@
+/**
+ * Stage configuration of the CDK app, validated with zod. The stage comes from context (`-c stage=dev|prod`,
+ * default in cdk.json); each stage starts from the defaults below, then takes the overrides in cdk.json under
+ * `mineralRisk.<stage>`, then single `-c key=value` overrides for the string settings. docs/operations.md lists
+ * every setting.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The retention periods CloudWatch Logs accepts (days). */
+const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0);
+
+const memoryMb = z.int().min(128).max(10_240);
+/** Functions invoked asynchronously may run up to Lambda's 15 minutes. */
+const asyncTimeoutSeconds = z.int().min(1).max(900);
+/** A browser origin (`https://app.example.com`) or `*`. */
+const corsOrigin = z.union([z.literal('*'), z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/)]);
+
+export const stageConfigSchema = z
+  .object({
+    stage: z.enum(STAGES),
+    /** Prefix of every named resource (functions, alarms, dashboard, uploads bucket): lowercase, S3-safe. */
+    prefix: z.string().regex(/^[a-z][a-z0-9-]{2,24}$/, 'lowercase letters, digits and hyphens, 3–25 characters'),
+    /** Optional fixed deployment target; otherwise the CLI's profile (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional(),
+    /** Keep the table, the buckets and the log groups when the stack is deleted. */
+    retainData: z.boolean(),
+    /** DynamoDB deletion protection and CloudFormation termination protection. */
+    deletionProtection: z.boolean(),
+    /** Alarm notifications by email (a confirmation mail is sent on deploy); omit to subscribe another way. */
+    alarmEmail: z.email().optional(),
+    logRetentionDays: z
+      .int()
+      .refine((d) => RETENTION_DAYS.includes(d), `one of CloudWatch Logs' periods: ${RETENTION_DAYS.join(', ')}`),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    /** Raw uploads (`uploads/`) are deleted this many days after upload; scores and rejections stay in the table. */
+    uploadExpiryDays: z.int().min(1).max(3650),
+    /** S3 server access logs are deleted after this many days. */
+    accessLogExpiryDays: z.int().min(1).max(3650),
+    /** Browser origins allowed to PUT to presigned upload URLs; empty: no CORS rule (server-side clients only). */
+    uploadCorsOrigins: z.array(corsOrigin),
+    /** EventBridge schedule of the rescore function (UTC). */
+    rescoreSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'an EventBridge expression: cron(...) or rate(...)'),
+    /** Alarm when the oldest score message has waited this long. */
+    oldestMessageAlarmSeconds: z
+      .int()
+      .min(60)
+      .max(14 * 24 * 3600),
+    memoryMb: z.object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb }).strict(),
+    timeoutSeconds: z.object({ ingest: asyncTimeoutSeconds, rescore: asyncTimeoutSeconds }).strict(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.stage === 'prod' && !(c.retainData && c.deletionProtection))
+      ctx.addIssue({ code: 'custom', message: 'prod keeps its data: retainData and deletionProtection must be true' });
+  });
+
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+
+const COMMON = {
+  logLevel: 'INFO',
+  accessLogExpiryDays: 90,
+  rescoreSchedule: 'cron(15 2 * * ? *)',
+  oldestMessageAlarmSeconds: 1800,
+  // Ingest holds a whole supplier list in memory (a 1M-row CSV peaks near 1.4 GB in the CLI benchmark).
+  memoryMb: { ingest: 4096, score: 1024, rescore: 1024 },
+  timeoutSeconds: { ingest: 900, rescore: 900 },
+} as const;
+
+export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
+  dev: {
+    ...COMMON,
+    prefix: 'mineral-risk-dev',
+    retainData: false,
+    deletionProtection: false,
+    logRetentionDays: 14,
+    logLevel: 'DEBUG',
+    uploadExpiryDays: 7,
+    uploadCorsOrigins: ['*'],
+    memoryMb: { ...COMMON.memoryMb },
+    timeoutSeconds: { ...COMMON.timeoutSeconds },
+  },
+  prod: {
+    ...COMMON,
+    prefix: 'mineral-risk-prod',
+    retainData: true,
+    deletionProtection: true,
+    logRetentionDays: 90,
+    uploadExpiryDays: 30,
+    uploadCorsOrigins: [],
+    memoryMb: { ...COMMON.memoryMb },
+    timeoutSeconds: { ...COMMON.timeoutSeconds },
+  },
+};
+
+/** String settings that may also be given one by one on the command line (`-c alarmEmail=ops@example.com`). */
+export const CLI_OVERRIDES = ['alarmEmail', 'logLevel', 'account', 'region'] as const;
+
+/** The key in cdk.json's context holding per-stage overrides: `{ "mineralRisk": { "prod": { ... } } }`. */
+export const OVERRIDES_CONTEXT_KEY = 'mineralRisk';
+
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError';
+}
+
+/** Reads and validates the stage configuration from a context lookup (`node.tryGetContext`). */
+export function loadConfig(context: (key: string) => unknown): StageConfig {
+  const stage = z.enum(STAGES).safeParse(context('stage') ?? 'dev');
+  if (!stage.success)
+    throw new InvalidConfigError(
+      `context 'stage' must be one of ${STAGES.join(', ')}, got ${String(context('stage'))}`,
+    );
+
+  const fromFile = (context(OVERRIDES_CONTEXT_KEY) as Record<string, unknown> | undefined)?.[stage.data] ?? {};
+  if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile))
+    throw new InvalidConfigError(`context '${OVERRIDES_CONTEXT_KEY}.${stage.data}' must be an object`);
+
+  const fromCli: Record<string, unknown> = {};
+  for (const key of CLI_OVERRIDES) {
+    const value = context(key);
+    if (value !== undefined) fromCli[key] = value;
+  }
+
+  const defaults = STAGE_DEFAULTS[stage.data];
+  const candidate = {
+    ...defaults,
+    ...fromFile,
+    ...fromCli,
+    stage: stage.data,
+    // Nested objects merge key by key, so an override can change one function's memory alone.
+    memoryMb: { ...defaults.memoryMb, ...((fromFile as { memoryMb?: object }).memoryMb ?? {}) },
+    timeoutSeconds: { ...defaults.timeoutSeconds, ...((fromFile as { timeoutSeconds?: object }).timeoutSeconds ?? {}) },
+  };
+  const parsed = stageConfigSchema.safeParse(candidate);
+  if (!parsed.success)
+    throw new InvalidConfigError(`invalid configuration for stage ${stage.data}:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

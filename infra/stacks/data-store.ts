@@ -1,0 +1,75 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+  type TableProps,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE, tableDefinition } from '../../shared/store/table.ts';
+
+export interface DataStoreProps {
+  removalPolicy: RemovalPolicy;
+  deletionProtection: boolean;
+}
+
+type Definition = ReturnType<typeof tableDefinition>;
+type KeySchema = readonly { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+
+function attribute(def: Definition, name: string) {
+  const found = def.AttributeDefinitions.find((a) => a.AttributeName === name);
+  if (!found) throw new Error(`table definition: attribute ${name} has no AttributeDefinition`);
+  return { name, type: found.AttributeType === 'S' ? AttributeType.STRING : AttributeType.NUMBER };
+}
+
+function keys(def: Definition, schema: KeySchema) {
+  const hash = schema.find((k) => k.KeyType === 'HASH');
+  const range = schema.find((k) => k.KeyType === 'RANGE');
+  if (!hash) throw new Error('table definition: a key schema has no HASH key');
+  return {
+    partitionKey: attribute(def, hash.AttributeName),
+    ...(range ? { sortKey: attribute(def, range.AttributeName) } : {}),
+  };
+}
+
+/**
+ * The one DynamoDB table, built from `tableDefinition()` in shared/store/table.ts (the local runtime creates its
+ * dynalite table from the same definition): keys, the two KEYS_ONLY indexes, on-demand billing. Plus what only AWS
+ * has: point-in-time recovery, encryption at rest with the AWS managed key, TTL on `expiresAt`.
+ */
+export class DataStore extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: DataStoreProps) {
+    super(scope, id);
+    const def = tableDefinition(TABLE.logicalName);
+    if (def.BillingMode !== 'PAY_PER_REQUEST') throw new Error('table definition: expected on-demand billing');
+
+    const tableProps: TableProps = {
+      ...keys(def, def.KeySchema),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.removalPolicy,
+    };
+    this.table = new Table(this, 'Table', tableProps);
+    for (const index of def.GlobalSecondaryIndexes) {
+      if (index.Projection.ProjectionType !== 'KEYS_ONLY')
+        throw new Error(`index ${index.IndexName}: expected KEYS_ONLY`);
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.IndexName,
+        ...keys(def, index.KeySchema),
+        projectionType: ProjectionType.KEYS_ONLY,
+      });
+    }
+  }
+
+  /** ARN of one index, for Query permissions scoped to it. */
+  indexArn(indexName: string): string {
+    return `${this.table.tableArn}/index/${indexName}`;
+  }
+}

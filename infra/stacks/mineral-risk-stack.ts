@@ -1,0 +1,74 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { DataStore } from './data-store.ts';
+import { Monitoring } from './monitoring.ts';
+import { Pipeline } from './pipeline.ts';
+import { Queues } from './queues.ts';
+import { Uploads } from './uploads.ts';
+
+export interface MineralRiskStackProps extends StackProps {
+  config: StageConfig;
+}
+
+/**
+ * What every part of the system builds on. The HTTP API (issue 4) is one more construct taking these:
+ * `new Api(this, 'Api', this.platform)` in the constructor below, its function made with `PipelineFunction` and
+ * watched with `platform.monitoring.watchFunction`, its own alarms and widgets added to `platform.monitoring`.
+ */
+export interface Platform {
+  config: StageConfig;
+  removalPolicy: RemovalPolicy;
+  data: DataStore;
+  uploads: Uploads;
+  queues: Queues;
+  monitoring: Monitoring;
+}
+
+/** One stage of mineral-risk: table, uploads, queues, the pipeline functions, alarms and dashboard. */
+export class MineralRiskStack extends Stack {
+  readonly platform: Platform;
+  readonly pipeline: Pipeline;
+
+  constructor(scope: Construct, id: string, props: MineralRiskStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      description: `mineral-risk (${config.stage}): supplier critical-mineral risk scoring pipeline`,
+      terminationProtection: config.deletionProtection,
+      ...props,
+    });
+    Tags.of(this).add('project', 'mineral-risk');
+    Tags.of(this).add('stage', config.stage);
+
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const monitoring = new Monitoring(this, 'Monitoring', { config });
+    this.platform = {
+      config,
+      removalPolicy,
+      data: new DataStore(this, 'Data', { removalPolicy, deletionProtection: config.deletionProtection }),
+      uploads: new Uploads(this, 'Uploads', { config, removalPolicy, autoDeleteObjects: !config.retainData }),
+      queues: new Queues(this, 'Queues'),
+      monitoring,
+    };
+    this.pipeline = new Pipeline(this, 'Pipeline', this.platform);
+
+    const outputs: Record<string, [string, string]> = {
+      TableName: [this.platform.data.table.tableName, 'DynamoDB table (suppliers, scores, batches)'],
+      UploadsBucketName: [this.platform.uploads.bucket.bucketName, 'Supplier lists go under uploads/{tenant}/'],
+      ScoreQueueUrl: [this.platform.queues.score.queueUrl, 'Score queue'],
+      ScoreDlqUrl: [this.platform.queues.scoreDlq.queueUrl, 'Score dead-letter queue (inspect, redrive)'],
+      ScoreDlqArn: [this.platform.queues.scoreDlq.queueArn, 'Score dead-letter queue ARN (start-message-move-task)'],
+      FailedInvocationsQueueUrl: [
+        this.platform.queues.failedInvocations.queueUrl,
+        'Failed ingest/rescore invocations and undelivered schedule events',
+      ],
+      AlarmTopicArn: [monitoring.topic.topicArn, 'Subscribe to receive alarms'],
+      DashboardName: [monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the pipeline'],
+      IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],
+      ScoreFunctionName: [this.pipeline.score.fn.functionName, 'Score function'],
+      RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore function (invoke on demand)'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs))
+      new CfnOutput(this, name, { value, description });
+  }
+}

@@ -1,0 +1,177 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { DestinationConfig, IDestination, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
+import { TABLE } from '../../shared/store/table.ts';
+import type { StageConfig } from '../config.ts';
+import type { DataStore } from './data-store.ts';
+import type { Monitoring } from './monitoring.ts';
+import { PipelineFunction } from './pipeline-function.ts';
+import type { Queues } from './queues.ts';
+import { UPLOAD_PREFIX, type Uploads } from './uploads.ts';
+
+/** Async retries: ingest is idempotent per upload; a failed rescore is re-run by the next schedule or on demand. */
+export const ASYNC_RETRIES = { ingest: 2, rescore: 1 } as const;
+export const MAX_EVENT_AGE = Duration.hours(6);
+
+/**
+ * Lambda's on-failure destination on an SQS queue, granting the function's role `sqs:SendMessage` on that queue
+ * and nothing else (aws-lambda-destinations' SqsDestination also grants GetQueueAttributes and GetQueueUrl).
+ */
+export class SendOnlySqsDestination implements IDestination {
+  constructor(private readonly queue: IQueue) {}
+
+  bind(_scope: Construct, fn: IFunction): DestinationConfig {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    return { destination: this.queue.queueArn };
+  }
+}
+
+export interface PipelineProps {
+  config: StageConfig;
+  removalPolicy: RemovalPolicy;
+  data: DataStore;
+  uploads: Uploads;
+  queues: Queues;
+  monitoring: Monitoring;
+}
+
+/**
+ * The scoring pipeline: upload → ingest → score queue → score → table, and schedule → rescore → score queue.
+ * Each function's role gets exactly the actions its adapters call (shared/store/dynamodb-supplier-store.ts,
+ * shared/queue/sqs-score-queue.ts, shared/uploads/s3-upload-reader.ts):
+ * - ingest: GetObject under `uploads/`; PutItem (batch record), GetItem, UpdateItem, BatchWriteItem (rejections);
+ *   SendMessage (SendMessageBatch) to the score queue.
+ * - score: PutItem (conditional supplier writes), GetItem, UpdateItem (batch counters); consumes the score queue.
+ * - rescore: Query on the dueForRescore index, GetItem, Scan (scores of older model/data versions); SendMessage.
+ */
+export class Pipeline extends Construct {
+  readonly ingest: PipelineFunction;
+  readonly score: PipelineFunction;
+  readonly rescore: PipelineFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { config, data, uploads, queues, monitoring } = props;
+    const table = data.table;
+    const onFailure = new SendOnlySqsDestination(queues.failedInvocations);
+
+    this.ingest = new PipelineFunction(this, 'Ingest', {
+      config,
+      name: 'ingest',
+      description: 'S3 upload → validate the supplier list, record rejections, queue suppliers for scoring',
+      memorySize: config.memoryMb.ingest,
+      timeout: Duration.seconds(config.timeoutSeconds.ingest),
+      environment: { TABLE_NAME: table.tableName, QUEUE_URL: queues.score.queueUrl },
+      removalPolicy: props.removalPolicy,
+      async: { retryAttempts: ASYNC_RETRIES.ingest, maxEventAge: MAX_EVENT_AGE, onFailure },
+    });
+    this.ingest.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads.objectsArn(UPLOAD_PREFIX)] }),
+    );
+    this.ingest.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    this.ingest.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.score.queueArn] }),
+    );
+    uploads.notifyOnUpload(this.ingest.fn);
+    Validations.of(this.ingest.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${uploads.nagObjectsArn(UPLOAD_PREFIX)}]`,
+      reason: `Ingest reads any upload under ${UPLOAD_PREFIX} (keys are uploads/{tenant}/{batchId}, created at run time) and nothing else in the bucket.`,
+    });
+
+    this.score = new PipelineFunction(this, 'Score', {
+      config,
+      name: 'score',
+      description: 'SQS score messages → score suppliers, conditional writes to the table (partial batch response)',
+      memorySize: config.memoryMb.score,
+      timeout: Duration.seconds(SCORE_FUNCTION_TIMEOUT_SECONDS),
+      environment: { TABLE_NAME: table.tableName },
+      removalPolicy: props.removalPolicy,
+    });
+    this.score.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    this.score.fn.addEventSource(
+      new SqsEventSource(queues.score, {
+        batchSize: QUEUE_SETTINGS.batchSize,
+        maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.maxBatchingWindowSeconds),
+        maxConcurrency: QUEUE_SETTINGS.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+    Validations.of(this.score.fn).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'The score function is only invoked synchronously by its SQS event source mapping; a message that fails maxReceiveCount times moves to the score queue DLQ (redrive policy), which alarms.',
+      },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'SQS event source mappings take no on-failure destination; failed messages go to the queue redrive DLQ after maxReceiveCount receives.',
+      },
+    );
+
+    this.rescore = new PipelineFunction(this, 'Rescore', {
+      config,
+      name: 'rescore',
+      description: 'Schedule or on demand → queue every supplier whose score may have changed as of the date',
+      memorySize: config.memoryMb.rescore,
+      timeout: Duration.seconds(config.timeoutSeconds.rescore),
+      environment: { TABLE_NAME: table.tableName, QUEUE_URL: queues.score.queueUrl },
+      removalPolicy: props.removalPolicy,
+      async: { retryAttempts: ASYNC_RETRIES.rescore, maxEventAge: MAX_EVENT_AGE, onFailure },
+    });
+    this.rescore.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Scan'], resources: [table.tableArn] }),
+    );
+    this.rescore.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [data.indexArn(TABLE.indexes.dueForRescore.name)],
+      }),
+    );
+    this.rescore.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.score.queueArn] }),
+    );
+
+    for (const fn of [this.ingest, this.rescore]) {
+      Validations.of(fn.fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked asynchronously (S3 notification, EventBridge schedule); failed events go to the on-failure destination of its EventInvokeConfig (the failed-invocations queue), which records the error, unlike a DeadLetterConfig.',
+      });
+    }
+
+    this.schedule = new Rule(this, 'RescoreSchedule', {
+      description: 'Daily rescore: suppliers whose policy events change as of today, and scores of older versions',
+      schedule: Schedule.expression(config.rescoreSchedule),
+    });
+    this.schedule.addTarget(
+      new LambdaFunction(this.rescore.fn, {
+        deadLetterQueue: queues.failedInvocations,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(2),
+      }),
+    );
+
+    monitoring.watchPipeline(queues);
+    monitoring.watchFunction('ingest', this.ingest.fn);
+    monitoring.watchFunction('score', this.score.fn);
+    monitoring.watchFunction('rescore', this.rescore.fn);
+  }
+}
