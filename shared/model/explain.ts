@@ -102,16 +102,32 @@ function describeStage(
  * Words for a stage depend only on the stage (the scorer caches one object per mineral, stage and country), so they
  * are written once per stage and shared by every supplier that has it.
  */
-const wordsCache = new WeakMap<StageRisk, { text: string; sources: string[] }>();
+interface StageWords {
+  text: string;
+  sources: string[];
+  /** "60% of its gallium: …" by share, so suppliers with the same share and stage share one string. */
+  withShare: Map<number, string>;
+}
 
-function stageWords(ref: ReferenceData, mineral: MineralRisk, stage: StageRisk): { text: string; sources: string[] } {
+const wordsCache = new WeakMap<StageRisk, StageWords>();
+
+function stageWords(ref: ReferenceData, mineral: MineralRisk, stage: StageRisk): StageWords {
   let words = wordsCache.get(stage);
   if (!words) {
     const d = describeStage(ref, mineral.name, mineral.mineral, stage);
-    words = { text: d.text, sources: [...new Set(d.sources)] };
+    words = { text: d.text, sources: [...new Set(d.sources)], withShare: new Map() };
     wordsCache.set(stage, words);
   }
   return words;
+}
+
+function withLead(words: StageWords, share: number, mineralName: string): string {
+  let text = words.withShare.get(share);
+  if (text === undefined) {
+    text = `${pct(share)} of its ${mineralName}: ${words.text}`;
+    if (words.withShare.size < 1000) words.withShare.set(share, text);
+  }
+  return text;
 }
 
 /**
@@ -133,15 +149,14 @@ export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Dri
   for (const { points, line, mineral } of ranked.slice(0, MAX_RISK_DRIVERS)) {
     let stage = line.stages[0] as StageRisk;
     for (const s of line.stages) if (s.risk > stage.risk) stage = s;
-    const { text, sources } = stageWords(ref, mineral, stage);
-    const lead =
-      line.share < 0.999 && line.originCountry !== 'WORLD' ? `${pct(line.share)} of its ${mineral.name}: ` : '';
+    const words = stageWords(ref, mineral, stage);
+    const partial = line.share < 0.999 && line.originCountry !== 'WORLD';
     drivers.push({
       points,
-      text: lead === '' ? text : `${lead}${text}`,
+      text: partial ? withLead(words, line.share, mineral.name) : words.text,
       mineral: mineral.mineral,
       country: stage.country === 'WORLD' ? null : stage.country,
-      sources,
+      sources: words.sources,
     });
   }
   if (m < 1) {

@@ -35,7 +35,8 @@ export function tableRow(s: ScoredSupplier): TableRow {
           `${w.mineral} / ${origin}${w.processingCountry && w.processingCountry !== w.originCountry ? ` → ${countryName(w.processingCountry)}` : ''}`,
         )
       : '',
-    driver: intern(s.drivers[0]?.text ?? ''),
+    // Driver texts are already shared by the scorer (one string per stage and share).
+    driver: s.drivers[0]?.text ?? '',
   };
 }
 
