@@ -1,17 +1,20 @@
 /**
- * `npm run bench`: runs every benchmark (or those named: `npm run bench -- cli`), prints their reports, merges
- * their figures into bench/results.json and rewrites their sections of docs/benchmarks.md.
+ * `npm run bench`: runs every benchmark (or those named: `npm run bench -- cli`, `npm run bench -- pipeline api init`),
+ * prints their reports, merges their figures into bench/results.json and rewrites their sections of docs/benchmarks.md.
  * To add a benchmark, implement `Benchmark` (bench/types.ts) and list it in BENCHMARKS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiBench } from './api.ts';
 import { cliVsParse } from './cli-vs-parse.ts';
+import { initBench } from './init.ts';
+import { pipelineBench } from './pipeline.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [cliVsParse];
+const BENCHMARKS: readonly Benchmark[] = [cliVsParse, pipelineBench, apiBench, initBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsPath = join(root, 'bench', 'results.json');

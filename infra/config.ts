@@ -18,6 +18,63 @@ const memoryMb = z.int().min(128).max(10_240);
 const asyncTimeoutSeconds = z.int().min(1).max(900);
 /** A browser origin (`https://app.example.com`) or `*`. */
 const corsOrigin = z.union([z.literal('*'), z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/)]);
+/** A tenant id as the API accepts it from a token (functions/api/handler.ts, the upload key's segment rule). */
+const tenantId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, '1–64 letters, digits, _ or -, starting with a letter or digit');
+/** Lambda allows 4 KB of environment in all; the client → tenant map shares it with the other variables. */
+export const MAX_CLIENT_TENANTS_JSON_BYTES = 3072;
+
+/** The HTTP API: who may call it (JWT issuer and audience), how tenants are found, throttling and alarm thresholds. */
+const apiConfigSchema = z
+  .object({
+    /**
+     * External OpenID Connect issuer (`https://…`, the token's `iss`); with `jwtAudience`. Omit both to create a
+     * Cognito user pool with the `risk/*` scopes and an app client for the client-credentials grant.
+     */
+    jwtIssuer: z.url({ protocol: /^https$/, hostname: z.regexes.domain }).optional(),
+    /** Accepted `aud` (or `client_id`) values of the external issuer's tokens. */
+    jwtAudience: z.array(z.string().min(1)).min(1).optional(),
+    /** Claim naming the tenant in a token (`TENANT_CLAIM`); it takes precedence over `clientTenants`. */
+    tenantClaim: z.string().regex(/^\S{1,256}$/, 'a claim name without spaces'),
+    /**
+     * Machine clients → tenant (`CLIENT_TENANTS`): client-credentials tokens carry `client_id` and no tenant claim.
+     * With the Cognito user pool, these client ids are also the authorizer's accepted audience.
+     */
+    clientTenants: z.record(z.string().regex(/^\S{1,256}$/, 'a client id without spaces'), tenantId),
+    /** Tenant of the app client this stack creates in its user pool (not used with an external issuer). */
+    defaultClientTenant: tenantId,
+    /** Cognito domain prefix of the token endpoint; default `{prefix}-{account id}` (unique per region). */
+    cognitoDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and hyphens, 1–63 characters')
+      .optional(),
+    /** Browser origins allowed to call the API (CORS); empty: no CORS, server-to-server clients only. */
+    corsOrigins: z.array(corsOrigin),
+    /** Default-stage throttling: steady requests per second and burst (API Gateway's account limits: 10,000 / 5,000). */
+    throttle: z.object({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().min(1).max(5000) }).strict(),
+    /** Alarm when the API answered this many 5xx in 5 minutes. */
+    serverErrorAlarmCount: z.int().min(1),
+    /** Alarm when the API's p99 latency stays at or above this for 15 minutes. */
+    latencyAlarmMs: z.int().min(100).max(30_000),
+  })
+  .strict()
+  .superRefine((api, ctx) => {
+    if ((api.jwtIssuer === undefined) !== (api.jwtAudience === undefined))
+      ctx.addIssue({ code: 'custom', path: ['jwtIssuer'], message: 'jwtIssuer and jwtAudience go together' });
+    if (Buffer.byteLength(JSON.stringify(api.clientTenants)) > MAX_CLIENT_TENANTS_JSON_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientTenants'],
+        message: `more than ${MAX_CLIENT_TENANTS_JSON_BYTES} bytes as JSON (Lambda's 4 KB environment): give tokens a tenant claim instead`,
+      });
+    if (api.cognitoDomainPrefix && /aws|amazon|cognito/.test(api.cognitoDomainPrefix))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cognitoDomainPrefix'],
+        message: "Cognito reserves 'aws', 'amazon' and 'cognito'",
+      });
+  });
 
 export const stageConfigSchema = z
   .object({
@@ -56,13 +113,21 @@ export const stageConfigSchema = z
       .int()
       .min(60)
       .max(14 * 24 * 3600),
-    memoryMb: z.object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb }).strict(),
+    memoryMb: z.object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb, api: memoryMb }).strict(),
     timeoutSeconds: z.object({ ingest: asyncTimeoutSeconds, rescore: asyncTimeoutSeconds }).strict(),
+    api: apiConfigSchema,
   })
   .strict()
   .superRefine((c, ctx) => {
     if (c.stage === 'prod' && !(c.retainData && c.deletionProtection))
       ctx.addIssue({ code: 'custom', message: 'prod keeps its data: retainData and deletionProtection must be true' });
+    if (!c.api.jwtIssuer && !c.api.cognitoDomainPrefix && /aws|amazon|cognito/.test(c.prefix))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api', 'cognitoDomainPrefix'],
+        message:
+          "the prefix contains a word Cognito reserves for domain prefixes ('aws', 'amazon', 'cognito'): set api.cognitoDomainPrefix",
+      });
   });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
@@ -73,8 +138,17 @@ const COMMON = {
   rescoreSchedule: 'cron(15 2 * * ? *)',
   oldestMessageAlarmSeconds: 1800,
   // Ingest holds a whole supplier list in memory (a 1M-row CSV peaks near 1.4 GB in the CLI benchmark).
-  memoryMb: { ingest: 4096, score: 1024, rescore: 1024 },
+  memoryMb: { ingest: 4096, score: 1024, rescore: 1024, api: 1024 },
   timeoutSeconds: { ingest: 900, rescore: 900 },
+} as const;
+
+const API_COMMON = {
+  tenantClaim: 'tenant',
+  clientTenants: {},
+  defaultClientTenant: 'default',
+  corsOrigins: [],
+  serverErrorAlarmCount: 5,
+  latencyAlarmMs: 3000,
 } as const;
 
 export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
@@ -89,6 +163,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     uploadCorsOrigins: ['*'],
     memoryMb: { ...COMMON.memoryMb },
     timeoutSeconds: { ...COMMON.timeoutSeconds },
+    api: { ...API_COMMON, clientTenants: {}, corsOrigins: [], throttle: { rateLimit: 50, burstLimit: 100 } },
   },
   prod: {
     ...COMMON,
@@ -100,6 +175,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     uploadCorsOrigins: [],
     memoryMb: { ...COMMON.memoryMb },
     timeoutSeconds: { ...COMMON.timeoutSeconds },
+    api: { ...API_COMMON, clientTenants: {}, corsOrigins: [], throttle: { rateLimit: 500, burstLimit: 1000 } },
   },
 };
 
@@ -111,6 +187,18 @@ export const OVERRIDES_CONTEXT_KEY = 'mineralRisk';
 
 export class InvalidConfigError extends Error {
   override readonly name = 'InvalidConfigError';
+}
+
+/** `api` overrides merge key by key (and `api.throttle` too); anything but an object is left for zod to reject. */
+function mergeApi(defaults: StageConfig['api'], override: unknown): unknown {
+  if (override === undefined) return defaults;
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) return override;
+  const o = override as { throttle?: unknown };
+  const throttle =
+    typeof o.throttle === 'object' && o.throttle !== null && !Array.isArray(o.throttle)
+      ? { ...defaults.throttle, ...o.throttle }
+      : (o.throttle ?? defaults.throttle);
+  return { ...defaults, ...o, throttle };
 }
 
 /** Reads and validates the stage configuration from a context lookup (`node.tryGetContext`). */
@@ -140,6 +228,7 @@ export function loadConfig(context: (key: string) => unknown): StageConfig {
     // Nested objects merge key by key, so an override can change one function's memory alone.
     memoryMb: { ...defaults.memoryMb, ...((fromFile as { memoryMb?: object }).memoryMb ?? {}) },
     timeoutSeconds: { ...defaults.timeoutSeconds, ...((fromFile as { timeoutSeconds?: object }).timeoutSeconds ?? {}) },
+    api: mergeApi(defaults.api, (fromFile as { api?: unknown }).api),
   };
   const parsed = stageConfigSchema.safeParse(candidate);
   if (!parsed.success)

@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import { Api } from './api.ts';
 import { DataStore } from './data-store.ts';
 import { Monitoring } from './monitoring.ts';
 import { Pipeline } from './pipeline.ts';
@@ -12,9 +13,8 @@ export interface MineralRiskStackProps extends StackProps {
 }
 
 /**
- * What every part of the system builds on. The HTTP API (issue 4) is one more construct taking these:
- * `new Api(this, 'Api', this.platform)` in the constructor below, its function made with `PipelineFunction` and
- * watched with `platform.monitoring.watchFunction`, its own alarms and widgets added to `platform.monitoring`.
+ * What every part of the system builds on: the pipeline and the HTTP API (`Api`, infra/stacks/api.ts) take these,
+ * make their functions with `PipelineFunction` and add their alarms and widgets to `monitoring`.
  */
 export interface Platform {
   config: StageConfig;
@@ -25,10 +25,11 @@ export interface Platform {
   monitoring: Monitoring;
 }
 
-/** One stage of mineral-risk: table, uploads, queues, the pipeline functions, alarms and dashboard. */
+/** One stage of mineral-risk: table, uploads, queues, the pipeline functions, the HTTP API, alarms and dashboard. */
 export class MineralRiskStack extends Stack {
   readonly platform: Platform;
   readonly pipeline: Pipeline;
+  readonly api: Api;
 
   constructor(scope: Construct, id: string, props: MineralRiskStackProps) {
     const { config } = props;
@@ -51,6 +52,7 @@ export class MineralRiskStack extends Stack {
       monitoring,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', this.platform);
+    this.api = new Api(this, 'Api', this.platform);
 
     const outputs: Record<string, [string, string]> = {
       TableName: [this.platform.data.table.tableName, 'DynamoDB table (suppliers, scores, batches)'],
@@ -67,6 +69,7 @@ export class MineralRiskStack extends Stack {
       IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],
       ScoreFunctionName: [this.pipeline.score.fn.functionName, 'Score function'],
       RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore function (invoke on demand)'],
+      ...this.api.outputs(),
     };
     for (const [name, [value, description]] of Object.entries(outputs))
       new CfnOutput(this, name, { value, description });

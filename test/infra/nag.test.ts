@@ -72,6 +72,8 @@ describe.each(Object.entries(stages))('cdk-nag, %s', (_name, context) => {
     );
     expect([...ids].sort()).toEqual(
       [
+        'AwsSolutions-APIG4',
+        'AwsSolutions-COG8',
         'AwsSolutions-IAM5',
         'AwsSolutions-SQS3',
         'Serverless-LambdaDLQ',

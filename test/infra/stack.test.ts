@@ -381,6 +381,7 @@ describe('alarms and dashboard', () => {
         'score-oldest-message',
         'failed-invocations',
         ...['ingest', 'score', 'rescore'].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
+        ...['5xx', 'latency', 'errors', 'throttles'].map((a) => `api-${a}`),
       ]
         .map((n) => `${p}-${n}`)
         .sort(),
@@ -497,9 +498,9 @@ describe('stack', () => {
     );
   });
 
-  it('creates no HTTP API or user pool yet (issue 4 adds them)', () => {
+  it('creates one HTTP API, and a user pool for its tokens unless an external issuer is configured', () => {
     const s = dev();
     for (const type of ['AWS::ApiGatewayV2::Api', 'AWS::Cognito::UserPool'])
-      expect(Object.keys(s.template.findResources(type))).toHaveLength(0);
+      expect(Object.keys(s.template.findResources(type))).toHaveLength(1);
   });
 });
