@@ -111,8 +111,27 @@ function fromResult(result: APIGatewayProxyResultV2): { gateway: Gateway; cookie
   return { gateway: { statusCode: 200, headers: { 'content-type': 'application/json' }, body }, cookies: [] };
 }
 
+/**
+ * Verified tokens, remembered until they expire: the RSA check is the authorizer's cost (API Gateway's in AWS, not
+ * the function's), so the emulation should not charge it on every request. Expiry is re-checked on every hit.
+ */
+type TokenCache = Map<string, { result: Awaited<ReturnType<typeof verifyToken>>; exp: number }>;
+
+async function verifiedCached(verifiedTokens: TokenCache, token: string, keys: readonly SigningKey[]) {
+  const hit = verifiedTokens.get(token);
+  if (hit && Date.now() < hit.exp * 1000) return hit.result;
+  const result = await verifyToken(token, { keys });
+  if (result.ok && typeof result.claims.exp === 'number') {
+    if (verifiedTokens.size >= 1000) verifiedTokens.clear();
+    verifiedTokens.set(token, { result, exp: result.claims.exp });
+  }
+  return result;
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const keys = options.keys ?? [await localSigningKey()];
+  // Per server: a token is remembered only by the server whose keys verified it.
+  const verifiedTokens: TokenCache = new Map();
   const { runtime } = options;
   const deps: ApiDeps = {
     store: runtime.store,
@@ -159,7 +178,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     let authorizer: { jwt: { claims: Record<string, string>; scopes: string[] | null } } | undefined;
     if (route && route.scope !== null) {
       const token = bearer(req.headers.authorization);
-      const verified = token === null ? null : await verifyToken(token, { keys });
+      const verified = token === null ? null : await verifiedCached(verifiedTokens, token, keys);
       if (!verified?.ok) return send(res, requestId, gatewayMessage(401, 'Unauthorized'));
       if (!hasScope(new Set(verified.scopes), route.scope))
         return send(res, requestId, gatewayMessage(403, 'Forbidden'));

@@ -1,5 +1,5 @@
 import { nextPolicyChange } from '../model/policy.ts';
-import { createScorer, type Scorer } from '../model/score.ts';
+import { cachedScorer } from '../model/scorer-cache.ts';
 import type { ScoringContext } from '../model/types.ts';
 import type { ScoreMessage } from '../queue/message.ts';
 import type { ReferenceData } from '../reference/index.ts';
@@ -12,20 +12,6 @@ export interface ScoreChunkDeps {
   today: () => string;
 }
 
-/** Scorers cache per (as-of, buyer): a warm function reuses one across messages. Bounded: dates are few. */
-const scorers = new Map<string, Scorer>();
-
-function scorerFor(ref: ReferenceData, ctx: ScoringContext): Scorer {
-  const key = `${ref.dataVersion}|${ctx.asOf}|${ctx.buyerCountry}|${ctx.endUse}`;
-  let s = scorers.get(key);
-  if (!s) {
-    if (scorers.size > 64) scorers.clear();
-    s = createScorer(ref, ctx);
-    scorers.set(key, s);
-  }
-  return s;
-}
-
 /**
  * Score one message's suppliers with the core and store them (conditional on version), then count the chunk on its
  * batch (idempotent). Safe to run twice for the same message: the second run stores nothing and counts nothing.
@@ -36,7 +22,7 @@ export async function scoreChunk(deps: ScoreChunkDeps, message: ScoreMessage): P
     buyerCountry: message.buyerCountry,
     endUse: 'civil',
   };
-  const scorer = scorerFor(deps.ref, ctx);
+  const scorer = cachedScorer(deps.ref, ctx);
   const items = message.suppliers.map(({ inputVersion, input }) => ({
     inputVersion,
     input,

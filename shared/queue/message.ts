@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { isoDateSchema, supplierInputSchema } from '../model/schemas.ts';
 import { QUEUE_SETTINGS } from './settings.ts';
 
@@ -11,13 +11,15 @@ import { QUEUE_SETTINGS } from './settings.ts';
 export const scoreMessageSchema = z.object({
   v: z.literal(1),
   kind: z.enum(['upsert', 'rescore']),
-  tenant: z.string().min(1).max(128),
-  batchId: z.string().min(1).nullable(),
-  chunk: z.number().int().nonnegative().nullable(),
+  tenant: z.string().check(z.minLength(1), z.maxLength(128)),
+  batchId: z.nullable(z.string().check(z.minLength(1))),
+  chunk: z.nullable(z.int().check(z.gte(0))),
   /** Score as of this date; null = the date the message is processed (UTC). */
-  asOf: isoDateSchema.nullable(),
-  buyerCountry: z.string().length(2),
-  suppliers: z.array(z.object({ inputVersion: z.number().int().positive(), input: supplierInputSchema })).min(1),
+  asOf: z.nullable(isoDateSchema),
+  buyerCountry: z.string().check(z.length(2)),
+  suppliers: z
+    .array(z.object({ inputVersion: z.int().check(z.gt(0)), input: supplierInputSchema }))
+    .check(z.minLength(1)),
 });
 
 export type ScoreMessage = z.infer<typeof scoreMessageSchema>;

@@ -1,6 +1,7 @@
 import { json, jsonBody } from '../../../shared/http/request.ts';
 import { scoreRequest } from '../../../shared/http/schemas.ts';
-import { createScorer, MODEL_VERSION } from '../../../shared/model/score.ts';
+import { MODEL_VERSION } from '../../../shared/model/score.ts';
+import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import type { ScoredSupplier } from '../../../shared/model/types.ts';
 import type { Rejection } from '../../../shared/supplier-list/row.ts';
@@ -14,7 +15,7 @@ import type { ApiDeps, ApiRequest } from '../deps.ts';
 export async function scoreNow(req: ApiRequest, deps: ApiDeps) {
   const body = jsonBody(req.event, scoreRequest);
   const ctx = scoringContext(deps, body.asOf, body.buyerCountry);
-  const scorer = createScorer(deps.ref, ctx);
+  const scorer = cachedScorer(deps.ref, ctx);
   const results: ScoredSupplier[] = [];
   const rejected: Rejection[] = [];
   let rows = 0;

@@ -3,7 +3,7 @@ import { json, jsonBody, queryParams } from '../../../shared/http/request.ts';
 import { listSuppliersQuery, putSupplierBody } from '../../../shared/http/schemas.ts';
 import { parseCountry, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
-import { createScorer } from '../../../shared/model/score.ts';
+import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import { chunkMessages } from '../../../shared/queue/message.ts';
 import { sendMessages } from '../../../shared/queue/send-messages.ts';
@@ -55,7 +55,7 @@ export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
       { location: `/v1/suppliers/${encodeURIComponent(supplierId)}` },
     );
   }
-  const result = createScorer(deps.ref, ctx).score(input);
+  const result = cachedScorer(deps.ref, ctx).score(input);
   const written = await deps.store.putScored(req.tenant, 'upsert', [
     {
       inputVersion,
