@@ -8,7 +8,7 @@ import {
   OpenApiGeneratorV31,
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODEL_VERSION } from '../model/score.ts';
 import * as out from './response-schemas.ts';
 import { ROUTES, type RouteDef, type RouteId } from './routes.ts';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { problem, zodFieldErrors } from './problem.ts';
 
 /** The request body as text (API Gateway base64-encodes binary bodies). */

@@ -5,7 +5,7 @@
  * response with them.
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 
 extendZodWithOpenApi(z);
 

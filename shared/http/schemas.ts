@@ -1,7 +1,7 @@
 /**
  * The API's request and response shapes (zod): one source of truth for validation and the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const date = z
   .string()

@@ -1,6 +1,6 @@
 // zod/mini: the same validation as zod, tree-shakable, so the queue functions' bundles carry only what they use
 // (the full zod adds ~450 KB and ~25 ms to a cold start; the API keeps it for OpenAPI).
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const iso2 = () => z.string().check(z.length(2));

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { isoDateSchema, supplierInputSchema } from '../model/schemas.ts';
 import { QUEUE_SETTINGS } from './settings.ts';
 
