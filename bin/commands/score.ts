@@ -140,7 +140,8 @@ export async function scoreFile(file: string, options: ScoreOptions): Promise<nu
   const each = async (emit: (s: ScoredSupplier) => void) => {
     for (const { supplier } of list.suppliers) {
       emit(scorer.score(supplier));
-      await out.maybeFlush();
+      const flushing = out.maybeFlush();
+      if (flushing) await flushing;
     }
   };
   if (format === 'json') {
@@ -156,7 +157,8 @@ export async function scoreFile(file: string, options: ScoreOptions): Promise<nu
     await each((s) => rows.push(tableRow(s)));
     for (const chunk of renderTable(sortRows(rows), header, summary, list.rejected)) {
       out.write(chunk);
-      await out.maybeFlush();
+      const flushing = out.maybeFlush();
+      if (flushing) await flushing;
     }
   }
   await out.close();

@@ -129,8 +129,22 @@ export function parseSpendUsd(raw: string): Parsed<number> {
 
 /** A whole number within [min, max]: tier, alternative sources, inventory days. */
 const wholeCache = new Map<string, Parsed<number>>();
+/** Shared results for the small whole numbers tiers, counts and days take (results are never mutated). */
+const SMALL_WHOLE: readonly Parsed<number>[] = Array.from({ length: 4096 }, (_, n) => ok(n));
 
 export function parseWholeNumber(raw: string, field: string, min: number, max: number): Parsed<number> {
+  // Fast path for what nearly every export holds, plain digits in range: no key to build, no regex.
+  const len = raw.length;
+  if (len > 0 && len <= 9) {
+    let n = 0;
+    let i = 0;
+    for (; i < len; i++) {
+      const digit = raw.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      n = n * 10 + digit;
+    }
+    if (i === len && n >= min && n <= max) return n < SMALL_WHOLE.length ? (SMALL_WHOLE[n] as Parsed<number>) : ok(n);
+  }
   const key = `${field}\u0001${min}\u0001${max}\u0001${raw}`;
   const hit = wholeCache.get(key);
   if (hit) return hit;

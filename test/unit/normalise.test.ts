@@ -227,6 +227,24 @@ describe('parseWholeNumber and parseIsoDate', () => {
     expect(parseWholeNumber('two', 'tier', 1, 10)).toEqual({ ok: false, message: "tier 'two' is not a whole number" });
   });
 
+  it('gives plain digits (its fast path) the same answer as the general path', () => {
+    // A leading space sends the same value down the general path (trim, regex, cache), so both must agree.
+    fc.assert(
+      fc.property(
+        // Small values and bounds so the edges of the range come up often; long strings for the length limit.
+        fc.oneof(fc.integer({ min: 0, max: 25 }).map(String), fc.stringMatching(/^[0-9]{1,12}$/)),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        (digits, a, b) => {
+          const [min, max] = a <= b ? [a, b] : [b, a];
+          expect(parseWholeNumber(digits, 'inventory_days', min, max)).toEqual(
+            parseWholeNumber(` ${digits}`, 'inventory_days', min, max),
+          );
+        },
+      ),
+    );
+  });
+
   it.each([
     ['2026-11-28', true],
     ['2024-02-29', true],
