@@ -6,7 +6,7 @@ import { authContext, type ContextWithAuth } from '../../shared/http/middleware/
 import { bodyLimit } from '../../shared/http/middleware/body-limit.ts';
 import { problemResponses } from '../../shared/http/middleware/problem-response.ts';
 import { securityHeaders } from '../../shared/http/middleware/security-headers.ts';
-import { openApiDocument } from '../../shared/http/openapi.ts';
+import openApiJson from '../../shared/http/openapi.generated.json' with { type: 'json' };
 import { HttpProblem, problem } from '../../shared/http/problem.ts';
 import { json } from '../../shared/http/request.ts';
 import { allowedMethods, hasScope, matchRoute, type RouteId } from '../../shared/http/routes.ts';
@@ -118,7 +118,7 @@ export const handler = (event: APIGatewayProxyEventV2, context: Context) => {
     maxInlineBytes: 5 * 1024 * 1024,
     today: () => new Date().toISOString().slice(0, 10),
     now: () => new Date(),
-    openapi: openApiDocument,
+    openapi: () => openApiJson,
   });
   return fromEnv(event, context as ContextWithAuth);
 };

@@ -11,7 +11,7 @@ import type { JWTPayload } from 'jose';
 import type { ApiDeps } from '../../functions/api/deps.ts';
 import { createApiHandler } from '../../functions/api/handler.ts';
 import type { ContextWithAuth } from '../../shared/http/middleware/auth-context.ts';
-import { openApiDocument } from '../../shared/http/openapi.ts';
+import openApiJson from '../../shared/http/openapi.generated.json' with { type: 'json' };
 import { hasScope, matchRoute, type RouteDef, routeKey } from '../../shared/http/routes.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
@@ -143,7 +143,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     maxInlineBytes: 5 * 1024 * 1024,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
     now: () => new Date(),
-    openapi: openApiDocument,
+    openapi: () => openApiJson,
   };
   const handler = createApiHandler(deps);
   const onFunctionError =

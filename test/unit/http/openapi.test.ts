@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import { API_SCHEMA_FILE, generateApiTypes } from '../../../bin/openapi-types.ts';
+import { API_SCHEMA_FILE, generateApiTypes, generateOpenApiJson, OPENAPI_FILE } from '../../../bin/openapi.ts';
 import { openApiDocument } from '../../../shared/http/openapi.ts';
 import type * as out from '../../../shared/http/response-schemas.ts';
 import { ROUTES } from '../../../shared/http/routes.ts';
@@ -83,10 +83,16 @@ describe('the OpenAPI document', () => {
   });
 });
 
-describe('test/helpers/api-schema.d.ts', () => {
-  it('is what `npm run openapi:types` generates from the document now', async () => {
+describe('the generated files', () => {
+  it('shared/http/openapi.generated.json (what the API serves) is what `npm run openapi` generates now', async () => {
+    const committed = await readFile(OPENAPI_FILE, 'utf8');
+    // On failure: run `npm run openapi` and commit the files.
+    expect(JSON.parse(committed)).toEqual(openApiDocument());
+    expect(committed === generateOpenApiJson(), 'openapi.generated.json is stale: run npm run openapi').toBe(true);
+  });
+
+  it('test/helpers/api-schema.d.ts is what `npm run openapi` generates now', async () => {
     const committed = await readFile(API_SCHEMA_FILE, 'utf8');
-    // On failure: run `npm run openapi:types` and commit the file.
-    expect(committed === (await generateApiTypes()), 'api-schema.d.ts is stale: run npm run openapi:types').toBe(true);
+    expect(committed === (await generateApiTypes()), 'api-schema.d.ts is stale: run npm run openapi').toBe(true);
   });
 });
