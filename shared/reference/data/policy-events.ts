@@ -1,8 +1,9 @@
 import type { PolicyEvent } from '../types.ts';
 
 /**
- * Export-control measures on critical minerals and their suspensions, as compiled in the project brief
- * (shared/reference/export-controls.csv). Dates are inclusive: a measure is in force from `effectiveFrom`
+ * Export-control measures on critical minerals and their suspensions: China's, as compiled in the project brief
+ * (shared/reference/export-controls.csv), then the DR Congo's 2025 cobalt measures, sourced here (the brief has
+ * none outside China). Dates are inclusive: a measure is in force from `effectiveFrom`
  * through `effectiveUntil`. A suspension suspends the measures named in `suspends` for its own period only;
  * when it lapses they are in force again without any change here.
  *
@@ -223,5 +224,38 @@ export const policyEvents: PolicyEvent[] = [
     notes:
       "suspends announcements 55 56 57 58 61 62 until 2026-11-10 after the Oct 30 2025 leaders' meeting in Busan; April 2025 controls (CN-2025-18) not suspended",
     source: 'ChemRadar; rawmaterials.net 2025-11',
+  },
+  // The DR Congo mined 76% of the world's cobalt in 2024 (USGS MCS 2025, production-shares.csv). Its regulator ARECOMS
+  // stopped all cobalt exports, then replaced the stop with quotas; both are all-destination measures on cobalt
+  // leaving the DR Congo, i.e. on lines mined there.
+  {
+    id: 'CD-2025-CO-BAN',
+    country: 'CD',
+    instrument: 'ARECOMS Decision 001/ARECOMS/2025, extended 2025-06-21 and by Decision 004/ARECOMS/2025',
+    kind: 'export_ban',
+    minerals: ['cobalt'],
+    announced: '2025-02-22',
+    effectiveFrom: '2025-02-22',
+    effectiveUntil: '2025-10-15',
+    destination: { kind: 'all' },
+    notes:
+      'temporary suspension of all cobalt exports (industrial, semi-industrial, artisanal) for four months from 2025-02-22; extended by three months on 2025-06-21; extended to 2025-10-15 when the quotas were announced (2025-09-20)',
+    source:
+      'ARECOMS press release 2025/003 (2025-06-24, citing Decision 001/ARECOMS/2025 of 2025-02-22); Xinhua 2025-02-24; African Mining 2025-09 (Decision 004/ARECOMS/2025)',
+  },
+  {
+    id: 'CD-2025-CO-QUOTA',
+    country: 'CD',
+    instrument: 'ARECOMS Decision 004/ARECOMS/2025',
+    kind: 'export_quota',
+    minerals: ['cobalt'],
+    announced: '2025-09-20',
+    effectiveFrom: '2025-10-16',
+    effectiveUntil: '2027-12-31',
+    destination: { kind: 'all' },
+    notes:
+      'annual cobalt export quotas allocated by past exports: 18,125 t for 2025-10-16..12-31, 96,600 t for 2026 (87,000 t base + 9,600 t strategic) and for 2027 at the 2026 level, revisable quarterly; about 40% of the 2024 output (about 244 kt, GlobalData); no decision beyond 2027 yet, so it ends here',
+    source:
+      'ARECOMS Decision 004/ARECOMS/2025 (announced 2025-09-20), reported by Reuters 2025-09-21 and Bankable 2025-10',
   },
 ];

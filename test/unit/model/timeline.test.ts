@@ -115,3 +115,50 @@ describe('military end use', () => {
     expect(military.score).toBeGreaterThan(civil.score);
   });
 });
+
+describe('cobalt mined in the DR Congo (ARECOMS: exports stopped 2025-02-22..2025-10-15, quotas to 2027-12-31)', () => {
+  const withoutCongoMeasures = buildReferenceData({
+    policyEvents: ref.policyEvents.filter((e) => e.country !== 'CD'),
+  });
+  const measureStates = (s: ReturnType<typeof scoreOf>) =>
+    Object.fromEntries(
+      (s.minerals[0]?.lines[0]?.stages ?? []).flatMap((st) => st.measures).map((m) => [m.id, m.state]),
+    );
+
+  it('scores the export stop above the quotas, and the quotas above the time before either, for any buyer', () => {
+    for (const buyer of ['US', 'DE']) {
+      const before = scoreOf('2025-01-15', buyer, 'cobalt', 'CD', 'FI');
+      const stopped = scoreOf('2025-06-01', buyer, 'cobalt', 'CD', 'FI');
+      const quotas = scoreOf('2025-12-01', buyer, 'cobalt', 'CD', 'FI');
+      expect(measureStates(before)).toEqual({});
+      expect(measureStates(stopped)).toEqual({ 'CD-2025-CO-BAN': 'active' });
+      expect(measureStates(quotas)).toEqual({ 'CD-2025-CO-QUOTA': 'active' });
+      expect(stopped.score).toBeGreaterThan(quotas.score);
+      expect(quotas.score).toBeGreaterThan(before.score);
+      expect(stopped.drivers[0]?.text).toMatch(/export ban active since 2025-02-22/);
+      expect(quotas.drivers[0]?.text).toMatch(/export quota active since 2025-10-16/);
+    }
+  });
+
+  it('shows the quotas as announced between their announcement (2025-09-20) and their start (2025-10-16)', () => {
+    const s = scoreOf('2025-10-01', 'US', 'cobalt', 'CD', 'FI');
+    expect(measureStates(s)).toEqual({ 'CD-2025-CO-BAN': 'active', 'CD-2025-CO-QUOTA': 'announced' });
+  });
+
+  it('after the quotas end (2027-12-31) scores as if there had been no Congolese measure', () => {
+    const after = scoreOf('2028-01-01', 'US', 'cobalt', 'CD', 'FI');
+    expect(measureStates(after)).toEqual({});
+    expect(after.score).toBe(scoreOf('2028-01-01', 'US', 'cobalt', 'CD', 'FI', withoutCongoMeasures).score);
+  });
+
+  it('raises cobalt mined elsewhere only through the world market, and less than cobalt mined in the DR Congo', () => {
+    // The DR Congo mines 76% of the world's cobalt: its stop disrupts the market every buyer draws on.
+    const rise = (origin: string) =>
+      scoreOf('2025-06-01', 'US', 'cobalt', origin, 'FI').score -
+      scoreOf('2025-06-01', 'US', 'cobalt', origin, 'FI', withoutCongoMeasures).score;
+    const australia = scoreOf('2025-06-01', 'US', 'cobalt', 'AU', 'FI');
+    expect(measureStates(australia)).toEqual({});
+    expect(rise('AU')).toBeGreaterThan(0);
+    expect(rise('CD')).toBeGreaterThan(rise('AU'));
+  });
+});
