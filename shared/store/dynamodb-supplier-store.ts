@@ -316,14 +316,17 @@ export class DynamoDbSupplierStore implements SupplierStore {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: 'inputVersion, batchId, #asOf, modelVersion, dataVersion',
-        ExpressionAttributeNames: { '#asOf': 'asOf' },
+        ProjectionExpression: 'inputVersion, batchId, #input, #asOf, modelVersion, dataVersion',
+        ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input' },
         ConsistentRead: true,
       }),
     );
     const stored = r.Item;
     if (!stored || stored.inputVersion !== x.inputVersion) return false;
-    if (mode === 'upsert') return ((stored.batchId as string | undefined) ?? null) === x.batchId;
+    // A redelivery carries the very input stored. Two different inputs can share a version (two PUTs of one supplier
+    // in the same millisecond): the one that landed first stays, the other is superseded, not taken for a redelivery.
+    if (mode === 'upsert')
+      return ((stored.batchId as string | undefined) ?? null) === x.batchId && stored.input === JSON.stringify(x.input);
     return (
       stored.asOf === x.result.asOf &&
       stored.modelVersion === x.result.modelVersion &&

@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_BUCKET } from '../../infra/local/runtime.ts';
+import { createScorer } from '../../shared/model/score.ts';
+import { referenceData } from '../../shared/reference/index.ts';
 import type { BatchRecord, StoredSupplier } from '../../shared/store/port.ts';
 import { uploadKey } from '../../shared/uploads/key.ts';
 import { type HoldControl, holdCalls } from '../helpers/faults.ts';
@@ -22,6 +24,7 @@ import {
 } from '../helpers/pipeline.ts';
 import { s3ObjectCreatedEvent } from '../helpers/s3-events.ts';
 import { lambdaContext, sqsEvent } from '../helpers/sqs-events.ts';
+import { context } from '../helpers/supplier-input.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const SAMPLE = 'events/suppliers/sample.csv';
@@ -288,6 +291,29 @@ describe('the score function, one message at a time', () => {
       input: newer,
       result: { asOf: '2026-12-01' },
     });
+  });
+});
+
+describe('two different inputs of one supplier with the same version', () => {
+  it('(two PUTs in the same millisecond) keeps the first, counts the second superseded, not as a redelivery', async () => {
+    const p = await pipeline();
+    const tenant = 't-1';
+    const first = supplierInput('S-1', [['cobalt', 'CD', 'CN']]);
+    const second = supplierInput('S-1', [['cobalt', 'AU', 'AU']]);
+    const write = (input: typeof first) =>
+      p.store.putScored(tenant, 'upsert', [
+        {
+          inputVersion: 1_700_000_000_000,
+          input,
+          result: createScorer(referenceData(), context('2026-03-01', 'US')).score(input),
+          nextChangeDate: null,
+          batchId: null,
+        },
+      ]);
+    expect(await write(first)).toMatchObject({ stored: 1, superseded: 0 });
+    expect(await write(first)).toMatchObject({ stored: 1, superseded: 0 }); // a redelivery: same input, no harm
+    expect(await write(second)).toMatchObject({ stored: 0, superseded: 1 });
+    expect(await p.store.getSupplier(tenant, 'S-1')).toMatchObject({ inputVersion: 1_700_000_000_000, input: first });
   });
 });
 

@@ -69,7 +69,11 @@ export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
       batchId: null,
     },
   ]);
-  if (written.stored === 0) throw problem(409, 'a newer version of this supplier is already stored');
+  if (written.stored === 0)
+    throw problem(
+      409,
+      'a newer version of this supplier is already stored, or another one written in the same millisecond: read it, then retry if needed',
+    );
   return json(200, result);
 }
 
