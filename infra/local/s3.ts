@@ -1,7 +1,7 @@
 /**
  * The local S3 store: s3rver (in-process, on disk) behind the same S3 client the functions use on AWS, with S3 event
  * notifications re-emitted in the shape AWS delivers them to Lambda (`S3Event`), so the real ingest handler can be
- * driven by real-looking uploads. See DESIGN.md "Local runtime" and "Toolchain facts".
+ * driven by real-looking uploads. See the design brief (../shared/DESIGN.md beside the repo), "Local runtime" and "Toolchain facts".
  */
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';

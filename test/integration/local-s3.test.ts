@@ -258,6 +258,6 @@ describe('local S3 store and S3UploadReader', () => {
     expect(existsSync(own.directory)).toBe(false);
   });
 
-  // Presigned PUT (DESIGN.md says it works with s3rver) is not tested: @aws-sdk/s3-request-presigner is not a
-  // dependency. Add it (pinned to the client's version) and a test here if uploads move to presigned URLs.
+  // A presigned PUT to s3rver, and the ingest it triggers, are tested end to end in test/e2e/api.test.ts
+  // (POST /v1/batches with upload: 'presigned').
 });
