@@ -2,7 +2,7 @@ import { countryName } from '../reference/countries.ts';
 import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
 // score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
-import { combineMinerals } from './score.ts';
+import { combineMinerals, mineralWeights } from './score.ts';
 import type { Driver, LineRisk, MeasureInForce, MineralRisk, ScoredSupplier, StageRisk } from './types.ts';
 
 const MAX_RISK_DRIVERS = 3;
@@ -131,16 +131,21 @@ function withLead(words: StageWords, share: number, mineralName: string): string
 }
 
 /**
- * The supplier's top drivers in a buyer's words, each with its sources: the lines that carry the most points,
- * then what its mitigants took off.
+ * The supplier's top drivers in a buyer's words, each with its sources: the lines that carry the most points of the
+ * supplier's score, then what its mitigants took off.
  */
 export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Driver[] {
-  // Points of every line first; words only for the few that make the list (text is the costly part).
+  // Points of every line first; words only for the few that make the list (text is the costly part). A line's
+  // points are its part of its mineral's score, weighted by that mineral's part of the supplier's score (the worst
+  // in full, the others through the breadth term), so a line of a lesser mineral never outranks its weight.
   const ranked: { points: number; line: LineRisk; mineral: MineralRisk }[] = [];
   const m = scored.mitigation.factor;
-  for (const mineral of scored.minerals) {
+  const weights = mineralWeights(scored.minerals.map((x) => x.score));
+  for (let i = 0; i < scored.minerals.length; i++) {
+    const mineral = scored.minerals[i] as MineralRisk;
+    const weight = weights[i] as number;
     for (const line of mineral.lines) {
-      const points = 100 * line.share * line.risk * mineral.vulnerability * m;
+      const points = 100 * line.share * line.risk * mineral.vulnerability * m * weight;
       if (points > 0) ranked.push({ points: Math.round(points * 10) / 10, line, mineral });
     }
   }

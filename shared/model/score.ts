@@ -22,10 +22,12 @@ import type {
 } from './types.ts';
 
 /**
- * Bump on any change to the arithmetic or parameters of shared/model/ (this file, governance.ts, policy.ts) or to
- * the share fallback rules of shared/reference/index.ts; stored with every score. Data changes move dataVersion.
+ * Bump on any change to the arithmetic or parameters of shared/model/ (this file, governance.ts, policy.ts, the
+ * drivers' points in explain.ts) or to the share fallback rules of shared/reference/index.ts; stored with every
+ * score, so a bump rescores what is stored. Data changes move dataVersion.
+ * 1.1.0: drivers' points are each line's part of the supplier's score (1.0.0: of its mineral's score).
  */
-export const MODEL_VERSION = '1.0.0';
+export const MODEL_VERSION = '1.1.0';
 
 export const PARAMS = {
   /** Share of a country's governance risk that becomes baseline disruption propensity (no measure in force). */
@@ -332,4 +334,15 @@ export function combineMinerals(scores: readonly number[]): number {
   if (scores.length === 1) return worst;
   const meanOthers = (sum - worst) / (scores.length - 1);
   return Math.min(100, worst + PARAMS.breadthWeight * (100 - worst) * (meanOthers / 100));
+}
+
+/**
+ * How `combineMinerals` attributes the supplier score to its minerals, for the drivers: the worst mineral (the first
+ * of `scores`, sorted worst first) counts in full, each other one through the breadth term, so that
+ * Σ weight·score = the supplier score (below the cap of 100).
+ */
+export function mineralWeights(scores: readonly number[]): number[] {
+  const worst = scores[0] ?? 0;
+  const others = (PARAMS.breadthWeight * ((100 - worst) / 100)) / Math.max(1, scores.length - 1);
+  return scores.map((_, i) => (i === 0 ? 1 : others));
 }

@@ -110,6 +110,25 @@ describe('bounded, deterministic, banded', () => {
   });
 });
 
+describe('explained', () => {
+  it("the drivers' points share out the supplier's score over its lines (all of it when there are at most three)", () => {
+    fc.assert(
+      fc.property(supplierArb, dateArb, fc.constantFrom(...BUYERS), (s, asOf, buyer) => {
+        const r = scoreWith(s, asOf, buyer);
+        const risk = r.drivers.filter((d) => d.points > 0);
+        const sum = risk.reduce((a, d) => a + d.points, 0);
+        const lines = r.minerals.reduce((n, m) => n + m.lines.length, 0);
+        // Every figure is rounded to 0.1: the score, each mineral's score and each driver's points.
+        const slack = 0.05 * (risk.length + r.minerals.length + 1) + 1e-9;
+        expect(sum).toBeLessThanOrEqual(r.score + slack);
+        if (lines <= 3 && r.minerals.every((m) => m.score < 100))
+          expect(Math.abs(sum - r.score)).toBeLessThanOrEqual(slack);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('not diluted', () => {
   it('a supplier scores at least its worst mineral', () => {
     fc.assert(
