@@ -208,6 +208,9 @@ const encodeCursor = (key: Record<string, unknown> | undefined) =>
 const decodeCursor = (cursor: string | undefined) =>
   cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
 
+/** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards must use the same order. */
+const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
 /** The supplier store on DynamoDB (AWS or dynalite): conditional single-item writes, no transactions. */
 export class DynamoDbSupplierStore implements SupplierStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -377,7 +380,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
     );
     const merged = perShard
       .flatMap(({ shard, keys }) => keys.map((k) => ({ shard, k })))
-      .sort((a, b) => String(a.k.gsi1sk).localeCompare(String(b.k.gsi1sk)));
+      .sort((a, b) => compareKeyBytes(String(a.k.gsi1sk), String(b.k.gsi1sk)));
     const page = merged.slice(0, limit);
     const more = merged.length > limit || perShard.some((p) => p.more);
     const nextAfter = { ...after };
@@ -395,6 +398,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
         pending = r.UnprocessedKeys?.[this.tableName]?.Keys;
         if (pending && pending.length > 0) await new Promise((res) => setTimeout(res, backoffMs(attempt)));
       }
+      // A page never leaves out what the index listed: still unprocessed after the retries is an error, not a gap.
+      if (pending && pending.length > 0)
+        throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed after 10 attempts`);
       for (const key of keys) {
         const found = byPk.get(key.pk as string);
         if (found) items.push(found);
