@@ -91,8 +91,9 @@ const ONE_MINUTE = Duration.minutes(1);
  * scope and `risk/admin`, so admin is a superset at the gateway as in the handler (`hasScope`) and the local server.
  *
  * The function's role may do only what the API's code calls:
- * - table: GetItem, PutItem, UpdateItem, DeleteItem, Query, BatchGetItem; Query on the `byScore` index (the
- *   supplier list) — the API never reads `dueForRescore`, which only rescore queries;
+ * - table: GetItem, PutItem (suppliers, batch records, and the tombstone a DELETE leaves), Query, BatchGetItem;
+ *   Query on the `byScore` index (the supplier list) — the API never reads `dueForRescore`, which only rescore
+ *   queries; it neither updates nor deletes items;
  * - SendMessage (SendMessageBatch) to the score queue;
  * - PutObject under `uploads/` (inline uploads and the presigned PUT URLs, which are signed with this role).
  */
@@ -161,14 +162,7 @@ export class Api extends Construct {
     const role = this.function.role;
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
         resources: [data.table.tableArn],
       }),
     );

@@ -4,7 +4,6 @@ import {
   type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandInput,
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -117,6 +116,15 @@ function toItem(
   }
   return item;
 }
+
+/**
+ * A deleted supplier leaves a tombstone: its key, the delete's version and `deletedAt`, no index keys. Upserts of an
+ * older version fail their condition against it, so a message queued before the delete cannot bring the supplier
+ * back. It expires (TTL) after SQS's longest retention, 14 days, which bounds DLQ redrives too.
+ */
+const TOMBSTONE_TTL_SECONDS = 15 * 24 * 3600;
+const isLive = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
+  item !== undefined && item.deletedAt === undefined;
 
 function fromItem(item: Record<string, unknown>): StoredSupplier {
   return {
@@ -341,18 +349,31 @@ export class DynamoDbSupplierStore implements SupplierStore {
     const r = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK } }),
     );
-    return r.Item ? fromItem(r.Item) : null;
+    return isLive(r.Item) ? fromItem(r.Item) : null;
   }
 
-  async deleteSupplier(tenant: string, supplierId: string): Promise<boolean> {
-    const r = await this.doc.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return r.Attributes !== undefined;
+  async deleteSupplier(tenant: string, supplierId: string, version: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: supplierPk(tenant, supplierId),
+            sk: SUPPLIER_SK,
+            tenant,
+            supplierId,
+            inputVersion: version,
+            deletedAt: nowIso(),
+            expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async listSuppliers(
@@ -394,7 +415,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
         const r: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
         );
-        for (const item of r.Responses?.[this.tableName] ?? []) byPk.set(item.pk as string, fromItem(item));
+        // A supplier deleted between the index query and this read is left out.
+        for (const item of r.Responses?.[this.tableName] ?? [])
+          if (isLive(item)) byPk.set(item.pk as string, fromItem(item));
         pending = r.UnprocessedKeys?.[this.tableName]?.Keys;
         if (pending && pending.length > 0) await new Promise((res) => setTimeout(res, backoffMs(attempt)));
       }
@@ -742,7 +765,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
       );
       for (const k of r.Items ?? []) {
         const full = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: k.pk, sk: k.sk } }));
-        if (full.Item) found.push(fromItem(full.Item));
+        if (isLive(full.Item)) found.push(fromItem(full.Item));
       }
       if (r.LastEvaluatedKey) startKey = r.LastEvaluatedKey;
       else {
@@ -762,7 +785,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
     const r = await this.doc.send(
       new ScanCommand({
         TableName: this.tableName,
-        FilterExpression: 'sk = :sk AND (modelVersion <> :mv OR dataVersion <> :dv)',
+        FilterExpression:
+          'sk = :sk AND attribute_not_exists(deletedAt) AND (modelVersion <> :mv OR dataVersion <> :dv)',
         ExpressionAttributeValues: { ':sk': SUPPLIER_SK, ':mv': modelVersion, ':dv': dataVersion },
         ExclusiveStartKey: decodeCursor(options.cursor),
         Limit: options.limit ?? 500,

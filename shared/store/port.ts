@@ -115,8 +115,11 @@ export interface SupplierStore {
     }[],
   ): Promise<PutScoredResult>;
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
-  /** Removes the supplier and its score; false if there was none. */
-  deleteSupplier(tenant: string, supplierId: string): Promise<boolean>;
+  /**
+   * Removes the supplier and its score; false if there was none. `version` (the request's time, as a PUT's
+   * inputVersion) stays behind for a while, so a write of an older version still queued cannot bring it back.
+   */
+  deleteSupplier(tenant: string, supplierId: string, version: number): Promise<boolean>;
   /** A tenant's suppliers, highest score first, in pages (cursor opaque). */
   listSuppliers(
     tenant: string,

@@ -64,6 +64,9 @@ export function validateRow(
       supplierId.slice(0, 40),
       `supplier_id is longer than ${MAX_SUPPLIER_ID_LENGTH} characters`,
     );
+  else if (supplierId.includes('/'))
+    // The id is a path segment of the API (/v1/suppliers/{supplierId}), which takes no slash.
+    problems = withProblem(problems, row, 'supplier_id', supplierId, "supplier_id must not contain '/'");
 
   let mineral = '';
   const rawMineral = cellAt(record, idx.mineral);

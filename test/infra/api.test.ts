@@ -362,17 +362,15 @@ describe('API function role', () => {
       'xray:PutTelemetryRecords': ['"*"'],
       'xray:PutTraceSegments': ['"*"'],
       'dynamodb:BatchGetItem': [table],
-      'dynamodb:DeleteItem': [table],
       'dynamodb:GetItem': [table],
       'dynamodb:PutItem': [table],
       'dynamodb:Query': [table, byScore].sort(),
-      'dynamodb:UpdateItem': [table],
       'sqs:SendMessage': [JSON.stringify(getAtt(s.id(queues.score)))],
       's3:PutObject': [uploads],
     });
   });
 
-  it('cannot read uploads, consume or touch other queues, scan or batch-write the table', () => {
+  it('cannot read uploads, consume or touch other queues, scan, batch-write, update or delete in the table', () => {
     const actions = Object.keys(p);
     for (const a of [
       's3:GetObject',
@@ -382,6 +380,8 @@ describe('API function role', () => {
       'sqs:DeleteMessage',
       'dynamodb:Scan',
       'dynamodb:BatchWriteItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
     ])
       expect(actions).not.toContain(a);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);

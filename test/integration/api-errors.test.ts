@@ -130,6 +130,12 @@ describe('400 Bad Request', () => {
       ['/v1/suppliers', { cursor: 'not-a-cursor' }, 'query.cursor'],
       ['/v1/suppliers', { cursor: Buffer.from('{"0":7}').toString('base64url') }, 'query.cursor'],
       ['/v1/suppliers', { cursor: Buffer.from('{"99":"x"}').toString('base64url') }, 'query.cursor'],
+      // 1,000 characters but 3,000 bytes: over DynamoDB's 1,024-byte sort key.
+      [
+        '/v1/suppliers',
+        { cursor: Buffer.from(JSON.stringify({ 0: '€'.repeat(1000) })).toString('base64url') },
+        'query.cursor',
+      ],
       ['/v1/portfolio/exposure', { groupBy: 'supplier' }, 'query.groupBy'],
       [`/v1/batches/{batch}/errors`, { cursor: '-1' }, 'query.cursor'],
       [`/v1/batches/{batch}/errors`, { cursor: '1e20' }, 'query.cursor'],

@@ -317,6 +317,36 @@ describe('two different inputs of one supplier with the same version', () => {
   });
 });
 
+describe('a deleted supplier', () => {
+  it('is not brought back by a write of an older version still queued, and comes back with a newer one', async () => {
+    const p = await pipeline();
+    const tenant = 't-1';
+    const input = supplierInput('S-1', [['cobalt', 'CD', 'CN']]);
+    const result = createScorer(referenceData(), context('2026-03-01', 'US')).score(input);
+    const write = (inputVersion: number, mode: 'upsert' | 'rescore' = 'upsert') =>
+      p.store.putScored(tenant, mode, [{ inputVersion, input, result, nextChangeDate: '2026-11-11', batchId: null }]);
+    expect(await write(1000)).toMatchObject({ stored: 1 });
+
+    expect(await p.store.deleteSupplier(tenant, 'S-1', 2000)).toBe(true);
+    expect(await p.store.deleteSupplier(tenant, 'S-1', 2001)).toBe(false); // already gone: 404
+    expect(await p.store.getSupplier(tenant, 'S-1')).toBeNull();
+
+    // A PUT made before the DELETE, delivered after it; a rescore of the old input; a redelivery of the first write.
+    expect(await write(1500)).toMatchObject({ stored: 0, superseded: 1 });
+    expect(await write(1000, 'rescore')).toMatchObject({ stored: 0, superseded: 1 });
+    expect(await write(1000)).toMatchObject({ stored: 0, superseded: 1 });
+    expect(await p.store.getSupplier(tenant, 'S-1')).toBeNull();
+    expect((await p.store.listSuppliers(tenant)).items).toEqual([]);
+    expect((await p.store.dueForRescore('2026-12-01')).items).toEqual([]);
+    expect((await p.store.scoredWithOtherVersions('0.0.0', 'none')).items).toEqual([]);
+
+    // A PUT made after the DELETE creates it again.
+    expect(await write(2500)).toMatchObject({ stored: 1 });
+    expect(await p.store.getSupplier(tenant, 'S-1')).toMatchObject({ inputVersion: 2500, input });
+    expect((await p.store.listSuppliers(tenant)).items.map((s) => s.supplierId)).toEqual(['S-1']);
+  });
+});
+
 describe('rescore', () => {
   it('queues the suppliers whose policy changed (holmium from China on 2026-11-11), and only once', async () => {
     const p = await pipeline({ today: '2026-11-11' });

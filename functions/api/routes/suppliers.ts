@@ -84,7 +84,7 @@ export async function getSupplier(req: ApiRequest, deps: ApiDeps) {
 }
 
 export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
-  const removed = await deps.store.deleteSupplier(req.tenant, req.params.supplierId as string);
+  const removed = await deps.store.deleteSupplier(req.tenant, req.params.supplierId as string, deps.now().getTime());
   if (!removed) throw problem(404, `no supplier '${req.params.supplierId}'`);
   return { statusCode: 204, headers: {}, body: '' };
 }
@@ -136,6 +136,7 @@ function isListCursor(cursor: string): boolean {
       Number(shard) < TABLE.indexes.byScore.shards &&
       typeof key === 'string' &&
       key !== '' &&
-      key.length <= 1024,
+      // DynamoDB's limit on a sort key is 1,024 bytes of UTF-8, not characters.
+      Buffer.byteLength(key, 'utf8') <= 1024,
   );
 }

@@ -71,6 +71,7 @@ describe('one row', () => {
 
   it.each([
     [{ supplier_id: ' ' }, 'supplier_id', '', 'supplier_id is required'],
+    [{ supplier_id: 'ACME/EU' }, 'supplier_id', 'ACME/EU', "supplier_id must not contain '/'"],
     [{ mineral: '' }, 'mineral', '', 'mineral is required'],
     [{ origin_country: '' }, 'origin_country', '', 'origin_country is required'],
     [{ mineral: 'unobtainium' }, 'mineral', 'unobtainium', "unknown mineral 'unobtainium'"],
