@@ -16,6 +16,7 @@ import { type ReferenceData, referenceData } from '../../shared/reference/index.
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import type { BatchRecord } from '../../shared/store/port.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
+import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -47,6 +48,8 @@ export interface LocalRuntimeOptions {
   /** `today` for messages without an as-of date. */
   today?: () => string;
   ref?: ReferenceData;
+  /** Upload size limits of ingest (default the deployed ones); tests lower them. */
+  uploadLimits?: UploadLimits;
 }
 
 export interface LocalRuntime {
@@ -106,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     store,
     queue,
     now: () => new Date(),
+    ...(options.uploadLimits ? { limits: options.uploadLimits } : {}),
   });
   const ingestErrors: unknown[] = [];
   s3.onObjectCreated(async (event) => {

@@ -194,6 +194,10 @@ export const batchCreated = batchView
         url: z.string(),
         headers: z.record(z.string(), z.string()).describe('send exactly these headers with the PUT'),
         expiresAt: dateTime,
+        maxBytes: z
+          .number()
+          .int()
+          .describe('the largest file ingest accepts in this format; a larger one fails the batch, unread'),
       })
       .optional()
       .describe('present when a presigned upload was asked for'),

@@ -7,6 +7,7 @@ import { SupplierListFormatError } from '../supplier-list/errors.ts';
 import { readSupplierListJson } from '../supplier-list/json.ts';
 import { readSupplierList, type SupplierList } from '../supplier-list/read.ts';
 import { parseUploadKey, UPLOAD_METADATA } from '../uploads/key.ts';
+import { UPLOAD_LIMITS, type UploadLimits, uploadLimitBytes } from '../uploads/limits.ts';
 import type { UploadReader } from '../uploads/port.ts';
 
 export interface IngestDeps {
@@ -14,7 +15,11 @@ export interface IngestDeps {
   store: SupplierStore;
   queue: ScoreQueue;
   now: () => Date;
+  /** Largest file one ingest accepts, by format; default `UPLOAD_LIMITS`. */
+  limits?: UploadLimits;
 }
+
+const mib = (bytes: number) => `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
 
 export interface IngestResult {
   tenant: string;
@@ -55,6 +60,17 @@ export async function ingestUpload(deps: IngestDeps, source: { bucket: string; k
   if (!created && batch.completedAt !== null) return { tenant, batchId, outcome: 'skipped', batch, messages: 0 };
   if (asOf && !asOf.ok) return failFile(deps, tenant, batchId, `metadata ${UPLOAD_METADATA.asOf}: ${asOf.message}`);
   if (!buyer.ok) return failFile(deps, tenant, batchId, `metadata ${UPLOAD_METADATA.buyerCountry}: ${buyer.message}`);
+
+  const limit = uploadLimitBytes(format, deps.limits ?? UPLOAD_LIMITS);
+  if (object.size > limit) {
+    await object.body[Symbol.asyncIterator]().return?.(); // close the stream unread
+    return failFile(
+      deps,
+      tenant,
+      batchId,
+      `the file is ${mib(object.size)}; one ${format.toUpperCase()} upload may be at most ${mib(limit)}: split it into several uploads`,
+    );
+  }
 
   let list: SupplierList;
   try {

@@ -14,6 +14,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { openApiDocument } from '../../shared/http/openapi.ts';
 import * as out from '../../shared/http/response-schemas.ts';
 import { ROUTES, type Scope } from '../../shared/http/routes.ts';
+import { UPLOAD_LIMITS } from '../../shared/uploads/limits.ts';
 import type { paths } from '../helpers/api-schema.d.ts';
 
 const TODAY = '2026-11-10';
@@ -286,6 +287,7 @@ describe('batches', () => {
     const b = conforms(out.batchCreated, created.data);
     expect(b.upload).toBeDefined();
     const upload = b.upload as NonNullable<typeof b.upload>;
+    expect(upload.maxBytes).toBe(UPLOAD_LIMITS.csvBytes);
     const put = await fetch(upload.url, {
       method: upload.method,
       headers: upload.headers,

@@ -401,6 +401,8 @@ export interface components {
         };
         /** @description ISO 8601 date-time (UTC) */
         expiresAt: string;
+        /** @description the largest file ingest accepts in this format; a larger one fails the batch, unread */
+        maxBytes: number;
       };
     };
     Batch: {

@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { scoreFile } from '../../bin/commands/score.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime.ts';
 import type { ScoredSupplier, SupplierInput } from '../../shared/model/types.ts';
 import type { ScoreMessage } from '../../shared/queue/message.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
@@ -55,6 +55,7 @@ export interface PipelineOptions {
   today?: string;
   /** Add fault-injecting middleware to the store's DynamoDB client (see faults.ts). */
   faults?: (client: DynamoDBClient, deliveries: DeliveryLog) => void;
+  uploadLimits?: LocalRuntimeOptions['uploadLimits'];
 }
 
 function parseMessage(body: string): Partial<ScoreMessage> | null {
@@ -85,6 +86,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const runtime = await startLocalRuntime({
     timeScale: options.timeScale ?? FAST,
     today: () => today,
+    ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
     onDynamoClient: (client) => {
       // The write log first: the outermost middleware of its step, it sees every call the store makes, including
       // those a fault injector answers without reaching dynalite.

@@ -92,6 +92,31 @@ describe('upload → ingest → queue → score → store', () => {
   }
 });
 
+describe('an upload that cannot be read', () => {
+  it('above the size limit fails its batch at once with the limit and what to do, and queues nothing', async () => {
+    const p = await pipeline({ uploadLimits: { csvBytes: 2_000, jsonBytes: 2_000 } });
+    await p.upload(SAMPLE, { tenant: 'acme', batchId: 'big' });
+    const batch = await p.waitForBatch('acme', 'big', { timeoutMs: 10_000 });
+    expect(batch.status).toBe('failed');
+    expect(batch.failure).toMatch(
+      /^the file is [\d.]+ MiB; one CSV upload may be at most [\d.]+ MiB: split it into several uploads$/,
+    );
+    expect(p.queue.stats().sent).toBe(0);
+    expect(p.deliveries.all).toEqual([]);
+  });
+
+  it('that is not a supplier list fails its batch with the reason', async () => {
+    const p = await pipeline();
+    const dir = tempDir();
+    const garbage = dir.file('garbage.csv', Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]));
+    await p.upload(garbage, { tenant: 'acme', batchId: 'garbage' });
+    const batch = await p.waitForBatch('acme', 'garbage', { timeoutMs: 10_000 });
+    expect(batch).toMatchObject({ status: 'failed', rows: null }); // no row was read
+    expect(batch.failure).toMatch(/UTF-8|not a CSV|binary/i);
+    dir.remove();
+  });
+});
+
 describe('the same upload event delivered twice', () => {
   it('leaves the batch completed when the second ingest finishes after the batch did', async () => {
     let hold: HoldControl | undefined;

@@ -4,6 +4,7 @@ import { bodyText, contentType, json, queryParams } from '../../../shared/http/r
 import { batchCreateRequest, paginationQuery, scoringDefaults } from '../../../shared/http/schemas.ts';
 import type { BatchRecord } from '../../../shared/store/port.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../../shared/uploads/key.ts';
+import { uploadLimitBytes } from '../../../shared/uploads/limits.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
@@ -88,7 +89,10 @@ export async function createBatch(req: ApiRequest, deps: ApiDeps) {
     const expiresAt = new Date(deps.now().getTime() + PRESIGNED_TTL_SECONDS * 1000).toISOString();
     return json(
       202,
-      { ...batchView(batch), upload: { method: 'PUT', url, headers, expiresAt } },
+      {
+        ...batchView(batch),
+        upload: { method: 'PUT', url, headers, expiresAt, maxBytes: uploadLimitBytes(inlineFormat) },
+      },
       { location: `/v1/batches/${batchId}` },
     );
   }

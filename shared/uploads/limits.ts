@@ -1,0 +1,16 @@
+/** The largest supplier-list file one upload may be, by format: ingest enforces it, the API tells clients. */
+export interface UploadLimits {
+  csvBytes: number;
+  jsonBytes: number;
+}
+
+/**
+ * What one ingest invocation (4,096 MB, 15 minutes) handles with room to spare: a CSV is streamed but every
+ * supplier is held until the file ends (about 0.4 KB per row; 256 MiB is about 3 million rows); a JSON array is
+ * parsed whole. A larger file fails its batch at once with a message saying to split it, rather than running the
+ * function out of memory on every retry.
+ */
+export const UPLOAD_LIMITS: UploadLimits = { csvBytes: 256 * 2 ** 20, jsonBytes: 64 * 2 ** 20 };
+
+export const uploadLimitBytes = (format: 'csv' | 'json', limits: UploadLimits = UPLOAD_LIMITS): number =>
+  format === 'json' ? limits.jsonBytes : limits.csvBytes;
