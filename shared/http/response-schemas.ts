@@ -134,7 +134,12 @@ export const supplierQueued = z
 export const supplierPage = z
   .object({
     items: z.array(supplierView),
-    cursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+    cursor: z
+      .string()
+      .nullable()
+      .describe(
+        'pass as ?cursor= for the next page; null on the last. With a filter, a page reads at most 2,000 suppliers: it may hold fewer items than limit, even none, and still have a cursor',
+      ),
   })
   .openapi('SupplierPage');
 

@@ -18,6 +18,7 @@ import {
   type BatchRecord,
   type BatchTotals,
   emptyPutScoredResult,
+  type ListSuppliersOptions,
   type NewBatch,
   PartialWriteError,
   type PutScoredResult,
@@ -378,58 +379,88 @@ export class DynamoDbSupplierStore implements SupplierStore {
 
   async listSuppliers(
     tenant: string,
-    options: { limit?: number; cursor?: string } = {},
+    options: ListSuppliersOptions = {},
   ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
+    const { filter } = options;
+    const maxExamined = options.maxExamined ?? Number.POSITIVE_INFINITY;
     const { byScore } = TABLE.indexes;
-    // The index is sharded; a page is the merge of each shard's next entries. The cursor holds each shard's last key.
+    // The index is sharded: the list is the merge of the shards in key order, walked a window at a time. The cursor
+    // holds each shard's last key consumed, so a page ends exactly where it stopped, whatever the filter kept.
     const after = (decodeCursor(options.cursor) ?? {}) as Record<string, string>;
-    const perShard = await Promise.all(
-      Array.from({ length: byScore.shards }, async (_, shard) => {
-        const pk = `T#${tenant}#${shard}`;
-        const r = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: byScore.name,
-            KeyConditionExpression: after[shard] ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
-            ExpressionAttributeValues: after[shard] ? { ':pk': pk, ':after': after[shard] } : { ':pk': pk },
-            Limit: limit + 1,
-          }),
-        );
-        return { shard, keys: r.Items ?? [], more: r.LastEvaluatedKey !== undefined };
-      }),
-    );
-    const merged = perShard
-      .flatMap(({ shard, keys }) => keys.map((k) => ({ shard, k })))
-      .sort((a, b) => compareKeyBytes(String(a.k.gsi1sk), String(b.k.gsi1sk)));
-    const page = merged.slice(0, limit);
-    const more = merged.length > limit || perShard.some((p) => p.more);
-    const nextAfter = { ...after };
-    for (const { shard, k } of page) nextAfter[shard] = k.gsi1sk as string;
+    const window = filter ? 100 : limit + 1;
     const items: StoredSupplier[] = [];
-    for (let i = 0; i < page.length; i += 100) {
-      const keys = page.slice(i, i + 100).map(({ k }) => ({ pk: k.pk, sk: k.sk }));
-      let pending: Record<string, unknown>[] | undefined = keys;
-      const byPk = new Map<string, StoredSupplier>();
-      for (let attempt = 0; pending && pending.length > 0 && attempt < 10; attempt++) {
-        const r: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-        );
-        // A supplier deleted between the index query and this read is left out.
-        for (const item of r.Responses?.[this.tableName] ?? [])
-          if (isLive(item)) byPk.set(item.pk as string, fromItem(item));
-        pending = r.UnprocessedKeys?.[this.tableName]?.Keys;
-        if (pending && pending.length > 0) await new Promise((res) => setTimeout(res, backoffMs(attempt)));
+    let examined = 0;
+    for (;;) {
+      const perShard = await Promise.all(
+        Array.from({ length: byScore.shards }, async (_, shard) => {
+          const pk = `T#${tenant}#${shard}`;
+          const r = await this.doc.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: byScore.name,
+              KeyConditionExpression: after[shard] ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+              ExpressionAttributeValues: after[shard] ? { ':pk': pk, ':after': after[shard] } : { ':pk': pk },
+              Limit: window,
+            }),
+          );
+          const keys = r.Items ?? [];
+          return { shard, keys, more: r.LastEvaluatedKey !== undefined && keys.length > 0 };
+        }),
+      );
+      // Only keys up to the smallest last key of a shard that has more are surely in order with what is unread.
+      let bound: string | null = null;
+      for (const p of perShard) {
+        if (!p.more) continue;
+        const last = String(p.keys[p.keys.length - 1]?.gsi1sk);
+        if (bound === null || compareKeyBytes(last, bound) < 0) bound = last;
       }
-      // A page never leaves out what the index listed: still unprocessed after the retries is an error, not a gap.
-      if (pending && pending.length > 0)
-        throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed after 10 attempts`);
-      for (const key of keys) {
-        const found = byPk.get(key.pk as string);
-        if (found) items.push(found);
+      const merged = perShard
+        .flatMap(({ shard, keys }) => keys.map((k) => ({ shard, k, key: String(k.gsi1sk) })))
+        .filter((e) => bound === null || compareKeyBytes(e.key, bound) <= 0)
+        .sort((a, b) => compareKeyBytes(a.key, b.key));
+      let i = 0;
+      let stopped = false;
+      while (i < merged.length && !stopped) {
+        // Unfiltered, read only what the page still needs; filtered, a chunk at a time.
+        const size = filter ? 100 : Math.min(100, limit - items.length);
+        const chunk = merged.slice(i, i + size);
+        const found = await this.getLive(chunk.map(({ k }) => ({ pk: k.pk, sk: k.sk })));
+        for (const { shard, k, key } of chunk) {
+          i++;
+          examined++;
+          after[shard] = key;
+          const s = found.get(k.pk as string);
+          if (s && (!filter || filter(s))) items.push(s);
+          if (items.length >= limit || examined >= maxExamined) {
+            stopped = true;
+            break;
+          }
+        }
       }
+      const more = perShard.some((p) => p.more);
+      if (stopped) return { items, cursor: i < merged.length || more ? encodeCursor(after) : null };
+      if (!more) return { items, cursor: null };
     }
-    return { items, cursor: more ? encodeCursor(nextAfter) : null };
+  }
+
+  /** BatchGetItem of up to 100 keys: the live suppliers among them (one deleted meanwhile is left out), by pk. */
+  private async getLive(keys: Record<string, unknown>[]): Promise<Map<string, StoredSupplier>> {
+    const byPk = new Map<string, StoredSupplier>();
+    let pending: Record<string, unknown>[] | undefined = keys;
+    for (let attempt = 0; pending && pending.length > 0 && attempt < 10; attempt++) {
+      const r: BatchGetCommandOutput = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+      );
+      for (const item of r.Responses?.[this.tableName] ?? [])
+        if (isLive(item)) byPk.set(item.pk as string, fromItem(item));
+      pending = r.UnprocessedKeys?.[this.tableName]?.Keys;
+      if (pending && pending.length > 0) await new Promise((res) => setTimeout(res, backoffMs(attempt)));
+    }
+    // A page never leaves out what the index listed: still unprocessed after the retries is an error, not a gap.
+    if (pending && pending.length > 0)
+      throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed after 10 attempts`);
+    return byPk;
   }
 
   async createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }> {

@@ -120,10 +120,13 @@ export interface SupplierStore {
    * inputVersion) stays behind for a while, so a write of an older version still queued cannot bring it back.
    */
   deleteSupplier(tenant: string, supplierId: string, version: number): Promise<boolean>;
-  /** A tenant's suppliers, highest score first, in pages (cursor opaque). */
+  /**
+   * A tenant's suppliers, highest score first, in pages (cursor opaque). With a `filter`, a page holds the matches
+   * among at most `maxExamined` suppliers: it may hold fewer than `limit`, even none, and still have a cursor.
+   */
   listSuppliers(
     tenant: string,
-    options?: { limit?: number; cursor?: string },
+    options?: ListSuppliersOptions,
   ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
   /** Creates the batch record unless it exists; returns the record as stored. */
   createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
@@ -160,4 +163,13 @@ export interface SupplierStore {
     dataVersion: string,
     options?: { limit?: number; cursor?: string; segment?: number; totalSegments?: number },
   ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
+}
+
+export interface ListSuppliersOptions {
+  limit?: number;
+  cursor?: string;
+  /** Keep only these; the others are read and skipped. */
+  filter?: (s: StoredSupplier) => boolean;
+  /** Stop after reading this many suppliers, matches or not (bounds the work of one request). */
+  maxExamined?: number;
 }

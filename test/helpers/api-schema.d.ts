@@ -364,7 +364,7 @@ export interface components {
     };
     SupplierPage: {
       items: components['schemas']['SupplierView'][];
-      /** @description pass as ?cursor= for the next page; null on the last */
+      /** @description pass as ?cursor= for the next page; null on the last. With a filter, a page reads at most 2,000 suppliers: it may hold fewer items than limit, even none, and still have a cursor */
       cursor: string | null;
     };
     ScoreResult: {

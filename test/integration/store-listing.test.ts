@@ -55,3 +55,46 @@ describe('listSuppliers across the index shards', () => {
     expect(await pageThrough(limit)).toEqual(await pageThrough(1000));
   });
 });
+
+describe('listSuppliers with a filter', () => {
+  const every = (n: number) => (s: { input: { supplierId: string } }) => IDS.indexOf(s.input.supplierId) % n === 0;
+
+  async function pageFiltered(
+    limit: number,
+    filter: (s: { input: { supplierId: string } }) => boolean,
+    maxExamined?: number,
+  ): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let pages = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await p.store.listSuppliers(tenant, {
+        limit,
+        filter,
+        ...(maxExamined ? { maxExamined } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      pages++;
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      ids.push(...page.items.map((s) => s.input.supplierId));
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return { ids, pages };
+  }
+
+  it.each([1, 2, 4])('pages of %i matches give exactly the matches, in order, skipping none', async (limit) => {
+    const all = await pageThrough(1000);
+    const expected = all.filter((id) => IDS.indexOf(id) % 3 === 0);
+    expect((await pageFiltered(limit, every(3))).ids).toEqual(expected);
+  });
+
+  it('reads at most maxExamined suppliers per page: a filter that matches nothing still walks the list in pages', async () => {
+    const none = () => false;
+    const first = await p.store.listSuppliers(tenant, { limit: 1, filter: none, maxExamined: 5 });
+    expect(first.items).toEqual([]);
+    expect(first.cursor).not.toBeNull();
+    const { ids, pages } = await pageFiltered(1, none, 5);
+    expect(ids).toEqual([]);
+    expect(pages).toBe(Math.ceil(IDS.length / 5));
+  });
+});

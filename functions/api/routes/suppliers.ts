@@ -89,6 +89,9 @@ export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
   return { statusCode: 204, headers: {}, body: '' };
 }
 
+/** Suppliers read per filtered page at most: 20 BatchGetItem calls and their index queries, well within the timeout. */
+export const LIST_MAX_EXAMINED = 2_000;
+
 /** Highest score first; filters apply to the stored score's band, its minerals and its origin/processing countries. */
 export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   const q = queryParams(req.event, listSuppliersQuery);
@@ -105,20 +108,15 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
       s.input.exposures.some((e) => e.originCountry === country.value || e.processingCountry === country.value));
   if (q.cursor !== undefined && !isListCursor(q.cursor))
     throw problem(400, 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-  const items: StoredSupplier[] = [];
-  let cursor: string | null = q.cursor ?? null;
-  let first = true;
-  // Pull pages of at most what is still needed, so no match is skipped between pages.
-  while (items.length < q.limit && (first || cursor)) {
-    first = false;
-    const page = await deps.store.listSuppliers(req.tenant, {
-      limit: q.limit - items.length,
-      ...(cursor ? { cursor } : {}),
-    });
-    items.push(...page.items.filter(keep));
-    cursor = page.cursor;
-  }
-  return json(200, { items: items.map(view), cursor });
+  const filtered = q.band !== undefined || mineral !== null || country !== null;
+  // A filter that matches little must not read the whole tenant in one request: at most LIST_MAX_EXAMINED suppliers
+  // are read per page, and the page says where to go on (fewer items than `limit`, even none, with a cursor).
+  const page = await deps.store.listSuppliers(req.tenant, {
+    limit: q.limit,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
+  });
+  return json(200, { items: page.items.map(view), cursor: page.cursor });
 }
 
 /** The store's list cursor: base64url JSON of { shard: last index key }. Anything else would fail in the query. */
