@@ -268,6 +268,12 @@ export const scenarioResult = z
         topDriver: z.string().nullable(),
       }),
     ),
+    suppliersOmitted: z
+      .number()
+      .int()
+      .describe(
+        'suppliers left out of the middle of the list (the smallest changes) above 10,000 suppliers; the portfolio counts all',
+      ),
     portfolio: z.object({ base: scenarioPortfolio, scenario: scenarioPortfolio, delta: scenarioPortfolio }),
   })
   .openapi('ScenarioResult');

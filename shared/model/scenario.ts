@@ -73,6 +73,11 @@ export interface ScenarioResult {
   scenarioDataVersion: string;
   /** By delta, highest first, then by supplier id. */
   suppliers: ScenarioSupplierResult[];
+  /**
+   * Suppliers left out of the middle of `suppliers` (the smallest changes) when there are more than `maxListed`;
+   * 0 normally. The portfolio figures always count every supplier.
+   */
+  suppliersOmitted: number;
   portfolio: {
     base: ScenarioPortfolio;
     scenario: ScenarioPortfolio;
@@ -353,6 +358,7 @@ export function runScenario(
   request: ScenarioRequest,
   inputs: readonly SupplierInput[],
   ctx: ScoringContext,
+  options: { maxListed?: number } = {},
 ): ScenarioResult {
   const { ref, errors } = buildScenarioData(base, request);
   if (errors.length > 0) throw new ScenarioRequestError(errors);
@@ -372,6 +378,16 @@ export function runScenario(
     };
   });
   suppliers.sort((x, y) => y.delta - x.delta || cmp(x.supplierId, y.supplierId));
+  // Sorted by delta, the middle holds the smallest changes: that is what a long list leaves out.
+  const maxListed = Math.max(2, options.maxListed ?? Number.POSITIVE_INFINITY);
+  const suppliersOmitted = Math.max(0, suppliers.length - maxListed);
+  const listed =
+    suppliersOmitted === 0
+      ? suppliers
+      : [
+          ...suppliers.slice(0, Math.ceil(maxListed / 2)),
+          ...suppliers.slice(suppliers.length - Math.floor(maxListed / 2)),
+        ];
   const pBase = portfolioOf(before);
   const pScenario = portfolioOf(after);
   return {
@@ -379,7 +395,8 @@ export function runScenario(
     buyerCountry: ctx.buyerCountry,
     baseDataVersion: base.dataVersion,
     scenarioDataVersion: ref.dataVersion,
-    suppliers,
+    suppliers: listed,
+    suppliersOmitted,
     portfolio: { base: pBase, scenario: pScenario, delta: portfolioDelta(pBase, pScenario) },
   };
 }

@@ -508,6 +508,8 @@ export interface components {
         delta: number;
         topDriver: string | null;
       }[];
+      /** @description suppliers left out of the middle of the list (the smallest changes) above 10,000 suppliers; the portfolio counts all */
+      suppliersOmitted: number;
       portfolio: {
         base: {
           spendWeightedScore: number | null;

@@ -265,6 +265,63 @@ describe('413 Content Too Large', () => {
   });
 });
 
+/** A supplier with `n` distinct lines: each mineral from several origins (no share stated: split evenly). */
+function wideSupplier(n: number): Record<string, unknown> {
+  const minerals = [...referenceData().minerals.keys()];
+  const origins = ['CN', 'AU', 'US', 'CD', 'ID', 'CL', 'BR', 'ZA', 'CA', 'RU', 'KZ', 'MN'];
+  const exposures = Array.from({ length: n }, (_, i) => ({
+    mineral: minerals[i % minerals.length],
+    originCountry: origins[Math.floor(i / minerals.length) % origins.length],
+    processingCountry: null,
+    share: null,
+  }));
+  return supplierBody({ exposures });
+}
+
+describe('answers that would pass the 6 MB response limit', () => {
+  it('POST /v1/score above 5,000 exposure lines is 413, with what to do', async () => {
+    const suppliers = Array.from({ length: 11 }, (_, i) => ({ supplierId: `W-${i}`, ...wideSupplier(500) }));
+    const r = await call({ method: 'POST', path: '/v1/score', body: { suppliers } });
+    expectProblem(r, 413, 'score');
+    expect(r.json.detail ?? r.json.title).toMatch(/5500 exposure lines; one request may score at most 5000/);
+    const ok = await call({ method: 'POST', path: '/v1/score', body: { suppliers: suppliers.slice(0, 10) } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.results).toHaveLength(10);
+  });
+
+  it('GET /v1/suppliers returns fewer large suppliers per page, never over 5 MiB, and pages through all', async () => {
+    const tenant = claimsFor('wide', 'risk/read risk/write');
+    for (let i = 0; i < 40; i++) {
+      const put = await api.call({
+        method: 'PUT',
+        path: `/v1/suppliers/W-${i}`,
+        query: { sync: 'true' },
+        body: wideSupplier(500),
+        claims: tenant,
+      });
+      expect(put.status).toBe(200);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await api.call({
+        method: 'GET',
+        path: '/v1/suppliers',
+        query: { limit: '100', ...(cursor ? { cursor } : {}) },
+        claims: tenant,
+      });
+      expect(r.status).toBe(200);
+      expect(Buffer.byteLength(r.text)).toBeLessThanOrEqual(5 * 1024 * 1024);
+      seen.push(...r.json.items.map((s: { supplier: { supplierId: string } }) => s.supplier.supplierId));
+      cursor = r.json.cursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `W-${i}`).sort());
+  }, 60_000);
+});
+
 describe('415 Unsupported Media Type', () => {
   it('a body in another media type is refused', async () => {
     for (const [method, path, contentType] of [

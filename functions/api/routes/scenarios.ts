@@ -6,6 +6,9 @@ import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 import { allSuppliers } from '../tenant-suppliers.ts';
 
+/** Suppliers listed in a scenario's answer at most: about 2.5 MB, under Lambda's 6 MB response limit. */
+export const SCENARIO_MAX_LISTED = 10_000;
+
 /** What-if: hypothetical policy events applied to the tenant's stored suppliers. Stores nothing. */
 export async function scenario(req: ApiRequest, deps: ApiDeps) {
   const { asOf, buyerCountry, ...request } = jsonBody(req.event, scenarioRequest);
@@ -20,6 +23,7 @@ export async function scenario(req: ApiRequest, deps: ApiDeps) {
       request,
       suppliers.map((s) => s.input),
       ctx,
+      { maxListed: SCENARIO_MAX_LISTED },
     ),
   );
 }

@@ -1,3 +1,4 @@
+import { problem } from '../../../shared/http/problem.ts';
 import { json, jsonBody } from '../../../shared/http/request.ts';
 import { scoreRequest } from '../../../shared/http/schemas.ts';
 import { MODEL_VERSION } from '../../../shared/model/score.ts';
@@ -8,12 +9,21 @@ import type { Rejection } from '../../../shared/supplier-list/row.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
+/** Exposure lines one request may score: each answers about 350 bytes, so 5,000 stay far under Lambda's 6 MB. */
+export const SCORE_MAX_LINES = 5_000;
+
 /**
  * Stateless scoring at decision time, in the CLI's JSON result shape. A supplier with invalid fields is reported in
  * `rejected` (row = its 1-based position in `suppliers`) and the others are still scored.
  */
 export async function scoreNow(req: ApiRequest, deps: ApiDeps) {
   const body = jsonBody(req.event, scoreRequest);
+  const lines = body.suppliers.reduce((n, s) => n + s.exposures.length, 0);
+  if (lines > SCORE_MAX_LINES)
+    throw problem(
+      413,
+      `the request holds ${lines} exposure lines; one request may score at most ${SCORE_MAX_LINES}: split it, or upload a batch`,
+    );
   const ctx = scoringContext(deps, body.asOf, body.buyerCountry);
   const scorer = cachedScorer(deps.ref, ctx);
   const results: ScoredSupplier[] = [];

@@ -89,6 +89,9 @@ export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
   return { statusCode: 204, headers: {}, body: '' };
 }
 
+/** Under Lambda's 6 MB response limit, with room for headers and the gateway's envelope. */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
 /** Suppliers read per filtered page at most: 20 BatchGetItem calls and their index queries, well within the timeout. */
 export const LIST_MAX_EXAMINED = 2_000;
 
@@ -111,12 +114,17 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   const filtered = q.band !== undefined || mineral !== null || country !== null;
   // A filter that matches little must not read the whole tenant in one request: at most LIST_MAX_EXAMINED suppliers
   // are read per page, and the page says where to go on (fewer items than `limit`, even none, with a cursor).
-  const page = await deps.store.listSuppliers(req.tenant, {
-    limit: q.limit,
-    ...(q.cursor ? { cursor: q.cursor } : {}),
-    ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
-  });
-  return json(200, { items: page.items.map(view), cursor: page.cursor });
+  // Suppliers with hundreds of lines make large items: a page that would pass the response limit is read again
+  // with half the limit (the same first suppliers, the cursor after the last one returned).
+  for (let limit = q.limit; ; limit = Math.max(1, Math.floor(limit / 2))) {
+    const page = await deps.store.listSuppliers(req.tenant, {
+      limit,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+      ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
+    });
+    const response = json(200, { items: page.items.map(view), cursor: page.cursor });
+    if (limit === 1 || Buffer.byteLength(response.body) <= MAX_RESPONSE_BYTES) return response;
+  }
 }
 
 /** The store's list cursor: base64url JSON of { shard: last index key }. Anything else would fail in the query. */

@@ -323,3 +323,26 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a long answer', () => {
+  it('keeps the largest rises and falls and leaves out the smallest changes in the middle, counting them', () => {
+    // For a German buyer: a gallium ban to all buyers raises GA-CN, renewing Ann. 70 lowers HO-CN, CO-CD stays.
+    const request: ScenarioRequest = {
+      add: [{ country: 'CN', kind: 'export_ban', minerals: ['gallium'], effectiveFrom: '2026-12-01' }],
+      modify: [{ id: 'CN-2025-70', effectiveUntil: '2027-11-10' }],
+    };
+    const all = runScenario(base, request, [holmiumCn, cobaltCd, galliumCn], context('2026-12-05', 'DE'));
+    expect(all.suppliers.map((s) => [s.supplierId, Math.sign(s.delta)])).toEqual([
+      ['GA-CN', 1],
+      ['CO-CD', 0],
+      ['HO-CN', -1],
+    ]);
+    expect(all.suppliersOmitted).toBe(0);
+    const capped = runScenario(base, request, [holmiumCn, cobaltCd, galliumCn], context('2026-12-05', 'DE'), {
+      maxListed: 2,
+    });
+    expect(capped.suppliers.map((s) => s.supplierId)).toEqual(['GA-CN', 'HO-CN']);
+    expect(capped.suppliersOmitted).toBe(1);
+    expect(capped.portfolio).toEqual(all.portfolio);
+  });
+});
