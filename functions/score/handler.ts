@@ -18,6 +18,31 @@ export class InvalidScoreMessageError extends Error {
   override readonly name = 'InvalidScoreMessageError';
 }
 
+/**
+ * A record still running as its invocation nears the function timeout. Failing it alone, before the timeout, keeps
+ * the rest of the batch's results (a timeout fails the whole batch) and, on its last receive, lets its batch count it
+ * as dead-lettered and close, which a timed-out invocation could not do.
+ */
+export class ScoreDeadlineError extends Error {
+  override readonly name = 'ScoreDeadlineError';
+}
+
+/** Time kept before the function timeout to record the failure: at most 5 s, and a fifth of a short timeout. */
+const DEADLINE_MARGIN_MS = 5_000;
+
+function beforeDeadline<T>(work: Promise<T>, context: Context | undefined, messageId: string): Promise<T> {
+  if (!context) return work;
+  const remaining = context.getRemainingTimeInMillis();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ScoreDeadlineError(`message ${messageId} was still being scored near the function timeout`)),
+      Math.max(0, remaining - Math.min(DEADLINE_MARGIN_MS, remaining / 5)),
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 function parse(record: SQSRecord): ScoreMessage {
   let json: unknown;
   try {
@@ -33,11 +58,11 @@ function parse(record: SQSRecord): ScoreMessage {
 /** SQS → score and store each message's suppliers; partial batch response so one bad message never fails the rest. */
 export function createScoreHandler(deps: ScoreChunkDeps) {
   const { logger, metrics } = telemetry();
-  const recordHandler = async (record: SQSRecord) => {
+  const recordHandler = async (record: SQSRecord, context?: Context) => {
     let message: ScoreMessage | undefined;
     try {
       message = parse(record);
-      const result = await scoreChunk(deps, message);
+      const result = await beforeDeadline(scoreChunk(deps, message), context, record.messageId);
       metrics.addMetric('SuppliersScored', MetricUnit.Count, result.stored);
       metrics.addMetric('SuppliersSuperseded', MetricUnit.Count, result.superseded);
       return result;

@@ -1,0 +1,79 @@
+/**
+ * The score function near its timeout, against dynalite and the local queue with a short function timeout: a record
+ * whose writes hang fails alone before the invocation times out, and on its last receive its chunk is counted as
+ * dead-lettered, so the batch closes instead of staying open forever.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createScoreHandler } from '../../functions/score/handler.ts';
+import { startLocalDynamo } from '../../infra/local/dynamo.ts';
+import { LocalQueue } from '../../infra/local/queue.ts';
+import { quietLocalTelemetry } from '../../infra/local/runtime.ts';
+import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
+import { referenceData } from '../../shared/reference/index.ts';
+import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { holdCalls } from '../helpers/faults.ts';
+import { FAST, scoreMessage, supplierInput } from '../helpers/pipeline.ts';
+
+quietLocalTelemetry();
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+describe('a chunk whose writes hang on every delivery', () => {
+  it('fails alone before the timeout, and its last receive closes the batch with the chunk dead-lettered', async () => {
+    const dynamo = await startLocalDynamo({ tableName: 'deadline' });
+    stops.push(() => dynamo.stop());
+    const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+    const tenant = 't-1';
+    await store.createBatch({
+      tenant,
+      batchId: 'b-1',
+      source: null,
+      asOf: '2026-03-01',
+      buyerCountry: 'US',
+      inputVersion: 1,
+    });
+    await store.recordBatchQueued(tenant, 'b-1', { rows: 2, accepted: 2, rejected: 0, suppliers: 2, chunks: 1 });
+
+    // MOCK (faults.ts): supplier writes that never answer, as in a stalled network; nothing local produces one.
+    const hold = holdCalls(dynamo.client, { when: (command) => command === 'PutItemCommand' });
+    stops.push(async () => hold.release());
+    const reports: { outcome: string; reason?: string | undefined }[] = [];
+    const queue = new LocalQueue({
+      name: 'deadline',
+      settings: QUEUE_SETTINGS,
+      timeScale: FAST,
+      functionTimeoutSeconds: 0.2,
+      onInvocation: (r) => reports.push({ outcome: r.outcome, reason: r.reason }),
+    });
+    stops.push(() => queue.stop());
+    queue.attach(createScoreHandler({ store, ref: referenceData(), today: () => '2026-03-01' }));
+    const hanging = scoreMessage({
+      tenant,
+      batchId: 'b-1',
+      chunk: 0,
+      suppliers: [
+        { inputVersion: 1, input: supplierInput('S-1', [['cobalt', 'CD', 'CN']]) },
+        { inputVersion: 1, input: supplierInput('S-2', [['gallium', 'CN', null]]) },
+      ],
+    });
+    await queue.send(JSON.stringify(hanging));
+    await queue.drain({ timeoutMs: 20_000 });
+
+    // Every receive returned its failure before the timeout: no invocation timed out.
+    expect(reports).toHaveLength(QUEUE_SETTINGS.maxReceiveCount);
+    expect(reports.every((r) => r.reason !== 'timeout')).toBe(true);
+    expect(queue.stats()).toMatchObject({ deadLettered: 1 });
+    // Its only chunk accounted for as dead-lettered, the batch is closed, with errors.
+    const batch = await store.getBatch(tenant, 'b-1');
+    expect(batch).toMatchObject({
+      status: 'completed_with_errors',
+      chunksDone: 0,
+      chunksDeadLettered: 1,
+      rowsDeadLettered: 2,
+    });
+    expect(batch?.completedAt).not.toBeNull();
+  }, 30_000);
+});
