@@ -36,6 +36,11 @@ export function queryParams<T extends z.ZodType>(event: APIGatewayProxyEventV2, 
   return parsed.data;
 }
 
+/** Under Lambda's 6 MB response limit, with room for headers and the gateway's envelope (escaping adds ~13%). */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+export const fitsResponse = (response: { body: string }) => Buffer.byteLength(response.body) <= MAX_RESPONSE_BYTES;
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }

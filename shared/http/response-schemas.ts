@@ -272,7 +272,7 @@ export const scenarioResult = z
       .number()
       .int()
       .describe(
-        'suppliers left out of the middle of the list (the smallest changes) above 10,000 suppliers; the portfolio counts all',
+        'suppliers left out of the list, the smallest changes, when it would pass 10,000 suppliers or 5 MiB; the portfolio counts all',
       ),
     portfolio: z.object({ base: scenarioPortfolio, scenario: scenarioPortfolio, delta: scenarioPortfolio }),
   })

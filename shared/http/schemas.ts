@@ -67,7 +67,8 @@ export const listSuppliersQuery = z.object({
   mineral: z.string().max(64).optional(),
   country: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(4096).optional(),
+  // 8 shard keys of up to 1,024 bytes each, as base64url JSON.
+  cursor: z.string().max(16_384).optional(),
 });
 
 export const paginationQuery = z.object({

@@ -137,15 +137,17 @@ function withLead(words: StageWords, share: number, mineralName: string): string
 export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Driver[] {
   // Points of every line first; words only for the few that make the list (text is the costly part). A line's
   // points are its part of its mineral's score, weighted by that mineral's part of the supplier's score (the worst
-  // in full, the others through the breadth term), so a line of a lesser mineral never outranks its weight.
+  // in full, the others through the breadth term), so a line of a lesser mineral never outranks its weight. They
+  // are counted before mitigants, which get their own (negative) driver: together they add up to the score.
   const ranked: { points: number; line: LineRisk; mineral: MineralRisk }[] = [];
   const m = scored.mitigation.factor;
-  const weights = mineralWeights(scored.minerals.map((x) => x.score));
+  const unmitigated = scored.minerals.map((x) => Math.min(100, 100 * x.supplyRisk * x.vulnerability));
+  const weights = mineralWeights(unmitigated);
   for (let i = 0; i < scored.minerals.length; i++) {
     const mineral = scored.minerals[i] as MineralRisk;
     const weight = weights[i] as number;
     for (const line of mineral.lines) {
-      const points = 100 * line.share * line.risk * mineral.vulnerability * m * weight;
+      const points = 100 * line.share * line.risk * mineral.vulnerability * weight;
       if (points > 0) ranked.push({ points: Math.round(points * 10) / 10, line, mineral });
     }
   }
@@ -166,7 +168,7 @@ export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Dri
   }
   if (m < 1) {
     // What the supplier would score without its mitigants, through the same combination rule.
-    const before = combineMinerals(scored.minerals.map((x) => Math.min(100, 100 * x.supplyRisk * x.vulnerability)));
+    const before = combineMinerals(unmitigated);
     const bits: string[] = [];
     if (scored.mitigation.alternativeSources > 0)
       bits.push(`${scored.mitigation.alternativeSources} qualified alternative source(s)`);

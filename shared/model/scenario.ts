@@ -73,10 +73,7 @@ export interface ScenarioResult {
   scenarioDataVersion: string;
   /** By delta, highest first, then by supplier id. */
   suppliers: ScenarioSupplierResult[];
-  /**
-   * Suppliers left out of the middle of `suppliers` (the smallest changes) when there are more than `maxListed`;
-   * 0 normally. The portfolio figures always count every supplier.
-   */
+  /** Suppliers left out of `suppliers`, the smallest changes (see `limitListed`); 0 normally. */
   suppliersOmitted: number;
   portfolio: {
     base: ScenarioPortfolio;
@@ -378,25 +375,47 @@ export function runScenario(
     };
   });
   suppliers.sort((x, y) => y.delta - x.delta || cmp(x.supplierId, y.supplierId));
-  // Sorted by delta, the middle holds the smallest changes: that is what a long list leaves out.
-  const maxListed = Math.max(2, options.maxListed ?? Number.POSITIVE_INFINITY);
-  const suppliersOmitted = Math.max(0, suppliers.length - maxListed);
-  const listed =
-    suppliersOmitted === 0
-      ? suppliers
-      : [
-          ...suppliers.slice(0, Math.ceil(maxListed / 2)),
-          ...suppliers.slice(suppliers.length - Math.floor(maxListed / 2)),
-        ];
   const pBase = portfolioOf(before);
   const pScenario = portfolioOf(after);
-  return {
+  const result: ScenarioResult = {
     asOf: ctx.asOf,
     buyerCountry: ctx.buyerCountry,
     baseDataVersion: base.dataVersion,
     scenarioDataVersion: ref.dataVersion,
-    suppliers: listed,
-    suppliersOmitted,
+    suppliers,
+    suppliersOmitted: 0,
     portfolio: { base: pBase, scenario: pScenario, delta: portfolioDelta(pBase, pScenario) },
+  };
+  return options.maxListed === undefined ? result : limitListed(result, options.maxListed);
+}
+
+/**
+ * The result with at most `maxListed` suppliers listed: the largest changes either way (by size of the delta, taken
+ * in from both ends of the delta order), still in delta order; `suppliersOmitted` counts those left out. The
+ * portfolio figures are untouched: they always count every supplier.
+ */
+export function limitListed(result: ScenarioResult, maxListed: number): ScenarioResult {
+  const all = result.suppliers;
+  const keep = Math.max(0, Math.floor(maxListed));
+  if (all.length <= keep) return result;
+  const head: ScenarioSupplierResult[] = [];
+  const tail: ScenarioSupplierResult[] = [];
+  let lo = 0;
+  let hi = all.length - 1;
+  while (head.length + tail.length < keep) {
+    const first = all[lo] as ScenarioSupplierResult;
+    const last = all[hi] as ScenarioSupplierResult;
+    if (Math.abs(first.delta) >= Math.abs(last.delta)) {
+      head.push(first);
+      lo++;
+    } else {
+      tail.push(last);
+      hi--;
+    }
+  }
+  return {
+    ...result,
+    suppliers: [...head, ...tail.reverse()],
+    suppliersOmitted: result.suppliersOmitted + all.length - keep,
   };
 }

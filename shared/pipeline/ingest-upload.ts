@@ -63,7 +63,7 @@ export async function ingestUpload(deps: IngestDeps, source: { bucket: string; k
 
   const limit = uploadLimitBytes(format, deps.limits ?? UPLOAD_LIMITS);
   if (object.size > limit) {
-    await object.body[Symbol.asyncIterator]().return?.(); // close the stream unread
+    object.discard();
     return failFile(
       deps,
       tenant,

@@ -121,10 +121,9 @@ function toItem(
 /**
  * A deleted supplier leaves a tombstone: its key, the delete's version and `deletedAt`, no index keys. Upserts of an
  * older version fail their condition against it, so a message queued before the delete cannot bring the supplier
- * back. It expires (TTL) after SQS's longest retention, 14 days, which bounds DLQ redrives too.
- */
-const TOMBSTONE_TTL_SECONDS = 15 * 24 * 3600;
-const isLive = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
+ * back. It has no TTL: a DLQ redrive restarts a message's retention, so no age bounds how late an old write can come,
+ * and a tombstone is a few dozen bytes. A newer PUT replaces it.
+ */ const isLive = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
   item !== undefined && item.deletedAt === undefined;
 
 function fromItem(item: Record<string, unknown>): StoredSupplier {
@@ -365,7 +364,6 @@ export class DynamoDbSupplierStore implements SupplierStore {
             supplierId,
             inputVersion: version,
             deletedAt: nowIso(),
-            expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS,
           },
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
         }),

@@ -5,6 +5,8 @@
 export interface UploadObject {
   /** The object's bytes, streamed. Iterate it once. */
   body: AsyncIterable<Uint8Array>;
+  /** Lets go of the body unread (its connection is released). */
+  discard(): void;
   /** Size in bytes (Content-Length). */
   size: number;
   /** User metadata (`x-amz-meta-*` without the prefix), keys lower-cased as S3 returns them. */

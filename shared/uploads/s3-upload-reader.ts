@@ -58,7 +58,12 @@ export class S3UploadReader implements UploadReader {
       body.destroy();
       throw new TypeError(`GetObject s3://${bucket}/${key} returned no Content-Length`);
     }
-    const object: UploadObject = { body, size: output.ContentLength, metadata: { ...(output.Metadata ?? {}) } };
+    const object: UploadObject = {
+      body,
+      discard: () => body.destroy(),
+      size: output.ContentLength,
+      metadata: { ...(output.Metadata ?? {}) },
+    };
     if (output.ContentType !== undefined) object.contentType = output.ContentType;
     return object;
   }

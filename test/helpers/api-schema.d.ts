@@ -508,7 +508,7 @@ export interface components {
         delta: number;
         topDriver: string | null;
       }[];
-      /** @description suppliers left out of the middle of the list (the smallest changes) above 10,000 suppliers; the portfolio counts all */
+      /** @description suppliers left out of the list, the smallest changes, when it would pass 10,000 suppliers or 5 MiB; the portfolio counts all */
       suppliersOmitted: number;
       portfolio: {
         base: {

@@ -322,6 +322,40 @@ describe('answers that would pass the 6 MB response limit', () => {
   }, 60_000);
 });
 
+describe('cursors of long ids', () => {
+  it('page through suppliers whose ids are 128 CJK characters (a cursor of 8 long keys is over 4,096 characters)', async () => {
+    const tenant = claimsFor('cjk', 'risk/read risk/write');
+    const ids = Array.from({ length: 24 }, (_, i) => `${String(i).padStart(2, '0')}${'鉱'.repeat(126)}`);
+    for (const id of ids) {
+      const put = await api.call({
+        method: 'PUT',
+        path: `/v1/suppliers/${encodeURIComponent(id)}`,
+        query: { sync: 'true' },
+        body: supplierBody(),
+        claims: tenant,
+      });
+      expect(put.status).toBe(200);
+    }
+    const seen: string[] = [];
+    let longest = 0;
+    let cursor: string | undefined;
+    do {
+      const r = await api.call({
+        method: 'GET',
+        path: '/v1/suppliers',
+        query: { limit: '1', ...(cursor ? { cursor } : {}) },
+        claims: tenant,
+      });
+      expect(r.status, r.text.slice(0, 300)).toBe(200);
+      seen.push(...r.json.items.map((x: { supplier: { supplierId: string } }) => x.supplier.supplierId));
+      cursor = r.json.cursor ?? undefined;
+      longest = Math.max(longest, cursor?.length ?? 0);
+    } while (cursor);
+    expect(longest).toBeGreaterThan(4096);
+    expect(seen.sort()).toEqual([...ids].sort());
+  }, 60_000);
+});
+
 describe('415 Unsupported Media Type', () => {
   it('a body in another media type is refused', async () => {
     for (const [method, path, contentType] of [

@@ -199,6 +199,16 @@ describe('local S3 store and S3UploadReader', () => {
     await expect(reader.open(BUCKET, 'no/such/key.csv')).rejects.toMatchObject({ name: 'UploadNotFoundError' });
   });
 
+  it('discard() lets go of a body unread: the stream is destroyed, its connection released', async () => {
+    const key = 'tenant-d/unread.csv';
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'a,b\n'.repeat(100_000) }));
+    const object = await reader.open(BUCKET, key);
+    const body = object.body as unknown as { destroyed: boolean };
+    expect(body.destroyed).toBe(false);
+    object.discard();
+    expect(body.destroyed).toBe(true);
+  });
+
   it('round-trips object metadata (x-amz-meta-*) with lower-cased keys, and the content type', async () => {
     const key = 'tenant-d/with-metadata.csv';
     await s3.client.send(

@@ -1,12 +1,12 @@
 import { problem } from '../../../shared/http/problem.ts';
-import { json, jsonBody } from '../../../shared/http/request.ts';
+import { fitsResponse, json, jsonBody } from '../../../shared/http/request.ts';
 import { scenarioRequest } from '../../../shared/http/schemas.ts';
-import { buildScenarioData, runScenario } from '../../../shared/model/scenario.ts';
+import { buildScenarioData, limitListed, runScenario } from '../../../shared/model/scenario.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 import { allSuppliers } from '../tenant-suppliers.ts';
 
-/** Suppliers listed in a scenario's answer at most: about 2.5 MB, under Lambda's 6 MB response limit. */
+/** Suppliers listed in a scenario's answer at most (fewer when their rows would pass the response limit). */
 export const SCENARIO_MAX_LISTED = 10_000;
 
 /** What-if: hypothetical policy events applied to the tenant's stored suppliers. Stores nothing. */
@@ -16,14 +16,15 @@ export async function scenario(req: ApiRequest, deps: ApiDeps) {
   const { errors } = buildScenarioData(deps.ref, request);
   if (errors.length > 0) throw problem(422, 'the scenario has invalid events', errors);
   const suppliers = await allSuppliers(deps.store, req.tenant);
-  return json(
-    200,
-    runScenario(
-      deps.ref,
-      request,
-      suppliers.map((s) => s.input),
-      ctx,
-      { maxListed: SCENARIO_MAX_LISTED },
-    ),
+  const result = runScenario(
+    deps.ref,
+    request,
+    suppliers.map((s) => s.input),
+    ctx,
   );
+  // What a long list leaves out is the smallest changes; fewer rows still when long names make them large.
+  for (let max = SCENARIO_MAX_LISTED; ; max = Math.floor(max / 2)) {
+    const response = json(200, limitListed(result, max));
+    if (max === 0 || fitsResponse(response)) return response;
+  }
 }

@@ -1,5 +1,5 @@
 import { problem } from '../../../shared/http/problem.ts';
-import { json, jsonBody, queryParams } from '../../../shared/http/request.ts';
+import { fitsResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
 import { listSuppliersQuery, putSupplierBody } from '../../../shared/http/schemas.ts';
 import { parseCountry, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
@@ -89,9 +89,6 @@ export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
   return { statusCode: 204, headers: {}, body: '' };
 }
 
-/** Under Lambda's 6 MB response limit, with room for headers and the gateway's envelope. */
-export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
-
 /** Suppliers read per filtered page at most: 20 BatchGetItem calls and their index queries, well within the timeout. */
 export const LIST_MAX_EXAMINED = 2_000;
 
@@ -123,7 +120,7 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
       ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
     });
     const response = json(200, { items: page.items.map(view), cursor: page.cursor });
-    if (limit === 1 || Buffer.byteLength(response.body) <= MAX_RESPONSE_BYTES) return response;
+    if (limit === 1 || fitsResponse(response)) return response;
   }
 }
 

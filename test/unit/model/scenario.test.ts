@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildScenarioData,
+  limitListed,
   runScenario,
   type ScenarioAddition,
   type ScenarioRequest,
@@ -325,7 +326,7 @@ describe('properties', () => {
 });
 
 describe('a long answer', () => {
-  it('keeps the largest rises and falls and leaves out the smallest changes in the middle, counting them', () => {
+  it('keeps the largest rises and falls and leaves out the smallest changes, counting them', () => {
     // For a German buyer: a gallium ban to all buyers raises GA-CN, renewing Ann. 70 lowers HO-CN, CO-CD stays.
     const request: ScenarioRequest = {
       add: [{ country: 'CN', kind: 'export_ban', minerals: ['gallium'], effectiveFrom: '2026-12-01' }],
@@ -344,5 +345,54 @@ describe('a long answer', () => {
     expect(capped.suppliers.map((s) => s.supplierId)).toEqual(['GA-CN', 'HO-CN']);
     expect(capped.suppliersOmitted).toBe(1);
     expect(capped.portfolio).toEqual(all.portfolio);
+  });
+
+  it('when every change is a rise, leaves out unchanged suppliers, not rises', () => {
+    const ban: ScenarioRequest = {
+      add: [{ country: 'CN', kind: 'export_ban', minerals: ['gallium'], effectiveFrom: '2026-12-01' }],
+    };
+    const suppliers = [
+      one('G1', 'gallium', 'CN'),
+      one('G2', 'gallium', 'CN'),
+      one('G3', 'gallium', 'CN'),
+      one('C1', 'cobalt', 'CD'),
+      one('C2', 'cobalt', 'CD'),
+      one('C3', 'cobalt', 'CD'),
+    ];
+    const r = runScenario(base, ban, suppliers, context('2026-12-05', 'DE'), { maxListed: 4 });
+    expect(r.suppliers.map((s) => s.supplierId)).toEqual(['G1', 'G2', 'G3', 'C1']);
+    expect(r.suppliers.slice(0, 3).every((s) => s.delta > 0)).toBe(true);
+    expect(r.suppliersOmitted).toBe(2);
+  });
+
+  it('limitListed keeps the largest |delta| whatever their sign, in delta order (property)', () => {
+    const row = (id: string, delta: number) => ({
+      supplierId: id,
+      supplierName: null,
+      base: { score: 50, band: 'high' as const },
+      scenario: { score: 50 + delta, band: 'high' as const },
+      delta,
+      topDriver: null,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 45 }),
+        (deltas, max) => {
+          const sorted = deltas
+            .map((d, i) => row(`S${String(i).padStart(2, '0')}`, d))
+            .sort((a, b) => b.delta - a.delta);
+          const full = runScenario(base, {}, [], context('2026-12-05', 'DE'));
+          const r = limitListed({ ...full, suppliers: sorted }, max);
+          const kept = Math.min(max, sorted.length);
+          expect(r.suppliers).toHaveLength(kept);
+          expect(r.suppliersOmitted).toBe(sorted.length - kept);
+          expect(r.suppliers.map((s) => s.delta)).toEqual([...r.suppliers.map((s) => s.delta)].sort((a, b) => b - a));
+          const smallestKept = Math.min(...r.suppliers.map((s) => Math.abs(s.delta)));
+          const omitted = sorted.filter((s) => !r.suppliers.includes(s));
+          for (const s of omitted) expect(Math.abs(s.delta)).toBeLessThanOrEqual(smallestKept);
+        },
+      ),
+    );
   });
 });
