@@ -30,17 +30,37 @@ export class ScoreDeadlineError extends Error {
 /** Time kept before the function timeout to record the failure: at most 5 s, and a fifth of a short timeout. */
 const DEADLINE_MARGIN_MS = 5_000;
 
-function beforeDeadline<T>(work: Promise<T>, context: Context | undefined, messageId: string): Promise<T> {
-  if (!context) return work;
+/**
+ * Runs `work` with a signal that aborts `margin` before the function timeout: writes not started then are skipped and
+ * those in flight cancelled, so the work fails with what it did write (`PartialWriteError`). A write that ignores the
+ * cancel (a stalled connection) is not waited for past half the margin: the record then fails with nothing counted.
+ */
+function beforeDeadline<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  context: Context | undefined,
+  messageId: string,
+): Promise<T> {
+  const controller = new AbortController();
+  if (!context) return work(controller.signal);
   const remaining = context.getRemainingTimeInMillis();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const margin = Math.min(DEADLINE_MARGIN_MS, remaining / 5);
+  const running = work(controller.signal);
+  let abortTimer: ReturnType<typeof setTimeout> | undefined;
+  let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ScoreDeadlineError(`message ${messageId} was still being scored near the function timeout`)),
-      Math.max(0, remaining - Math.min(DEADLINE_MARGIN_MS, remaining / 5)),
+    abortTimer = setTimeout(
+      () => {
+        const error = new ScoreDeadlineError(`message ${messageId} was still being scored near the function timeout`);
+        controller.abort(error);
+        giveUpTimer = setTimeout(() => reject(error), margin / 2);
+      },
+      Math.max(0, remaining - margin),
     );
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([running, deadline]).finally(() => {
+    clearTimeout(abortTimer);
+    clearTimeout(giveUpTimer);
+  });
 }
 
 function parse(record: SQSRecord): ScoreMessage {
@@ -62,7 +82,8 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
     let message: ScoreMessage | undefined;
     try {
       message = parse(record);
-      const result = await beforeDeadline(scoreChunk(deps, message), context, record.messageId);
+      const parsed = message;
+      const result = await beforeDeadline((signal) => scoreChunk(deps, parsed, { signal }), context, record.messageId);
       metrics.addMetric('SuppliersScored', MetricUnit.Count, result.stored);
       metrics.addMetric('SuppliersSuperseded', MetricUnit.Count, result.superseded);
       return result;

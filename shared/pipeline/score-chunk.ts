@@ -16,7 +16,11 @@ export interface ScoreChunkDeps {
  * Score one message's suppliers with the core and store them (conditional on version), then count the chunk on its
  * batch (idempotent). Safe to run twice for the same message: the second run stores nothing and counts nothing.
  */
-export async function scoreChunk(deps: ScoreChunkDeps, message: ScoreMessage): Promise<PutScoredResult> {
+export async function scoreChunk(
+  deps: ScoreChunkDeps,
+  message: ScoreMessage,
+  options: { signal?: AbortSignal } = {},
+): Promise<PutScoredResult> {
   const ctx: ScoringContext = {
     asOf: message.asOf ?? deps.today(),
     buyerCountry: message.buyerCountry,
@@ -34,7 +38,7 @@ export async function scoreChunk(deps: ScoreChunkDeps, message: ScoreMessage): P
     ),
     batchId: message.batchId,
   }));
-  const result = await deps.store.putScored(message.tenant, message.kind, items);
+  const result = await deps.store.putScored(message.tenant, message.kind, items, options);
   if (message.batchId !== null && message.chunk !== null)
     await deps.store.recordChunkScored(message.tenant, message.batchId, message.chunk, result);
   return result;

@@ -171,18 +171,24 @@ function toBatch(item: Record<string, unknown>): BatchRecord {
 
 /**
  * Runs `fn` over the items, at most `limit` at a time, and resolves once every call has settled: a failure never
- * leaves writes running behind the caller (in Lambda they would resume, frozen, in a later invocation).
+ * leaves writes running behind the caller (in Lambda they would resume, frozen, in a later invocation). Once
+ * `signal` aborts, the items not started yet fail with its reason.
  */
 async function settleLimit<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,
+  signal?: AbortSignal,
 ): Promise<PromiseSettledResult<R>[]> {
   const out = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
+      if (signal?.aborted) {
+        out[i] = { status: 'rejected', reason: signal.reason };
+        continue;
+      }
       try {
         out[i] = { status: 'fulfilled', value: await fn(items[i] as T) };
       } catch (reason) {
@@ -240,28 +246,37 @@ export class DynamoDbSupplierStore implements SupplierStore {
       nextChangeDate: string | null;
       batchId: string | null;
     }[],
+    options: { signal?: AbortSignal } = {},
   ): Promise<PutScoredResult> {
-    const outcomes = await settleLimit(items, PUT_CONCURRENCY, async (x) => {
-      try {
-        if (mode === 'rescore') await this.doc.send(this.rescoreUpdate(tenant, x));
-        else
-          await this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: toItem(tenant, x),
-              ConditionExpression: 'attribute_not_exists(pk) OR inputVersion < :v',
-              ExpressionAttributeValues: { ':v': x.inputVersion },
-            }),
-          );
-        return { stored: true, rows: x.input.exposures.length };
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        // What this message carries is already stored: an earlier delivery of it wrote it (and may have died before
-        // counting it). It counts as stored, and is not written again.
-        if (await this.alreadyStored(tenant, mode, x)) return { stored: true, rows: x.input.exposures.length };
-        return { stored: false, rows: x.input.exposures.length };
-      }
-    });
+    const { signal } = options;
+    const send = signal ? { abortSignal: signal } : {};
+    const outcomes = await settleLimit(
+      items,
+      PUT_CONCURRENCY,
+      async (x) => {
+        try {
+          if (mode === 'rescore') await this.doc.send(this.rescoreUpdate(tenant, x), send);
+          else
+            await this.doc.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: toItem(tenant, x),
+                ConditionExpression: 'attribute_not_exists(pk) OR inputVersion < :v',
+                ExpressionAttributeValues: { ':v': x.inputVersion },
+              }),
+              send,
+            );
+          return { stored: true, rows: x.input.exposures.length };
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          // What this message carries is already stored: an earlier delivery of it wrote it (and may have died
+          // before counting it). It counts as stored, and is not written again.
+          if (await this.alreadyStored(tenant, mode, x)) return { stored: true, rows: x.input.exposures.length };
+          return { stored: false, rows: x.input.exposures.length };
+        }
+      },
+      signal,
+    );
     const result = emptyPutScoredResult();
     let failed = 0;
     let firstError: unknown;

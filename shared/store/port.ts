@@ -113,6 +113,8 @@ export interface SupplierStore {
       nextChangeDate: string | null;
       batchId: string | null;
     }[],
+    /** Once `signal` aborts, no further write starts and those in flight are cancelled (they count as failed). */
+    options?: { signal?: AbortSignal },
   ): Promise<PutScoredResult>;
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
   /**

@@ -355,3 +355,17 @@ export function holdCalls(
     release: () => release(),
   };
 }
+
+/**
+ * MOCK used only to inject a fault no local service can produce on demand: a slow network. Every matching call waits
+ * `ms` before it is sent, then goes through unchanged.
+ */
+export function delayCalls(
+  client: DynamoDBClient,
+  options: { when: (commandName: string) => boolean; ms: number },
+): void {
+  addMiddleware(client, 'deserialize', 'delay', (next, commandName) => async (args) => {
+    if (options.when(commandName)) await new Promise((resolve) => setTimeout(resolve, options.ms));
+    return next(args);
+  });
+}

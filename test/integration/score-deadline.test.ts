@@ -11,7 +11,7 @@ import { quietLocalTelemetry } from '../../infra/local/runtime.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { holdCalls } from '../helpers/faults.ts';
+import { delayCalls, holdCalls } from '../helpers/faults.ts';
 import { FAST, scoreMessage, supplierInput } from '../helpers/pipeline.ts';
 
 quietLocalTelemetry();
@@ -76,4 +76,51 @@ describe('a chunk whose writes hang on every delivery', () => {
     });
     expect(batch?.completedAt).not.toBeNull();
   }, 30_000);
+
+  it('slow writes: the last receive counts what it did write as stored and only the rest as dead-lettered', async () => {
+    const dynamo = await startLocalDynamo({ tableName: 'deadline-slow' });
+    stops.push(() => dynamo.stop());
+    const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+    const tenant = 't-1';
+    const suppliers = Array.from({ length: 400 }, (_, i) => ({
+      inputVersion: 1,
+      input: supplierInput(`S-${String(i).padStart(3, '0')}`, [['cobalt', 'CD', 'CN']]),
+    }));
+    await store.createBatch({
+      tenant,
+      batchId: 'b-1',
+      source: null,
+      asOf: '2026-03-01',
+      buyerCountry: 'US',
+      inputVersion: 1,
+    });
+    await store.recordBatchQueued(tenant, 'b-1', { rows: 400, accepted: 400, rejected: 0, suppliers: 400, chunks: 1 });
+
+    // MOCK (faults.ts): every supplier write and read takes 40 ms more, as over a slow network, so a delivery of
+    // 400 suppliers (25 rounds of 16) cannot finish in the 1 s the function has.
+    delayCalls(dynamo.client, { when: (c) => c === 'PutItemCommand' || c === 'GetItemCommand', ms: 40 });
+    const reports: { outcome: string; reason?: string | undefined }[] = [];
+    const queue = new LocalQueue({
+      name: 'deadline-slow',
+      settings: QUEUE_SETTINGS,
+      timeScale: FAST,
+      functionTimeoutSeconds: 1,
+      onInvocation: (r) => reports.push({ outcome: r.outcome, reason: r.reason }),
+    });
+    stops.push(() => queue.stop());
+    queue.attach(createScoreHandler({ store, ref: referenceData(), today: () => '2026-03-01' }));
+    await queue.send(JSON.stringify(scoreMessage({ tenant, batchId: 'b-1', chunk: 0, suppliers })));
+    await queue.drain({ timeoutMs: 30_000 });
+
+    expect(reports).toHaveLength(QUEUE_SETTINGS.maxReceiveCount);
+    expect(reports.every((r) => r.reason !== 'timeout')).toBe(true);
+    const batch = await store.getBatch(tenant, 'b-1');
+    const inTable = (await store.listSuppliers(tenant, { limit: 1000 })).items.length;
+    expect(batch).toMatchObject({ status: 'completed_with_errors', chunksDeadLettered: 1 });
+    // The last delivery's writes are counted (not lost with the deadline); the suppliers it never reached are not.
+    expect(batch?.suppliersStored).toBeGreaterThan(0);
+    expect(batch?.suppliersStored).toBeLessThan(400);
+    expect((batch?.rowsStored ?? 0) + (batch?.rowsDeadLettered ?? 0)).toBe(400);
+    expect(inTable).toBeGreaterThanOrEqual(batch?.suppliersStored ?? 0);
+  }, 60_000);
 });
