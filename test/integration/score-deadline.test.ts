@@ -45,7 +45,8 @@ describe('a chunk whose writes hang on every delivery', () => {
       name: 'deadline',
       settings: QUEUE_SETTINGS,
       timeScale: FAST,
-      functionTimeoutSeconds: 0.2,
+      // 1 s leaves the handler 200 ms to record the dead-lettered chunk: 0.2 s (40 ms) was too tight on a busy machine.
+      functionTimeoutSeconds: 1,
       onInvocation: (r) => reports.push({ outcome: r.outcome, reason: r.reason }),
     });
     stops.push(() => queue.stop());
