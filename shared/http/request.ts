@@ -39,7 +39,20 @@ export function queryParams<T extends z.ZodType>(event: APIGatewayProxyEventV2, 
 /** Under Lambda's 6 MB response limit, with room for headers and the gateway's envelope (escaping adds ~13%). */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
-export const fitsResponse = (response: { body: string }) => Buffer.byteLength(response.body) <= MAX_RESPONSE_BYTES;
+/**
+ * The answer built for `count` items, or for half as many, and so on down to `least`, until it fits the response
+ * limit (the answer for `least` is returned whatever its size).
+ */
+export async function fittingResponse<R extends { body: string }>(
+  count: number,
+  least: number,
+  build: (count: number) => R | Promise<R>,
+): Promise<R> {
+  for (let n = count; ; n = Math.max(least, Math.floor(n / 2))) {
+    const response = await build(n);
+    if (n <= least || Buffer.byteLength(response.body) <= MAX_RESPONSE_BYTES) return response;
+  }
+}
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };

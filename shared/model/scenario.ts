@@ -355,7 +355,6 @@ export function runScenario(
   request: ScenarioRequest,
   inputs: readonly SupplierInput[],
   ctx: ScoringContext,
-  options: { maxListed?: number } = {},
 ): ScenarioResult {
   const { ref, errors } = buildScenarioData(base, request);
   if (errors.length > 0) throw new ScenarioRequestError(errors);
@@ -377,7 +376,7 @@ export function runScenario(
   suppliers.sort((x, y) => y.delta - x.delta || cmp(x.supplierId, y.supplierId));
   const pBase = portfolioOf(before);
   const pScenario = portfolioOf(after);
-  const result: ScenarioResult = {
+  return {
     asOf: ctx.asOf,
     buyerCountry: ctx.buyerCountry,
     baseDataVersion: base.dataVersion,
@@ -386,7 +385,6 @@ export function runScenario(
     suppliersOmitted: 0,
     portfolio: { base: pBase, scenario: pScenario, delta: portfolioDelta(pBase, pScenario) },
   };
-  return options.maxListed === undefined ? result : limitListed(result, options.maxListed);
 }
 
 /**

@@ -7,7 +7,7 @@ import { SupplierListFormatError } from '../supplier-list/errors.ts';
 import { readSupplierListJson } from '../supplier-list/json.ts';
 import { readSupplierList, type SupplierList } from '../supplier-list/read.ts';
 import { parseUploadKey, UPLOAD_METADATA } from '../uploads/key.ts';
-import { UPLOAD_LIMITS, type UploadLimits, uploadLimitBytes } from '../uploads/limits.ts';
+import { type UploadLimits, uploadLimitBytes } from '../uploads/limits.ts';
 import type { UploadReader } from '../uploads/port.ts';
 
 export interface IngestDeps {
@@ -61,7 +61,7 @@ export async function ingestUpload(deps: IngestDeps, source: { bucket: string; k
   if (asOf && !asOf.ok) return failFile(deps, tenant, batchId, `metadata ${UPLOAD_METADATA.asOf}: ${asOf.message}`);
   if (!buyer.ok) return failFile(deps, tenant, batchId, `metadata ${UPLOAD_METADATA.buyerCountry}: ${buyer.message}`);
 
-  const limit = uploadLimitBytes(format, deps.limits ?? UPLOAD_LIMITS);
+  const limit = uploadLimitBytes(format, deps.limits);
   if (object.size > limit) {
     object.discard();
     return failFile(

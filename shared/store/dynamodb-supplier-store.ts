@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   DynamoDBDocumentClient,
@@ -26,7 +25,7 @@ import {
   type SupplierStore,
   type WriteMode,
 } from './port.ts';
-import { backoffMs, retryUnprocessed } from './retry.ts';
+import { retryUnprocessed } from './retry.ts';
 import {
   BATCH_SK,
   batchPk,
@@ -460,19 +459,19 @@ export class DynamoDbSupplierStore implements SupplierStore {
   /** BatchGetItem of up to 100 keys: the live suppliers among them (one deleted meanwhile is left out), by pk. */
   private async getLive(keys: Record<string, unknown>[]): Promise<Map<string, StoredSupplier>> {
     const byPk = new Map<string, StoredSupplier>();
-    let pending: Record<string, unknown>[] | undefined = keys;
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 10; attempt++) {
-      const r: BatchGetCommandOutput = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-      );
-      for (const item of r.Responses?.[this.tableName] ?? [])
-        if (isLive(item)) byPk.set(item.pk as string, fromItem(item));
-      pending = r.UnprocessedKeys?.[this.tableName]?.Keys;
-      if (pending && pending.length > 0) await new Promise((res) => setTimeout(res, backoffMs(attempt)));
-    }
+    const table = this.tableName;
     // A page never leaves out what the index listed: still unprocessed after the retries is an error, not a gap.
-    if (pending && pending.length > 0)
-      throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed after 10 attempts`);
+    await retryUnprocessed(
+      { [table]: keys },
+      async (pending) => {
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending[table] } } }));
+        for (const item of r.Responses?.[table] ?? []) if (isLive(item)) byPk.set(item.pk as string, fromItem(item));
+        const left = r.UnprocessedKeys?.[table]?.Keys;
+        return left ? { [table]: left } : undefined;
+      },
+      10,
+      'BatchGetItem',
+    );
     return byPk;
   }
 

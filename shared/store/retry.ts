@@ -10,13 +10,14 @@ export class UnprocessedItemsError extends Error {
 }
 
 /**
- * Send a BatchWriteItem request and resend its UnprocessedItems with backoff and jitter until none remain.
- * (Throttling exceptions on the call itself are retried by the SDK's own retry strategy.)
+ * Send a batch request (BatchWriteItem, BatchGetItem) and resend what it left unprocessed with backoff and jitter
+ * until none remain. (Throttling exceptions on the call itself are retried by the SDK's own retry strategy.)
  */
 export async function retryUnprocessed<T>(
   requestItems: Record<string, T[]>,
   send: (items: Record<string, T[]>) => Promise<Record<string, T[]> | undefined>,
   maxAttempts = 10,
+  operation = 'BatchWriteItem',
 ): Promise<void> {
   let pending: Record<string, T[]> | undefined = requestItems;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
@@ -24,5 +25,5 @@ export async function retryUnprocessed<T>(
     if (!pending || Object.values(pending).every((list) => list.length === 0)) return;
     await sleep(backoffMs(attempt));
   }
-  throw new UnprocessedItemsError(`BatchWriteItem left items unprocessed after ${maxAttempts} attempts`);
+  throw new UnprocessedItemsError(`${operation} left items unprocessed after ${maxAttempts} attempts`);
 }

@@ -3,11 +3,13 @@
  * whose writes hang fails alone before the invocation times out, and on its last receive its chunk is counted as
  * dead-lettered, so the batch closes instead of staying open forever.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScoreHandler } from '../../functions/score/handler.ts';
 import { startLocalDynamo } from '../../infra/local/dynamo.ts';
 import { LocalQueue } from '../../infra/local/queue.ts';
 import { quietLocalTelemetry } from '../../infra/local/runtime.ts';
+import type { ScoreMessage } from '../../shared/queue/message.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
@@ -21,47 +23,67 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
+const tenant = 't-1';
+
+/**
+ * A batch of one chunk holding `suppliers` on dynalite, a local queue with a 1 s function timeout driving the real
+ * score function, and `fault` applied to the store's client (faults.ts); runs the chunk's deliveries to the end.
+ */
+async function runChunk(
+  name: string,
+  suppliers: ScoreMessage['suppliers'],
+  fault: (client: DynamoDBClient) => void,
+): Promise<{ store: DynamoDbSupplierStore; queue: LocalQueue; reports: { reason?: string | undefined }[] }> {
+  const dynamo = await startLocalDynamo({ tableName: name });
+  stops.push(() => dynamo.stop());
+  const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+  const rows = suppliers.reduce((n, s) => n + s.input.exposures.length, 0);
+  await store.createBatch({
+    tenant,
+    batchId: 'b-1',
+    source: null,
+    asOf: '2026-03-01',
+    buyerCountry: 'US',
+    inputVersion: 1,
+  });
+  await store.recordBatchQueued(tenant, 'b-1', {
+    rows,
+    accepted: rows,
+    rejected: 0,
+    suppliers: suppliers.length,
+    chunks: 1,
+  });
+  fault(dynamo.client);
+  const reports: { reason?: string | undefined }[] = [];
+  const queue = new LocalQueue({
+    name,
+    settings: QUEUE_SETTINGS,
+    timeScale: FAST,
+    // 1 s leaves the handler 200 ms to record the dead-lettered chunk: 0.2 s (40 ms) was too tight on a busy machine.
+    functionTimeoutSeconds: 1,
+    onInvocation: (r) => reports.push({ reason: r.reason }),
+  });
+  stops.push(() => queue.stop());
+  queue.attach(createScoreHandler({ store, ref: referenceData(), today: () => '2026-03-01' }));
+  await queue.send(JSON.stringify(scoreMessage({ tenant, batchId: 'b-1', chunk: 0, suppliers })));
+  await queue.drain({ timeoutMs: 30_000 });
+  return { store, queue, reports };
+}
+
 describe('a chunk whose writes hang on every delivery', () => {
   it('fails alone before the timeout, and its last receive closes the batch with the chunk dead-lettered', async () => {
-    const dynamo = await startLocalDynamo({ tableName: 'deadline' });
-    stops.push(() => dynamo.stop());
-    const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
-    const tenant = 't-1';
-    await store.createBatch({
-      tenant,
-      batchId: 'b-1',
-      source: null,
-      asOf: '2026-03-01',
-      buyerCountry: 'US',
-      inputVersion: 1,
-    });
-    await store.recordBatchQueued(tenant, 'b-1', { rows: 2, accepted: 2, rejected: 0, suppliers: 2, chunks: 1 });
-
-    // MOCK (faults.ts): supplier writes that never answer, as in a stalled network; nothing local produces one.
-    const hold = holdCalls(dynamo.client, { when: (command) => command === 'PutItemCommand' });
-    stops.push(async () => hold.release());
-    const reports: { outcome: string; reason?: string | undefined }[] = [];
-    const queue = new LocalQueue({
-      name: 'deadline',
-      settings: QUEUE_SETTINGS,
-      timeScale: FAST,
-      // 1 s leaves the handler 200 ms to record the dead-lettered chunk: 0.2 s (40 ms) was too tight on a busy machine.
-      functionTimeoutSeconds: 1,
-      onInvocation: (r) => reports.push({ outcome: r.outcome, reason: r.reason }),
-    });
-    stops.push(() => queue.stop());
-    queue.attach(createScoreHandler({ store, ref: referenceData(), today: () => '2026-03-01' }));
-    const hanging = scoreMessage({
-      tenant,
-      batchId: 'b-1',
-      chunk: 0,
-      suppliers: [
+    const { store, queue, reports } = await runChunk(
+      'deadline',
+      [
         { inputVersion: 1, input: supplierInput('S-1', [['cobalt', 'CD', 'CN']]) },
         { inputVersion: 1, input: supplierInput('S-2', [['gallium', 'CN', null]]) },
       ],
-    });
-    await queue.send(JSON.stringify(hanging));
-    await queue.drain({ timeoutMs: 20_000 });
+      (client) => {
+        // MOCK (faults.ts): supplier writes that never answer, as in a stalled network; nothing local produces one.
+        const hold = holdCalls(client, { when: (command) => command === 'PutItemCommand' });
+        stops.push(async () => hold.release());
+      },
+    );
 
     // Every receive returned its failure before the timeout: no invocation timed out.
     expect(reports).toHaveLength(QUEUE_SETTINGS.maxReceiveCount);
@@ -79,39 +101,15 @@ describe('a chunk whose writes hang on every delivery', () => {
   }, 30_000);
 
   it('slow writes: the last receive counts what it did write as stored and only the rest as dead-lettered', async () => {
-    const dynamo = await startLocalDynamo({ tableName: 'deadline-slow' });
-    stops.push(() => dynamo.stop());
-    const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
-    const tenant = 't-1';
     const suppliers = Array.from({ length: 400 }, (_, i) => ({
       inputVersion: 1,
       input: supplierInput(`S-${String(i).padStart(3, '0')}`, [['cobalt', 'CD', 'CN']]),
     }));
-    await store.createBatch({
-      tenant,
-      batchId: 'b-1',
-      source: null,
-      asOf: '2026-03-01',
-      buyerCountry: 'US',
-      inputVersion: 1,
-    });
-    await store.recordBatchQueued(tenant, 'b-1', { rows: 400, accepted: 400, rejected: 0, suppliers: 400, chunks: 1 });
-
     // MOCK (faults.ts): every supplier write and read takes 40 ms more, as over a slow network, so a delivery of
     // 400 suppliers (25 rounds of 16) cannot finish in the 1 s the function has.
-    delayCalls(dynamo.client, { when: (c) => c === 'PutItemCommand' || c === 'GetItemCommand', ms: 40 });
-    const reports: { outcome: string; reason?: string | undefined }[] = [];
-    const queue = new LocalQueue({
-      name: 'deadline-slow',
-      settings: QUEUE_SETTINGS,
-      timeScale: FAST,
-      functionTimeoutSeconds: 1,
-      onInvocation: (r) => reports.push({ outcome: r.outcome, reason: r.reason }),
-    });
-    stops.push(() => queue.stop());
-    queue.attach(createScoreHandler({ store, ref: referenceData(), today: () => '2026-03-01' }));
-    await queue.send(JSON.stringify(scoreMessage({ tenant, batchId: 'b-1', chunk: 0, suppliers })));
-    await queue.drain({ timeoutMs: 30_000 });
+    const { store, reports } = await runChunk('deadline-slow', suppliers, (client) =>
+      delayCalls(client, { when: (c) => c === 'PutItemCommand' || c === 'GetItemCommand', ms: 40 }),
+    );
 
     expect(reports).toHaveLength(QUEUE_SETTINGS.maxReceiveCount);
     expect(reports.every((r) => r.reason !== 'timeout')).toBe(true);

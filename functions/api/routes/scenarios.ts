@@ -1,5 +1,5 @@
 import { problem } from '../../../shared/http/problem.ts';
-import { fitsResponse, json, jsonBody } from '../../../shared/http/request.ts';
+import { fittingResponse, json, jsonBody } from '../../../shared/http/request.ts';
 import { scenarioRequest } from '../../../shared/http/schemas.ts';
 import { buildScenarioData, limitListed, runScenario } from '../../../shared/model/scenario.ts';
 import { scoringContext } from '../context.ts';
@@ -23,8 +23,5 @@ export async function scenario(req: ApiRequest, deps: ApiDeps) {
     ctx,
   );
   // What a long list leaves out is the smallest changes; fewer rows still when long names make them large.
-  for (let max = SCENARIO_MAX_LISTED; ; max = Math.floor(max / 2)) {
-    const response = json(200, limitListed(result, max));
-    if (max === 0 || fitsResponse(response)) return response;
-  }
+  return fittingResponse(SCENARIO_MAX_LISTED, 0, (max) => json(200, limitListed(result, max)));
 }

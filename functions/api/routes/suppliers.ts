@@ -1,5 +1,5 @@
 import { problem } from '../../../shared/http/problem.ts';
-import { fitsResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
+import { fittingResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
 import { listSuppliersQuery, putSupplierBody } from '../../../shared/http/schemas.ts';
 import { parseCountry, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
@@ -113,15 +113,14 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   // are read per page, and the page says where to go on (fewer items than `limit`, even none, with a cursor).
   // Suppliers with hundreds of lines make large items: a page that would pass the response limit is read again
   // with half the limit (the same first suppliers, the cursor after the last one returned).
-  for (let limit = q.limit; ; limit = Math.max(1, Math.floor(limit / 2))) {
+  return fittingResponse(q.limit, 1, async (limit) => {
     const page = await deps.store.listSuppliers(req.tenant, {
       limit,
       ...(q.cursor ? { cursor: q.cursor } : {}),
       ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
     });
-    const response = json(200, { items: page.items.map(view), cursor: page.cursor });
-    if (limit === 1 || fitsResponse(response)) return response;
-  }
+    return json(200, { items: page.items.map(view), cursor: page.cursor });
+  });
 }
 
 /** The store's list cursor: base64url JSON of { shard: last index key }. Anything else would fail in the query. */

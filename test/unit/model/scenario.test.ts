@@ -339,9 +339,7 @@ describe('a long answer', () => {
       ['HO-CN', -1],
     ]);
     expect(all.suppliersOmitted).toBe(0);
-    const capped = runScenario(base, request, [holmiumCn, cobaltCd, galliumCn], context('2026-12-05', 'DE'), {
-      maxListed: 2,
-    });
+    const capped = limitListed(all, 2);
     expect(capped.suppliers.map((s) => s.supplierId)).toEqual(['GA-CN', 'HO-CN']);
     expect(capped.suppliersOmitted).toBe(1);
     expect(capped.portfolio).toEqual(all.portfolio);
@@ -359,7 +357,7 @@ describe('a long answer', () => {
       one('C2', 'cobalt', 'CD'),
       one('C3', 'cobalt', 'CD'),
     ];
-    const r = runScenario(base, ban, suppliers, context('2026-12-05', 'DE'), { maxListed: 4 });
+    const r = limitListed(runScenario(base, ban, suppliers, context('2026-12-05', 'DE')), 4);
     expect(r.suppliers.map((s) => s.supplierId)).toEqual(['G1', 'G2', 'G3', 'C1']);
     expect(r.suppliers.slice(0, 3).every((s) => s.delta > 0)).toBe(true);
     expect(r.suppliersOmitted).toBe(2);
