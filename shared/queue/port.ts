@@ -6,7 +6,17 @@ export interface SendBatchFailure {
   senderFault: boolean;
 }
 
+/**
+ * One message to send. `groupId` is SQS's MessageGroupId: on a standard queue it makes the queue *fair* — a tenant with
+ * a large backlog does not delay the messages of the others (SQS fair queues); the pipeline sets it to the tenant.
+ */
+export interface SendEntry {
+  id: string;
+  body: string;
+  groupId?: string;
+}
+
 export interface ScoreQueue {
   /** ≤ 10 entries with distinct ids; per-entry failures are returned, not thrown. */
-  sendBatch(entries: { id: string; body: string }[]): Promise<{ failed: SendBatchFailure[] }>;
+  sendBatch(entries: SendEntry[]): Promise<{ failed: SendBatchFailure[] }>;
 }
