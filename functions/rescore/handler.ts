@@ -26,8 +26,13 @@ export function createRescoreHandler(deps: RescoreDeps, today: () => string) {
     if (requested && !requested.ok) throw new InvalidRescoreRequestError(requested.message);
     const asOf = requested?.ok ? requested.value : today();
     const result = await rescoreDue(deps, asOf);
-    logger.info('rescore queued', { ...result });
-    metrics.addMetric('SuppliersQueuedForRescore', MetricUnit.Count, result.duePolicy + result.staleVersion);
+    logger.info('rescore queued', { ...result, failures: undefined });
+    metrics.addMetric('SuppliersQueuedForRescore', MetricUnit.Count, result.queued);
+    // Not thrown: every other supplier was queued, and these stay due, so the next run tries them again.
+    if (result.failed > 0) {
+      logger.error('suppliers not queued for rescoring', { failed: result.failed, failures: result.failures });
+      metrics.addMetric('RescoreFailures', MetricUnit.Count, result.failed);
+    }
     return result;
   })
     .use(injectLambdaContext(logger))

@@ -24,6 +24,22 @@ export const scoreMessageSchema = z.object({
 
 export type ScoreMessage = z.infer<typeof scoreMessageSchema>;
 
+/** Every character SQS refuses in a message body: it accepts only #x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF. */
+const SQS_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const SQS_REFUSED_ALL = new RegExp(SQS_REFUSED.source, 'gu');
+
+/**
+ * JSON text of `value` that SQS accepts whatever the value's strings hold: each character SQS refuses is written as a
+ * `\uXXXX` escape, which JSON.parse reads back to the very same string. JSON.stringify already escapes control
+ * characters and lone surrogates; this catches the rest of the class (U+FFFE, U+FFFF). Outside strings JSON text is
+ * ASCII, so only string contents are ever escaped.
+ */
+export function sqsSafeJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!SQS_REFUSED.test(text)) return text;
+  return text.replace(SQS_REFUSED_ALL, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+}
+
 /** Bytes of a message body on the wire. */
 export const messageBytes = (body: string) => Buffer.byteLength(body, 'utf8');
 
@@ -42,8 +58,8 @@ export function* chunkMessages(
   let rows = 0;
   let size = 0;
   let chunk = firstChunk;
-  const head = `{"v":1,"kind":${JSON.stringify(base.kind)},"tenant":${JSON.stringify(base.tenant)},"batchId":${JSON.stringify(base.batchId)},"chunk":`;
-  const tail = `,"asOf":${JSON.stringify(base.asOf)},"buyerCountry":${JSON.stringify(base.buyerCountry)},"suppliers":[`;
+  const head = `{"v":1,"kind":${sqsSafeJson(base.kind)},"tenant":${sqsSafeJson(base.tenant)},"batchId":${sqsSafeJson(base.batchId)},"chunk":`;
+  const tail = `,"asOf":${sqsSafeJson(base.asOf)},"buyerCountry":${sqsSafeJson(base.buyerCountry)},"suppliers":[`;
   const overhead = messageBytes(head) + messageBytes(tail) + 12;
   const flush = () => {
     const body = `${head}${chunk}${tail}${current.join(',')}]}`;
@@ -55,7 +71,7 @@ export function* chunkMessages(
     return out;
   };
   for (const s of suppliers) {
-    const item = JSON.stringify(s);
+    const item = sqsSafeJson(s);
     const bytes = messageBytes(item) + 1;
     if (current.length > 0 && overhead + size + bytes > maxBytes) yield flush();
     current.push(item);

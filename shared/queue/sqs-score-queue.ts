@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ScoreQueue, SendBatchFailure } from './port.ts';
+import type { ScoreQueue, SendBatchFailure, SendEntry } from './port.ts';
 
 /** The score queue on Amazon SQS. */
 export class SqsScoreQueue implements ScoreQueue {
@@ -8,11 +8,16 @@ export class SqsScoreQueue implements ScoreQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async sendBatch(entries: { id: string; body: string }[]): Promise<{ failed: SendBatchFailure[] }> {
+  async sendBatch(entries: SendEntry[]): Promise<{ failed: SendBatchFailure[] }> {
     const r = await this.client.send(
       new SendMessageBatchCommand({
         QueueUrl: this.queueUrl,
-        Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.body })),
+        // MessageGroupId on a standard queue makes it a fair queue: a tenant's backlog does not delay the others'.
+        Entries: entries.map((e) => ({
+          Id: e.id,
+          MessageBody: e.body,
+          ...(e.groupId === undefined ? {} : { MessageGroupId: e.groupId }),
+        })),
       }),
     );
     return {
