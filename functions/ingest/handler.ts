@@ -17,12 +17,13 @@ const decodeKey = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
 /** S3 object created → validate the supplier list, record rejections, queue its suppliers for scoring. */
 export function createIngestHandler(deps: IngestDeps) {
   const { logger, metrics } = telemetry();
-  return middy(async (event: S3Event, _context: Context): Promise<IngestResult[]> => {
+  return middy(async (event: S3Event, context: Context): Promise<IngestResult[]> => {
     const results: IngestResult[] = [];
+    let firstError: unknown;
     for (const record of event.Records) {
       const source = { bucket: record.s3.bucket.name, key: decodeKey(record.s3.object.key) };
       try {
-        const result = await ingestUpload(deps, source);
+        const result = await ingestUpload(deps, source, { remainingMs: () => context.getRemainingTimeInMillis() });
         logger.info('upload ingested', { ...source, outcome: result.outcome, messages: result.messages });
         metrics.addMetric('RowsRead', MetricUnit.Count, result.batch?.rows ?? 0);
         metrics.addMetric('RowsRejected', MetricUnit.Count, result.batch?.rejected ?? 0);
@@ -33,9 +34,13 @@ export function createIngestHandler(deps: IngestDeps) {
           logger.error('upload key rejected', { ...source, error: err });
           continue;
         }
-        throw err;
+        // One upload's failure does not stop the others of the event; the invocation fails after them, so Lambda
+        // retries it (ingest is idempotent per object: the uploads done already are skipped or redone unchanged).
+        logger.error('upload not ingested', { ...source, error: err as Error });
+        firstError ??= err;
       }
     }
+    if (firstError !== undefined) throw firstError;
     return results;
   })
     .use(injectLambdaContext(logger))

@@ -49,7 +49,7 @@ export interface LocalRuntimeOptions {
   today?: () => string;
   ref?: ReferenceData;
   /** Upload size limits of ingest (default the deployed ones); tests lower them. */
-  uploadLimits?: UploadLimits;
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface LocalRuntime {

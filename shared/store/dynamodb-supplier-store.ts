@@ -13,10 +13,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
+import { decodeListCursor, encodeListCursor } from './list-cursor.ts';
 import {
   type BatchRecord,
   type BatchTotals,
+  type DeleteOutcome,
   emptyPutScoredResult,
+  InvalidCursorError,
   type ListSuppliersOptions,
   type NewBatch,
   PartialWriteError,
@@ -161,7 +164,10 @@ function toBatch(item: Record<string, unknown>): BatchRecord {
     rowsSuperseded: n('rowsSuperseded'),
     chunksDeadLettered: n('chunksDeadLettered'),
     rowsDeadLettered: n('rowsDeadLettered'),
+    rowsNotQueued: n('rowsNotQueued'),
+    suppliersNotQueued: n('suppliersNotQueued'),
     failure: (item.failure as string | undefined) ?? null,
+    uploadETag: (item.uploadETag as string | undefined) ?? null,
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
     completedAt: (item.completedAt as string | undefined) ?? null,
@@ -366,9 +372,11 @@ export class DynamoDbSupplierStore implements SupplierStore {
     return isLive(r.Item) ? fromItem(r.Item) : null;
   }
 
-  async deleteSupplier(tenant: string, supplierId: string, version: number): Promise<boolean> {
+  async deleteSupplier(tenant: string, supplierId: string, version: number): Promise<DeleteOutcome> {
     try {
-      await this.doc.send(
+      // Written whatever is stored, even nothing: a PUT queued before this delete may not have landed yet, and its
+      // older version must find the tombstone. Only a newer write stands.
+      const r = await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -379,13 +387,25 @@ export class DynamoDbSupplierStore implements SupplierStore {
             inputVersion: version,
             deletedAt: nowIso(),
           },
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+          ConditionExpression: 'attribute_not_exists(pk) OR inputVersion < :v',
+          ExpressionAttributeValues: { ':v': version },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      return isLive(r.Attributes) ? 'deleted' : 'absent';
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // The stored version is the same or newer: a live one was written after this delete; a tombstone of the same
+      // or a later delete already does this one's work.
+      const current = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
+          ProjectionExpression: 'deletedAt',
+          ConsistentRead: true,
+        }),
+      );
+      return current.Item && current.Item.deletedAt === undefined ? 'newer' : 'absent';
     }
   }
 
@@ -397,9 +417,14 @@ export class DynamoDbSupplierStore implements SupplierStore {
     const { filter } = options;
     const maxExamined = options.maxExamined ?? Number.POSITIVE_INFINITY;
     const { byScore } = TABLE.indexes;
-    // The index is sharded: the list is the merge of the shards in key order, walked a window at a time. The cursor
-    // holds each shard's last key consumed, so a page ends exactly where it stopped, whatever the filter kept.
-    const after = (decodeCursor(options.cursor) ?? {}) as Record<string, string>;
+    // The index is sharded: the list is the merge of the shards in key order, walked a window at a time. Every key up
+    // to the last one consumed has been consumed in every shard, so that one key is where each shard resumes.
+    const start = options.cursor === undefined ? null : decodeListCursor(options.cursor);
+    if (options.cursor !== undefined && start === null)
+      throw new InvalidCursorError('not a cursor of the supplier list');
+    const after: Record<number, string> = {};
+    if (start !== null) for (let shard = 0; shard < byScore.shards; shard++) after[shard] = start;
+    let last = start;
     const window = filter ? 100 : limit + 1;
     const items: StoredSupplier[] = [];
     let examined = 0;
@@ -442,6 +467,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
           i++;
           examined++;
           after[shard] = key;
+          last = key;
           const s = found.get(k.pk as string);
           if (s && (!filter || filter(s))) items.push(s);
           if (items.length >= limit || examined >= maxExamined) {
@@ -451,7 +477,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
         }
       }
       const more = perShard.some((p) => p.more);
-      if (stopped) return { items, cursor: i < merged.length || more ? encodeCursor(after) : null };
+      if (stopped)
+        return { items, cursor: (i < merged.length || more) && last !== null ? encodeListCursor(last) : null };
       if (!more) return { items, cursor: null };
     }
   }
@@ -494,6 +521,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
       rowsSuperseded: 0,
       chunksDeadLettered: 0,
       rowsDeadLettered: 0,
+      rowsNotQueued: 0,
+      suppliersNotQueued: 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -519,6 +548,24 @@ export class DynamoDbSupplierStore implements SupplierStore {
       }),
     );
     return r.Item ? toBatch(r.Item) : null;
+  }
+
+  async claimBatchUpload(tenant: string, batchId: string, eTag: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+          UpdateExpression: 'SET uploadETag = :e',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(uploadETag) OR uploadETag = :e)',
+          ExpressionAttributeValues: { ':e': eTag },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async putRejections(tenant: string, batchId: string, rejections: readonly Rejection[]): Promise<void> {
@@ -580,7 +627,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
           TableName: this.tableName,
           Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
           UpdateExpression:
-            'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, #status = :scoring, updatedAt = :now',
+            'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, rowsNotQueued = :rowsNotQueued, suppliersNotQueued = :suppliersNotQueued, #status = :scoring, updatedAt = :now' +
+            (totals.failure === null ? '' : ', failure = :failure'),
           // A second ingest of the same upload (S3 delivers events at least once) may finish after the batch has
           // completed: its totals are the same, and the completed batch is left as it is.
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
@@ -591,6 +639,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
             ':rejected': totals.rejected,
             ':suppliers': totals.suppliers,
             ':chunks': totals.chunks,
+            ':rowsNotQueued': totals.rowsNotQueued,
+            ':suppliersNotQueued': totals.suppliersNotQueued,
+            ...(totals.failure === null ? {} : { ':failure': totals.failure.slice(0, 1000) }),
             ':scoring': 'scoring',
             ':now': nowIso(),
           },
@@ -719,6 +770,31 @@ export class DynamoDbSupplierStore implements SupplierStore {
     }
   }
 
+  async failStalledBatch(tenant: string, batchId: string, reason: string): Promise<BatchRecord | null> {
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPk(tenant, batchId), sk: BATCH_SK },
+          UpdateExpression: 'SET #status = :failed, failure = :reason, updatedAt = :now',
+          ConditionExpression: '#status = :ingesting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':ingesting': 'ingesting',
+            ':reason': reason.slice(0, 1000),
+            ':now': nowIso(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toBatch(r.Attributes ?? {});
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return this.getBatch(tenant, batchId);
+    }
+  }
+
   async markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
@@ -734,11 +810,12 @@ export class DynamoDbSupplierStore implements SupplierStore {
 
   /** Every chunk accounted for (scored or dead-lettered) once ingest has queued them all: close the batch, once. */
   private async completeIfDone(batch: BatchRecord): Promise<BatchRecord> {
-    if (batch.completedAt !== null && batch.status === 'completed_with_errors' && batch.chunksDeadLettered === 0)
+    const lostRows = (b: BatchRecord) => b.chunksDeadLettered > 0 || b.rowsNotQueued > 0;
+    if (batch.completedAt !== null && batch.status === 'completed_with_errors' && !lostRows(batch))
       return this.clearErrors(batch);
     if (batch.chunks === null || batch.completedAt !== null) return batch;
     if (batch.chunksDone + batch.chunksDeadLettered < batch.chunks) return batch;
-    const status = batch.chunksDeadLettered > 0 ? 'completed_with_errors' : 'completed';
+    const status = lostRows(batch) ? 'completed_with_errors' : 'completed';
     try {
       const r = await this.doc.send(
         new UpdateCommand({
@@ -766,7 +843,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
           TableName: this.tableName,
           Key: { pk: batchPk(batch.tenant, batch.batchId), sk: BATCH_SK },
           UpdateExpression: 'SET #status = :completed, updatedAt = :now',
-          ConditionExpression: '#status = :withErrors AND chunksDeadLettered = :zero',
+          ConditionExpression:
+            '#status = :withErrors AND chunksDeadLettered = :zero AND (attribute_not_exists(rowsNotQueued) OR rowsNotQueued = :zero)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':completed': 'completed',

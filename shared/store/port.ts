@@ -53,6 +53,11 @@ export class PartialWriteError extends Error {
   }
 }
 
+/** A cursor no listing of this store gave out (it would fail in the query, or read from the wrong place). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
 export type BatchStatus = 'ingesting' | 'scoring' | 'completed' | 'completed_with_errors' | 'failed';
 
 export interface BatchRecord {
@@ -78,7 +83,13 @@ export interface BatchRecord {
   /** Chunks whose message went to the DLQ after the last retry (back to 0 if redriven successfully). */
   chunksDeadLettered: number;
   rowsDeadLettered: number;
+  /** Accepted rows (and their suppliers) ingest could not queue: the queue refused them or was unavailable. */
+  rowsNotQueued: number;
+  suppliersNotQueued: number;
+  /** Why the batch failed, or what went wrong in one that completed with errors. */
   failure: string | null;
+  /** ETag of the upload this batch ingests: the first object ingest read; any other object is ignored. */
+  uploadETag: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -98,8 +109,16 @@ export interface BatchTotals {
   accepted: number;
   rejected: number;
   suppliers: number;
+  /** Messages queued; the batch completes when each is scored or dead-lettered. */
   chunks: number;
+  rowsNotQueued: number;
+  suppliersNotQueued: number;
+  /** Set when not every accepted row was queued: the batch then completes with errors, saying this. */
+  failure: string | null;
 }
+
+/** Whether a delete removed a supplier, found none (it still blocks older queued writes), or met a newer write. */
+export type DeleteOutcome = 'deleted' | 'absent' | 'newer';
 
 export interface SupplierStore {
   /** Conditional single-item writes (no transactions): see WriteMode. */
@@ -118,10 +137,12 @@ export interface SupplierStore {
   ): Promise<PutScoredResult>;
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
   /**
-   * Removes the supplier and its score; false if there was none. `version` (the request's time, as a PUT's
-   * inputVersion) stays behind for a while, so a write of an older version still queued cannot bring it back.
+   * Removes the supplier and its score. Whatever was stored — a live supplier, a tombstone or nothing yet — a
+   * tombstone with `version` (the request's time, as a PUT's inputVersion) stays behind, so a write of an older
+   * version still queued (even the supplier's very first PUT) cannot bring it back. A supplier written with a newer
+   * version than the delete's stays (`newer`).
    */
-  deleteSupplier(tenant: string, supplierId: string, version: number): Promise<boolean>;
+  deleteSupplier(tenant: string, supplierId: string, version: number): Promise<DeleteOutcome>;
   /**
    * A tenant's suppliers, highest score first, in pages (cursor opaque). With a `filter`, a page holds the matches
    * among at most `maxExamined` suppliers: it may hold fewer than `limit`, even none, and still have a cursor.
@@ -133,6 +154,11 @@ export interface SupplierStore {
   /** Creates the batch record unless it exists; returns the record as stored. */
   createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
   getBatch(tenant: string, batchId: string): Promise<BatchRecord | null>;
+  /**
+   * Ties the batch to one uploaded object (its ETag), once: true for that object (again, on a redelivered event),
+   * false for any other — a second PUT to the same key must not mix another file into the batch.
+   */
+  claimBatchUpload(tenant: string, batchId: string, eTag: string): Promise<boolean>;
   putRejections(tenant: string, batchId: string, rejections: readonly Rejection[]): Promise<void>;
   listRejections(
     tenant: string,
@@ -154,6 +180,8 @@ export interface SupplierStore {
     dead: { rows: number; partial: PutScoredResult },
   ): Promise<BatchRecord>;
   markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void>;
+  /** Fails the batch only if it is still `ingesting` (a stalled ingest); returns the record as it is after. */
+  failStalledBatch(tenant: string, batchId: string, reason: string): Promise<BatchRecord | null>;
   /** Suppliers (all tenants) whose next policy change date is on or before `asOf`. */
   dueForRescore(
     asOf: string,

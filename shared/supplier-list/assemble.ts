@@ -1,3 +1,4 @@
+import { MAX_EXPOSURES_PER_SUPPLIER } from '../model/limits.ts';
 import type { SupplierInput } from '../model/types.ts';
 import type { Rejection, SupplierFields, ValidRow } from './row.ts';
 
@@ -55,6 +56,14 @@ export class SupplierListAssembler {
     }
     const conflict = conflictOf(p, r);
     if (conflict) return conflict;
+    // The API's limit too: one supplier always fits in one queue message, and every row beyond it is named.
+    if (p.input.exposures.length >= MAX_EXPOSURES_PER_SUPPLIER)
+      return {
+        row: r.row,
+        field: 'supplier_id',
+        value: r.supplierId,
+        message: `supplier ${r.supplierId} already has ${MAX_EXPOSURES_PER_SUPPLIER} lines (the first on row ${p.rows[0]}), the most one supplier may have: this row is not scored; merge lines of the same mineral and country, or split the supplier`,
+      };
 
     const e = r.exposure;
     let shareSum = 0;

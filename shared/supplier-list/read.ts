@@ -7,9 +7,12 @@ import { COLUMNS, type HeaderMap, mapHeader } from './header.ts';
 import { isRejection, type Rejection, validateRow } from './row.ts';
 
 export interface SupplierList {
-  /** Data rows read (header and blank lines not counted). rows = accepted + rejected.length, always. */
+  /** Data rows read (header and blank lines not counted). rows = accepted + rejectedCount, always. */
   rows: number;
   accepted: number;
+  /** Rows rejected, all of them (`rejected` may hold only the first `keepRejections`). */
+  rejectedCount: number;
+  /** The rejections, in row order: all of them, or the first `keepRejections`. Values cut to MAX_REJECTED_VALUE. */
   rejected: Rejection[];
   /** Suppliers with at least one accepted row, first-seen order, with their data rows. */
   suppliers: { supplier: SupplierInput; rows: number[] }[];
@@ -23,7 +26,19 @@ export interface ReadOptions {
   onProgress?: (bytes: number) => void;
   /** Called with each rejection as it happens (streaming consumers); it is also kept in `rejected`. */
   onReject?: (r: Rejection) => void;
+  /** Keep at most this many rejections in `rejected` (all are counted); default all. Bounds a bad file's memory. */
+  keepRejections?: number;
+  /** Fail the file (SupplierListFormatError) past this many data rows; default no limit. Bounds memory and work. */
+  maxRows?: number;
+  /** Stop reading once it aborts: the read rejects with the signal's reason, unchanged. */
+  signal?: AbortSignal;
 }
+
+/** A rejected cell's value is kept up to this many characters (a 60 KB cell is not worth storing 10,000 times). */
+export const MAX_REJECTED_VALUE = 200;
+
+const cut = (value: string) =>
+  value.length <= MAX_REJECTED_VALUE ? value : `${value.slice(0, MAX_REJECTED_VALUE)}… (${value.length} characters)`;
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
@@ -146,7 +161,7 @@ export async function readSupplierList(
     yield* bytes;
   }
 
-  const collector = new SupplierListCollector(options.onReject);
+  const collector = new SupplierListCollector(options.onReject, options);
 
   // A record the parser skips is reported through the stream itself, so it keeps its place among the records
   // (on_skip runs while earlier records may still wait in the stream's buffer, unread).
@@ -195,6 +210,7 @@ export async function readSupplierList(
   const feed = (async () => {
     try {
       for await (const chunk of replay()) {
+        options.signal?.throwIfAborted();
         if (parser.destroyed) return;
         if (!parser.write(chunk)) await drained();
       }
@@ -208,6 +224,7 @@ export async function readSupplierList(
     await done;
   } catch (err) {
     if (err instanceof SupplierListFormatError) throw err;
+    if (options.signal?.aborted && err === options.signal.reason) throw err;
     const e = err as CsvError;
     throw new SupplierListFormatError(`not a readable CSV file: ${e.message}`);
   } finally {
@@ -222,14 +239,32 @@ export class SupplierListCollector {
   private header: HeaderMap | undefined;
   private width = 0;
   private rows = 0;
+  private rejectedCount = 0;
   private readonly rejected: Rejection[] = [];
   private readonly assembler = new SupplierListAssembler();
+  private readonly onReject: ((r: Rejection) => void) | undefined;
+  private readonly keep: number;
+  private readonly maxRows: number;
 
-  constructor(private readonly onReject?: (r: Rejection) => void) {}
+  constructor(onReject?: (r: Rejection) => void, limits: Pick<ReadOptions, 'keepRejections' | 'maxRows'> = {}) {
+    this.onReject = onReject;
+    this.keep = limits.keepRejections ?? Number.POSITIVE_INFINITY;
+    this.maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
+  }
 
   private reject(r: Rejection): void {
-    this.rejected.push(r);
-    this.onReject?.(r);
+    const kept = r.value.length > MAX_REJECTED_VALUE ? { ...r, value: cut(r.value) } : r;
+    this.rejectedCount++;
+    if (this.rejected.length < this.keep) this.rejected.push(kept);
+    this.onReject?.(kept);
+  }
+
+  private countRow(): void {
+    this.rows++;
+    if (this.rows > this.maxRows)
+      throw new SupplierListFormatError(
+        `the file has more than ${this.maxRows.toLocaleString('en-US')} rows, the most one upload may have: split it into several uploads`,
+      );
   }
 
   record(record: readonly string[]): void {
@@ -241,7 +276,7 @@ export class SupplierListCollector {
       this.width = record.length;
       return;
     }
-    this.rows++;
+    this.countRow();
     const result = validateRow(record, this.header, this.rows, this.width);
     if (isRejection(result)) {
       this.reject(result);
@@ -254,7 +289,7 @@ export class SupplierListCollector {
   /** A record the CSV parser could not read (e.g. a stray quote): still a row, rejected. */
   malformed(message: string): void {
     if (!this.header) throw new SupplierListFormatError(`the header row is not readable CSV: ${message}`);
-    this.rows++;
+    this.countRow();
     this.reject({ row: this.rows, field: '(row)', value: '', message });
   }
 
@@ -263,6 +298,7 @@ export class SupplierListCollector {
     return {
       rows: this.rows,
       accepted: this.assembler.accepted,
+      rejectedCount: this.rejectedCount,
       rejected: this.rejected,
       suppliers: [...this.assembler.suppliersWithRows()],
       delimiter,

@@ -1,5 +1,13 @@
+import {
+  MAX_ALTERNATIVE_SOURCES,
+  MAX_INVENTORY_DAYS,
+  MAX_SUPPLIER_ID_LENGTH,
+  MAX_SUPPLIER_NAME_LENGTH,
+  MAX_TIER,
+} from '../model/limits.ts';
 import { parseCountry, parseMineral, parseShare, parseSpendUsd, parseWholeNumber } from '../model/normalise.ts';
 import type { Exposure } from '../model/types.ts';
+import { idProblem, textProblem } from '../text/safe-text.ts';
 import type { Column, HeaderMap } from './header.ts';
 
 /** A rejected row: its 1-based data-row number (header not counted), the field, the value and why. */
@@ -27,10 +35,7 @@ export interface ValidRow {
   exposure: Exposure;
 }
 
-export const MAX_SUPPLIER_ID_LENGTH = 128;
-export const MAX_TIER = 10;
-export const MAX_ALTERNATIVE_SOURCES = 1000;
-export const MAX_INVENTORY_DAYS = 3650;
+export { MAX_SUPPLIER_ID_LENGTH } from '../model/limits.ts';
 
 /**
  * Validate and normalise one record against the header. Returns the row, or the rejection for its first problem
@@ -67,6 +72,10 @@ export function validateRow(
   else if (supplierId.includes('/'))
     // The id is a path segment of the API (/v1/suppliers/{supplierId}), which takes no slash.
     problems = withProblem(problems, row, 'supplier_id', supplierId, "supplier_id must not contain '/'");
+  else {
+    const bad = idProblem(supplierId);
+    if (bad) problems = withProblem(problems, row, 'supplier_id', supplierId, `supplier_id ${bad}`);
+  }
 
   let mineral = '';
   const rawMineral = cellAt(record, idx.mineral);
@@ -136,6 +145,20 @@ export function validateRow(
     else problems = withProblem(problems, row, 'inventory_days', rawDays, p.message);
   }
 
+  const name = cellAt(record, idx.supplier_name);
+  if (name.length > MAX_SUPPLIER_NAME_LENGTH)
+    problems = withProblem(
+      problems,
+      row,
+      'supplier_name',
+      name,
+      `supplier_name is longer than ${MAX_SUPPLIER_NAME_LENGTH} characters`,
+    );
+  else if (name !== '') {
+    const bad = textProblem(name);
+    if (bad) problems = withProblem(problems, row, 'supplier_name', name, `supplier_name ${bad}`);
+  }
+
   const found = problems;
   if (found !== null) {
     const first = found[0] as Rejection;
@@ -146,7 +169,6 @@ export function validateRow(
         .join('; ')}`;
     return first;
   }
-  const name = cellAt(record, idx.supplier_name);
   return {
     row,
     supplierId,

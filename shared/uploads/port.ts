@@ -9,6 +9,8 @@ export interface UploadObject {
   discard(): void;
   /** Size in bytes (Content-Length). */
   size: number;
+  /** The object's ETag as S3 returns it (quoted); names this version of the object. */
+  eTag: string;
   /** User metadata (`x-amz-meta-*` without the prefix), keys lower-cased as S3 returns them. */
   metadata: Record<string, string>;
   contentType?: string;

@@ -54,14 +54,15 @@ export class S3UploadReader implements UploadReader {
       // In Node the SDK returns an http.IncomingMessage; anything else means a browser/edge runtime.
       throw new TypeError(`GetObject s3://${bucket}/${key} returned a body that is not a Node.js Readable stream`);
     }
-    if (output.ContentLength === undefined) {
+    if (output.ContentLength === undefined || output.ETag === undefined) {
       body.destroy();
-      throw new TypeError(`GetObject s3://${bucket}/${key} returned no Content-Length`);
+      throw new TypeError(`GetObject s3://${bucket}/${key} returned no Content-Length or no ETag`);
     }
     const object: UploadObject = {
       body,
       discard: () => body.destroy(),
       size: output.ContentLength,
+      eTag: output.ETag,
       metadata: { ...(output.Metadata ?? {}) },
     };
     if (output.ContentType !== undefined) object.contentType = output.ContentType;

@@ -247,7 +247,16 @@ describe('a crash after part of a chunk was written', () => {
       buyerCountry: 'US',
       inputVersion: 1000,
     });
-    await p.store.recordBatchQueued('acme', 'b-1', { rows, accepted: rows, rejected: 0, suppliers: 12, chunks: 1 });
+    await p.store.recordBatchQueued('acme', 'b-1', {
+      rows,
+      accepted: rows,
+      rejected: 0,
+      suppliers: 12,
+      chunks: 1,
+      rowsNotQueued: 0,
+      suppliersNotQueued: 0,
+      failure: null,
+    });
     const messageId = 'c0ffee00-0000-4000-8000-000000000001';
 
     // Every record of the invocation failed: Powertools fails the whole invocation, and the queue keeps the message.

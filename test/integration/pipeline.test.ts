@@ -173,7 +173,16 @@ describe('the score function, one message at a time', () => {
 
   async function openBatch(p: Pipeline, batchId: string, inputVersion: number, chunks: number, rows: number) {
     await p.store.createBatch({ tenant, batchId, source: null, asOf: '2026-03-01', buyerCountry: 'US', inputVersion });
-    await p.store.recordBatchQueued(tenant, batchId, { rows, accepted: rows, rejected: 0, suppliers: 3, chunks });
+    await p.store.recordBatchQueued(tenant, batchId, {
+      rows,
+      accepted: rows,
+      rejected: 0,
+      suppliers: 3,
+      chunks,
+      rowsNotQueued: 0,
+      suppliersNotQueued: 0,
+      failure: null,
+    });
   }
 
   const readAll = (p: Pipeline, ids: string[]) => Promise.all(ids.map((id) => p.store.getSupplier(tenant, id)));
@@ -352,8 +361,8 @@ describe('a deleted supplier', () => {
       p.store.putScored(tenant, mode, [{ inputVersion, input, result, nextChangeDate: '2026-11-11', batchId: null }]);
     expect(await write(1000)).toMatchObject({ stored: 1 });
 
-    expect(await p.store.deleteSupplier(tenant, 'S-1', 2000)).toBe(true);
-    expect(await p.store.deleteSupplier(tenant, 'S-1', 2001)).toBe(false); // already gone: 404
+    expect(await p.store.deleteSupplier(tenant, 'S-1', 2000)).toBe('deleted');
+    expect(await p.store.deleteSupplier(tenant, 'S-1', 2001)).toBe('absent'); // already gone: 404
     expect(await p.store.getSupplier(tenant, 'S-1')).toBeNull();
 
     // A PUT made before the DELETE, delivered after it; a rescore of the old input; a redelivery of the first write.
@@ -399,7 +408,15 @@ describe('rescore', () => {
     const deliveredBefore = p.deliveries.all.length;
 
     const first = await p.rescore('2026-11-11');
-    expect(first).toEqual({ asOf: '2026-11-11', duePolicy: 1, staleVersion: 0, messages: 1 });
+    expect(first).toEqual({
+      asOf: '2026-11-11',
+      duePolicy: 1,
+      staleVersion: 0,
+      messages: 1,
+      queued: 1,
+      failed: 0,
+      failures: [],
+    });
     await p.queue.drain({ timeoutMs: 10_000 });
     const rescored = p.deliveries.all.slice(deliveredBefore);
     expect(rescored.map((d) => [d.kind, d.supplierIds])).toEqual([['rescore', ['HO-CN']]]);
@@ -412,7 +429,15 @@ describe('rescore', () => {
     expect(after?.nextChangeDate === null || (after?.nextChangeDate ?? '') > '2026-11-11').toBe(true);
     expect(await p.store.getSupplier('acme', 'CO-AU')).toEqual(cobalt);
 
-    expect(await p.rescore('2026-11-11')).toEqual({ asOf: '2026-11-11', duePolicy: 0, staleVersion: 0, messages: 0 });
+    expect(await p.rescore('2026-11-11')).toEqual({
+      asOf: '2026-11-11',
+      duePolicy: 0,
+      staleVersion: 0,
+      messages: 0,
+      queued: 0,
+      failed: 0,
+      failures: [],
+    });
     await p.queue.drain({ timeoutMs: 10_000 });
     expect(p.deliveries.all.length).toBe(deliveredBefore + 1);
     expect(p.queue.stats().deadLettered).toBe(0);

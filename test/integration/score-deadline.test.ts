@@ -52,6 +52,9 @@ async function runChunk(
     rejected: 0,
     suppliers: suppliers.length,
     chunks: 1,
+    rowsNotQueued: 0,
+    suppliersNotQueued: 0,
+    failure: null,
   });
   fault(dynamo.client);
   const reports: { reason?: string | undefined }[] = [];

@@ -1,0 +1,26 @@
+import { MAX_SUPPLIER_ID_LENGTH } from '../model/limits.ts';
+
+/**
+ * The supplier list's cursor: the by-score index key of the last supplier returned, base64url. One key is enough for
+ * every shard: the list is the merge of the shards in key order, so after key K every shard resumes after K.
+ *
+ * Its size is bounded, so a request carrying it always fits API Gateway's 10,240 bytes of request line and headers:
+ * the key is 5 bytes of score and separator plus an id of at most 128 UTF-16 units (at most 3 bytes of UTF-8 each).
+ */
+const MAX_KEY_BYTES = 5 + MAX_SUPPLIER_ID_LENGTH * 3;
+export const MAX_LIST_CURSOR_CHARS = Math.ceil((MAX_KEY_BYTES * 4) / 3);
+
+export const encodeListCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+
+/** The index key a cursor of this API holds, or null for anything else (which would fail in the query). */
+export function decodeListCursor(cursor: string): string | null {
+  if (cursor.length > MAX_LIST_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const bytes = Buffer.from(cursor, 'base64url');
+  let key: string;
+  try {
+    key = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  return /^\d{4}#./su.test(key) && encodeListCursor(key) === cursor ? key : null;
+}
