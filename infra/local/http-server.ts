@@ -3,6 +3,7 @@
  * the JWT authorizer on every route with a scope, the 10 MB payload limit, the payload 2.0 event — and invokes the
  * real handler (`createApiHandler`) over the local runtime's store, queue and S3 store.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -205,7 +206,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     for (const [k, v] of new URLSearchParams(rawQueryString)) query[k] = k in query ? `${query[k]},${v}` : v;
 
     const contentType = headers['content-type'] ?? '';
-    const text = TEXT_TYPE.test(contentType);
+    // Passed as a string only when it is text in UTF-8, as the function then reads it; anything else base64-encoded,
+    // so the function sees the bytes themselves and decodes (or refuses) them by the declared charset.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase() ?? 'utf-8';
+    const text = TEXT_TYPE.test(contentType) && (charset === 'utf-8' || charset === 'utf8') && isUtf8(body);
     const now = new Date();
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',

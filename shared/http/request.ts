@@ -2,10 +2,51 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { problem, zodFieldErrors } from './problem.ts';
 
-/** The request body as text (API Gateway base64-encodes binary bodies). */
+/**
+ * Character sets a body may declare (`content-type: text/csv; charset=…`), by WHATWG label. Anything else is refused
+ * (415) rather than guessed: a wrong guess would store altered names.
+ */
+const CHARSETS = new Set([
+  'utf-8',
+  'utf8',
+  'us-ascii',
+  'ascii',
+  'iso-8859-1',
+  'latin1',
+  'windows-1252',
+  'utf-16le',
+  'utf-16be',
+]);
+
+/** The `charset` parameter of the content type, lower-cased; utf-8 when none is given. */
+export function declaredCharset(event: APIGatewayProxyEventV2): string {
+  const header = event.headers?.['content-type'] ?? '';
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(header);
+  return (m?.[1] ?? 'utf-8').toLowerCase();
+}
+
+/**
+ * The request body as text, decoded by its declared charset (default UTF-8). API Gateway base64-encodes bodies it
+ * does not pass as text; bytes invalid in the charset are refused (400), never turned into U+FFFD.
+ */
 export function bodyText(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const charset = declaredCharset(event);
+  if (!CHARSETS.has(charset))
+    throw problem(
+      415,
+      `charset '${charset}' is not supported: send UTF-8, or declare one of ${[...CHARSETS].join(', ')}`,
+    );
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    // `ascii` and `latin1` are windows-1252 to WHATWG (and to every browser): its superset, so nothing is lost.
+    return new TextDecoder(charset, { fatal: true }).decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw problem(
+      400,
+      `the body is not valid ${charset.toUpperCase()}: save it as UTF-8, or declare its character set (content-type: text/csv; charset=windows-1252)`,
+    );
+  }
 }
 
 export function contentType(event: APIGatewayProxyEventV2): string {

@@ -171,19 +171,35 @@ export const scoreResult = z
 export const batchView = z
   .object({
     batchId: z.string(),
-    status: z.enum(['ingesting', 'scoring', 'completed', 'completed_with_errors', 'failed']),
+    status: z
+      .enum(['ingesting', 'scoring', 'completed', 'completed_with_errors', 'failed'])
+      .describe(
+        'ingesting: waiting for the upload or reading it; failed: the file was refused, or no upload was read within 90 minutes (failure says why)',
+      ),
     asOf: isoDate.nullable(),
     buyerCountry: countryCode,
-    counts: z.object({
-      rows: z.number().int().nullable().describe('null until ingest has read the whole file'),
-      accepted: z.number().int().nullable(),
-      rejected: z.number().int().nullable(),
-      suppliers: z.number().int().nullable(),
-      suppliersScored: z.number().int(),
-      rowsScored: z.number().int(),
-      suppliersSuperseded: z.number().int(),
-      rowsDeadLettered: z.number().int(),
-    }),
+    counts: z
+      .object({
+        rows: z.number().int().nullable().describe('null until ingest has read the whole file'),
+        accepted: z.number().int().nullable(),
+        rejected: z.number().int().nullable().describe('all rejected rows; GET …/errors lists the first 10,000'),
+        suppliers: z.number().int().nullable(),
+        suppliersScored: z.number().int(),
+        rowsScored: z.number().int(),
+        suppliersSuperseded: z.number().int().describe('not written: a newer version of the supplier is stored'),
+        rowsSuperseded: z.number().int(),
+        rowsDeadLettered: z.number().int().describe('rows whose message failed every retry (in the DLQ)'),
+        rowsNotQueued: z.number().int().describe('accepted rows ingest could not queue (see failure)'),
+        suppliersNotQueued: z.number().int(),
+        rowsPending: z
+          .number()
+          .int()
+          .nullable()
+          .describe('rows still being scored; 0 once the batch has completed; null until rows is known'),
+      })
+      .describe(
+        'rows = rowsScored + rowsSuperseded + rejected + rowsDeadLettered + rowsNotQueued + rowsPending, always',
+      ),
     failure: z.string().nullable(),
     createdAt: dateTime,
     completedAt: dateTime.nullable(),

@@ -2,6 +2,9 @@
  * The API's request and response shapes (zod): one source of truth for validation and the OpenAPI document.
  */
 import * as z from 'zod';
+import { MAX_EXPOSURES_PER_SUPPLIER, MAX_SUPPLIER_ID_LENGTH, MAX_SUPPLIER_NAME_LENGTH } from '../model/limits.ts';
+import { MAX_LIST_CURSOR_CHARS } from '../store/list-cursor.ts';
+import { idProblem, textProblem } from '../text/safe-text.ts';
 
 const date = z
   .string()
@@ -22,21 +25,35 @@ export const exposureInput = z.object({
 });
 
 export const supplierFields = {
-  supplierName: z.string().max(512).nullish(),
+  supplierName: z
+    .string()
+    .max(MAX_SUPPLIER_NAME_LENGTH)
+    .superRefine((name, ctx) => {
+      const bad = textProblem(name);
+      if (bad) ctx.addIssue({ code: 'custom', message: bad });
+    })
+    .nullish(),
   supplierCountry: z.string().max(64).nullish(),
   annualSpendUsd: z.number().nonnegative().max(1e15).nullish(),
   tier: z.number().int().min(1).max(10).nullish(),
   alternativeSources: z.number().int().min(0).max(1000).nullish(),
   inventoryDays: z.number().int().min(0).max(3650).nullish(),
-  exposures: z.array(exposureInput).min(1).max(500),
+  exposures: z.array(exposureInput).min(1).max(MAX_EXPOSURES_PER_SUPPLIER),
 };
 
 /** A supplier id (and the shape of any id in a path): what the CSV contract allows. */
 export const supplierId = z
   .string()
   .min(1)
-  .max(128)
-  .regex(/^[^\s/][^/]*$/, 'no slashes or leading whitespace');
+  .max(MAX_SUPPLIER_ID_LENGTH)
+  .regex(/^[^/]*$/, 'no slashes (an id is a path segment)')
+  .superRefine((id, ctx) => {
+    const bad = idProblem(id);
+    if (bad) ctx.addIssue({ code: 'custom', message: bad });
+  });
+
+/** `?sync=true` scores and stores inline; absent or `false` queues. Anything else is a 400, not a silent queue. */
+export const putSupplierQuery = z.object({ sync: z.enum(['true', 'false']).optional() });
 
 /** PUT /v1/suppliers/{supplierId}: the id comes from the path; a body id, if present, must match. */
 export const putSupplierBody = z.object({ supplierId: supplierId.optional(), ...supplierFields }).strict();
@@ -67,8 +84,9 @@ export const listSuppliersQuery = z.object({
   mineral: z.string().max(64).optional(),
   country: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  // 8 shard keys of up to 1,024 bytes each, as base64url JSON.
-  cursor: z.string().max(16_384).optional(),
+  // One index key, base64url: short enough that any request carrying it fits API Gateway's 10,240-byte request line
+  // and headers (shared/store/list-cursor.ts).
+  cursor: z.string().max(MAX_LIST_CURSOR_CHARS).optional(),
 });
 
 export const paginationQuery = z.object({

@@ -407,22 +407,35 @@ export interface components {
     };
     Batch: {
       batchId: string;
-      /** @enum {string} */
+      /**
+       * @description ingesting: waiting for the upload or reading it; failed: the file was refused, or no upload was read within 90 minutes (failure says why)
+       * @enum {string}
+       */
       status: 'ingesting' | 'scoring' | 'completed' | 'completed_with_errors' | 'failed';
       /** @description YYYY-MM-DD */
       asOf: string | null;
       /** @description ISO 3166-1 alpha-2 */
       buyerCountry: string;
+      /** @description rows = rowsScored + rowsSuperseded + rejected + rowsDeadLettered + rowsNotQueued + rowsPending, always */
       counts: {
         /** @description null until ingest has read the whole file */
         rows: number | null;
         accepted: number | null;
+        /** @description all rejected rows; GET …/errors lists the first 10,000 */
         rejected: number | null;
         suppliers: number | null;
         suppliersScored: number;
         rowsScored: number;
+        /** @description not written: a newer version of the supplier is stored */
         suppliersSuperseded: number;
+        rowsSuperseded: number;
+        /** @description rows whose message failed every retry (in the DLQ) */
         rowsDeadLettered: number;
+        /** @description accepted rows ingest could not queue (see failure) */
+        rowsNotQueued: number;
+        suppliersNotQueued: number;
+        /** @description rows still being scored; 0 once the batch has completed; null until rows is known */
+        rowsPending: number | null;
       };
       failure: string | null;
       /** @description ISO 8601 date-time (UTC) */

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/http/routes.ts';
 import { referenceData } from '../../shared/reference/index.ts';
+import { MAX_LIST_CURSOR_CHARS } from '../../shared/store/list-cursor.ts';
 import {
   type ApiEventOptions,
   type ApiFixture,
@@ -336,14 +337,30 @@ describe('answers that would pass the 6 MB response limit', () => {
 });
 
 describe('cursors of long ids', () => {
-  it('page through suppliers whose ids are 128 CJK characters (a cursor of 8 long keys is over 4,096 characters)', async () => {
+  it('page through suppliers whose ids are 128 CJK characters: the cursor stays within what API Gateway accepts', async () => {
     const tenant = claimsFor('cjk', 'risk/read risk/write');
+    // 3 bytes of UTF-8 per character: the longest key an id can make.
     const ids = Array.from({ length: 24 }, (_, i) => `${String(i).padStart(2, '0')}${'鉱'.repeat(126)}`);
     await putAllSync(tenant, ids, () => supplierBody());
     const pages = await listAllPages(tenant, 1);
-    expect(Math.max(...pages.map((r) => (r.json.cursor ?? '').length))).toBeGreaterThan(4096);
+    const longest = Math.max(...pages.map((r) => (r.json.cursor ?? '').length));
+    expect(longest).toBeGreaterThan(400);
+    expect(longest).toBeLessThanOrEqual(MAX_LIST_CURSOR_CHARS);
+    // The next page's request line with every filter at its longest, and a large token, is far below 10,240 bytes.
+    const line = `GET /v1/suppliers?band=critical&mineral=${'m'.repeat(64)}&country=${'c'.repeat(64)}&limit=500&cursor=${'x'.repeat(MAX_LIST_CURSOR_CHARS)} HTTP/1.1`;
+    expect(Buffer.byteLength(line) + 4096).toBeLessThan(10_240);
     expect(idsOf(pages).sort()).toEqual([...ids].sort());
   }, 60_000);
+
+  it('a cursor longer than any the API gives out is a 400, not a request API Gateway refuses', async () => {
+    const r = await call({
+      method: 'GET',
+      path: '/v1/suppliers',
+      query: { cursor: 'A'.repeat(MAX_LIST_CURSOR_CHARS + 1) },
+    });
+    expectProblem(r, 400);
+    expect(paths(r)).toEqual(['query.cursor']);
+  });
 });
 
 describe('415 Unsupported Media Type', () => {

@@ -75,7 +75,7 @@ describe('a queue that fails during ingest', () => {
     expect(b?.rowsNotQueued).toBeGreaterThan(0);
     expect(b?.chunks).toBe(20);
     expect(b?.chunksDone).toBe(20);
-    expect(b?.suppliersStored + (b?.suppliersNotQueued ?? 0)).toBe(b?.suppliers);
+    expect((b?.suppliersStored ?? 0) + (b?.suppliersNotQueued ?? 0)).toBe(b?.suppliers);
     expectCountsAddUp(b);
   }, 120_000);
 

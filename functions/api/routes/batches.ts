@@ -13,7 +13,14 @@ const MAX_ROW = 9_999_999_999;
 
 const newBatchId = () => `b${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
 
+/**
+ * An upload not read by then has stalled: the presigned URL lives 15 minutes, and ingest runs at most 15 minutes
+ * per attempt with two retries. Past it the batch is failed, saying so, instead of showing `ingesting` forever.
+ */
+export const BATCH_STALL_MINUTES = 90;
+
 function batchView(b: BatchRecord) {
+  const settled = b.rowsStored + b.rowsSuperseded + (b.rejected ?? 0) + b.rowsDeadLettered + b.rowsNotQueued;
   return {
     batchId: b.batchId,
     status: b.status,
@@ -27,7 +34,11 @@ function batchView(b: BatchRecord) {
       suppliersScored: b.suppliersStored,
       rowsScored: b.rowsStored,
       suppliersSuperseded: b.suppliersSuperseded,
+      rowsSuperseded: b.rowsSuperseded,
       rowsDeadLettered: b.rowsDeadLettered,
+      rowsNotQueued: b.rowsNotQueued,
+      suppliersNotQueued: b.suppliersNotQueued,
+      rowsPending: b.rows === null ? null : b.rows - settled,
     },
     failure: b.failure,
     createdAt: b.createdAt,
@@ -55,8 +66,19 @@ export async function createBatch(req: ApiRequest, deps: ApiDeps) {
     } catch (err) {
       throw problem(400, `body is not valid JSON: ${(err as Error).message}`);
     }
-    if (Array.isArray(parsed)) inlineFormat = 'json';
-    else {
+    if (Array.isArray(parsed)) {
+      // Rows are objects; anything else is a malformed request, answered now rather than by a failed batch later.
+      const notObjects = parsed.flatMap((row, i) =>
+        row !== null && typeof row === 'object' && !Array.isArray(row) ? [] : [i],
+      );
+      if (notObjects.length > 0)
+        throw problem(
+          400,
+          `${notObjects.length} element(s) of the array are not objects: each row is an object with the supplier-list fields`,
+          notObjects.slice(0, 20).map((i) => ({ path: `[${i}]`, message: 'expected an object' })),
+        );
+      inlineFormat = 'json';
+    } else {
       const r = batchCreateRequest.safeParse(parsed);
       if (!r.success) throw problem(400, 'expected a JSON array of rows, or { "upload": "presigned" }');
       presign = r.data;
@@ -101,8 +123,16 @@ export async function createBatch(req: ApiRequest, deps: ApiDeps) {
 }
 
 export async function getBatch(req: ApiRequest, deps: ApiDeps) {
-  const b = await deps.store.getBatch(req.tenant, req.params.batchId as string);
+  let b = await deps.store.getBatch(req.tenant, req.params.batchId as string);
   if (!b) throw problem(404, `no batch '${req.params.batchId}'`);
+  const age = deps.now().getTime() - Date.parse(b.createdAt);
+  if (b.status === 'ingesting' && age > BATCH_STALL_MINUTES * 60_000)
+    b =
+      (await deps.store.failStalledBatch(
+        b.tenant,
+        b.batchId,
+        `no upload was read within ${BATCH_STALL_MINUTES} minutes: the presigned URL was not used, or ingest could not finish; upload the file again as a new batch`,
+      )) ?? b;
   return json(200, batchView(b));
 }
 

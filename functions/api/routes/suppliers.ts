@@ -1,14 +1,14 @@
-import { problem } from '../../../shared/http/problem.ts';
+import { HttpProblem, problem } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
-import { listSuppliersQuery, putSupplierBody } from '../../../shared/http/schemas.ts';
+import { listSuppliersQuery, putSupplierBody, putSupplierQuery } from '../../../shared/http/schemas.ts';
 import { parseCountry, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
 import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import { chunkMessages } from '../../../shared/queue/message.ts';
-import { sendMessages } from '../../../shared/queue/send-messages.ts';
+import { QueueUnavailableError, sendMessages } from '../../../shared/queue/send-messages.ts';
+import { decodeListCursor } from '../../../shared/store/list-cursor.ts';
 import type { StoredSupplier } from '../../../shared/store/port.ts';
-import { TABLE } from '../../../shared/store/table.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
@@ -22,6 +22,7 @@ const view = (s: StoredSupplier) => ({
 
 export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
   const supplierId = req.params.supplierId as string;
+  const { sync } = queryParams(req.event, putSupplierQuery);
   const body = jsonBody(req.event, putSupplierBody);
   if (body.supplierId !== undefined && body.supplierId !== supplierId)
     throw problem(422, 'supplierId in the body differs from the path', [
@@ -36,19 +37,29 @@ export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
     );
   const input = normalised.input;
   const inputVersion = deps.now().getTime();
-  const sync = req.event.queryStringParameters?.sync === 'true';
   const ctx = scoringContext(deps, undefined, undefined);
-  if (!sync) {
-    const bodies = [
-      ...chunkMessages(
-        { v: 1, kind: 'upsert', tenant: req.tenant, batchId: null, asOf: null, buyerCountry: ctx.buyerCountry },
-        [{ inputVersion, input }],
-      ),
-    ];
-    await sendMessages(
-      deps.queue,
-      bodies.map((b) => b.body),
+  if (sync !== 'true') {
+    const messages = chunkMessages(
+      { v: 1, kind: 'upsert', tenant: req.tenant, batchId: null, asOf: null, buyerCountry: ctx.buyerCountry },
+      [{ inputVersion, input }],
     );
+    let refused: Error | undefined;
+    try {
+      await sendMessages(deps.queue, messages, {
+        groupId: req.tenant,
+        onRejected: (_m, err) => {
+          refused = err;
+        },
+      });
+    } catch (err) {
+      if (err instanceof QueueUnavailableError)
+        throw new HttpProblem(503, 'Service Unavailable', 'the score queue is unavailable: retry later', undefined, {
+          'retry-after': '30',
+        });
+      throw err;
+    }
+    // Every supplier the schema accepts fits a message and encodes safely: a refusal is this service's fault.
+    if (refused) throw refused;
     return json(
       202,
       { supplierId, status: 'queued', inputVersion },
@@ -83,9 +94,19 @@ export async function getSupplier(req: ApiRequest, deps: ApiDeps) {
   return json(200, view(s));
 }
 
+/**
+ * 204 when a stored supplier was deleted; 404 when none was stored — its tombstone is written anyway, so a PUT queued
+ * before this DELETE is not applied later; 409 when a newer PUT than this DELETE has already been stored.
+ */
 export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
-  const removed = await deps.store.deleteSupplier(req.tenant, req.params.supplierId as string, deps.now().getTime());
-  if (!removed) throw problem(404, `no supplier '${req.params.supplierId}'`);
+  const outcome = await deps.store.deleteSupplier(req.tenant, req.params.supplierId as string, deps.now().getTime());
+  if (outcome === 'absent')
+    throw problem(
+      404,
+      `no supplier '${req.params.supplierId}' (any write of it queued before now will not be applied)`,
+    );
+  if (outcome === 'newer')
+    throw problem(409, `supplier '${req.params.supplierId}' was written again after this delete`);
   return { statusCode: 204, headers: {}, body: '' };
 }
 
@@ -106,7 +127,7 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
     (!mineral?.ok || s.input.exposures.some((e) => e.mineral === mineral.value)) &&
     (!country?.ok ||
       s.input.exposures.some((e) => e.originCountry === country.value || e.processingCountry === country.value));
-  if (q.cursor !== undefined && !isListCursor(q.cursor))
+  if (q.cursor !== undefined && decodeListCursor(q.cursor) === null)
     throw problem(400, 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
   const filtered = q.band !== undefined || mineral !== null || country !== null;
   // A filter that matches little must not read the whole tenant in one request: at most LIST_MAX_EXAMINED suppliers
@@ -121,24 +142,4 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
     });
     return json(200, { items: page.items.map(view), cursor: page.cursor });
   });
-}
-
-/** The store's list cursor: base64url JSON of { shard: last index key }. Anything else would fail in the query. */
-function isListCursor(cursor: string): boolean {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return false;
-  }
-  if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) return false;
-  return Object.entries(decoded).every(
-    ([shard, key]) =>
-      /^\d+$/.test(shard) &&
-      Number(shard) < TABLE.indexes.byScore.shards &&
-      typeof key === 'string' &&
-      key !== '' &&
-      // DynamoDB's limit on a sort key is 1,024 bytes of UTF-8, not characters.
-      Buffer.byteLength(key, 'utf8') <= 1024,
-  );
 }
