@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { MineralRiskError } from './errors.ts';
 
 /**
  * SDK clients for the functions. Throttling (ProvisionedThroughputExceeded, ThrottlingException) and 5xx are
@@ -24,8 +25,9 @@ export function sqsClient(endpoint = process.env.SQS_ENDPOINT): SQSClient {
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export class MissingConfigurationError extends Error {
+export class MissingConfigurationError extends MineralRiskError {
   override readonly name = 'MissingConfigurationError';
+  readonly retryable = false;
 }
 
 export function requiredEnv(name: string): string {

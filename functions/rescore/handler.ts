@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
+import { MineralRiskError } from '../../shared/errors.ts';
 import { parseIsoDate } from '../../shared/model/normalise.ts';
 import { type RescoreDeps, type RescoreResult, rescoreDue } from '../../shared/pipeline/rescore.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
@@ -14,8 +15,9 @@ import { telemetry } from '../../shared/telemetry.ts';
 /** On-demand invocation payload: `{ "asOf": "2026-11-11" }`; a scheduled event means today. */
 export type RescoreEvent = ScheduledEvent | { asOf?: string };
 
-export class InvalidRescoreRequestError extends Error {
+export class InvalidRescoreRequestError extends MineralRiskError {
   override readonly name = 'InvalidRescoreRequestError';
+  readonly retryable = false;
 }
 
 /** Schedule (EventBridge) or on demand → queue every supplier whose score may have changed as of the date. */

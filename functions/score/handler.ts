@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
+import { MineralRiskError } from '../../shared/errors.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
@@ -14,8 +15,9 @@ import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/port
 import { telemetry } from '../../shared/telemetry.ts';
 
 /** A message body that is not a valid score message: it can never succeed, and goes to the DLQ after its retries. */
-export class InvalidScoreMessageError extends Error {
+export class InvalidScoreMessageError extends MineralRiskError {
   override readonly name = 'InvalidScoreMessageError';
+  readonly retryable = false;
 }
 
 /**
@@ -23,8 +25,9 @@ export class InvalidScoreMessageError extends Error {
  * the rest of the batch's results (a timeout fails the whole batch) and, on its last receive, lets its batch count it
  * as dead-lettered and close, which a timed-out invocation could not do.
  */
-export class ScoreDeadlineError extends Error {
+export class ScoreDeadlineError extends MineralRiskError {
   override readonly name = 'ScoreDeadlineError';
+  readonly retryable = true;
 }
 
 /** Time kept before the function timeout to record the failure: at most 5 s, and a fifth of a short timeout. */

@@ -2,6 +2,7 @@
  * What-if scenarios: hypothetical export measures added to the policy timeline, existing events re-dated or dropped,
  * and the tenant's suppliers scored on both timelines. Pure: no I/O, nothing stored.
  */
+import { MineralRiskError } from '../errors.ts';
 import { buildReferenceData, type PolicyEvent, type ReferenceData } from '../reference/index.ts';
 import type { DestinationScope } from '../reference/types.ts';
 import { parseCountry, parseIsoDate, parseMineral } from './normalise.ts';
@@ -84,7 +85,9 @@ export interface ScenarioResult {
 }
 
 /** Thrown by `runScenario` for a request with errors; `errors` carry the paths (the HTTP layer answers 422). */
-export class ScenarioRequestError extends Error {
+export class ScenarioRequestError extends MineralRiskError {
+  override readonly name = 'ScenarioRequestError';
+  readonly retryable = false;
   readonly errors: ScenarioError[];
   constructor(errors: ScenarioError[]) {
     super(`invalid scenario: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);

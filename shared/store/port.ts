@@ -1,3 +1,4 @@
+import { MineralRiskError } from '../errors.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
 
@@ -42,8 +43,9 @@ export const emptyPutScoredResult = (): PutScoredResult => ({
  * Some suppliers of a putScored call could not be written (the first error is the `cause`). Every write of the call
  * has settled when it is thrown, none is left running; `partial` counts the suppliers that were stored or superseded.
  */
-export class PartialWriteError extends Error {
+export class PartialWriteError extends MineralRiskError {
   override readonly name = 'PartialWriteError';
+  readonly retryable = true;
   constructor(
     readonly partial: PutScoredResult,
     readonly failed: number,
@@ -54,8 +56,9 @@ export class PartialWriteError extends Error {
 }
 
 /** A cursor no listing of this store gave out (it would fail in the query, or read from the wrong place). */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends MineralRiskError {
   override readonly name = 'InvalidCursorError';
+  readonly retryable = false;
 }
 
 export type BatchStatus = 'ingesting' | 'scoring' | 'completed' | 'completed_with_errors' | 'failed';

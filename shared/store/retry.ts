@@ -1,3 +1,4 @@
+import { MineralRiskError } from '../errors.ts';
 /** Full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff and Jitter"). */
 export function backoffMs(attempt: number, baseMs = 50, capMs = 5_000): number {
   return Math.random() * Math.min(capMs, baseMs * 2 ** attempt);
@@ -5,8 +6,9 @@ export function backoffMs(attempt: number, baseMs = 50, capMs = 5_000): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class UnprocessedItemsError extends Error {
+export class UnprocessedItemsError extends MineralRiskError {
   override readonly name = 'UnprocessedItemsError';
+  readonly retryable = true;
 }
 
 /**

@@ -1,11 +1,14 @@
+import { MineralRiskError } from '../errors.ts';
+
 /**
  * Upload object keys carry the tenant and batch: `uploads/{tenant}/{batchId}.{csv|json}`. The API writes them from
  * the verified token's tenant (never from the request), so ingest can trust the key's tenant.
  */
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export class InvalidUploadKeyError extends Error {
+export class InvalidUploadKeyError extends MineralRiskError {
   override readonly name = 'InvalidUploadKeyError';
+  readonly retryable = false;
 }
 
 export function uploadKey(tenant: string, batchId: string, format: 'csv' | 'json' = 'csv'): string {

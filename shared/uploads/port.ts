@@ -1,3 +1,5 @@
+import { MineralRiskError } from '../errors.ts';
+
 /**
  * The upload reader port: how the ingest function reads an uploaded supplier list. The body is a byte stream so a
  * large file is never held in memory whole. Adapters: `S3UploadReader` (AWS S3 and the local s3rver store).
@@ -21,8 +23,9 @@ export interface UploadReader {
   open(bucket: string, key: string): Promise<UploadObject>;
 }
 
-export class UploadNotFoundError extends Error {
+export class UploadNotFoundError extends MineralRiskError {
   override readonly name = 'UploadNotFoundError';
+  readonly retryable = false;
 }
 
 /** How the API stores an inline upload, or hands out a presigned URL for a large one. */
