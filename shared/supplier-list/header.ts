@@ -26,6 +26,9 @@ export function headerKey(cell: string): string {
 
 const BY_KEY = new Map<string, Column>(COLUMNS.map((c) => [headerKey(c), c]));
 
+/** The column a header cell (or a JSON key) names, in any spelling the contract accepts; undefined for none. */
+export const columnOfHeader = (cell: string): Column | undefined => BY_KEY.get(headerKey(cell.trim()));
+
 export interface HeaderMap {
   /** Column → index in the record, or -1 when the file lacks it. */
   index: Record<Column, number>;
@@ -38,7 +41,7 @@ export function mapHeader(cells: readonly string[]): HeaderMap {
   const ignored: string[] = [];
   cells.forEach((raw, i) => {
     const cell = raw.trim();
-    const column = BY_KEY.get(headerKey(cell));
+    const column = columnOfHeader(cell);
     if (!column) {
       if (cell !== '') ignored.push(cell);
       return;
