@@ -52,14 +52,14 @@ type RequestSpec = NonNullable<RouteConfig['request']>;
 
 const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
+/** Path ids: what the handler accepts before routing (any other is a 404, or a 400 for a PUT). */
+const supplierPath = z.object({ supplierId: s.supplierId });
+const batchPath = z.object({ batchId: s.supplierId });
+
 const REQUESTS: Partial<Record<string, RequestSpec>> = {
-  putSupplier: {
-    params: z.object({ supplierId: z.string() }),
-    query: z.object({ sync: z.enum(['true', 'false']).optional() }),
-    body: jsonContent(s.putSupplierBody),
-  },
-  getSupplier: { params: z.object({ supplierId: z.string() }) },
-  deleteSupplier: { params: z.object({ supplierId: z.string() }) },
+  putSupplier: { params: supplierPath, query: s.putSupplierQuery, body: jsonContent(s.putSupplierBody) },
+  getSupplier: { params: supplierPath },
+  deleteSupplier: { params: supplierPath },
   listSuppliers: { query: s.listSuppliersQuery },
   score: { body: jsonContent(s.scoreRequest) },
   createBatch: {
@@ -71,29 +71,78 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
       },
     },
   },
-  getBatch: { params: z.object({ batchId: z.string() }) },
-  listBatchErrors: { params: z.object({ batchId: z.string() }), query: s.paginationQuery },
+  getBatch: { params: batchPath },
+  listBatchErrors: { params: batchPath, query: s.paginationQuery },
   portfolioExposure: { query: s.portfolioQuery },
   scenario: { body: jsonContent(s.scenarioRequest) },
 };
 
 const SUCCESS: Partial<Record<string, number>> = { putSupplier: 202, createBatch: 202, deleteSupplier: 204 };
 
-/** What API Gateway itself answers (the authorizer's 401/403, 413 above 10 MB, a failed or timed-out function). */
+/**
+ * Every route can answer these: 413 for any body over the limit (the handler checks it before routing, API Gateway
+ * above 10 MB), 429 from stage throttling, 500 and 503 from a failed or timed-out function.
+ */
+const ANY_ROUTE = [413, 429, 500, 503];
+/** And every authenticated one: no or a bad token (401), a missing scope or tenant (403). */
+const AUTHENTICATED = [401, 403, ...ANY_ROUTE];
+
+/**
+ * The error statuses of each route, besides those above: exactly what its code can throw, so a client sees which it
+ * must handle (the contract test holds the handler to these lists).
+ */
+const ERRORS: Record<RouteId, number[]> = {
+  health: [],
+  openapi: [],
+  // 400 bad id, query or body; 409 a newer version stored (?sync=true); 503 also when the score queue is down.
+  putSupplier: [400, 409, 415, 422],
+  getSupplier: [404],
+  deleteSupplier: [404, 409],
+  listSuppliers: [400],
+  score: [400, 415, 422],
+  createBatch: [400, 415, 422],
+  getBatch: [404],
+  listBatchErrors: [400, 404],
+  portfolioExposure: [400],
+  scenario: [400, 415, 422],
+  referenceMinerals: [],
+  referenceCountries: [],
+  referencePolicyEvents: [],
+};
+
+/** Longer descriptions, where a summary cannot hold a limit the client must know. */
+const DESCRIPTIONS: Partial<Record<RouteId, string>> = {
+  score: `At most 100 suppliers and ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines in all (the sum of their \`exposures\`); a larger request is refused with 413: split it, or upload a batch.`,
+};
+
+/** Per-route words for a status, where the generic one would hide a limit. */
+const STATUS_NOTES: Partial<Record<RouteId, Partial<Record<number, string>>>> = {
+  score: {
+    413: `the body is over 5 MB, or holds more than ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines`,
+  },
+};
+
+/** What API Gateway itself answers (the authorizer's 401/403, 413 above 10 MB, throttling, a failed function). */
 const GATEWAY: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   413: 'Request Entity Too Large',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
-const problems = (codes: number[]) =>
+const problems = (id: RouteId, codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       c,
       {
-        description: GATEWAY[c] ? `RFC 9457 problem, or API Gateway's {"message":"${GATEWAY[c]}"}` : 'RFC 9457 problem',
+        description: [
+          STATUS_NOTES[id]?.[c],
+          GATEWAY[c] ? `RFC 9457 problem, or API Gateway's {"message":"${GATEWAY[c]}"}` : 'RFC 9457 problem',
+        ]
+          .filter(Boolean)
+          .join(': '),
         content: {
           'application/problem+json': { schema: problemSchema },
           ...(GATEWAY[c] ? { 'application/json': { schema: out.gatewayMessage } } : {}),
@@ -115,7 +164,9 @@ export function openApiDocument(): unknown {
       path: r.path,
       operationId: r.id,
       summary: r.summary,
-      ...(r.scope ? { security: [{ bearer: [r.scope] }] } : {}),
+      ...(DESCRIPTIONS[r.id as RouteId] ? { description: DESCRIPTIONS[r.id as RouteId] } : {}),
+      // A public route says so (an empty requirement), rather than leaving it unstated.
+      security: r.scope ? [{ bearer: [r.scope] }] : [],
       ...(REQUESTS[r.id] ? { request: REQUESTS[r.id] } : {}),
       responses: {
         [ok]:
@@ -133,7 +184,10 @@ export function openApiDocument(): unknown {
               },
             }
           : {}),
-        ...problems(r.scope ? [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503] : [500, 503]),
+        ...problems(
+          r.id as RouteId,
+          [...ERRORS[r.id as RouteId], ...(r.scope ? AUTHENTICATED : ANY_ROUTE)].sort((a, b) => a - b),
+        ),
       },
     });
   }
@@ -144,6 +198,7 @@ export function openApiDocument(): unknown {
       version: MODEL_VERSION,
       description:
         "Scores each supplier's exposure to critical-mineral supply disruption, by mineral and origin country, as of a date.",
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],
   });

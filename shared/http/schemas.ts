@@ -1,10 +1,15 @@
 /**
- * The API's request and response shapes (zod): one source of truth for validation and the OpenAPI document.
+ * The API's request shapes (zod): one source of truth for validation and the OpenAPI document. `.meta()` adds what
+ * only the document needs (JSON Schema patterns for rules checked in code, examples of names the reference data
+ * knows) without bringing the OpenAPI generator into the functions' bundles.
  */
 import * as z from 'zod';
 import { MAX_EXPOSURES_PER_SUPPLIER, MAX_SUPPLIER_ID_LENGTH, MAX_SUPPLIER_NAME_LENGTH } from '../model/limits.ts';
 import { MAX_LIST_CURSOR_CHARS } from '../store/list-cursor.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
+
+/** Exposure lines one POST /v1/score may hold: each answers about 350 bytes, so 5,000 stay far under Lambda's 6 MB. */
+export const SCORE_MAX_LINES = 5_000;
 
 const date = z
   .string()
@@ -12,14 +17,41 @@ const date = z
   .refine((d) => {
     const t = Date.parse(`${d}T00:00:00Z`);
     return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-  }, 'must be a calendar date');
+  }, 'must be a calendar date')
+  // The pattern alone would allow 2026-02-30; JSON Schema's `date` format is a calendar date.
+  .meta({ format: 'date' });
+
+/**
+ * shared/text/safe-text.ts's rules as JSON Schema patterns (ECMA-262 with the `u` flag, as JSON Schema 2020-12 asks),
+ * so a client can check an id or a name before sending it; test/contract/text-patterns.test.ts holds them equal.
+ */
+const NOT_TEXT = '\\p{Cs}\\p{Noncharacter_Code_Point}\\uFFFD';
+/** An id: none of those, no control or bidirectional control, no slash, no white space at either end. */
+export const ID_PATTERN = `^(?!\\s)(?![\\s\\S]*\\s$)[^/\\p{Cc}\\p{Bidi_Control}${NOT_TEXT}]*$`;
+/** A name: none of those, no control character but TAB, LF and CR. */
+export const NAME_PATTERN = `^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${NOT_TEXT}]*$`;
+
+/** JSON Schema counts code points; the API (and the CSV reader) count UTF-16 code units, as JavaScript does. */
+const LENGTH_IN_CODE_UNITS = 'maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2';
+
+/** Names the reference data knows, for the document's examples (any alias or code is accepted). */
+const MINERAL_EXAMPLES = ['dysprosium', 'Ga', 'REE', 'rare earths', 'lithium', 'cobalt', 'tungsten'];
+const COUNTRY_EXAMPLES = ['CN', 'AU', 'CHN', 'China', 'DR Congo', 'US', 'DE'];
+const mineralName = z.string().max(64).meta({ examples: MINERAL_EXAMPLES });
+const countryName = z.string().max(64).meta({ examples: COUNTRY_EXAMPLES });
 
 export const exposureInput = z.object({
-  mineral: z.string().min(1).max(64).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
-  originCountry: z.string().min(1).max(64).describe('ISO alpha-2/alpha-3, English name or alias'),
-  processingCountry: z.string().max(64).nullish().describe('where it is refined; unknown = the world mix'),
+  mineral: mineralName.min(1).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
+  originCountry: countryName.min(1).describe('ISO alpha-2/alpha-3, English name or alias'),
+  processingCountry: countryName.nullish().describe('where it is refined; unknown = the world mix'),
   share: z
-    .union([z.number().min(0).max(100), z.string().max(16)])
+    .union([
+      z.number().min(0).max(100),
+      z
+        .string()
+        .max(16)
+        .meta({ examples: ['35%', '0.4'] }),
+    ])
     .nullish()
     .describe('fraction 0–1, a percentage above 1, or "35%"'),
 });
@@ -32,8 +64,9 @@ export const supplierFields = {
       const bad = textProblem(name);
       if (bad) ctx.addIssue({ code: 'custom', message: bad });
     })
+    .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS })
     .nullish(),
-  supplierCountry: z.string().max(64).nullish(),
+  supplierCountry: countryName.nullish(),
   annualSpendUsd: z.number().nonnegative().max(1e15).nullish(),
   tier: z.number().int().min(1).max(10).nullish(),
   alternativeSources: z.number().int().min(0).max(1000).nullish(),
@@ -50,7 +83,8 @@ export const supplierId = z
   .superRefine((id, ctx) => {
     const bad = idProblem(id);
     if (bad) ctx.addIssue({ code: 'custom', message: bad });
-  });
+  })
+  .meta({ pattern: ID_PATTERN, description: LENGTH_IN_CODE_UNITS });
 
 /** `?sync=true` scores and stores inline; absent or `false` queues. Anything else is a 400, not a silent queue. */
 export const putSupplierQuery = z.object({ sync: z.enum(['true', 'false']).optional() });
@@ -65,7 +99,7 @@ export const scoreRequest = z
       .min(1)
       .max(100),
     asOf: date.optional(),
-    buyerCountry: z.string().max(64).optional(),
+    buyerCountry: countryName.optional(),
   })
   .strict();
 
@@ -75,14 +109,14 @@ export const batchCreateRequest = z
     upload: z.literal('presigned'),
     format: z.enum(['csv', 'json']).default('csv'),
     asOf: date.optional(),
-    buyerCountry: z.string().max(64).optional(),
+    buyerCountry: countryName.optional(),
   })
   .strict();
 
 export const listSuppliersQuery = z.object({
   band: z.enum(['low', 'medium', 'high', 'critical']).optional(),
-  mineral: z.string().max(64).optional(),
-  country: z.string().max(64).optional(),
+  mineral: mineralName.optional(),
+  country: countryName.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   // One index key, base64url: short enough that any request carrying it fits API Gateway's 10,240-byte request line
   // and headers (shared/store/list-cursor.ts).
@@ -98,7 +132,19 @@ export const portfolioQuery = z.object({
   groupBy: z.enum(['mineral', 'country', 'mineral,country', 'country,mineral']).default('mineral'),
 });
 
-export const scoringDefaults = z.object({ asOf: date.optional(), buyerCountry: z.string().max(64).optional() });
+export const scoringDefaults = z.object({ asOf: date.optional(), buyerCountry: countryName.optional() });
+
+/** Scenario dates are checked with the events they belong to (422 naming the field), not by the schema. */
+const scenarioDate = z
+  .string()
+  .max(10)
+  .meta({ examples: ['2026-12-01', '2027-06-30'] });
+/** Ids of the shipped timeline (GET /v1/reference/policy-events). */
+const policyEventId = z
+  .string()
+  .min(1)
+  .max(64)
+  .meta({ examples: ['CN-2023-GA-GE', 'CN-2025-18', 'CD-2025-CO-BAN'] });
 
 export const scenarioRequest = z
   .object({
@@ -107,16 +153,16 @@ export const scenarioRequest = z
         z
           .object({
             id: z.string().min(1).max(64).optional(),
-            country: z.string().min(1).max(64),
+            country: countryName.min(1),
             kind: z.enum(['export_licensing', 'export_quota', 'export_ban']),
-            minerals: z.array(z.string().min(1).max(64)).min(1).max(100),
-            effectiveFrom: z.string().max(10),
-            effectiveUntil: z.string().max(10).nullish(),
+            minerals: z.array(mineralName.min(1)).min(1).max(100),
+            effectiveFrom: scenarioDate,
+            effectiveUntil: scenarioDate.nullish(),
             destination: z
               .union([
                 z.literal('all'),
-                z.object({ country: z.string().max(64) }).strict(),
-                z.object({ country: z.string().max(64), military: z.literal(true) }).strict(),
+                z.object({ country: countryName }).strict(),
+                z.object({ country: countryName, military: z.literal(true) }).strict(),
               ])
               .optional(),
             title: z.string().max(200).optional(),
@@ -129,16 +175,16 @@ export const scenarioRequest = z
       .array(
         z
           .object({
-            id: z.string().min(1).max(64),
-            effectiveFrom: z.string().max(10).optional(),
-            effectiveUntil: z.string().max(10).nullish(),
+            id: policyEventId,
+            effectiveFrom: scenarioDate.optional(),
+            effectiveUntil: scenarioDate.nullish(),
           })
           .strict(),
       )
       .max(50)
       .optional(),
-    remove: z.array(z.string().min(1).max(64)).max(50).optional(),
+    remove: z.array(policyEventId).max(50).optional(),
     asOf: date.optional(),
-    buyerCountry: z.string().max(64).optional(),
+    buyerCountry: countryName.optional(),
   })
   .strict();

@@ -83,7 +83,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Score 1–100 suppliers now, storing nothing */
+    /**
+     * Score 1–100 suppliers now, storing nothing
+     * @description At most 100 suppliers and 5,000 exposure lines in all (the sum of their `exposures`); a larger request is refused with 413: split it, or upload a batch.
+     */
     post: operations['score'];
     delete?: never;
     options?: never;
@@ -750,6 +753,26 @@ export interface operations {
           'application/json': components['schemas']['Health'];
         };
       };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
       500: {
         headers: {
@@ -792,6 +815,26 @@ export interface operations {
           };
         };
       };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
       500: {
         headers: {
@@ -819,6 +862,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
         supplierId: string;
       };
       cookie?: never;
@@ -832,15 +876,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SupplierView'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
@@ -872,15 +907,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -891,31 +917,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -947,6 +956,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
         supplierId: string;
       };
       cookie?: never;
@@ -954,19 +964,57 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
+          /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
           supplierId?: string;
+          /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
           supplierName?: string | null;
+          /**
+           * @example CN
+           * @example AU
+           * @example CHN
+           * @example China
+           * @example DR Congo
+           * @example US
+           * @example DE
+           */
           supplierCountry?: string | null;
           annualSpendUsd?: number | null;
           tier?: number | null;
           alternativeSources?: number | null;
           inventoryDays?: number | null;
           exposures: {
-            /** @description name, symbol or alias: dysprosium, Dy, REE, rare earths */
+            /**
+             * @description name, symbol or alias: dysprosium, Dy, REE, rare earths
+             * @example dysprosium
+             * @example Ga
+             * @example REE
+             * @example rare earths
+             * @example lithium
+             * @example cobalt
+             * @example tungsten
+             */
             mineral: string;
-            /** @description ISO alpha-2/alpha-3, English name or alias */
+            /**
+             * @description ISO alpha-2/alpha-3, English name or alias
+             * @example CN
+             * @example AU
+             * @example CHN
+             * @example China
+             * @example DR Congo
+             * @example US
+             * @example DE
+             */
             originCountry: string;
-            /** @description where it is refined; unknown = the world mix */
+            /**
+             * @description where it is refined; unknown = the world mix
+             * @example CN
+             * @example AU
+             * @example CHN
+             * @example China
+             * @example DR Congo
+             * @example US
+             * @example DE
+             */
             processingCountry?: string | null;
             /** @description fraction 0–1, a percentage above 1, or "35%" */
             share?: number | string | null;
@@ -1023,15 +1071,6 @@ export interface operations {
         };
       };
       /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1068,13 +1107,14 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1104,6 +1144,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
         supplierId: string;
       };
       cookie?: never;
@@ -1116,15 +1157,6 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
-      };
-      /** @description RFC 9457 problem */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
       401: {
@@ -1174,31 +1206,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1276,24 +1291,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -1304,31 +1301,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1364,25 +1344,73 @@ export interface operations {
       content: {
         'application/json': {
           suppliers: {
+            /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
             supplierId: string;
+            /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
             supplierName?: string | null;
+            /**
+             * @example CN
+             * @example AU
+             * @example CHN
+             * @example China
+             * @example DR Congo
+             * @example US
+             * @example DE
+             */
             supplierCountry?: string | null;
             annualSpendUsd?: number | null;
             tier?: number | null;
             alternativeSources?: number | null;
             inventoryDays?: number | null;
             exposures: {
-              /** @description name, symbol or alias: dysprosium, Dy, REE, rare earths */
+              /**
+               * @description name, symbol or alias: dysprosium, Dy, REE, rare earths
+               * @example dysprosium
+               * @example Ga
+               * @example REE
+               * @example rare earths
+               * @example lithium
+               * @example cobalt
+               * @example tungsten
+               */
               mineral: string;
-              /** @description ISO alpha-2/alpha-3, English name or alias */
+              /**
+               * @description ISO alpha-2/alpha-3, English name or alias
+               * @example CN
+               * @example AU
+               * @example CHN
+               * @example China
+               * @example DR Congo
+               * @example US
+               * @example DE
+               */
               originCountry: string;
-              /** @description where it is refined; unknown = the world mix */
+              /**
+               * @description where it is refined; unknown = the world mix
+               * @example CN
+               * @example AU
+               * @example CHN
+               * @example China
+               * @example DR Congo
+               * @example US
+               * @example DE
+               */
               processingCountry?: string | null;
               /** @description fraction 0–1, a percentage above 1, or "35%" */
               share?: number | string | null;
             }[];
           }[];
+          /** Format: date */
           asOf?: string;
+          /**
+           * @example CN
+           * @example AU
+           * @example CHN
+           * @example China
+           * @example DR Congo
+           * @example US
+           * @example DE
+           */
           buyerCountry?: string;
         };
       };
@@ -1426,25 +1454,7 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      /** @description the body is over 5 MB, or holds more than 5,000 exposure lines: RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1472,13 +1482,14 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1528,7 +1539,17 @@ export interface operations {
                * @enum {string}
                */
               format?: 'csv' | 'json';
+              /** Format: date */
               asOf?: string;
+              /**
+               * @example CN
+               * @example AU
+               * @example CHN
+               * @example China
+               * @example DR Congo
+               * @example US
+               * @example DE
+               */
               buyerCountry?: string;
             };
       };
@@ -1572,24 +1593,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -1618,13 +1621,14 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1654,6 +1658,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
         batchId: string;
       };
       cookie?: never;
@@ -1667,15 +1672,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Batch'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
@@ -1707,15 +1703,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -1726,31 +1713,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1783,6 +1753,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
         batchId: string;
       };
       cookie?: never;
@@ -1836,15 +1807,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -1855,31 +1817,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -1953,24 +1898,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -1981,31 +1908,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -2042,18 +1952,53 @@ export interface operations {
         'application/json': {
           add?: {
             id?: string;
+            /**
+             * @example CN
+             * @example AU
+             * @example CHN
+             * @example China
+             * @example DR Congo
+             * @example US
+             * @example DE
+             */
             country: string;
             /** @enum {string} */
             kind: 'export_licensing' | 'export_quota' | 'export_ban';
             minerals: string[];
+            /**
+             * @example 2026-12-01
+             * @example 2027-06-30
+             */
             effectiveFrom: string;
+            /**
+             * @example 2026-12-01
+             * @example 2027-06-30
+             */
             effectiveUntil?: string | null;
             destination?:
               | 'all'
               | {
+                  /**
+                   * @example CN
+                   * @example AU
+                   * @example CHN
+                   * @example China
+                   * @example DR Congo
+                   * @example US
+                   * @example DE
+                   */
                   country: string;
                 }
               | {
+                  /**
+                   * @example CN
+                   * @example AU
+                   * @example CHN
+                   * @example China
+                   * @example DR Congo
+                   * @example US
+                   * @example DE
+                   */
                   country: string;
                   /** @enum {boolean} */
                   military: true;
@@ -2061,12 +2006,35 @@ export interface operations {
             title?: string;
           }[];
           modify?: {
+            /**
+             * @example CN-2023-GA-GE
+             * @example CN-2025-18
+             * @example CD-2025-CO-BAN
+             */
             id: string;
+            /**
+             * @example 2026-12-01
+             * @example 2027-06-30
+             */
             effectiveFrom?: string;
+            /**
+             * @example 2026-12-01
+             * @example 2027-06-30
+             */
             effectiveUntil?: string | null;
           }[];
           remove?: string[];
+          /** Format: date */
           asOf?: string;
+          /**
+           * @example CN
+           * @example AU
+           * @example CHN
+           * @example China
+           * @example DR Congo
+           * @example US
+           * @example DE
+           */
           buyerCountry?: string;
         };
       };
@@ -2110,24 +2078,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -2156,13 +2106,14 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -2205,15 +2156,6 @@ export interface operations {
           'application/json': components['schemas']['ReferenceMinerals'];
         };
       };
-      /** @description RFC 9457 problem */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
       401: {
         headers: {
@@ -2234,24 +2176,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -2262,31 +2186,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -2329,15 +2236,6 @@ export interface operations {
           'application/json': components['schemas']['ReferenceCountries'];
         };
       };
-      /** @description RFC 9457 problem */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
       401: {
         headers: {
@@ -2358,24 +2256,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -2386,31 +2266,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
@@ -2453,15 +2316,6 @@ export interface operations {
           'application/json': components['schemas']['ReferencePolicyEvents'];
         };
       };
-      /** @description RFC 9457 problem */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
       401: {
         headers: {
@@ -2482,24 +2336,6 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
       413: {
         headers: {
@@ -2510,31 +2346,14 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description RFC 9457 problem */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem */
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */

@@ -1,6 +1,6 @@
 import { problem } from '../../../shared/http/problem.ts';
 import { json, jsonBody } from '../../../shared/http/request.ts';
-import { scoreRequest } from '../../../shared/http/schemas.ts';
+import { SCORE_MAX_LINES, scoreRequest } from '../../../shared/http/schemas.ts';
 import { MODEL_VERSION } from '../../../shared/model/score.ts';
 import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
@@ -8,9 +8,6 @@ import type { ScoredSupplier } from '../../../shared/model/types.ts';
 import type { Rejection } from '../../../shared/supplier-list/row.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
-
-/** Exposure lines one request may score: each answers about 350 bytes, so 5,000 stay far under Lambda's 6 MB. */
-export const SCORE_MAX_LINES = 5_000;
 
 /**
  * Stateless scoring at decision time, in the CLI's JSON result shape. A supplier with invalid fields is reported in
