@@ -13,8 +13,9 @@ import { initBench } from './init.ts';
 import { pipelineBench } from './pipeline.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
+import { uploadsBench } from './uploads.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [cliVsParse, pipelineBench, apiBench, initBench];
+const BENCHMARKS: readonly Benchmark[] = [cliVsParse, pipelineBench, uploadsBench, apiBench, initBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsPath = join(root, 'bench', 'results.json');
