@@ -48,7 +48,7 @@ export class MineralRiskStack extends Stack {
       removalPolicy,
       data: new DataStore(this, 'Data', { removalPolicy, deletionProtection: config.deletionProtection }),
       uploads: new Uploads(this, 'Uploads', { config, removalPolicy, autoDeleteObjects: !config.retainData }),
-      queues: new Queues(this, 'Queues'),
+      queues: new Queues(this, 'Queues', { prefix: config.prefix }),
       monitoring,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', this.platform);

@@ -1,5 +1,5 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
 
@@ -10,31 +10,50 @@ export const SCORE_QUEUE_RETENTION_DAYS = 4;
 
 const secure = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
 
+/** The score queue's fixed name, so the DLQ's redrive allow policy can name it without a circular reference. */
+export const scoreQueueName = (prefix: string) => `${prefix}-score`;
+
+export interface QueuesProps {
+  /** The stage prefix (`config.prefix`): the score queue is `{prefix}-score`. */
+  prefix: string;
+}
+
 /**
  * The queues of the pipeline, all with SSE-SQS encryption and a policy that denies requests without TLS:
  * - `score`: ingest and rescore send chunks of suppliers; the score function consumes them. Settings from
  *   shared/queue/settings.ts (the local queue stand-in reads the same).
- * - `scoreDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive (docs/operations.md).
+ * - `scoreDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive (docs/operations.md). Its redrive
+ *   allow policy lets only the score queue use it as a DLQ, so no other queue can mix its failures in.
  * - `failedInvocations`: asynchronous invocations of ingest and rescore that failed all their retries (Lambda
- *   on-failure destination) and schedule events EventBridge could not deliver (rule target DLQ).
+ *   on-failure destination) and schedule events EventBridge could not deliver (rule target DLQ). These arrive by
+ *   SendMessage, never by a redrive policy, so its redrive allow policy denies every source queue.
  */
 export class Queues extends Construct {
   readonly score: Queue;
   readonly scoreDlq: Queue;
   readonly failedInvocations: Queue;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id);
     if (QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * SCORE_FUNCTION_TIMEOUT_SECONDS)
       throw new Error('queue settings: the visibility timeout must be at least 6× the score function timeout');
 
+    // The DLQ must exist before the score queue's redrive policy can point at it, so it names its source by an ARN
+    // built from the score queue's fixed name, not by a reference (which would make the two depend on each other).
+    const scoreName = scoreQueueName(props.prefix);
+    const scoreArn = Stack.of(this).formatArn({ service: 'sqs', resource: scoreName });
     this.scoreDlq = new Queue(this, 'ScoreDlq', {
       ...secure,
       retentionPeriod: Duration.days(QUEUE_SETTINGS.dlqRetentionDays),
       maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+      redriveAllowPolicy: {
+        redrivePermission: RedrivePermission.BY_QUEUE,
+        sourceQueues: [Queue.fromQueueArn(this, 'ScoreSource', scoreArn)],
+      },
     });
     this.score = new Queue(this, 'Score', {
       ...secure,
+      queueName: scoreName,
       visibilityTimeout: Duration.seconds(QUEUE_SETTINGS.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(SCORE_QUEUE_RETENTION_DAYS),
       maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
@@ -44,6 +63,7 @@ export class Queues extends Construct {
       ...secure,
       retentionPeriod: Duration.days(14),
       maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.DENY_ALL },
     });
 
     Validations.of(this.scoreDlq).acknowledge({
