@@ -44,7 +44,15 @@ export interface StageShares {
 }
 
 export interface ReferenceData {
+  /**
+   * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
+   * operators have revised the timeline, the policy revision (`ref-0e6736a261ce.p17`).
+   */
   dataVersion: string;
+  /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
+  referenceVersion: string;
+  /** The policy revision applied over the shipped timeline (0 = none). */
+  policyRevision: number;
   minerals: ReadonlyMap<string, Mineral>;
   governance: ReadonlyMap<string, Governance>;
   vulnerability: ReadonlyMap<string, Vulnerability>;
@@ -156,11 +164,23 @@ function hashData(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 }
 
-/** Replace the embedded timeline: what-if scenarios and tests build a dataset with other events or agreements. */
+/**
+ * Replace the embedded timeline: what-if scenarios and tests build a dataset with other events or agreements, and
+ * the live policy store builds the effective timeline at a revision (`policyRevision`). With a revision, the data
+ * version is the release's (static data and shipped timeline) plus `.p<revision>`; without, it hashes the timeline
+ * given, so a hypothetical timeline never shares a version with a real one.
+ */
 export interface ReferenceOverrides {
   policyEvents?: readonly PolicyEvent[];
   agreements?: readonly Agreement[];
+  policyRevision?: number;
 }
+
+/** The shipped timeline, which stored revisions override by id. */
+export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
+
+/** `ref-0e6736a261ce.p17` → `ref-0e6736a261ce`: the release part of a data version. */
+export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {
   const policyEvents = overrides.policyEvents ?? embeddedPolicyEvents;
@@ -171,7 +191,8 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
   const governanceMap = mergeGovernance(governance, governanceSupplement);
   const vulnerabilityMap = new Map(vulnerability.map((v) => [v.mineral, v]));
   const eventMinerals = expandEventMinerals(mineralMap, policyEvents);
-  const dataVersion = `ref-${hashData({
+  const live = overrides.policyRevision !== undefined;
+  const referenceVersion = `ref-${hashData({
     minerals,
     mineralGroups,
     productionShares,
@@ -179,10 +200,12 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
     governance,
     governanceSupplement,
     vulnerability,
-    policyEvents,
-    agreements,
+    policyEvents: live ? embeddedPolicyEvents : policyEvents,
+    agreements: live ? embeddedAgreements : agreements,
     productCategories,
   })}`;
+  const policyRevision = overrides.policyRevision ?? 0;
+  const dataVersion = policyRevision > 0 ? `${referenceVersion}.p${policyRevision}` : referenceVersion;
 
   const shareCache = new Map<string, StageShares>();
   const stageShares = (mineral: string, stage: Stage): StageShares => {
@@ -216,6 +239,8 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
 
   return {
     dataVersion,
+    referenceVersion,
+    policyRevision,
     minerals: mineralMap,
     governance: governanceMap,
     vulnerability: vulnerabilityMap,

@@ -5,8 +5,10 @@
  *   supplier + latest score   T#{tenant}#S#{supplierId} / SUPPLIER
  *   batch (upload) record     T#{tenant}#B#{batchId}    / BATCH
  *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
+ *   policy revision           POLICY                    / REV#{revision, zero-padded}   (platform-wide, not a tenant's)
+ *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
  *
- * Every key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
+ * Every tenant's key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
  * 100k-supplier upload spreads over 100k partitions; the by-score index is sharded for the same reason.
  */
 export const TABLE = {
@@ -30,6 +32,14 @@ export const BATCH_SK = 'BATCH';
 export const supplierPk = (tenant: string, supplierId: string) => `T#${tenant}#S#${supplierId}`;
 export const batchPk = (tenant: string, batchId: string) => `T#${tenant}#B#${batchId}`;
 export const errorSk = (row: number) => `ERR#${String(row).padStart(10, '0')}`;
+
+/** Policy revisions: few (tens a year), read whole, so one partition in revision order is enough. */
+export const POLICY_PK = 'POLICY';
+export const policyRevisionSk = (revision: number) => `REV#${String(revision).padStart(10, '0')}`;
+
+export const runPk = (runId: string) => `RUN#${runId}`;
+export const RUN_SK = 'RUN';
+export const runSegmentSk = (segment: number) => `SEG#${String(segment).padStart(4, '0')}`;
 
 /** FNV-1a: a stable, fast hash to spread a tenant's suppliers over index shards. */
 export function shardOf(key: string, shards: number): number {

@@ -1,0 +1,206 @@
+/**
+ * What an operator may record: the admin request bodies (zod, for shape) and the checks only the reference data can
+ * make (unknown minerals or countries with "did you mean", dates out of order, suspensions of unknown measures).
+ * Pure: returns field errors with paths (`minerals[1]`, `destination.country`), never throws for bad input.
+ */
+import * as z from 'zod';
+import { parseCountry, parseIsoDate, parseMineral } from '../model/normalise.ts';
+import { productCategories } from '../reference/data/product-categories.ts';
+import type { ReferenceData } from '../reference/index.ts';
+import type { Agreement, DestinationScope, PolicyEvent } from '../reference/types.ts';
+import { closest } from '../text/suggest.ts';
+import type { PolicySource } from './types.ts';
+
+export interface PolicyFieldError {
+  path: string;
+  message: string;
+}
+
+/** Ids become key segments and URL path segments: letters, digits, `-`, `_`, `.`. */
+export const POLICY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Every revision says why and on what document. */
+const revisionMeta = {
+  reason: text(1000),
+  source: text(300),
+  sourceUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000),
+  sourceDate: z.string().max(10),
+};
+
+export const policyEventBody = z
+  .object({
+    country: text(64),
+    instrument: text(300),
+    kind: z.enum(['export_licensing', 'export_quota', 'export_ban', 'suspension']),
+    minerals: z.array(text(64)).max(100),
+    announced: z.string().max(10),
+    effectiveFrom: z.string().max(10),
+    effectiveUntil: z.string().max(10).nullable(),
+    destination: z.union([
+      z.object({ kind: z.literal('all') }).strict(),
+      z.object({ kind: z.enum(['country', 'country_military']), country: text(64) }).strict(),
+    ]),
+    suspends: z.array(text(64)).max(50).optional(),
+    notes: z.string().max(2000).optional(),
+    ...revisionMeta,
+  })
+  .strict();
+
+export const agreementBody = z
+  .object({
+    buyerCountry: text(64),
+    partnerCountry: text(64),
+    title: text(300),
+    effectiveFrom: z.string().max(10),
+    effectiveUntil: z.string().max(10).nullable(),
+    minerals: z.array(text(64)).max(100),
+    ...revisionMeta,
+  })
+  .strict();
+
+export const withdrawalBody = z.object(revisionMeta).partial({ sourceUrl: true }).strict();
+
+export type PolicyEventBody = z.infer<typeof policyEventBody>;
+export type AgreementBody = z.infer<typeof agreementBody>;
+
+/** Collects field errors while normalising values. */
+class Checker {
+  readonly errors: PolicyFieldError[] = [];
+  constructor(private readonly ref: ReferenceData) {}
+
+  date(raw: string, path: string): string {
+    const d = parseIsoDate(raw);
+    if (!d.ok) this.errors.push({ path, message: d.message });
+    return d.ok ? d.value : raw;
+  }
+
+  country(raw: string, path: string): string {
+    const c = parseCountry(raw);
+    if (!c.ok) this.errors.push({ path, message: c.message });
+    return c.ok ? c.value : raw;
+  }
+
+  /** A mineral id, a group id or a product category; names and aliases are read as the supplier list reads them. */
+  mineral(raw: string, path: string, categories: boolean): string {
+    if (this.ref.minerals.has(raw) || (categories && raw in productCategories)) return raw;
+    const m = parseMineral(raw);
+    if (m.ok) return m.value;
+    const guess = categories ? closest(raw, Object.keys(productCategories)) : undefined;
+    this.errors.push({
+      path,
+      message: guess ? `unknown mineral or product category '${raw}'; did you mean '${guess}'?` : m.message,
+    });
+    return raw;
+  }
+
+  ordered(pairs: [string | null, string, string | null, string][]): void {
+    for (const [a, aPath, b, bPath] of pairs)
+      if (a !== null && b !== null && b < a) this.errors.push({ path: bPath, message: `must not be before ${aPath}` });
+  }
+}
+
+const sourceOf = (b: { source: string; sourceUrl?: string | undefined; sourceDate: string }): PolicySource => ({
+  title: b.source,
+  url: b.sourceUrl ?? '',
+  date: b.sourceDate,
+});
+
+/** A policy event body → the event as the timeline holds it, with its source; or the field errors. */
+export function checkPolicyEvent(
+  id: string,
+  body: PolicyEventBody,
+  ref: ReferenceData,
+): { ok: true; event: PolicyEvent; source: PolicySource } | { ok: false; errors: PolicyFieldError[] } {
+  const c = new Checker(ref);
+  const announced = c.date(body.announced, 'announced');
+  const effectiveFrom = c.date(body.effectiveFrom, 'effectiveFrom');
+  const effectiveUntil = body.effectiveUntil === null ? null : c.date(body.effectiveUntil, 'effectiveUntil');
+  const sourceDate = c.date(body.sourceDate, 'sourceDate');
+  c.ordered([
+    [announced, 'announced', effectiveFrom, 'effectiveFrom'],
+    [effectiveFrom, 'effectiveFrom', effectiveUntil, 'effectiveUntil'],
+  ]);
+  const country = c.country(body.country, 'country');
+  const destination: DestinationScope =
+    body.destination.kind === 'all'
+      ? { kind: 'all' }
+      : { kind: body.destination.kind, country: c.country(body.destination.country, 'destination.country') };
+  const minerals = body.minerals.map((m, i) => c.mineral(m, `minerals[${i}]`, true));
+  const suspends = body.suspends ?? [];
+  if (body.kind === 'suspension') {
+    if (suspends.length === 0)
+      c.errors.push({ path: 'suspends', message: 'a suspension names the measures it suspends' });
+    suspends.forEach((s, i) => {
+      const target = ref.policyEventsById.get(s);
+      if (!target) {
+        const guess = closest(s, ref.policyEventsById.keys());
+        c.errors.push({
+          path: `suspends[${i}]`,
+          message: `no measure '${s}' in the timeline${guess ? `; did you mean '${guess}'?` : ''}`,
+        });
+      } else if (target.kind === 'suspension')
+        c.errors.push({ path: `suspends[${i}]`, message: `'${s}' is itself a suspension` });
+      else if (s === id) c.errors.push({ path: `suspends[${i}]`, message: 'a suspension cannot suspend itself' });
+    });
+  } else {
+    if (minerals.length === 0) c.errors.push({ path: 'minerals', message: 'a measure names at least one mineral' });
+    if (suspends.length > 0)
+      c.errors.push({ path: 'suspends', message: `only a suspension suspends (kind is ${body.kind})` });
+  }
+  if (c.errors.length > 0) return { ok: false, errors: c.errors };
+  const event: PolicyEvent = {
+    id,
+    country,
+    instrument: body.instrument,
+    kind: body.kind,
+    minerals,
+    announced,
+    effectiveFrom,
+    effectiveUntil,
+    destination,
+    ...(body.kind === 'suspension' ? { suspends } : {}),
+    ...(body.notes ? { notes: body.notes } : {}),
+    source: body.source,
+  };
+  return { ok: true, event, source: { ...sourceOf(body), date: sourceDate } };
+}
+
+/** An agreement body → the agreement as the timeline holds it, with its source; or the field errors. */
+export function checkAgreement(
+  id: string,
+  body: AgreementBody,
+  ref: ReferenceData,
+): { ok: true; agreement: Agreement; source: PolicySource } | { ok: false; errors: PolicyFieldError[] } {
+  const c = new Checker(ref);
+  const effectiveFrom = c.date(body.effectiveFrom, 'effectiveFrom');
+  const effectiveUntil = body.effectiveUntil === null ? null : c.date(body.effectiveUntil, 'effectiveUntil');
+  const sourceDate = c.date(body.sourceDate, 'sourceDate');
+  c.ordered([[effectiveFrom, 'effectiveFrom', effectiveUntil, 'effectiveUntil']]);
+  const buyerCountry = c.country(body.buyerCountry, 'buyerCountry');
+  const partnerCountry = c.country(body.partnerCountry, 'partnerCountry');
+  if (buyerCountry === partnerCountry && c.errors.length === 0)
+    c.errors.push({ path: 'partnerCountry', message: 'an agreement is between two countries' });
+  const minerals = body.minerals.map((m, i) => c.mineral(m, `minerals[${i}]`, false));
+  if (c.errors.length > 0) return { ok: false, errors: c.errors };
+  return {
+    ok: true,
+    agreement: {
+      id,
+      buyerCountry,
+      partnerCountry,
+      title: body.title,
+      effectiveFrom,
+      effectiveUntil,
+      minerals,
+      source: body.source,
+    },
+    source: { ...sourceOf(body), date: sourceDate },
+  };
+}
+
+/** Measures that would be left suspended by a suspension of nothing if `id` were withdrawn. */
+export function suspensionsNaming(ref: ReferenceData, id: string): string[] {
+  return ref.policyEvents.filter((e) => e.kind === 'suspension' && e.suspends?.includes(id)).map((e) => e.id);
+}
