@@ -6,6 +6,8 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { ROUTES } from '../shared/http/routes.ts';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -24,6 +26,16 @@ const tenantId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, '1–64 letters, digits, _ or -, starting with a letter or digit');
 /** Lambda allows 4 KB of environment in all; the client → tenant map shares it with the other variables. */
 export const MAX_CLIENT_TENANTS_JSON_BYTES = 3072;
+/** Steady requests per second and burst, as API Gateway takes them (account limits: 10,000 / 5,000). */
+const throttle = z
+  .object({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().min(1).max(5000) })
+  .strict();
+const ROUTE_IDS = ROUTES.map((r) => r.id) as [(typeof ROUTES)[number]['id'], ...(typeof ROUTES)[number]['id'][]];
+/**
+ * Reserved concurrency of a function: capacity no other function of the account can take, and also its ceiling
+ * (docs/operations.md#tenant-fairness). null: none, the function shares the account's unreserved pool.
+ */
+const reservedConcurrency = z.int().min(1).max(1000).nullable();
 
 /** The HTTP API: who may call it (JWT issuer and audience), how tenants are found, throttling and alarm thresholds. */
 const apiConfigSchema = z
@@ -51,8 +63,13 @@ const apiConfigSchema = z
       .optional(),
     /** Browser origins allowed to call the API (CORS); empty: no CORS, server-to-server clients only. */
     corsOrigins: z.array(corsOrigin),
-    /** Default-stage throttling: steady requests per second and burst (API Gateway's account limits: 10,000 / 5,000). */
-    throttle: z.object({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().min(1).max(5000) }).strict(),
+    /** Default-stage throttling, shared by every route and tenant (HTTP APIs have no per-client usage plans). */
+    throttle,
+    /**
+     * Lower limits for the routes whose cost grows with the request or the tenant (route id → limits), so a burst
+     * of them cannot take the whole stage limit and the API function's concurrency from everyone's cheap reads.
+     */
+    routeThrottles: z.partialRecord(z.enum(ROUTE_IDS), throttle),
     /** Alarm when the API answered this many 5xx in 5 minutes. */
     serverErrorAlarmCount: z.int().min(1),
     /** Alarm when the API's p99 latency stays at or above this for 15 minutes. */
@@ -68,6 +85,13 @@ const apiConfigSchema = z
         path: ['clientTenants'],
         message: `more than ${MAX_CLIENT_TENANTS_JSON_BYTES} bytes as JSON (Lambda's 4 KB environment): give tokens a tenant claim instead`,
       });
+    for (const [id, t] of Object.entries(api.routeThrottles))
+      if (t && (t.rateLimit > api.throttle.rateLimit || t.burstLimit > api.throttle.burstLimit))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routeThrottles', id],
+          message: `above the stage's throttle (${api.throttle.rateLimit}/s, burst ${api.throttle.burstLimit}): a route limit may only be lower`,
+        });
     if (api.cognitoDomainPrefix && /aws|amazon|cognito/.test(api.cognitoDomainPrefix))
       ctx.addIssue({
         code: 'custom',
@@ -115,10 +139,22 @@ export const stageConfigSchema = z
       .max(14 * 24 * 3600),
     memoryMb: z.object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb, api: memoryMb }).strict(),
     timeoutSeconds: z.object({ ingest: asyncTimeoutSeconds, rescore: asyncTimeoutSeconds }).strict(),
+    reservedConcurrency: z
+      .object({ ingest: reservedConcurrency, score: reservedConcurrency, rescore: reservedConcurrency })
+      .strict(),
     api: apiConfigSchema,
   })
   .strict()
   .superRefine((c, ctx) => {
+    const score = c.reservedConcurrency.score;
+    // AWS: a function's reserved concurrency must be at least its SQS event sources' maximum concurrency, or Lambda
+    // throttles the batches the mapping has already received (they return to the queue and count as receives).
+    if (score !== null && score < QUEUE_SETTINGS.maxConcurrency)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reservedConcurrency', 'score'],
+        message: `below the score queue's maxConcurrency (${QUEUE_SETTINGS.maxConcurrency}, shared/queue/settings.ts): batches would be throttled back to the queue`,
+      });
     if (c.stage === 'prod' && !(c.retainData && c.deletionProtection))
       ctx.addIssue({ code: 'custom', message: 'prod keeps its data: retainData and deletionProtection must be true' });
     if (!c.api.jwtIssuer && !c.api.cognitoDomainPrefix && /aws|amazon|cognito/.test(c.prefix))
@@ -140,6 +176,15 @@ const COMMON = {
   // Ingest holds a whole supplier list in memory (a 1M-row CSV peaks near 1.4 GB in the CLI benchmark).
   memoryMb: { ingest: 4096, score: 1024, rescore: 1024, api: 1024 },
   timeoutSeconds: { ingest: 900, rescore: 900 },
+  reservedConcurrency: {
+    // Unreserved: a cap would queue every tenant's uploads behind one tenant's burst in Lambda's (unfair) async
+    // queue, and a batch not read within 90 minutes fails. Per-upload limits and the fair score queue bound it.
+    ingest: null,
+    // Exactly what the event source mapping may use, guaranteed; more would sit idle.
+    score: QUEUE_SETTINGS.maxConcurrency,
+    // One run at a time: a second (schedule and on demand together) waits in Lambda's async queue, not doubling work.
+    rescore: 1,
+  },
 } as const;
 
 const API_COMMON = {
@@ -150,6 +195,23 @@ const API_COMMON = {
   serverErrorAlarmCount: 5,
   latencyAlarmMs: 3000,
 } as const;
+
+type Throttle = z.infer<typeof throttle>;
+
+/**
+ * The default route limits, a share of the stage's (so lowering the stage's lowers them): scenarios and portfolio
+ * exposure read all of a tenant's suppliers per request (1/50); a score request may carry 5,000 exposure lines
+ * (1/5); a batch may start a 2-million-row ingest (1/25). Routes not listed have the stage's limits.
+ */
+export function defaultRouteThrottles(stage: Throttle): StageConfig['api']['routeThrottles'] {
+  const share = (divisor: number) => ({
+    rateLimit: stage.rateLimit / divisor,
+    burstLimit: Math.max(1, Math.floor(stage.burstLimit / divisor)),
+  });
+  return { scenario: share(50), portfolioExposure: share(50), score: share(5), createBatch: share(25) };
+}
+const DEV_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+const PROD_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
 
 export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
   dev: {
@@ -163,7 +225,14 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     uploadCorsOrigins: ['*'],
     memoryMb: { ...COMMON.memoryMb },
     timeoutSeconds: { ...COMMON.timeoutSeconds },
-    api: { ...API_COMMON, clientTenants: {}, corsOrigins: [], throttle: { rateLimit: 50, burstLimit: 100 } },
+    reservedConcurrency: { ...COMMON.reservedConcurrency },
+    api: {
+      ...API_COMMON,
+      clientTenants: {},
+      corsOrigins: [],
+      throttle: DEV_THROTTLE,
+      routeThrottles: defaultRouteThrottles(DEV_THROTTLE),
+    },
   },
   prod: {
     ...COMMON,
@@ -175,7 +244,14 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     uploadCorsOrigins: [],
     memoryMb: { ...COMMON.memoryMb },
     timeoutSeconds: { ...COMMON.timeoutSeconds },
-    api: { ...API_COMMON, clientTenants: {}, corsOrigins: [], throttle: { rateLimit: 500, burstLimit: 1000 } },
+    reservedConcurrency: { ...COMMON.reservedConcurrency },
+    api: {
+      ...API_COMMON,
+      clientTenants: {},
+      corsOrigins: [],
+      throttle: PROD_THROTTLE,
+      routeThrottles: defaultRouteThrottles(PROD_THROTTLE),
+    },
   },
 };
 
@@ -189,16 +265,23 @@ export class InvalidConfigError extends Error {
   override readonly name = 'InvalidConfigError';
 }
 
-/** `api` overrides merge key by key (and `api.throttle` too); anything but an object is left for zod to reject. */
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An object override merges key by key into its default; anything else replaces it (for zod to judge). */
+const mergeObject = (defaults: object, override: unknown) =>
+  isObject(override) ? { ...defaults, ...override } : (override ?? defaults);
+
+/**
+ * `api` overrides merge key by key, and so do `api.throttle` and `api.routeThrottles` (route by route, over the
+ * defaults derived from the merged stage throttle); anything but an object is left for zod to reject.
+ */
 function mergeApi(defaults: StageConfig['api'], override: unknown): unknown {
   if (override === undefined) return defaults;
-  if (typeof override !== 'object' || override === null || Array.isArray(override)) return override;
-  const o = override as { throttle?: unknown };
-  const throttle =
-    typeof o.throttle === 'object' && o.throttle !== null && !Array.isArray(o.throttle)
-      ? { ...defaults.throttle, ...o.throttle }
-      : (o.throttle ?? defaults.throttle);
-  return { ...defaults, ...o, throttle };
+  if (!isObject(override)) return override;
+  const o = override as { throttle?: unknown; routeThrottles?: unknown };
+  const merged = mergeObject(defaults.throttle, o.throttle);
+  const parsed = throttle.safeParse(merged);
+  const routeDefaults = parsed.success ? defaultRouteThrottles(parsed.data) : defaults.routeThrottles;
+  return { ...defaults, ...o, throttle: merged, routeThrottles: mergeObject(routeDefaults, o.routeThrottles) };
 }
 
 /** Reads and validates the stage configuration from a context lookup (`node.tryGetContext`). */
@@ -228,6 +311,10 @@ export function loadConfig(context: (key: string) => unknown): StageConfig {
     // Nested objects merge key by key, so an override can change one function's memory alone.
     memoryMb: { ...defaults.memoryMb, ...((fromFile as { memoryMb?: object }).memoryMb ?? {}) },
     timeoutSeconds: { ...defaults.timeoutSeconds, ...((fromFile as { timeoutSeconds?: object }).timeoutSeconds ?? {}) },
+    reservedConcurrency: mergeObject(
+      defaults.reservedConcurrency,
+      (fromFile as { reservedConcurrency?: unknown }).reservedConcurrency,
+    ),
     api: mergeApi(defaults.api, (fromFile as { api?: unknown }).api),
   };
   const parsed = stageConfigSchema.safeParse(candidate);

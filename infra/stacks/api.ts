@@ -29,6 +29,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type RouteDef, type Scope } from '../../shared/http/routes.ts';
 import { TABLE } from '../../shared/store/table.ts';
+import { throttleRoutes } from './api-throttling.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { UPLOAD_PREFIX } from './uploads.ts';
@@ -241,6 +242,7 @@ export class Api extends Construct {
       routes.set(r.id, route);
     }
     this.routes = routes;
+    throttleRoutes(this.stage, routes, api.routeThrottles);
 
     this.watch(platform);
   }

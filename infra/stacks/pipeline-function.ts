@@ -48,6 +48,8 @@ export interface PipelineFunctionProps {
   removalPolicy: RemovalPolicy;
   /** Asynchronous invocations only (S3, EventBridge, `--invocation-type Event`). */
   async?: { retryAttempts: number; maxEventAge: Duration; onFailure: IDestination };
+  /** Reserved concurrency (`config.reservedConcurrency`); null or absent: the account's unreserved pool. */
+  reservedConcurrency?: number | null;
 }
 
 /**
@@ -87,6 +89,7 @@ export class PipelineFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency != null ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.role,
       logGroup: this.logGroup,
       environment: {

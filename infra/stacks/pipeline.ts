@@ -65,6 +65,7 @@ export class Pipeline extends Construct {
     this.ingest = new PipelineFunction(this, 'Ingest', {
       config,
       name: 'ingest',
+      reservedConcurrency: config.reservedConcurrency.ingest,
       description: 'S3 upload → validate the supplier list, record rejections, queue suppliers for scoring',
       memorySize: config.memoryMb.ingest,
       timeout: Duration.seconds(config.timeoutSeconds.ingest),
@@ -93,6 +94,7 @@ export class Pipeline extends Construct {
     this.score = new PipelineFunction(this, 'Score', {
       config,
       name: 'score',
+      reservedConcurrency: config.reservedConcurrency.score,
       description: 'SQS score messages → score suppliers, conditional writes to the table (partial batch response)',
       memorySize: config.memoryMb.score,
       timeout: Duration.seconds(SCORE_FUNCTION_TIMEOUT_SECONDS),
@@ -129,6 +131,7 @@ export class Pipeline extends Construct {
     this.rescore = new PipelineFunction(this, 'Rescore', {
       config,
       name: 'rescore',
+      reservedConcurrency: config.reservedConcurrency.rescore,
       description: 'Schedule or on demand → queue every supplier whose score may have changed as of the date',
       memorySize: config.memoryMb.rescore,
       timeout: Duration.seconds(config.timeoutSeconds.rescore),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, MAX_CLIENT_TENANTS_JSON_BYTES, STAGE_DEFAULTS } from '../../infra/config.ts';
+import {
+  defaultRouteThrottles,
+  loadConfig,
+  MAX_CLIENT_TENANTS_JSON_BYTES,
+  STAGE_DEFAULTS,
+} from '../../infra/config.ts';
 
 const load = (context: Record<string, unknown>) => loadConfig((key) => context[key]);
 const withApi = (api: unknown, stage: 'dev' | 'prod' = 'dev') => ({ stage, mineralRisk: { [stage]: { api } } });
@@ -34,6 +39,8 @@ describe('API configuration', () => {
       ...STAGE_DEFAULTS.prod.api,
       clientTenants: { abc123: 'acme' },
       throttle: { rateLimit: STAGE_DEFAULTS.prod.api.throttle.rateLimit, burstLimit: 50 },
+      // The route limits' defaults follow the stage's throttle down.
+      routeThrottles: defaultRouteThrottles({ rateLimit: STAGE_DEFAULTS.prod.api.throttle.rateLimit, burstLimit: 50 }),
       tenantClaim: 'https://example.com/tenant',
       defaultClientTenant: 'smoke-test',
     });
