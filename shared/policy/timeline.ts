@@ -52,3 +52,25 @@ export function effectiveTimeline(baseline: Baseline, revisions: readonly Policy
   const revision = revisions.reduce((max, r) => Math.max(max, r.revision), 0);
   return { revision, policyEvents, agreements, setBy };
 }
+
+/** The timeline with one more revision applied on top (a proposal a dry run scores with). */
+export function applyRevision(t: Timeline, r: PolicyRevision): Timeline {
+  const swap = <T extends { id: string }>(list: readonly T[]): T[] => {
+    const at = list.findIndex((x) => x.id === r.id);
+    const out = [...list];
+    if (r.action === 'withdraw') {
+      if (at >= 0) out.splice(at, 1);
+    } else if (at >= 0) out[at] = r.item as unknown as T;
+    else out.push(r.item as unknown as T);
+    return out;
+  };
+  const setBy = new Map(t.setBy);
+  if (r.action === 'withdraw') setBy.delete(itemKey(r.kind, r.id));
+  else setBy.set(itemKey(r.kind, r.id), r.revision);
+  return {
+    revision: Math.max(t.revision, r.revision),
+    policyEvents: r.kind === 'policy-event' ? swap(t.policyEvents) : t.policyEvents,
+    agreements: r.kind === 'agreement' ? swap(t.agreements) : t.agreements,
+    setBy,
+  };
+}

@@ -4,6 +4,9 @@ import type { PolicyRevisionStore } from '../policy/port.ts';
 import type { PolicyRevision } from '../policy/types.ts';
 import { POLICY_PK, policyRevisionSk } from './table.ts';
 
+/** Revision items only: the partition also holds the planned-revision marker of the rescore runs. */
+const REVISION_PREFIX = policyRevisionSk(0).slice(0, 4);
+
 /**
  * Policy revisions on DynamoDB: one item per revision under one partition, sort key the zero-padded number, so a
  * query reads them in order and the conditional put of the next number is the only lock two operators need.
@@ -25,8 +28,8 @@ export class DynamoDbPolicyRevisions implements PolicyRevisionStore {
       const page: QueryCommandOutput = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': POLICY_PK },
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rev)',
+          ExpressionAttributeValues: { ':pk': POLICY_PK, ':rev': REVISION_PREFIX },
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),
@@ -41,8 +44,8 @@ export class DynamoDbPolicyRevisions implements PolicyRevisionStore {
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': POLICY_PK },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rev)',
+        ExpressionAttributeValues: { ':pk': POLICY_PK, ':rev': REVISION_PREFIX },
         ProjectionExpression: 'revision',
         ScanIndexForward: false,
         Limit: 1,

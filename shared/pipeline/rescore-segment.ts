@@ -1,0 +1,153 @@
+/**
+ * Use case: one worker's turn on one segment of a rescore run. Pages through the segment from its recorded cursor,
+ * scores again what the run selects, writes only what moved, records each page, and near its time limit queues the
+ * rest of the segment as a new message. Safe to run twice for the same message: a page is recorded once (optimistic
+ * lock on the page count), supplier writes are conditional on the input version and skip an identical score.
+ */
+import type { CurrentReference } from '../policy/current-reference.ts';
+import { referenceAt } from '../policy/record-revision.ts';
+import { inScope } from '../policy/targets.ts';
+import { applyRevision } from '../policy/timeline.ts';
+import type { ScoreQueue } from '../queue/port.ts';
+import { sendMessages } from '../queue/send-messages.ts';
+import type { ReferenceData } from '../reference/index.ts';
+import { PartialWriteError, type SupplierStore } from '../store/port.ts';
+import type { RescoreRunStore, SegmentProgress, SupplierScan, TenantMoves } from '../store/rescore-port.ts';
+import { loadScope } from '../store/rescore-port.ts';
+import { RESCORE_RUN, type SegmentMessage, segmentMessage } from './rescore-run.ts';
+import { type Decision, decide, type RescoreWrite } from './rescore-supplier.ts';
+
+export interface SegmentDeps {
+  runs: RescoreRunStore;
+  scan: SupplierScan;
+  store: SupplierStore;
+  /** The rescore queue, for the rest of a segment a worker could not finish. */
+  queue: ScoreQueue;
+  reference: CurrentReference;
+  now: () => Date;
+}
+
+export type SegmentOutcome = 'completed' | 'continued' | 'already-done' | 'taken-over' | 'no-run';
+
+export async function processSegment(
+  deps: SegmentDeps,
+  message: SegmentMessage,
+  options: { remainingMs: () => number; pageLimit?: number },
+): Promise<{ outcome: SegmentOutcome; progress: SegmentProgress | null }> {
+  const run = await deps.runs.getRun(message.runId);
+  if (!run) return { outcome: 'no-run', progress: null };
+  let progress = await deps.runs.getSegment(run.runId, message.segment);
+  if (!progress) return { outcome: 'no-run', progress: null };
+  if (progress.done) return { outcome: 'already-done', progress };
+
+  // A rescore never works from a timeline older than the revision that started it.
+  const current = await deps.reference.current({ fresh: true });
+  const base: ReferenceData = current.ref;
+  const target: ReferenceData = run.proposal ? referenceAt(applyRevision(current.timeline, run.proposal)) : base;
+  const scope = run.scope ? loadScope(run.scope) : null;
+
+  for (;;) {
+    if (options.remainingMs() < RESCORE_RUN.marginMs) {
+      await sendMessages(deps.queue, [{ body: segmentMessage(run, message.segment) }], { groupId: run.runId });
+      return { outcome: 'continued', progress };
+    }
+    const page = await deps.scan.scanSuppliers(
+      message.segment,
+      run.segments,
+      progress.cursor,
+      options.pageLimit ?? RESCORE_RUN.pageLimit,
+    );
+    const next: SegmentProgress = structuredClone(progress);
+    const decisions: Decision[] = [];
+    for (const sup of page.items) {
+      next.counts.examined++;
+      const selected = scope
+        ? inScope(scope, target, sup.input, sup.result.buyerCountry) ||
+          inScope(scope, base, sup.input, sup.result.buyerCountry)
+        : undefined;
+      decisions.push(decide(run, sup, { base, target, selected }));
+    }
+    await apply(deps, run.dryRun, decisions, next);
+    next.cursor = page.cursor;
+    next.done = page.cursor === null;
+    next.pages++;
+    next.updatedAt = deps.now().toISOString();
+    if (!(await deps.runs.recordSegment(run.runId, next, progress.pages))) return { outcome: 'taken-over', progress };
+    progress = next;
+    if (next.done) {
+      await deps.runs.completeSegment(run.runId, message.segment, next.updatedAt);
+      return { outcome: 'completed', progress };
+    }
+  }
+}
+
+/** Writes what moved (grouped by tenant: one tenant's failure stops no other) and counts every decision. */
+async function apply(
+  deps: SegmentDeps,
+  dryRun: boolean,
+  decisions: readonly Decision[],
+  p: SegmentProgress,
+): Promise<void> {
+  const c = p.counts;
+  const fail = (tenant: string, supplierId: string, reason: string) => {
+    c.failed++;
+    if (p.failures.length < RESCORE_RUN.maxFailuresListed) p.failures.push({ tenant, supplierId, reason });
+  };
+  const writes = new Map<string, RescoreWrite[]>();
+  for (const d of decisions) {
+    if (d.kind === 'skipped') continue;
+    c.rescored++;
+    const t = tenantMoves(p, d.tenant);
+    if (t) t.examined++;
+    if (d.kind === 'unchanged') {
+      c.unchanged++;
+      if (d.nextChange === undefined) continue;
+      try {
+        if (await deps.scan.updateNextChange(d.tenant, d.supplierId, d.inputVersion, d.nextChange)) c.nextChangeOnly++;
+      } catch (err) {
+        fail(d.tenant, d.supplierId, (err as Error).message);
+      }
+      continue;
+    }
+    if (t) {
+      t.changed++;
+      if (d.delta > 0) t.up++;
+      if (d.delta < 0) t.down++;
+      if (d.bandChanged) t.bandChanges++;
+      t.maxAbsDelta = Math.max(t.maxAbsDelta, Math.abs(d.delta));
+    }
+    if (dryRun) {
+      c.changed++;
+      continue;
+    }
+    const list = writes.get(d.tenant) ?? [];
+    list.push(d.write);
+    writes.set(d.tenant, list);
+  }
+  for (const [tenant, items] of writes) {
+    try {
+      const r = await deps.store.putScored(tenant, 'rescore', items);
+      c.changed += r.stored;
+      c.superseded += r.superseded;
+    } catch (err) {
+      if (!(err instanceof PartialWriteError)) {
+        for (const w of items) fail(tenant, w.input.supplierId, (err as Error).message);
+        continue;
+      }
+      c.changed += err.partial.stored;
+      c.superseded += err.partial.superseded;
+      c.failed += err.failed;
+      if (p.failures.length < RESCORE_RUN.maxFailuresListed)
+        p.failures.push({ tenant, supplierId: '(several)', reason: err.message });
+    }
+  }
+}
+
+function tenantMoves(p: SegmentProgress, tenant: string): TenantMoves | undefined {
+  let t = p.tenants[tenant];
+  if (!t && Object.keys(p.tenants).length < RESCORE_RUN.maxTenantsPerSegment) {
+    t = { examined: 0, changed: 0, up: 0, down: 0, bandChanges: 0, maxAbsDelta: 0 };
+    p.tenants[tenant] = t;
+  }
+  return t;
+}

@@ -1,0 +1,86 @@
+/**
+ * What a rescore run does with one stored supplier: skip it, leave it (same score and band), or write its new score.
+ * Pure: scoring is microseconds and deterministic, so the decision is made here and the segment does the writes.
+ */
+import { nextPolicyChange } from '../model/policy.ts';
+import { MODEL_VERSION } from '../model/score.ts';
+import { cachedScorer } from '../model/scorer-cache.ts';
+import type { ScoredSupplier, ScoringContext, SupplierInput } from '../model/types.ts';
+import { type ReferenceData, referenceVersionOf } from '../reference/index.ts';
+import type { StoredSupplier } from '../store/port.ts';
+import type { RescoreRun } from '../store/rescore-port.ts';
+
+export interface RescoreWrite {
+  inputVersion: number;
+  input: SupplierInput;
+  result: ScoredSupplier;
+  nextChangeDate: string | null;
+  batchId: string | null;
+}
+
+export type Decision =
+  | { kind: 'skipped' }
+  | {
+      kind: 'unchanged';
+      tenant: string;
+      supplierId: string;
+      inputVersion: number;
+      nextChange: string | null | undefined;
+    }
+  | {
+      kind: 'changed';
+      tenant: string;
+      supplierId: string;
+      /** new − old score, 0.1 points (old: the stored score; in a dry run, today's score without the proposal). */
+      delta: number;
+      bandChanged: boolean;
+      write: RescoreWrite;
+    };
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * `selected`: a policy run's scope decision (computed by the caller against both timelines); undefined for a
+ * scheduled run, which selects suppliers whose next change date has come or that were scored by another model or
+ * release. `unchanged.nextChange` is the new next change date when only that moved (undefined: nothing to write).
+ */
+export function decide(
+  run: Pick<RescoreRun, 'asOf' | 'dryRun' | 'scope'>,
+  s: StoredSupplier,
+  refs: { base: ReferenceData; target: ReferenceData; selected: boolean | undefined },
+): Decision {
+  const stale =
+    s.result.modelVersion !== MODEL_VERSION ||
+    referenceVersionOf(s.result.dataVersion) !== refs.target.referenceVersion;
+  const due = s.nextChangeDate !== null && s.nextChangeDate <= run.asOf;
+  if (refs.selected === false || (refs.selected === undefined && !due && !stale)) return { kind: 'skipped' };
+
+  const ctx: ScoringContext = { asOf: run.asOf, buyerCountry: s.result.buyerCountry, endUse: 'civil' };
+  const result = cachedScorer(refs.target, ctx).score(s.input);
+  const old = run.dryRun ? cachedScorer(refs.base, ctx).score(s.input) : s.result;
+  const nextChangeDate = nextPolicyChange(
+    refs.target,
+    s.input.exposures.map((e) => e.mineral),
+    ctx,
+  );
+  const moved = result.score !== old.score || result.band !== old.band;
+  const tenant = s.tenant;
+  const supplierId = s.supplierId;
+  // A new model or release is written even where the score stands, so every score names what computed it.
+  if (moved || (!run.dryRun && stale))
+    return {
+      kind: 'changed',
+      tenant,
+      supplierId,
+      delta: round1(result.score - old.score),
+      bandChanged: result.band !== old.band,
+      write: { inputVersion: s.inputVersion, input: s.input, result, nextChangeDate, batchId: s.batchId },
+    };
+  return {
+    kind: 'unchanged',
+    tenant,
+    supplierId,
+    inputVersion: s.inputVersion,
+    nextChange: !run.dryRun && nextChangeDate !== s.nextChangeDate ? nextChangeDate : undefined,
+  };
+}

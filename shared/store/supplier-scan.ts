@@ -1,0 +1,90 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { StoredSupplier } from './port.ts';
+import type { SupplierScan } from './rescore-port.ts';
+import { dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
+
+const encode = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+const decode = (cursor: string | null) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+
+/** The rescore workers' view of the supplier items: a parallel scan, and the next-change-date-only update. */
+export class DynamoDbSupplierScan implements SupplierScan {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async scanSuppliers(
+    segment: number,
+    totalSegments: number,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
+    const r = await this.doc.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Segment: segment,
+        TotalSegments: totalSegments,
+        Limit: limit,
+        ExclusiveStartKey: decode(cursor),
+        FilterExpression: 'sk = :sk AND attribute_not_exists(deletedAt)',
+        ProjectionExpression: 'tenant, supplierId, inputVersion, #input, #result, nextChangeDate, batchId, updatedAt',
+        ExpressionAttributeNames: { '#input': 'input', '#result': 'result' },
+        ExpressionAttributeValues: { ':sk': SUPPLIER_SK },
+      }),
+    );
+    const items = (r.Items ?? []).map(
+      (i): StoredSupplier => ({
+        tenant: i.tenant as string,
+        supplierId: i.supplierId as string,
+        inputVersion: i.inputVersion as number,
+        input: JSON.parse(i.input as string) as SupplierInput,
+        result: JSON.parse(i.result as string) as ScoredSupplier,
+        nextChangeDate: (i.nextChangeDate as string | undefined) ?? null,
+        batchId: (i.batchId as string | undefined) ?? null,
+        updatedAt: i.updatedAt as string,
+      }),
+    );
+    return { items, cursor: encode(r.LastEvaluatedKey) };
+  }
+
+  async updateNextChange(
+    tenant: string,
+    supplierId: string,
+    inputVersion: number,
+    nextChangeDate: string | null,
+  ): Promise<boolean> {
+    const set = nextChangeDate
+      ? {
+          UpdateExpression: 'SET nextChangeDate = :d, gsi2pk = :pk2, gsi2sk = :sk2',
+          values: {
+            ':d': nextChangeDate,
+            ':pk2': dueForRescorePk(tenant, supplierId),
+            ':sk2': dueForRescoreSk(nextChangeDate, tenant, supplierId),
+          },
+        }
+      : { UpdateExpression: 'REMOVE nextChangeDate, gsi2pk, gsi2sk', values: {} };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
+          UpdateExpression: set.UpdateExpression,
+          ConditionExpression: 'inputVersion = :v AND attribute_not_exists(deletedAt)',
+          ExpressionAttributeValues: { ...set.values, ':v': inputVersion },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+}
