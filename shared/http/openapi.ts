@@ -66,7 +66,8 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
     query: s.scoringDefaults,
     body: {
       content: {
-        'text/csv': { schema: z.string() },
+        // Not empty, nor only white space (400 "the upload is empty").
+        'text/csv': { schema: z.string().regex(/\S/) },
         'application/json': { schema: z.union([z.array(anyObject), s.batchCreateRequest]) },
       },
     },

@@ -53,10 +53,13 @@ export function contentType(event: APIGatewayProxyEventV2): string {
   return (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Parse a JSON body against a schema: 415 for another media type, 400 for bad JSON or a failing shape. */
+/**
+ * Parse a JSON body against a schema: 415 for another media type, 400 for bad JSON or a failing shape. Only
+ * `application/json` is documented (and taken by POST /v1/batches): other `+json` types are refused, not guessed at.
+ */
 export function jsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
   const type = contentType(event);
-  if (type !== 'application/json' && !type.endsWith('+json'))
+  if (type !== 'application/json')
     throw problem(415, `expected content-type application/json, got '${type || 'none'}'`);
   let json: unknown;
   try {

@@ -90,7 +90,14 @@ export const supplierId = z
 export const putSupplierQuery = z.object({ sync: z.enum(['true', 'false']).optional() });
 
 /** PUT /v1/suppliers/{supplierId}: the id comes from the path; a body id, if present, must match. */
-export const putSupplierBody = z.object({ supplierId: supplierId.optional(), ...supplierFields }).strict();
+export const putSupplierBody = z
+  .object({
+    supplierId: supplierId
+      .meta({ description: `must equal the path's supplierId (422 otherwise); ${LENGTH_IN_CODE_UNITS}` })
+      .optional(),
+    ...supplierFields,
+  })
+  .strict();
 
 export const scoreRequest = z
   .object({

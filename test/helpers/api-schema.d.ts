@@ -964,7 +964,7 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
-          /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+          /** @description must equal the path's supplierId (422 otherwise); maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
           supplierId?: string;
           /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
           supplierName?: string | null;
