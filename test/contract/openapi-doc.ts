@@ -32,10 +32,11 @@ export interface Operation {
 
 interface RawOperation {
   operationId: string;
+  description?: string;
   security?: Record<string, string[]>[];
   parameters?: Parameter[];
   requestBody?: { content: Record<string, MediaType> };
-  responses: Operation['responses'];
+  responses: Record<string, { description: string; content?: Record<string, MediaType> }>;
 }
 
 interface Document {
