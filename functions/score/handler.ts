@@ -7,10 +7,12 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
+import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
-import { referenceData } from '../../shared/reference/index.ts';
+import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/port.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 
@@ -121,12 +123,20 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
 
 let fromEnv: ReturnType<typeof createScoreHandler> | undefined;
 
-/** Lambda entry: adapters built from the environment on first use. */
-export const handler = (event: SQSEvent, context: Context) => {
-  fromEnv ??= createScoreHandler({
-    store: new DynamoDbSupplierStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),
-    ref: referenceData(),
+function fromEnvironment() {
+  const table = requiredEnv('TABLE_NAME');
+  const client = dynamoDbClient();
+  // Scores follow the live policy timeline: a revision reaches new scores within POLICY_CACHE_MS.
+  const current = new CurrentReference(new DynamoDbPolicyRevisions(client, table), baselineTimeline);
+  return createScoreHandler({
+    store: new DynamoDbSupplierStore(client, table),
+    ref: () => current.get(),
     today: () => new Date().toISOString().slice(0, 10),
   });
+}
+
+/** Lambda entry: adapters built from the environment on first use. */
+export const handler = (event: SQSEvent, context: Context) => {
+  fromEnv ??= fromEnvironment();
   return fromEnv(event, context);
 };

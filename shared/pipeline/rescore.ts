@@ -8,7 +8,8 @@ import type { StoredSupplier, SupplierStore } from '../store/port.ts';
 export interface RescoreDeps {
   store: SupplierStore;
   queue: ScoreQueue;
-  ref: ReferenceData;
+  /** The reference data, or where to read the current one (the live policy timeline, read fresh). */
+  ref: ReferenceData | (() => Promise<ReferenceData>);
 }
 
 /** A supplier whose rescore could not be queued; it stays due and is tried again on the next run. */
@@ -49,6 +50,7 @@ type Item = { inputVersion: number; input: StoredSupplier['input'] };
  * and the run goes on with the next tenant. Failures are counted and listed, never thrown here.
  */
 export async function rescoreDue(deps: RescoreDeps, asOf: string): Promise<RescoreResult> {
+  const ref = typeof deps.ref === 'function' ? await deps.ref() : deps.ref;
   const result: RescoreResult = {
     asOf,
     duePolicy: 0,
@@ -138,7 +140,8 @@ export async function rescoreDue(deps: RescoreDeps, asOf: string): Promise<Resco
 
   cursor = undefined;
   do {
-    const page = await deps.store.scoredWithOtherVersions(MODEL_VERSION, deps.ref.dataVersion, {
+    // Against the release's data only: policy revisions are rescored by their own runs, for what they move.
+    const page = await deps.store.scoredWithOtherVersions(MODEL_VERSION, ref.referenceVersion, {
       limit: 500,
       ...(cursor ? { cursor } : {}),
     });

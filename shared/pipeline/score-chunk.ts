@@ -7,7 +7,8 @@ import type { PutScoredResult, SupplierStore } from '../store/port.ts';
 
 export interface ScoreChunkDeps {
   store: SupplierStore;
-  ref: ReferenceData;
+  /** The reference data, or where to get the current one (the live policy timeline, cached briefly). */
+  ref: ReferenceData | (() => Promise<ReferenceData>);
   /** Today's date (UTC, YYYY-MM-DD) for messages without an as-of date. */
   today: () => string;
 }
@@ -26,13 +27,14 @@ export async function scoreChunk(
     buyerCountry: message.buyerCountry,
     endUse: 'civil',
   };
-  const scorer = cachedScorer(deps.ref, ctx);
+  const ref = typeof deps.ref === 'function' ? await deps.ref() : deps.ref;
+  const scorer = cachedScorer(ref, ctx);
   const items = message.suppliers.map(({ inputVersion, input }) => ({
     inputVersion,
     input,
     result: scorer.score(input),
     nextChangeDate: nextPolicyChange(
-      deps.ref,
+      ref,
       input.exposures.map((e) => e.mineral),
       ctx,
     ),

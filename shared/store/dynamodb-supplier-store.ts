@@ -907,7 +907,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
       new ScanCommand({
         TableName: this.tableName,
         FilterExpression:
-          'sk = :sk AND attribute_not_exists(deletedAt) AND (modelVersion <> :mv OR dataVersion <> :dv)',
+          'sk = :sk AND attribute_not_exists(deletedAt) AND (modelVersion <> :mv OR NOT begins_with(dataVersion, :dv))',
         ExpressionAttributeValues: { ':sk': SUPPLIER_SK, ':mv': modelVersion, ':dv': dataVersion },
         ExclusiveStartKey: decodeCursor(options.cursor),
         Limit: options.limit ?? 500,

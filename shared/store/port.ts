@@ -190,10 +190,13 @@ export interface SupplierStore {
     asOf: string,
     options?: { limit?: number; cursor?: string },
   ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
-  /** Suppliers (all tenants) scored with another model or data version than these. */
+  /**
+   * Suppliers (all tenants) scored with another model version, or a data version not of this release
+   * (`referenceVersion`; any policy revision on top of it counts as this release).
+   */
   scoredWithOtherVersions(
     modelVersion: string,
-    dataVersion: string,
+    referenceVersion: string,
     options?: { limit?: number; cursor?: string; segment?: number; totalSegments?: number },
   ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
 }

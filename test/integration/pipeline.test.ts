@@ -416,6 +416,7 @@ describe('rescore', () => {
       queued: 1,
       failed: 0,
       failures: [],
+      policyRun: null,
     });
     await p.queue.drain({ timeoutMs: 10_000 });
     const rescored = p.deliveries.all.slice(deliveredBefore);
@@ -437,6 +438,7 @@ describe('rescore', () => {
       queued: 0,
       failed: 0,
       failures: [],
+      policyRun: null,
     });
     await p.queue.drain({ timeoutMs: 10_000 });
     expect(p.deliveries.all.length).toBe(deliveredBefore + 1);

@@ -6,7 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
 import { nextPolicyChange } from '../../shared/model/policy.ts';
-import { createScorer } from '../../shared/model/score.ts';
+import { createScorer, MODEL_VERSION } from '../../shared/model/score.ts';
 import type { SupplierInput } from '../../shared/model/types.ts';
 import { planPolicyRun, RESCORE_RUN, segmentMessageSchema, startRun } from '../../shared/pipeline/rescore-run.ts';
 import { processSegment } from '../../shared/pipeline/rescore-segment.ts';
@@ -175,6 +175,13 @@ describe('a policy revision rescores what it moves, fanned out', () => {
     expect(Object.values(view?.tenants ?? {}).reduce((n, t) => n + t.changed, 0)).toBe(moved);
     // One conditional update per moved supplier and per moved next change date; none for the rest.
     expect(writes.writes).toBe(moved + (view?.counts.nextChangeOnly ?? 0));
+    // Scores of .p1 and of the baseline are both of this release: the daily run finds none stale.
+    const stale = await deps.store.scoredWithOtherVersions(MODEL_VERSION, recorded.ref.referenceVersion, {
+      limit: 1000,
+    });
+    expect(stale.items).toEqual([]);
+    const other = await deps.store.scoredWithOtherVersions(MODEL_VERSION, 'ref-000000000000', { limit: 1000 });
+    expect(other.items).toHaveLength(all.length);
     // Planned: the schedule finds nothing left to start.
     expect(await planPolicyRun(deps, { asOf: AS_OF, createdBy: 'schedule' })).toBeNull();
   });

@@ -1,0 +1,83 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
+import { MineralRiskError } from '../../shared/errors.ts';
+import { type SegmentMessage, segmentMessageSchema } from '../../shared/pipeline/rescore-run.ts';
+import { processSegment, type SegmentDeps } from '../../shared/pipeline/rescore-segment.ts';
+import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
+import { baselineTimeline } from '../../shared/reference/index.ts';
+import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
+import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
+import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
+import { telemetry } from '../../shared/telemetry.ts';
+
+/** A body that is not a segment message: it can never succeed, and goes to the DLQ after its retries. */
+export class InvalidSegmentMessageError extends MineralRiskError {
+  override readonly name = 'InvalidSegmentMessageError';
+  readonly retryable = false;
+}
+
+function parse(record: SQSRecord): SegmentMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    throw new InvalidSegmentMessageError(`message ${record.messageId} is not JSON`);
+  }
+  const parsed = segmentMessageSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidSegmentMessageError(`message ${record.messageId}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** SQS (rescore queue) → one turn on a segment of a rescore run per message. Wiring only. */
+export function createRescoreWorkerHandler(deps: SegmentDeps) {
+  const { logger, metrics } = telemetry();
+  const recordHandler = async (record: SQSRecord, context?: Context) => {
+    const message = parse(record);
+    const remainingMs = () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
+    const { outcome, progress } = await processSegment(deps, message, { remainingMs });
+    logger.info('rescore segment', {
+      runId: message.runId,
+      segment: message.segment,
+      outcome,
+      counts: progress?.counts,
+    });
+    if (progress) {
+      metrics.addMetric('RescoreSuppliersChanged', MetricUnit.Count, progress.counts.changed);
+      if (progress.counts.failed > 0) metrics.addMetric('RescoreFailures', MetricUnit.Count, progress.counts.failed);
+    }
+    return outcome;
+  };
+  return middy(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
+  )
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
+let fromEnv: ReturnType<typeof createRescoreWorkerHandler> | undefined;
+
+function fromEnvironment() {
+  const table = requiredEnv('TABLE_NAME');
+  const client = dynamoDbClient();
+  return createRescoreWorkerHandler({
+    runs: new DynamoDbRescoreRuns(client, table),
+    scan: new DynamoDbSupplierScan(client, table),
+    store: new DynamoDbSupplierStore(client, table),
+    queue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
+    reference: new CurrentReference(new DynamoDbPolicyRevisions(client, table), baselineTimeline),
+    now: () => new Date(),
+  });
+}
+
+export const handler = (event: SQSEvent, context: Context) => {
+  fromEnv ??= fromEnvironment();
+  return fromEnv(event, context);
+};
