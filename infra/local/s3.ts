@@ -1,7 +1,9 @@
 /**
  * The local S3 store: s3rver (in-process, on disk) behind the same S3 client the functions use on AWS, with S3 event
  * notifications re-emitted in the shape AWS delivers them to Lambda (`S3Event`), so the real ingest handler can be
- * driven by real-looking uploads. See the design brief (../shared/DESIGN.md beside the repo), "Local runtime" and "Toolchain facts".
+ * driven by real-looking uploads. s3rver itself checks no signature: every request goes through `s3-gate.ts` first,
+ * which checks SigV4 and `If-None-Match: *` as S3 does. See the design brief (../shared/DESIGN.md beside the repo),
+ * "Local runtime" and "Toolchain facts".
  */
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
@@ -13,12 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { createS3Client, encodeS3EventKey } from '../../shared/uploads/s3-upload-reader.ts';
+import { createS3Client, encodeS3EventKey, LOCAL_S3_CREDENTIALS } from '../../shared/uploads/s3-upload-reader.ts';
+import { type S3Gate, startS3Gate } from './s3-gate.ts';
 
 export interface LocalS3Options {
   /** Where objects are stored. Default: a fresh temporary directory, removed by `stop()`. A given one is kept. */
   directory?: string;
-  /** Default 0: any free port (the real one is in `endpoint`). */
+  /** Default 0: any free port (the real one is in `endpoint`). s3rver itself listens on another, private one. */
   port?: number;
   /** Buckets created at start (existing ones in `directory` are kept). */
   buckets: string[];
@@ -31,7 +34,10 @@ export interface LocalS3Options {
 export type ObjectCreatedListener = (event: S3Event) => void | Promise<void>;
 
 export interface LocalS3 {
-  /** `http://127.0.0.1:PORT`: give it to `createS3Client({ endpoint })`. */
+  /**
+   * `http://127.0.0.1:PORT`, the gate in front of s3rver: give it to `createS3Client({ endpoint })`. Requests must be
+   * signed (SigV4, header or presigned URL) with `LOCAL_S3_CREDENTIALS` for the store's region, as on S3.
+   */
   endpoint: string;
   /** A client for this store, made by `createS3Client` (checksums `WHEN_REQUIRED`, path style, dummy credentials). */
   client: S3Client;
@@ -104,6 +110,7 @@ interface S3rverInstance extends EventEmitter {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   httpServer?: Server;
+  store: { existsObject(bucket: string, key: string): Promise<boolean> };
 }
 type S3rverConstructor = new (options: {
   address: string;
@@ -123,6 +130,12 @@ interface S3rverRecord {
 
 const requireCjs = createRequire(import.meta.url);
 
+async function closeS3rver(server: S3rverInstance): Promise<void> {
+  const closing = server.close();
+  server.httpServer?.closeIdleConnections();
+  await closing;
+}
+
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const S3rver = requireCjs('s3rver') as S3rverConstructor;
   const ownsDirectory = options.directory === undefined;
@@ -134,20 +147,31 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
   const server = new S3rver({
     address: '127.0.0.1',
-    port: options.port ?? 0,
+    port: 0,
     directory,
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
 
-  let address: AddressInfo;
+  let gate: S3Gate;
   try {
-    address = await server.run();
+    const address = await server.run();
+    gate = await startS3Gate({
+      upstream: { host: '127.0.0.1', port: address.port },
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      credentials: LOCAL_S3_CREDENTIALS,
+      region,
+      objectExists: (bucket, key) => server.store.existsObject(bucket, key),
+    }).catch(async (error: unknown) => {
+      await closeS3rver(server);
+      throw error;
+    });
   } catch (error) {
     if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     throw error;
   }
-  const endpoint = `http://127.0.0.1:${address.port}`;
+  const endpoint = `http://127.0.0.1:${gate.port}`;
   const client = createS3Client({ endpoint, region });
 
   const listeners: ObjectCreatedListener[] = [];
@@ -192,9 +216,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       if (stopped) return;
       stopped = true;
       client.destroy();
-      const closing = server.close();
-      server.httpServer?.closeIdleConnections();
-      await closing;
+      await gate.close();
+      await closeS3rver(server);
       if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
