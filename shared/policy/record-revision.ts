@@ -67,11 +67,15 @@ export const referenceAt = (t: Timeline): ReferenceData =>
 const itemOf = (t: Timeline, kind: PolicyItemKind, id: string): PolicyItem | null =>
   (kind === 'policy-event' ? t.policyEvents : t.agreements).find((x) => x.id === id) ?? null;
 
+/**
+ * Records the revision, or with `dryRun` only checks it and returns what it would be (nothing is written): the
+ * proposal a dry-run rescore scores with.
+ */
 export async function recordRevision(
   deps: { store: PolicyRevisionStore; baseline: Baseline; now: () => Date },
   request: RevisionRequest,
-  who: { actor: string; ifMatch?: string | undefined },
-): Promise<RecordedRevision> {
+  who: { actor: string; ifMatch?: string | undefined; dryRun?: boolean },
+): Promise<RecordedRevision & { previous: { ref: ReferenceData } }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const { timeline, ref, revisions } = await currentTimeline(deps.store, deps.baseline);
     const key = itemKey(request.kind, request.id);
@@ -126,8 +130,8 @@ export async function recordRevision(
       // The reference builder's own checks (ids, dates, suspensions) guard what the checks above may have missed.
       throw new PolicyValidationError([{ path: '', message: (err as Error).message }]);
     }
-    if (await deps.store.appendRevision(revision))
-      return { revision, before, after, timeline: next, ref: nextRef, etag: etagOf(revision.revision) };
+    const recorded = { revision, before, after, timeline: next, ref: nextRef, etag: etagOf(revision.revision) };
+    if (who.dryRun || (await deps.store.appendRevision(revision))) return { ...recorded, previous: { ref } };
   }
   throw new PolicyContentionError(`other revisions kept arriving first (${MAX_ATTEMPTS} attempts): try again`);
 }

@@ -249,3 +249,41 @@ describe('CurrentReference', () => {
     expect(store.lists).toBe(listsAfterRecord + 1);
   });
 });
+
+describe('a dry run and measure states', () => {
+  it('a dry run checks and returns the proposal, with the timeline before it, and records nothing', async () => {
+    const d = deps();
+    const r = await recordRevision(d, extend('2027-11-27'), { ...who, dryRun: true });
+    expect(r.revision.revision).toBe(1);
+    expect(r.ref.dataVersion).toMatch(/\.p1$/);
+    expect(r.previous.ref.dataVersion).toBe(referenceData().dataVersion);
+    expect(d.store.revisions).toEqual([]);
+    await expect(
+      recordRevision(
+        d,
+        { ...extend('2027-11-27'), body: suspensionBody({ country: 'Chna' }) },
+        { ...who, dryRun: true },
+      ),
+    ).rejects.toBeInstanceOf(PolicyValidationError);
+  });
+
+  it('each measure’s state on a date: the lapsed suspension leaves clause 2 active; extended, it is suspended', async () => {
+    const { eventState } = await import('../../../shared/policy/states.ts');
+    const d = deps();
+    const base = new CurrentReference(d.store, baselineTimeline);
+    const before = await base.current();
+    const clause2 = before.ref.policyEventsById.get('CN-2024-46-C2') as PolicyEvent;
+    expect(eventState(before.ref, before.timeline, clause2, '2026-12-03')).toEqual({ state: 'active', revision: 0 });
+    expect(eventState(before.ref, before.timeline, clause2, '2026-06-01')).toEqual({
+      state: 'suspended',
+      suspendedBy: 'CN-2024-46-C2-SUSP',
+      revision: 0,
+    });
+    const r = await recordRevision(d, extend('2027-11-27'), who);
+    const susp = r.ref.policyEventsById.get('CN-2024-46-C2-SUSP') as PolicyEvent;
+    expect(eventState(r.ref, r.timeline, clause2, '2026-12-03').state).toBe('suspended');
+    expect(eventState(r.ref, r.timeline, susp, '2026-12-03')).toEqual({ state: 'active', revision: 1 });
+    expect(eventState(r.ref, r.timeline, susp, '2027-11-28').state).toBe('expired');
+    expect(eventState(r.ref, r.timeline, susp, '2025-01-01').state).toBe('not_announced');
+  });
+});
