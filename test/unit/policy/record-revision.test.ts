@@ -259,11 +259,10 @@ describe('a dry run and measure states', () => {
     expect(r.previous.ref.dataVersion).toBe(referenceData().dataVersion);
     expect(d.store.revisions).toEqual([]);
     await expect(
-      recordRevision(
-        d,
-        { ...extend('2027-11-27'), body: suspensionBody({ country: 'Chna' }) },
-        { ...who, dryRun: true },
-      ),
+      recordRevision(d, { ...extend('2027-11-27'), body: suspensionBody({ country: 'Chna' }) } as RevisionRequest, {
+        ...who,
+        dryRun: true,
+      }),
     ).rejects.toBeInstanceOf(PolicyValidationError);
   });
 
