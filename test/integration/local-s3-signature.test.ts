@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_BUCKET } from '../../infra/local/runtime.ts';
 import { type LocalS3, startLocalS3 } from '../../infra/local/s3.ts';
 import { LOCAL_S3_CREDENTIALS, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
+import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
 import { type ApiFixture, claimsFor, startApi } from '../helpers/api-events.ts';
 
 const SAMPLE = join(import.meta.dirname, '../../events/suppliers/sample.csv');
@@ -259,6 +260,38 @@ describe('the local S3 store refuses what S3 refuses', () => {
       $metadata: { httpStatusCode: 412 },
     });
     expect((await readObject(reader, BUCKET, 'once.csv')).text).toBe('first');
+  });
+
+  it('answers a conditional PUT 409 ConditionalRequestConflict while another one to the key is under way', async () => {
+    const writer = new S3UploadWriter(s3.client);
+    const upload = await writer.presignPut(BUCKET, 'contended.csv', {
+      contentType: 'text/csv',
+      metadata: {},
+      expiresInSeconds: 60,
+    });
+    let finish = () => {};
+    const slowBody = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('first,'));
+        finish = () => {
+          controller.enqueue(new TextEncoder().encode('done\n'));
+          controller.close();
+        };
+      },
+    });
+    const first = fetch(upload.url, {
+      method: 'PUT',
+      headers: upload.headers,
+      body: slowBody,
+      duplex: 'half',
+    } as RequestInit);
+    await vi.waitFor(async () => {
+      const second = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'second\n' });
+      expect(await s3Error(second)).toMatchObject({ status: 409, code: 'ConditionalRequestConflict' });
+    });
+    finish();
+    expect((await first).status).toBe(200);
+    expect((await readObject(reader, BUCKET, 'contended.csv')).text).toBe('first,done\n');
   });
 
   it('refuses a wrong secret, an unknown key, another region and a skewed clock', async () => {
