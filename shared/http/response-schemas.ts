@@ -213,7 +213,11 @@ export const batchCreated = batchView
       .object({
         method: z.literal('PUT'),
         url: z.string(),
-        headers: z.record(z.string(), z.string()).describe('send exactly these headers with the PUT'),
+        headers: z
+          .record(z.string(), z.string())
+          .describe(
+            'send every one of these headers with the PUT, with exactly these values, and no other x-amz-* header: the URL is signed for them (S3 answers 403 otherwise); if-none-match: * makes a second PUT 412',
+          ),
         expiresAt: dateTime,
         maxBytes: z
           .number()

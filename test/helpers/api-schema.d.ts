@@ -398,7 +398,7 @@ export interface components {
         /** @enum {string} */
         method: 'PUT';
         url: string;
-        /** @description send exactly these headers with the PUT */
+        /** @description send every one of these headers with the PUT, with exactly these values, and no other x-amz-* header: the URL is signed for them (S3 answers 403 otherwise); if-none-match: * makes a second PUT 412 */
         headers: {
           [key: string]: string;
         };
