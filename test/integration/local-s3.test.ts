@@ -268,6 +268,7 @@ describe('local S3 store and S3UploadReader', () => {
     expect(existsSync(own.directory)).toBe(false);
   });
 
-  // A presigned PUT to s3rver, and the ingest it triggers, are tested end to end in test/e2e/api.test.ts
-  // (POST /v1/batches with upload: 'presigned').
+  // A presigned PUT to the local store, and the ingest it triggers, are tested end to end in test/e2e/api.test.ts
+  // (POST /v1/batches with upload: 'presigned'); the signature checks S3 makes, and the store's gate makes, in
+  // local-s3-signature.test.ts.
 });
