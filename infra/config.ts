@@ -239,7 +239,8 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     prefix: 'mineral-risk-prod',
     retainData: true,
     deletionProtection: true,
-    logRetentionDays: 90,
+    // A year: Control Tower's CT.CLOUDWATCH.PR.2 (dev's 14 days are acknowledged as debugging logs).
+    logRetentionDays: 365,
     uploadExpiryDays: 30,
     uploadCorsOrigins: [],
     memoryMb: { ...COMMON.memoryMb },

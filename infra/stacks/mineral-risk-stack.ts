@@ -6,6 +6,7 @@ import { DataStore } from './data-store.ts';
 import { Monitoring } from './monitoring.ts';
 import { Pipeline } from './pipeline.ts';
 import { Queues } from './queues.ts';
+import { StageKey } from './stage-key.ts';
 import { Uploads } from './uploads.ts';
 
 export interface MineralRiskStackProps extends StackProps {
@@ -19,6 +20,8 @@ export interface MineralRiskStackProps extends StackProps {
 export interface Platform {
   config: StageConfig;
   removalPolicy: RemovalPolicy;
+  /** The stage's KMS key: the uploads bucket and every log group. */
+  key: StageKey;
   data: DataStore;
   uploads: Uploads;
   queues: Queues;
@@ -43,11 +46,13 @@ export class MineralRiskStack extends Stack {
 
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const monitoring = new Monitoring(this, 'Monitoring', { config });
+    const key = new StageKey(this, 'StageKey', { prefix: config.prefix, removalPolicy });
     this.platform = {
       config,
       removalPolicy,
+      key,
       data: new DataStore(this, 'Data', { removalPolicy, deletionProtection: config.deletionProtection }),
-      uploads: new Uploads(this, 'Uploads', { config, removalPolicy, autoDeleteObjects: !config.retainData }),
+      uploads: new Uploads(this, 'Uploads', { config, removalPolicy, autoDeleteObjects: !config.retainData, key }),
       queues: new Queues(this, 'Queues', { prefix: config.prefix }),
       monitoring,
     };
@@ -64,6 +69,7 @@ export class MineralRiskStack extends Stack {
         this.platform.queues.failedInvocations.queueUrl,
         'Failed ingest/rescore invocations and undelivered schedule events',
       ],
+      StageKeyArn: [key.key.keyArn, 'KMS key of the uploads bucket and the log groups'],
       AlarmTopicArn: [monitoring.topic.topicArn, 'Subscribe to receive alarms'],
       DashboardName: [monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the pipeline'],
       IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],

@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type IDestination, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import { acknowledgeControl, acknowledgeShortLogRetention } from './control-tower.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -46,6 +48,8 @@ export interface PipelineFunctionProps {
   timeout: Duration;
   environment: Record<string, string>;
   removalPolicy: RemovalPolicy;
+  /** Encrypts the function's log group (the stage's key). */
+  logKey: IKey;
   /** Asynchronous invocations only (S3, EventBridge, `--invocation-type Event`). */
   async?: { retryAttempts: number; maxEventAge: Duration; onFailure: IDestination };
   /** Reserved concurrency (`config.reservedConcurrency`); null or absent: the account's unreserved pool. */
@@ -68,8 +72,10 @@ export class PipelineFunction extends Construct {
     const { config } = props;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: config.logRetentionDays as RetentionDays,
+      encryptionKey: props.logKey,
       removalPolicy: props.removalPolicy,
     });
+    acknowledgeShortLogRetention(this.logGroup, config);
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${config.prefix}-${props.name}: only the actions its code uses`,
@@ -109,6 +115,12 @@ export class PipelineFunction extends Construct {
         : {}),
       bundling: BUNDLING,
     });
+
+    acknowledgeControl(
+      this.fn,
+      'CT.LAMBDA.PR.3',
+      'not in a VPC: the function reaches nothing private, only AWS APIs (DynamoDB, SQS, S3, X-Ray) over TLS with its IAM role. A VPC would add NAT gateways or interface endpoints to pay for and operate, and protect no resource.',
+    );
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords, added by `tracing: ACTIVE`, have no resource-level form.
     Validations.of(this.role).acknowledge({

@@ -13,6 +13,7 @@ import type { DataStore } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import type { Queues } from './queues.ts';
+import type { StageKey } from './stage-key.ts';
 import { UPLOAD_PREFIX, type Uploads } from './uploads.ts';
 
 /** Async retries: ingest is idempotent per upload; a failed rescore is re-run by the next schedule or on demand. */
@@ -35,6 +36,7 @@ export class SendOnlySqsDestination implements IDestination {
 export interface PipelineProps {
   config: StageConfig;
   removalPolicy: RemovalPolicy;
+  key: StageKey;
   data: DataStore;
   uploads: Uploads;
   queues: Queues;
@@ -45,7 +47,8 @@ export interface PipelineProps {
  * The scoring pipeline: upload → ingest → score queue → score → table, and schedule → rescore → score queue.
  * Each function's role gets exactly the actions its adapters call (shared/store/dynamodb-supplier-store.ts,
  * shared/queue/sqs-score-queue.ts, shared/uploads/s3-upload-reader.ts):
- * - ingest: GetObject under `uploads/`; PutItem (batch record), GetItem, UpdateItem, BatchWriteItem (rejections);
+ * - ingest: GetObject under `uploads/` and Decrypt with the stage key through S3; PutItem (batch record), GetItem,
+ *   UpdateItem, BatchWriteItem (rejections);
  *   SendMessage (SendMessageBatch) to the score queue.
  * - score: PutItem (conditional supplier writes), GetItem, UpdateItem (batch counters); consumes the score queue.
  * - rescore: Query on the dueForRescore index, GetItem, Scan (scores of older model/data versions); SendMessage.
@@ -58,7 +61,7 @@ export class Pipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
-    const { config, data, uploads, queues, monitoring } = props;
+    const { config, data, uploads, queues, monitoring, key } = props;
     const table = data.table;
     const onFailure = new SendOnlySqsDestination(queues.failedInvocations);
 
@@ -71,11 +74,13 @@ export class Pipeline extends Construct {
       timeout: Duration.seconds(config.timeoutSeconds.ingest),
       environment: { TABLE_NAME: table.tableName, QUEUE_URL: queues.score.queueUrl },
       removalPolicy: props.removalPolicy,
+      logKey: key.key,
       async: { retryAttempts: ASYNC_RETRIES.ingest, maxEventAge: MAX_EVENT_AGE, onFailure },
     });
     this.ingest.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads.objectsArn(UPLOAD_PREFIX)] }),
     );
+    key.grantThroughS3(this.ingest.role, ['kms:Decrypt']);
     this.ingest.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
@@ -100,6 +105,7 @@ export class Pipeline extends Construct {
       timeout: Duration.seconds(SCORE_FUNCTION_TIMEOUT_SECONDS),
       environment: { TABLE_NAME: table.tableName },
       removalPolicy: props.removalPolicy,
+      logKey: key.key,
     });
     this.score.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -137,6 +143,7 @@ export class Pipeline extends Construct {
       timeout: Duration.seconds(config.timeoutSeconds.rescore),
       environment: { TABLE_NAME: table.tableName, QUEUE_URL: queues.score.queueUrl },
       removalPolicy: props.removalPolicy,
+      logKey: key.key,
       async: { retryAttempts: ASYNC_RETRIES.rescore, maxEventAge: MAX_EVENT_AGE, onFailure },
     });
     this.rescore.role.addToPrincipalPolicy(

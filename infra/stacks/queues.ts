@@ -2,6 +2,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
+import { acknowledgeControl } from './control-tower.ts';
 
 /** SQS's message size limit this system is built for (shared/queue/settings.ts aims each message far below it). */
 export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
@@ -66,6 +67,12 @@ export class Queues extends Construct {
       redriveAllowPolicy: { redrivePermission: RedrivePermission.DENY_ALL },
     });
 
+    // The score DLQ meets CT.SQS.PR.1 by its redrive allow policy (byQueue: the rule knows it is a DLQ).
+    acknowledgeControl(
+      this.failedInvocations,
+      'CT.SQS.PR.1',
+      'this queue is a dead-letter destination (Lambda on-failure destination, EventBridge target DLQ) that receives by SendMessage, so its redrive allow policy denies every queue, which the rule reads as no DLQ; a DLQ of a DLQ would only move the problem. Its depth alarms, and an operator re-runs its events (docs/operations.md).',
+    );
     Validations.of(this.scoreDlq).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
       reason:

@@ -42,6 +42,7 @@ describe('function roles', () => {
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
         's3:GetObject',
+        'kms:Decrypt',
         'dynamodb:PutItem',
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
@@ -52,6 +53,8 @@ describe('function roles', () => {
     expect(p['s3:GetObject']).toHaveLength(1);
     const object = JSON.parse(p['s3:GetObject']?.[0] ?? '{}');
     expect(JSON.stringify(object)).toMatch(/mineral-risk-dev-uploads.*"\/uploads\/\*"\]\]\}$/);
+    // Reading an upload decrypts it with the stage key, through S3 only (control-tower.test.ts).
+    expect(p['kms:Decrypt']).toEqual([JSON.stringify(getAtt(s.id(s.stack.platform.key.key)))]);
     for (const a of ['PutItem', 'GetItem', 'UpdateItem', 'BatchWriteItem'])
       expect(p[`dynamodb:${a}`]).toEqual([tableArn]);
     expect(p['sqs:SendMessage']).toEqual([arn(queues.failedInvocations), arn(queues.score)].sort());

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { STAGE_DEFAULTS } from '../../infra/config.ts';
 import { BUNDLING, METRICS_NAMESPACE, REPO_ROOT, RUNTIME } from '../../infra/stacks/pipeline-function.ts';
 import { MAX_MESSAGE_SIZE_BYTES } from '../../infra/stacks/queues.ts';
-import { UPLOAD_PREFIX } from '../../infra/stacks/uploads.ts';
+import { ACCESS_LOG_NONCURRENT_DAYS, UPLOAD_PREFIX } from '../../infra/stacks/uploads.ts';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
 import { TABLE, tableDefinition } from '../../shared/store/table.ts';
 import { parseUploadKey, uploadKey } from '../../shared/uploads/key.ts';
@@ -226,12 +226,24 @@ describe('uploads bucket', () => {
           IgnorePublicAcls: true,
           RestrictPublicBuckets: true,
         },
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       });
     }
+    // Uploads: SSE-KMS with the stage key and an S3 Bucket Key; access logs: SSE-S3, as AWS asks of a log destination.
+    expect(resource(s, bucket).Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          ServerSideEncryptionByDefault: {
+            SSEAlgorithm: 'aws:kms',
+            KMSMasterKeyID: getAtt(s.id(s.stack.platform.key.key)),
+          },
+          BucketKeyEnabled: true,
+        },
+      ],
+    });
+    expect(resource(s, accessLogs).Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
     expect(resource(s, bucket).Properties.LoggingConfiguration).toEqual({
       DestinationBucketName: ref(s.id(accessLogs)),
       LogFilePrefix: 'uploads-bucket/',
@@ -272,8 +284,18 @@ describe('uploads bucket', () => {
         },
       ],
     });
+    // Access logs are versioned: an expired or deleted log stays recoverable ACCESS_LOG_NONCURRENT_DAYS more.
+    expect(resource(s, accessLogs).Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(resource(s, bucket).Properties.VersioningConfiguration).toBeUndefined();
     expect(resource(s, accessLogs).Properties.LifecycleConfiguration).toMatchObject({
-      Rules: [{ ExpirationInDays: STAGE_DEFAULTS.prod.accessLogExpiryDays, Status: 'Enabled' }],
+      Rules: [
+        { ExpirationInDays: STAGE_DEFAULTS.prod.accessLogExpiryDays, Status: 'Enabled' },
+        {
+          NoncurrentVersionExpiration: { NoncurrentDays: ACCESS_LOG_NONCURRENT_DAYS },
+          ExpiredObjectDeleteMarker: true,
+          Status: 'Enabled',
+        },
+      ],
     });
   });
 

@@ -2,7 +2,8 @@
  * Synthesizes a stage in memory, as the CDK CLI would (cdk.json's context, feature flags included), without
  * bundling the functions ('aws:cdk:bundling-stacks': []) and without CDK's built-in CloudFormation schema
  * validation (several seconds of WebAssembly per synth; `npm run synth` and bundle.test.ts run it); the cdk-nag
- * packs run in every synth. One synth per stage and context, shared by a test file.
+ * packs run in every synth, the Control Tower controls (cfn-guard, seconds per synth) only with `controlTower`
+ * (control-tower.test.ts). One synth per stage and context, shared by a test file.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,10 @@ export interface Synth {
 
 const cache = new Map<string, Synth>();
 
-export function synth(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Synth {
+export function synth(
+  context: Record<string, unknown> = {},
+  options: { bundle?: boolean; controlTower?: boolean } = {},
+): Synth {
   const key = JSON.stringify([context, options]);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -35,7 +39,7 @@ export function synth(context: Record<string, unknown> = {}, options: { bundle?:
     builtinCloudFormationValidation: options.bundle === true,
     context: { ...CDK_CONTEXT, ...context, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
-  const stack = defineStage(app);
+  const stack = defineStage(app, {}, { controlTower: options.controlTower === true });
   const template = Template.fromStack(stack);
   const id = (construct: IConstruct) => {
     const element = (construct.node.defaultChild ?? construct) as CfnElement;
