@@ -18,34 +18,23 @@
  * 0.001. It does not compress the handler's own run time, which is real: the function timeout is enforced in real
  * milliseconds, and a message is never redelivered while the invocation holding it still runs (on AWS the ESM
  * guarantees this by requiring visibility timeout ≥ function timeout; scaling only one of them must not break it).
+ *
+ * With a `journal` (queue/journal.ts) the queue survives its process: sends are on disk before they resolve, and a
+ * restart brings back every message not deleted or dead-lettered, receive counts and the DLQ included.
  */
 import { randomUUID } from 'node:crypto';
 import type { ScoreQueue } from '../../shared/queue/port.ts';
-import { SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
 import { deadLetterOf } from './queue/dead-letter.ts';
 import { Drainers } from './queue/drainers.ts';
 import { Inventory } from './queue/inventory.ts';
-import {
-  type HandlerOutcome,
-  invocationReport,
-  notify,
-  runHandler,
-  type StoredMessage,
-  sqsEventFor,
-} from './queue/invocation.ts';
-import { validateOptions } from './queue/options.ts';
-import {
-  buildLambdaContext,
-  DEFAULT_ACCOUNT_ID,
-  DEFAULT_REGION,
-  DEFAULT_SENDER_ID,
-  md5OfBody,
-  sqsQueueArn,
-  sqsQueueUrl,
-} from './queue/records.ts';
+import { type HandlerOutcome, invocationReport, notify, runHandler, sqsEventFor } from './queue/invocation.ts';
+import type { QueueJournal } from './queue/journal.ts';
+import { sendRecordOf } from './queue/journal-image.ts';
+import { newMessage, type StoredMessage } from './queue/message.ts';
+import { type ResolvedOptions, resolveOptions } from './queue/options.ts';
+import { buildLambdaContext, sqsQueueArn, sqsQueueUrl } from './queue/records.ts';
 import type {
   DeadLetter,
-  InvocationReport,
   LocalQueueOptions,
   LocalQueueSettings,
   LocalQueueStats,
@@ -53,28 +42,11 @@ import type {
   QueueClock,
   SendBatchResult,
 } from './queue/types.ts';
-import { systemClock } from './queue/types.ts';
-import {
-  assertBatchPayload,
-  assertBatchRequest,
-  bodyException,
-  bodyProblem,
-  DEFAULT_MAX_MESSAGE_BYTES,
-} from './queue/validation.ts';
+import { assertBatchPayload, assertBatchRequest, bodyException, bodyProblem } from './queue/validation.ts';
 import { verdictOf } from './queue/verdict.ts';
 import { Wakeup } from './queue/wakeup.ts';
 
-export type {
-  DeadLetter,
-  InvocationReport,
-  LocalQueueOptions,
-  LocalQueueSettings,
-  LocalQueueStats,
-  LocalSqsHandler,
-  QueueClock,
-  SendBatchResult,
-} from './queue/types.ts';
-export { systemClock } from './queue/types.ts';
+export * from './queue/types.ts';
 export { judgeResponse } from './queue/verdict.ts';
 
 export class LocalQueue implements ScoreQueue {
@@ -88,16 +60,11 @@ export class LocalQueue implements ScoreQueue {
   readonly functionName: string;
 
   private readonly clock: QueueClock;
-  private readonly functionTimeoutSeconds: number;
-  private readonly memoryLimitInMB: number | undefined;
-  private readonly reportBatchItemFailures: boolean;
-  private readonly maximumMessageSize: number;
-  private readonly maxBatchPayloadBytes: number;
-  private readonly senderId: string;
-  private readonly onInvocation: ((report: InvocationReport) => void) | undefined;
+  private readonly config: ResolvedOptions;
 
   private readonly inventory: Inventory;
   private readonly deadLetters: DeadLetter[] = [];
+  private readonly journal: QueueJournal | undefined;
   private readonly runs = new Set<Promise<void>>();
   private readonly drainers: Drainers;
   private readonly wakeup: Wakeup;
@@ -109,6 +76,7 @@ export class LocalQueue implements ScoreQueue {
   private runningInvocations = 0;
   private counters = {
     sent: 0,
+    recovered: 0,
     received: 0,
     deleted: 0,
     deadLettered: 0,
@@ -119,26 +87,30 @@ export class LocalQueue implements ScoreQueue {
   };
 
   constructor(options: LocalQueueOptions) {
-    this.name = options.name;
-    this.region = options.region ?? DEFAULT_REGION;
-    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-    this.settings = Object.freeze({ ...options.settings });
-    this.timeScale = options.timeScale ?? 1;
-    this.functionName = options.functionName ?? `${options.name}-consumer`;
-    this.functionTimeoutSeconds = options.functionTimeoutSeconds ?? SCORE_FUNCTION_TIMEOUT_SECONDS;
-    this.memoryLimitInMB = options.memoryLimitInMB;
-    this.reportBatchItemFailures = options.reportBatchItemFailures ?? true;
-    this.maximumMessageSize = options.maximumMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.maxBatchPayloadBytes = options.maxBatchPayloadBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.senderId = options.senderId ?? DEFAULT_SENDER_ID;
-    this.clock = options.clock ?? systemClock;
-    this.onInvocation = options.onInvocation;
+    const config = resolveOptions(options);
+    this.config = config;
+    ({ name: this.name, region: this.region, accountId: this.accountId, settings: this.settings } = config);
+    ({ timeScale: this.timeScale, functionName: this.functionName, clock: this.clock } = config);
     this.drainers = new Drainers(this.clock);
     this.wakeup = new Wakeup(this.clock, () => this.pump());
     this.inventory = new Inventory(this.settings.maxReceiveCount, (message, now) => this.deadLetter(message, now));
-    validateOptions(this.name, this.settings, this.timeScale, this.functionTimeoutSeconds);
     this.arn = sqsQueueArn(this.region, this.accountId, this.name);
     this.url = sqsQueueUrl(this.region, this.accountId, this.name);
+    this.journal = config.journal;
+    this.recover();
+  }
+
+  /**
+   * Takes back what the journal held at open. Messages in flight when the last run ended come back visible at once:
+   * their visibility timeout only guards a consumer still working on them, and none from that run is left.
+   */
+  private recover(): void {
+    const recovered = this.journal?.recovered;
+    if (!recovered) return;
+    for (const message of recovered.messages)
+      this.inventory.add({ ...message, receiptHandle: undefined, receivedAt: 0 });
+    this.deadLetters.push(...recovered.deadLetters);
+    this.counters.recovered = recovered.messages.length;
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -149,44 +121,39 @@ export class LocalQueue implements ScoreQueue {
     const result: SendBatchResult = { successful: [], failed: [] };
     const accepted: { id: string; body: string }[] = [];
     for (const entry of entries) {
-      const problem = bodyProblem(entry.body, this.maximumMessageSize);
+      const problem = bodyProblem(entry.body, this.config.maximumMessageSize);
       if (problem) result.failed.push({ id: entry.id, ...problem, senderFault: true });
       else accepted.push(entry);
     }
     assertBatchPayload(
       accepted.map((entry) => entry.body),
-      this.maxBatchPayloadBytes,
+      this.config.maxBatchPayloadBytes,
     );
-    for (const entry of accepted) {
-      const message = this.enqueue(entry.body);
+    const messages = await this.enqueue(accepted.map((entry) => entry.body));
+    accepted.forEach((entry, i) => {
+      const message = messages[i] as StoredMessage;
       result.successful.push({ id: entry.id, messageId: message.messageId, md5OfMessageBody: message.md5OfBody });
-    }
+    });
     return result;
   }
 
   /** SendMessage: one message; an invalid body throws. */
   async send(body: string): Promise<{ messageId: string; md5OfMessageBody: string }> {
-    const problem = bodyProblem(body, this.maximumMessageSize);
+    const problem = bodyProblem(body, this.config.maximumMessageSize);
     if (problem) throw bodyException(problem);
-    const message = this.enqueue(body);
+    const [message] = (await this.enqueue([body])) as [StoredMessage];
     return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody };
   }
 
-  private enqueue(body: string): StoredMessage {
-    const message: StoredMessage = {
-      messageId: randomUUID(),
-      body,
-      md5OfBody: md5OfBody(body),
-      sentTimestamp: this.clock.now(),
-      receiveCount: 0,
-      firstReceiveTimestamp: undefined,
-      receiptHandle: undefined,
-      receivedAt: 0,
-    };
-    this.inventory.add(message);
-    this.counters.sent += 1;
+  /** With a journal, the messages are on disk before they are on the queue (and before the send resolves). */
+  private async enqueue(bodies: string[]): Promise<StoredMessage[]> {
+    const now = this.clock.now();
+    const messages = bodies.map((body) => newMessage(body, now));
+    if (this.journal) await this.journal.append(messages.map(sendRecordOf));
+    for (const message of messages) this.inventory.add(message);
+    this.counters.sent += messages.length;
     this.kick();
-    return message;
+    return messages;
   }
 
   // ── the event source mapping ─────────────────────────────────────────────────────────────────────────────────
@@ -207,7 +174,7 @@ export class LocalQueue implements ScoreQueue {
     this.windowOpenedAt = undefined;
     this.wakeup.cancel();
     await Promise.allSettled([...this.runs]);
-    if (this.isIdle()) this.drainers.settle();
+    if (this.isIdle()) this.settleDrained();
     else this.drainers.reject(new Error(`LocalQueue ${this.name} stopped before draining (${this.describe()})`));
   }
 
@@ -280,7 +247,7 @@ export class LocalQueue implements ScoreQueue {
       if (this.inventory.visibleCount === 0) this.windowOpenedAt = undefined;
       this.arm(now);
     }
-    if (this.isIdle()) this.drainers.settle();
+    if (this.isIdle()) this.settleDrained();
   }
 
   /** ReceiveMessage on behalf of the ESM: up to batchSize messages, each with a new receipt handle. */
@@ -292,7 +259,9 @@ export class LocalQueue implements ScoreQueue {
   }
 
   private deadLetter(message: StoredMessage, now: number): void {
-    this.deadLetters.push(deadLetterOf(message, { senderId: this.senderId, arn: this.arn, now }));
+    const letter = deadLetterOf(message, { senderId: this.config.senderId, arn: this.arn, now });
+    this.deadLetters.push(letter);
+    this.journal?.record([{ op: 'dlq', letter }]);
     this.counters.deadLettered += 1;
   }
 
@@ -300,13 +269,13 @@ export class LocalQueue implements ScoreQueue {
     const handler = this.handler;
     if (!handler) return;
     const requestId = randomUUID();
-    const event = sqsEventFor(batch, { senderId: this.senderId, arn: this.arn, region: this.region, now });
+    const event = sqsEventFor(batch, { senderId: this.config.senderId, arn: this.arn, region: this.region, now });
     const context = buildLambdaContext({
       functionName: this.functionName,
       region: this.region,
       accountId: this.accountId,
-      timeoutMs: this.functionTimeoutSeconds * 1000,
-      ...(this.memoryLimitInMB === undefined ? {} : { memoryLimitInMB: this.memoryLimitInMB }),
+      timeoutMs: this.config.functionTimeoutSeconds * 1000,
+      ...(this.config.memoryLimitInMB === undefined ? {} : { memoryLimitInMB: this.config.memoryLimitInMB }),
       awsRequestId: requestId,
       startedAt: now,
       now: () => this.clock.now(),
@@ -315,10 +284,17 @@ export class LocalQueue implements ScoreQueue {
     this.counters.invocations += 1;
     this.counters.peakConcurrency = Math.max(this.counters.peakConcurrency, this.runningInvocations);
     const concurrency = this.runningInvocations;
-    const timeout = { seconds: this.functionTimeoutSeconds, clock: this.clock };
-    const run = runHandler(handler, event, context, timeout).then((outcome) =>
-      this.complete(batch, outcome, { requestId, startedAt: now, concurrency }),
-    );
+    const timeout = { seconds: this.config.functionTimeoutSeconds, clock: this.clock };
+    // The receive is on disk before the handler sees the messages: a message that kills the process is still
+    // counted, so maxReceiveCount ends a crash loop as it ends a failure loop.
+    const received = this.journal?.append([{ op: 'recv', ids: batch.map((m) => m.messageId), at: now }]);
+    const started: Promise<HandlerOutcome> = received
+      ? received.then(
+          () => runHandler(handler, event, context, timeout),
+          (error: unknown) => ({ ok: false, reason: 'error', error }),
+        )
+      : runHandler(handler, event, context, timeout);
+    const run = started.then((outcome) => this.complete(batch, outcome, { requestId, startedAt: now, concurrency }));
     this.runs.add(run);
     void run.finally(() => this.runs.delete(run));
   }
@@ -330,9 +306,10 @@ export class LocalQueue implements ScoreQueue {
   ): void {
     const now = this.clock.now();
     const ids = batch.map((message) => message.messageId);
-    const verdict = verdictOf(outcome, this.reportBatchItemFailures, ids);
+    const verdict = verdictOf(outcome, this.config.reportBatchItemFailures, ids);
 
     const failedMessageIds: string[] = [];
+    const deleted: string[] = [];
     for (const message of batch) {
       const failed = verdict.kind === 'all' || (verdict.kind === 'partial' && verdict.ids.has(message.messageId));
       if (failed) {
@@ -340,16 +317,30 @@ export class LocalQueue implements ScoreQueue {
         this.inventory.hide(message, Math.max(message.receivedAt + this.visibilityMs, now));
       } else {
         this.inventory.remove(message);
-        this.counters.deleted += 1;
+        deleted.push(message.messageId);
       }
     }
+    this.counters.deleted += deleted.length;
+    if (deleted.length > 0) this.journal?.record([{ op: 'del', ids: deleted }]);
     this.inFlightMessages -= batch.length;
     this.runningInvocations -= 1;
     if (verdict.kind === 'all') this.counters.failedInvocations += 1;
     if (verdict.kind === 'partial') this.counters.partialInvocations += 1;
     this.pump();
 
-    notify(this.onInvocation, () => invocationReport(batch, verdict, failedMessageIds, { ...invocation, now }));
+    notify(this.config.onInvocation, () => invocationReport(batch, verdict, failedMessageIds, { ...invocation, now }));
+  }
+
+  /** Drained means durably so: with a journal, once the deletes and dead-letterings are synced. */
+  private settleDrained(): void {
+    if (!this.journal || this.drainers.size === 0) {
+      this.drainers.settle();
+      return;
+    }
+    this.journal.append([]).then(
+      () => this.drainers.settle(),
+      (error: Error) => this.drainers.reject(error),
+    );
   }
 
   /** Wakes the poller when the batching window closes or the next visibility timeout expires. */

@@ -12,7 +12,8 @@ import {
   TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { QueueJournal } from '../../infra/local/queue/journal.ts';
 import {
   type InvocationReport,
   judgeResponse,
@@ -23,6 +24,7 @@ import {
 } from '../../infra/local/queue.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { lambdaContext, md5OfBody, sqsEvent, sqsRecord, TEST_QUEUE_ARN } from '../helpers/sqs-events.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** 360 s visibility → 180 ms; 2 s window → 1 ms. */
@@ -546,6 +548,130 @@ describe('lifecycle and configuration', () => {
     expect(make({ batchSize: 0 })).toThrow(/batchSize/);
     expect(make({}, { timeScale: 0 })).toThrow(/timeScale/);
     expect(make({}, { name: 'bad name' })).toThrow(/queue name/);
+  });
+});
+
+describe('kept on disk (a journal)', () => {
+  const dir = tempDir('mineral-risk-queue-');
+  afterAll(() => dir.remove());
+  let n = 0;
+  const journalPath = () => `${dir.path}/q${++n}/score-queue.jsonl`;
+  const openJournal = (path: string) => QueueJournal.open(path, { queue: 'score-queue' });
+
+  it('a sent message is on disk when send resolves; a deleted one never comes back', async () => {
+    const path = journalPath();
+    const journal = await openJournal(path);
+    const queue = makeQueue({ journal });
+    const { handler, of } = recording(async (event) => fail(event, (body) => body.startsWith('fail')));
+    await sendAll(queue, [...bodies(6, 'ok'), ...bodies(2, 'fail')]);
+    // Before any delivery, and without closing (the process could be killed here): all eight are on disk.
+    const atSend = await openJournal(path);
+    expect(atSend.recovered.messages.map((m) => m.body).sort()).toEqual(
+      [...bodies(6, 'ok'), ...bodies(2, 'fail')].sort(),
+    );
+    await atSend.close();
+
+    queue.attach(handler);
+    await expect.poll(() => of('ok-5').length).toBe(1);
+    await expect.poll(() => queue.stats().deleted).toBe(6);
+    await queue.stop();
+    const restarted = await openJournal(path);
+    expect(restarted.recovered.messages.map((m) => [m.body, m.receiveCount])).toEqual([
+      ['fail-0', 1],
+      ['fail-1', 1],
+    ]);
+    await restarted.close();
+    await journal.close();
+  });
+
+  it('messages in flight when the process dies come back at once on restart, their receive counted', async () => {
+    const path = journalPath();
+    const journal = await openJournal(path);
+    // Two invocations at most: two batches of ten in flight, five waiting on the queue.
+    const settings = { ...QUEUE_SETTINGS, maxConcurrency: 2 };
+    const first = new LocalQueue({ name: 'score-queue', settings, timeScale: FAST, journal });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held: string[] = [];
+    first.attach(async (event) => {
+      held.push(...event.Records.map((r) => r.body));
+      await gate;
+      throw new Error('the process died');
+    });
+    await sendAll(first, bodies(25, 'job'));
+    await expect.poll(() => held.length).toBe(20);
+    expect(first.stats()).toMatchObject({ inFlight: 20, visible: 5 });
+
+    // The crash: a new queue on the file while the first still holds its messages (nothing more is written by it).
+    const restartedJournal = await openJournal(path);
+    const second = makeQueue({ journal: restartedJournal, timeScale: 1 });
+    expect(second.stats()).toMatchObject({ recovered: 25, sent: 0, visible: 25 });
+    const { handler, deliveries } = recording(async () => undefined);
+    const started = Date.now();
+    second.attach(handler);
+    await second.drain({ timeoutMs: 5_000 });
+    // At full scale the visibility timeout is 360 s: they came back at once, not after it.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(deliveries.map((d) => d.body).sort()).toEqual(bodies(25, 'job').sort());
+    const counts = new Map(deliveries.map((d) => [d.body, d.receiveCount]));
+    expect(held.every((body) => counts.get(body) === 2)).toBe(true);
+    expect(deliveries.filter((d) => d.receiveCount === 1)).toHaveLength(5);
+
+    const stopping = first.stop();
+    release();
+    await stopping;
+    await journal.close();
+    await second.stop();
+    await restartedJournal.close();
+    const after = await openJournal(path);
+    expect(after.recovered.messages).toEqual([]);
+    await after.close();
+  });
+
+  it('receive counts survive restarts: a poison message reaches the DLQ after maxReceiveCount receives in all, and the DLQ survives', async () => {
+    const path = journalPath();
+    const counts: number[] = [];
+    const poisoned = recording(async (event) => fail(event, (body) => body === 'poison'));
+
+    // Run 1: two receives, then the runtime stops (as on Ctrl-C).
+    let journal = await openJournal(path);
+    const run1 = new LocalQueue({ name: 'score-queue', settings: QUEUE_SETTINGS, timeScale: FAST, journal });
+    run1.attach(poisoned.handler);
+    await run1.sendBatch([
+      { id: 'p', body: 'poison' },
+      { id: 'g', body: 'good' },
+    ]);
+    await expect.poll(() => poisoned.of('poison').length).toBe(2);
+    await run1.stop();
+    await journal.close();
+
+    // Run 2: the three receives left, then the DLQ.
+    journal = await openJournal(path);
+    const run2 = makeQueue({ journal });
+    expect(run2.stats()).toMatchObject({ recovered: 1 });
+    run2.attach(poisoned.handler);
+    await run2.drain();
+    counts.push(...poisoned.of('poison').map((d) => d.receiveCount));
+    expect(counts).toEqual([1, 2, 3, 4, 5]);
+    expect(poisoned.of('good')).toHaveLength(1);
+    expect(run2.dlq).toHaveLength(1);
+    await run2.stop();
+    await journal.close();
+
+    // Run 3: nothing to deliver; the dead letter is still there, with its attributes.
+    journal = await openJournal(path);
+    const run3 = makeQueue({ journal });
+    expect(run3.stats()).toMatchObject({ recovered: 0, waiting: 0 });
+    expect(run3.dlq).toEqual([
+      expect.objectContaining({
+        body: 'poison',
+        messageId: poisoned.of('poison')[0]?.messageId,
+        attributes: expect.objectContaining({ ApproximateReceiveCount: '5', DeadLetterQueueSourceArn: run3.arn }),
+      }),
+    ]);
+    await journal.close();
   });
 });
 

@@ -1,5 +1,5 @@
 /** A message as the redrive policy moves it to the DLQ: its body and the attributes of its last receive. */
-import type { StoredMessage } from './invocation.ts';
+import type { StoredMessage } from './message.ts';
 import type { DeadLetter } from './types.ts';
 
 export function deadLetterOf(

@@ -26,6 +26,10 @@ export class Drainers {
     });
   }
 
+  get size(): number {
+    return this.waiters.size;
+  }
+
   settle(): void {
     for (const waiter of this.take()) waiter.resolve();
   }

@@ -2,7 +2,7 @@
  * Where the queue's messages are: visible (receivable now), invisible (until their visibility timeout expires) or in
  * flight (held by an invocation, in `messages` only). Receiving and the redrive policy's check live here, beside them.
  */
-import type { StoredMessage } from './invocation.ts';
+import type { StoredMessage } from './message.ts';
 import { newReceiptHandle } from './records.ts';
 import { Fifo, MinHeap } from './structures.ts';
 

@@ -1,20 +1,9 @@
 /** One invocation of the function the event source mapping drives: its event, and its run under the timeout. */
 import type { Context, SQSEvent } from 'aws-lambda';
+import type { StoredMessage } from './message.ts';
 import { buildSqsRecord, newReceiptHandle } from './records.ts';
 import type { InvocationReport, LocalSqsHandler, QueueClock } from './types.ts';
 import type { Verdict } from './verdict.ts';
-
-/** A message as the queue holds it. */
-export interface StoredMessage {
-  readonly messageId: string;
-  readonly body: string;
-  readonly md5OfBody: string;
-  readonly sentTimestamp: number;
-  receiveCount: number;
-  firstReceiveTimestamp: number | undefined;
-  receiptHandle: string | undefined;
-  receivedAt: number;
-}
 
 export type HandlerOutcome = { ok: true; value: unknown } | { ok: false; reason: 'error' | 'timeout'; error: unknown };
 

@@ -1,5 +1,32 @@
-/** The limits CreateEventSourceMapping and the SQS queue attributes enforce, checked when a local queue is made. */
-import type { LocalQueueSettings } from './types.ts';
+/** A local queue's options with their defaults, checked against the limits of SQS and the event source mapping. */
+import { SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../../shared/queue/settings.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEFAULT_SENDER_ID } from './records.ts';
+import { type LocalQueueOptions, type LocalQueueSettings, systemClock } from './types.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './validation.ts';
+
+export type ResolvedOptions = Required<Omit<LocalQueueOptions, 'memoryLimitInMB' | 'onInvocation' | 'journal'>> &
+  Pick<LocalQueueOptions, 'memoryLimitInMB' | 'onInvocation' | 'journal'>;
+
+export function resolveOptions(options: LocalQueueOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    ...options,
+    settings: Object.freeze({ ...options.settings }),
+    region: options.region ?? DEFAULT_REGION,
+    accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+    timeScale: options.timeScale ?? 1,
+    functionName: options.functionName ?? `${options.name}-consumer`,
+    functionTimeoutSeconds: options.functionTimeoutSeconds ?? SCORE_FUNCTION_TIMEOUT_SECONDS,
+    reportBatchItemFailures: options.reportBatchItemFailures ?? true,
+    maximumMessageSize: options.maximumMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxBatchPayloadBytes: options.maxBatchPayloadBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    senderId: options.senderId ?? DEFAULT_SENDER_ID,
+    clock: options.clock ?? systemClock,
+  };
+  validateOptions(resolved.name, resolved.settings, resolved.timeScale, resolved.functionTimeoutSeconds);
+  return resolved;
+}
+
+/** The limits CreateEventSourceMapping and the SQS queue attributes enforce. */
 
 export function validateOptions(
   name: string,

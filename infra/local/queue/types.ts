@@ -1,6 +1,7 @@
 /** The local queue's public shapes: options, the handler it drives, what it reports. */
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecordAttributes } from 'aws-lambda';
 import type { SendBatchFailure } from '../../../shared/queue/port.ts';
+import type { QueueJournal } from './journal.ts';
 
 /** The subset of `QUEUE_SETTINGS` the queue and its event source mapping use. */
 export interface LocalQueueSettings {
@@ -48,6 +49,11 @@ export interface LocalQueueOptions {
   clock?: QueueClock;
   /** Called after every invocation settles; for progress output and tests. */
   onInvocation?: (report: InvocationReport) => void;
+  /**
+   * Keeps the queue on disk: an opened journal. The queue starts with the messages and dead letters it recovered and
+   * records every send (on disk before the send resolves), receive, delete and dead-lettering in it. Default: memory.
+   */
+  journal?: QueueJournal;
 }
 
 /**
@@ -93,6 +99,8 @@ export interface DeadLetter {
 export interface LocalQueueStats {
   /** Messages accepted by send/sendBatch. */
   sent: number;
+  /** Messages taken back from the journal at start (waiting or in flight when the last run ended). */
+  recovered: number;
   /** Deliveries: one per message per receive. */
   received: number;
   deleted: number;
