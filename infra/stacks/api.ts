@@ -14,38 +14,25 @@ import {
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  AccountRecovery,
-  FeaturePlan,
-  Mfa,
-  OAuthScope,
-  ResourceServerScope,
-  UserPool,
-  UserPoolClient,
-  type UserPoolDomain,
-} from 'aws-cdk-lib/aws-cognito';
+import { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type RouteDef, type Scope } from '../../shared/http/routes.ts';
 import { TABLE } from '../../shared/store/table.ts';
 import { throttleRoutes } from './api-throttling.ts';
+import { type ApiUserPool, createUserPool } from './api-user-pool.ts';
 import { acknowledgeControl, acknowledgeShortLogRetention } from './control-tower.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { UPLOAD_PREFIX } from './uploads.ts';
 
-/** The OAuth scopes of the API, `{resource server}/{name}`; routes.ts names which route needs which. */
 /** The scopes a route accepts at the gateway: its own, or admin (which carries every scope). */
 export function gatewayScopes(scope: Scope): string[] {
   return scope === 'risk/admin' ? [scope] : [scope, 'risk/admin'];
 }
 
-export const API_SCOPES = ['risk/read', 'risk/write', 'risk/admin'] as const satisfies readonly Scope[];
-/** The resource server's identifier: the part of every scope before the slash. */
-export const RESOURCE_SERVER_ID = 'risk';
-/** Scopes of the app client the stack creates: a tenant's machine client reads and writes, it is no admin. */
-export const DEFAULT_CLIENT_SCOPES = ['risk/read', 'risk/write'] as const satisfies readonly Scope[];
+export { API_SCOPES, DEFAULT_CLIENT_SCOPES, RESOURCE_SERVER_ID } from './api-user-pool.ts';
 
 /** The integration's timeout: the most aws-cdk-lib accepts for an HTTP API integration. */
 export const INTEGRATION_TIMEOUT_SECONDS = 29;
@@ -109,12 +96,7 @@ export class Api extends Construct {
   /** The JWT issuer the authorizer trusts. */
   readonly issuer: string;
   /** Present unless an external issuer is configured. */
-  readonly cognito?: {
-    userPool: UserPool;
-    domain: UserPoolDomain;
-    client: UserPoolClient;
-    tokenEndpoint: string;
-  };
+  readonly cognito?: ApiUserPool;
 
   constructor(scope: Construct, id: string, platform: Platform) {
     super(scope, id);
@@ -131,7 +113,7 @@ export class Api extends Construct {
         jwtAudience: api.jwtAudience,
       });
     } else {
-      this.cognito = this.createUserPool(platform);
+      this.cognito = createUserPool(this, platform);
       const { userPool, client } = this.cognito;
       this.issuer = userPool.userPoolProviderUrl;
       // Cognito access tokens carry the app client in `client_id`, which the authorizer matches against the
@@ -262,65 +244,6 @@ export class Api extends Construct {
     this.watch(platform);
   }
 
-  /** The Cognito user pool for machine clients: resource server `risk` with the three scopes, one app client. */
-  private createUserPool(platform: Platform): NonNullable<Api['cognito']> {
-    const { config, removalPolicy } = platform;
-    const stack = Stack.of(this);
-    const userPool = new UserPool(this, 'UserPool', {
-      userPoolName: `${config.prefix}-api`,
-      selfSignUpEnabled: false,
-      // Machine clients only (client-credentials grant); should users ever be added, they need a TOTP app.
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: {
-        minLength: 14,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(1),
-      },
-      accountRecovery: AccountRecovery.NONE,
-      // Essentials: access-token customization (pre token generation V3_0) for a `tenant` claim on M2M tokens.
-      featurePlan: FeaturePlan.ESSENTIALS,
-      deletionProtection: config.deletionProtection,
-      removalPolicy,
-    });
-    Validations.of(userPool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason:
-        'The Plus plan adds threat protection (compromised-credentials checks and adaptive authentication), which assesses user sign-ins; this pool has no users and no user sign-in flow, only app clients using the client-credentials grant, whose secrets threat protection does not assess.',
-    });
-    const scopes = new Map(
-      API_SCOPES.map((s) => {
-        const [identifier, scopeName] = s.split('/') as [string, string];
-        if (identifier !== RESOURCE_SERVER_ID)
-          throw new Error(`scope ${s} is not of resource server ${RESOURCE_SERVER_ID}`);
-        return [s, new ResourceServerScope({ scopeName, scopeDescription: describeScope(s) })] as const;
-      }),
-    );
-    const resourceServer = userPool.addResourceServer('ResourceServer', {
-      identifier: RESOURCE_SERVER_ID,
-      userPoolResourceServerName: `${config.prefix}-api`,
-      scopes: [...scopes.values()],
-    });
-    const scope = (s: Scope) => OAuthScope.resourceServer(resourceServer, scopes.get(s) as ResourceServerScope);
-    const client = userPool.addClient('DefaultClient', {
-      userPoolClientName: `${config.prefix}-default`,
-      generateSecret: true,
-      // No user sign-in flow at all (CDK keeps only ALLOW_REFRESH_TOKEN_AUTH, which client credentials never use).
-      authFlows: { user: false, userPassword: false, userSrp: false, custom: false, adminUserPassword: false },
-      oAuth: { flows: { clientCredentials: true }, scopes: DEFAULT_CLIENT_SCOPES.map(scope) },
-      accessTokenValidity: Duration.hours(1),
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-    });
-    const domain = userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: config.api.cognitoDomainPrefix ?? `${config.prefix}-${stack.account}` },
-    });
-    return { userPool, domain, client, tokenEndpoint: `${domain.baseUrl()}/oauth2/token` };
-  }
-
   /** Errors and throttles of the function, 5xx and p99 latency of the API, and their dashboard rows. */
   private watch(platform: Platform): void {
     const { config, monitoring } = platform;
@@ -385,16 +308,5 @@ export class Api extends Construct {
       out.ApiClientId = [this.cognito.client.userPoolClientId, 'App client created by the stack (secret: see docs)'];
     }
     return out;
-  }
-}
-
-function describeScope(s: Scope): string {
-  switch (s) {
-    case 'risk/read':
-      return 'Read suppliers, scores, batches, portfolio; score and run scenarios without storing';
-    case 'risk/write':
-      return 'Create, change and delete suppliers; upload supplier lists';
-    case 'risk/admin':
-      return 'Administration: grant it together with risk/read and risk/write';
   }
 }
