@@ -119,12 +119,15 @@ export function nextPolicyChange(ref: ReferenceData, minerals: readonly string[]
     if (d !== null && d > ctx.asOf && (next === null || d < next)) next = d;
   };
   const relevant = new Set<string>();
+  // A measure that does not reach this buyer moves none of its scores (measuresInForce leaves it out everywhere).
   for (const e of ref.policyEvents) {
     const set = ref.eventMinerals.get(e.id);
-    if (e.kind !== 'suspension' && set && [...covers].some((m) => set.has(m))) relevant.add(e.id);
+    if (e.kind !== 'suspension' && set && reachesBuyer(e, ctx) && [...covers].some((m) => set.has(m)))
+      relevant.add(e.id);
   }
   for (const e of ref.policyEvents) {
     if (!relevant.has(e.id) && !(e.suspends ?? []).some((id) => relevant.has(id))) continue;
+    if (e.kind === 'suspension' && !reachesBuyer(e, ctx)) continue;
     consider(e.announced);
     consider(e.effectiveFrom);
     if (e.effectiveUntil) consider(dayAfter(e.effectiveUntil));
