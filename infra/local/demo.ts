@@ -13,6 +13,7 @@ import { JsonResultWriter } from '../../shared/report/json.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
 import { renderTable, sortRows, tableRow } from '../../shared/report/table.ts';
 import type { BatchRecord } from '../../shared/store/port.ts';
+import { resumedLine } from './resumed.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const TENANT = 'demo';
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--as-of <date>', 'score as of this date (default today, UTC)')
     .option('--buyer-country <cc>', 'buyer country', 'US')
     .option('--format <format>', 'table or json', 'table')
-    .option('--data-dir <dir>', 'keep DynamoDB data and uploads here between runs')
+    .option('--data-dir <dir>', 'keep DynamoDB data, uploads and queued messages here between runs')
     .exitOverride();
   program.parse(argv);
   const file = program.args[0] ?? 'events/suppliers/sample.csv';
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     const batchId = `demo-${Date.now()}`;
     const started = Date.now();
     process.stderr.write(`local runtime up: dynalite ${runtime.dynamo.endpoint}, s3rver ${runtime.s3.endpoint}\n`);
+    if (o.dataDir) process.stderr.write(`data in ${o.dataDir}: ${resumedLine(runtime.resumed)}\n`);
     process.stderr.write(`uploading ${file} as uploads/${TENANT}/${batchId}.csv …\n`);
     await runtime.upload(file, { tenant: TENANT, batchId, asOf, buyerCountry });
     const batch = await runtime.waitForBatch(TENANT, batchId, { onProgress: (b) => progress(b) });

@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { startApiServer } from './http-server.ts';
 import { mintToken } from './jwt.ts';
+import { resumedLine } from './resumed.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const TENANT = 'demo';
@@ -17,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('dev')
     .option('--port <port>', 'port to listen on (127.0.0.1)', '3000')
-    .option('--data-dir <dir>', 'keep DynamoDB data and uploads here between runs')
+    .option('--data-dir <dir>', 'keep DynamoDB data, uploads and queued messages here between runs')
     .exitOverride();
   program.parse(argv);
   const o = program.opts<{ port: string; dataDir?: string }>();
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
     [
       `mineral-risk API on ${base} — local DynamoDB ${runtime.dynamo.endpoint}, S3 ${runtime.s3.endpoint}, in-process queue`,
       `OpenAPI: ${base}/openapi.json`,
+      ...(o.dataDir ? [`Data in ${o.dataDir}: ${resumedLine(runtime.resumed)}`] : []),
       '',
       `A token for tenant '${TENANT}' with ${SCOPE} (12 h; more with npm run token -- --tenant NAME --scope "..."):`,
       '',

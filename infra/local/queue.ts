@@ -178,6 +178,12 @@ export class LocalQueue implements ScoreQueue {
     else this.drainers.reject(new Error(`LocalQueue ${this.name} stopped before draining (${this.describe()})`));
   }
 
+  /** Stops, then closes the journal (once what was appended is synced): the queue takes no more messages. */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.journal?.close();
+  }
+
   /**
    * Resolves when no message is visible, invisible or in flight: every message deleted or dead-lettered. Rejects
    * when no handler is attached (nothing would ever drain), on `stop()`, or after `timeoutMs` real milliseconds.

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { createRescoreHandler } from '../../functions/rescore/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
@@ -18,9 +19,11 @@ import type { BatchRecord } from '../../shared/store/port.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
 import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
+import { openLocalQueue } from './durable-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { LocalQueue } from './queue.ts';
+import type { LocalQueue } from './queue.ts';
+import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 
 export const LOCAL_TABLE = 'mineral-risk-local';
@@ -34,7 +37,10 @@ export function quietLocalTelemetry(): void {
 }
 
 export interface LocalRuntimeOptions {
-  /** Keep DynamoDB data (and uploads) in this directory between runs; default in memory / temporary. */
+  /**
+   * Keep DynamoDB data, uploads and the queues (journals) in this directory between runs, so a run killed mid-batch
+   * resumes it; default in memory / temporary.
+   */
   dataDir?: string;
   /** Scales the queue's waits (visibility timeout, batching window); tests use small values. */
   timeScale?: number;
@@ -78,6 +84,8 @@ export interface LocalRuntime {
   rescore(asOf: string): Promise<RescoreResult>;
   /** Errors thrown by the ingest handler (S3 would retry the invocation; here they are kept for inspection). */
   ingestErrors: unknown[];
+  /** What this start took back from the data directory: queued messages, and uploads whose ingest runs again. */
+  resumed: { messages: number; uploads: number };
   stop(): Promise<void>;
 }
 
@@ -95,13 +103,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   options.onDynamoClient?.(dynamo.client);
   const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
-  const queue = new LocalQueue({
-    name: 'mineral-risk-score',
-    settings: QUEUE_SETTINGS,
-    timeScale: options.timeScale ?? 1,
-    functionName: 'mineral-risk-score',
-    functionTimeoutSeconds: SCORE_FUNCTION_TIMEOUT_SECONDS,
-  });
+  const queue = await openLocalQueue(
+    {
+      name: 'mineral-risk-score',
+      settings: QUEUE_SETTINGS,
+      timeScale: options.timeScale ?? 1,
+      functionName: 'mineral-risk-score',
+      functionTimeoutSeconds: SCORE_FUNCTION_TIMEOUT_SECONDS,
+    },
+    options.dataDir,
+  );
   const score = createScoreHandler({ store, ref, today });
   queue.attach(score);
   const ingest = createIngestHandler({
@@ -112,14 +123,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.uploadLimits ? { limits: options.uploadLimits } : {}),
   });
   const ingestErrors: unknown[] = [];
-  s3.onObjectCreated(async (event) => {
+  const onObjectCreated = async (event: S3Event) => {
     if (options.autoIngest === false) return;
     try {
       await ingest(event, lambdaContext('mineral-risk-ingest', 900));
     } catch (err) {
       ingestErrors.push(err);
     }
-  });
+  };
+  s3.onObjectCreated(onObjectCreated);
+  // S3 delivers at least once: uploads that a killed run stored but did not finish ingesting get their event again.
+  const resuming =
+    options.dataDir !== undefined && options.autoIngest !== false
+      ? await uploadsToResume({ s3: s3.client, region: s3.region, store }, LOCAL_BUCKET)
+      : [];
+  for (const event of resuming) void onObjectCreated(event);
   const rescoreHandler = createRescoreHandler({ store, queue, ref }, today);
 
   return {
@@ -128,6 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queue,
     store,
     ingestErrors,
+    resumed: { messages: queue.stats().recovered, uploads: resuming.length },
     handlers: { ingest, score, rescore: rescoreHandler },
     async upload(file, o) {
       const size = (await stat(file)).size;
@@ -158,7 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     rescore: (asOf) => rescoreHandler({ asOf }, lambdaContext('mineral-risk-rescore', 900)),
     async stop() {
-      await queue.stop();
+      await queue.close();
       await s3.stop();
       await dynamo.stop();
     },
