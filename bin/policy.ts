@@ -57,9 +57,13 @@ async function waitForRun(g: Global, runId: string, timeoutMs = 10 * 60_000): Pr
   for (;;) {
     const { body } = await call(g, 'GET', `/v1/admin/rescore-runs/${encodeURIComponent(runId)}`);
     const run = body as unknown as RunLike;
-    if (run.status === 'completed') return run;
+    const progress = process.stderr.isTTY;
+    if (run.status === 'completed') {
+      if (progress) process.stderr.write('\r\x1b[K');
+      return run;
+    }
     if (Date.now() > until) throw new CliError(`run ${runId} still running after ${timeoutMs / 1000} s`);
-    process.stderr.write(`  run ${runId}: ${run.segmentsDone}/${run.segments} segments…\r`);
+    if (progress) process.stderr.write(`\r  run ${runId}: ${run.segmentsDone}/${run.segments} segments…`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

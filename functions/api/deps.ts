@@ -1,7 +1,10 @@
 import type { AuthContextOptions } from '../../shared/http/middleware/auth-context.ts';
+import type { CurrentReference } from '../../shared/policy/current-reference.ts';
+import type { PolicyRevisionStore } from '../../shared/policy/port.ts';
 import type { ScoreQueue } from '../../shared/queue/port.ts';
 import type { ReferenceData } from '../../shared/reference/index.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
+import type { RescoreRunStore } from '../../shared/store/rescore-port.ts';
 import type { UploadWriter } from '../../shared/uploads/port.ts';
 
 /** What the API's routes use: ports, reference data, configuration. Built from env in AWS, by the local server here. */
@@ -10,7 +13,14 @@ export interface ApiDeps {
   queue: ScoreQueue;
   uploads: UploadWriter;
   uploadBucket: string;
+  /** The shipped reference data; with `policy`, each request reads the live timeline instead (cached briefly). */
   ref: ReferenceData;
+  /** Live policy: revisions, the current timeline, rescore runs and their queue. */
+  policy: PolicyDeps;
+  /** Tenants whose risk/admin tokens are platform operators (the policy admin routes); others get 403 there. */
+  operatorTenants: ReadonlySet<string>;
+  /** Where a route reports a failure it recovers from (e.g. a rescore run the schedule will start instead). */
+  log?: (message: string, error: unknown) => void;
   auth: AuthContextOptions;
   /** Inline batch uploads above this go through a presigned URL (default 5 MB). */
   maxInlineBytes: number;
@@ -20,9 +30,18 @@ export interface ApiDeps {
   openapi: () => unknown;
 }
 
+export interface PolicyDeps {
+  store: PolicyRevisionStore;
+  current: CurrentReference;
+  runs: RescoreRunStore;
+  rescoreQueue: ScoreQueue;
+}
+
 export interface ApiRequest {
   event: import('aws-lambda').APIGatewayProxyEventV2;
   params: Record<string, string>;
   /** Set for every authenticated route: the tenant from the verified token. */
   tenant: string;
+  /** Who is calling, for audit trails: the token's subject, else its client id, else its tenant. */
+  actor: string;
 }

@@ -11,13 +11,17 @@ import { HttpProblem, problem } from '../../shared/http/problem.ts';
 import { json } from '../../shared/http/request.ts';
 import { allowedMethods, hasScope, matchRoute, type RouteId } from '../../shared/http/routes.ts';
 import { supplierId as pathId } from '../../shared/http/schemas.ts';
+import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
-import { referenceData } from '../../shared/reference/index.ts';
+import { baselineTimeline, referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
+import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 import { createS3Client } from '../../shared/uploads/s3-upload-reader.ts';
 import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
 import type { ApiDeps, ApiRequest } from './deps.ts';
+import * as admin from './routes/admin-policy.ts';
 import * as batches from './routes/batches.ts';
 import * as portfolio from './routes/portfolio.ts';
 import * as reference from './routes/reference.ts';
@@ -43,6 +47,16 @@ const ROUTE_HANDLERS: Record<RouteId, Route> = {
   referenceMinerals: reference.referenceMinerals,
   referenceCountries: reference.referenceCountries,
   referencePolicyEvents: reference.referencePolicyEvents,
+  putPolicyEvent: admin.putPolicyItem,
+  putAgreement: admin.putPolicyItem,
+  withdrawPolicyEvent: admin.withdrawPolicyItem,
+  withdrawAgreement: admin.withdrawPolicyItem,
+  dryRunPolicyEvent: admin.dryRunPolicyItem,
+  dryRunAgreement: admin.dryRunPolicyItem,
+  listPolicyEventRevisions: admin.listItemRevisions,
+  listAgreementRevisions: admin.listItemRevisions,
+  listRescoreRuns: admin.listRescoreRuns,
+  getRescoreRun: admin.getRescoreRun,
 };
 
 /** The tenant ids keys can hold (the upload key's segment rule, shared/uploads/key.ts). */
@@ -63,6 +77,7 @@ export function createApiHandler(deps: ApiDeps) {
     }
     const { route: def, params } = match;
     let tenant = '';
+    let actor = '';
     if (def.scope !== null) {
       const auth = context.auth;
       // The authorizer already refused missing or invalid tokens; these checks hold even if a route is misconfigured.
@@ -75,6 +90,10 @@ export function createApiHandler(deps: ApiDeps) {
       // Tenants become key segments (T#{tenant}#…, uploads/{tenant}/…): one with a separator could reach another's keys.
       if (!TENANT_ID.test(auth.tenant)) throw problem(403, 'the token names an invalid tenant');
       tenant = auth.tenant;
+      actor = auth.subject ?? auth.tenant;
+      // Policy is every tenant's: a tenant's own risk/admin token must not change it.
+      if (def.operator && !deps.operatorTenants.has(tenant))
+        throw problem(403, 'this route is for platform operators (an operator tenant with risk/admin)');
     }
     // An id no resource can have (too long for a key, a slash, leading blank): nothing to find, and nothing to create.
     for (const [name, value] of Object.entries(params)) {
@@ -85,7 +104,13 @@ export function createApiHandler(deps: ApiDeps) {
         { path: `path.${name}`, message: valid.error.issues[0]?.message ?? 'invalid' },
       ]);
     }
-    return ROUTE_HANDLERS[def.id as RouteId]({ event, params, tenant }, deps);
+    // Each request scores with the live policy timeline (cached briefly, shared/policy/current-reference.ts); the
+    // public routes touch no table, so liveness does not hang on the store.
+    const ref = def.scope === null ? deps.ref : await deps.policy.current.get();
+    return ROUTE_HANDLERS[def.id as RouteId](
+      { event, params, tenant, actor },
+      ref === deps.ref ? deps : { ...deps, ref },
+    );
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, ContextWithAuth>(route)
     .use(injectLambdaContext(logger))
@@ -107,10 +132,29 @@ function clientTenants(): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
-export const handler = (event: APIGatewayProxyEventV2, context: Context) => {
-  fromEnv ??= createApiHandler({
-    store: new DynamoDbSupplierStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),
+/** Tenants whose risk/admin tokens are platform operators, comma-separated in OPERATOR_TENANTS (default `platform`). */
+export const operatorTenants = (raw = process.env.OPERATOR_TENANTS ?? 'platform'): ReadonlySet<string> =>
+  new Set(
+    raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  );
+
+function fromEnvironment() {
+  const table = requiredEnv('TABLE_NAME');
+  const client = dynamoDbClient();
+  const policyStore = new DynamoDbPolicyRevisions(client, table);
+  return createApiHandler({
+    store: new DynamoDbSupplierStore(client, table),
     queue: new SqsScoreQueue(sqsClient(), requiredEnv('QUEUE_URL')),
+    policy: {
+      store: policyStore,
+      current: new CurrentReference(policyStore, baselineTimeline),
+      runs: new DynamoDbRescoreRuns(client, table),
+      rescoreQueue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
+    },
+    operatorTenants: operatorTenants(),
     uploads: new S3UploadWriter(createS3Client({})),
     uploadBucket: requiredEnv('UPLOAD_BUCKET'),
     ref: referenceData(),
@@ -120,5 +164,9 @@ export const handler = (event: APIGatewayProxyEventV2, context: Context) => {
     now: () => new Date(),
     openapi: () => openApiJson,
   });
+}
+
+export const handler = (event: APIGatewayProxyEventV2, context: Context) => {
+  fromEnv ??= fromEnvironment();
   return fromEnv(event, context as ContextWithAuth);
 };

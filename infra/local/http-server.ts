@@ -27,7 +27,7 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 const FUNCTION_NAME = 'mineral-risk-api';
 
 export interface ApiServerOptions {
-  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3'>;
+  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy'>;
   /** Default 0: any free port (the real one is in `port` and `url`). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -140,6 +140,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     uploads: new S3UploadWriter(runtime.s3.client),
     uploadBucket: LOCAL_BUCKET,
     ref: referenceData(),
+    policy: runtime.policy,
+    operatorTenants: new Set(['platform']),
     auth: { tenantClaim: 'tenant', clientTenants: options.clientTenants ?? {} },
     maxInlineBytes: 5 * 1024 * 1024,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),

@@ -10,19 +10,30 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { createRescoreHandler } from '../../functions/rescore/handler.ts';
+import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
 import type { RescoreResult } from '../../shared/pipeline/rescore.ts';
-import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
-import { type ReferenceData, referenceData } from '../../shared/reference/index.ts';
+import { planPolicyRun } from '../../shared/pipeline/rescore-run.ts';
+import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import {
+  QUEUE_SETTINGS,
+  RESCORE_QUEUE_SETTINGS,
+  RESCORE_WORKER_TIMEOUT_SECONDS,
+  SCORE_FUNCTION_TIMEOUT_SECONDS,
+} from '../../shared/queue/settings.ts';
+import { baselineTimeline, type ReferenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import type { BatchRecord } from '../../shared/store/port.ts';
+import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
+import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
 import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
 import { openLocalQueue } from './durable-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { lambdaContext } from './lambda-context.ts';
-import type { LocalQueue } from './queue.ts';
+import { LocalQueue } from './queue.ts';
 import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 
@@ -53,9 +64,17 @@ export interface LocalRuntimeOptions {
   onDynamoClient?: (client: DynamoDBClient) => void;
   /** `today` for messages without an as-of date. */
   today?: () => string;
+  /** Fixed reference data for every function; default the live policy timeline (baseline ⊕ stored revisions). */
   ref?: ReferenceData;
   /** Upload size limits of ingest (default the deployed ones); tests lower them. */
   uploadLimits?: Partial<UploadLimits>;
+}
+
+export interface LocalPolicy {
+  store: DynamoDbPolicyRevisions;
+  current: CurrentReference;
+  runs: DynamoDbRescoreRuns;
+  rescoreQueue: LocalQueue;
 }
 
 export interface LocalRuntime {
@@ -63,6 +82,8 @@ export interface LocalRuntime {
   s3: LocalS3;
   queue: LocalQueue;
   store: DynamoDbSupplierStore;
+  /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
+  policy: LocalPolicy;
   /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
   upload(
     file: string,
@@ -91,7 +112,6 @@ export interface LocalRuntime {
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   quietLocalTelemetry();
-  const ref = options.ref ?? referenceData();
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
   const dynamo = await startLocalDynamo({
     tableName: LOCAL_TABLE,
@@ -103,6 +123,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   options.onDynamoClient?.(dynamo.client);
   const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+  const policyStore = new DynamoDbPolicyRevisions(dynamo.client, dynamo.tableName);
+  const current = new CurrentReference(policyStore, baselineTimeline);
+  const fixed = options.ref;
+  const ref = fixed ?? (() => current.get());
+  const runs = new DynamoDbRescoreRuns(dynamo.client, dynamo.tableName);
+  const rescoreQueue = new LocalQueue({
+    name: 'mineral-risk-rescore',
+    settings: RESCORE_QUEUE_SETTINGS,
+    timeScale: options.timeScale ?? 1,
+    functionName: 'mineral-risk-rescore-worker',
+    functionTimeoutSeconds: RESCORE_WORKER_TIMEOUT_SECONDS,
+  });
+  rescoreQueue.attach(
+    createRescoreWorkerHandler({
+      runs,
+      scan: new DynamoDbSupplierScan(dynamo.client, dynamo.tableName),
+      store,
+      queue: rescoreQueue,
+      reference: current,
+      now: () => new Date(),
+    }),
+  );
   const queue = await openLocalQueue(
     {
       name: 'mineral-risk-score',
@@ -138,13 +180,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await uploadsToResume({ s3: s3.client, region: s3.region, store }, LOCAL_BUCKET)
       : [];
   for (const event of resuming) void onObjectCreated(event);
-  const rescoreHandler = createRescoreHandler({ store, queue, ref }, today);
+  const rescoreHandler = createRescoreHandler(
+    { store, queue, ref: fixed ?? (() => current.get({ fresh: true })) },
+    today,
+    (asOf) =>
+      planPolicyRun(
+        { runs, queue: rescoreQueue, now: () => new Date(), policy: policyStore, baseline: baselineTimeline },
+        { asOf, createdBy: 'schedule' },
+      ),
+  );
 
   return {
     dynamo,
     s3,
     queue,
     store,
+    policy: { store: policyStore, current, runs, rescoreQueue },
     ingestErrors,
     resumed: { messages: queue.stats().recovered, uploads: resuming.length },
     handlers: { ingest, score, rescore: rescoreHandler },
@@ -177,6 +228,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     rescore: (asOf) => rescoreHandler({ asOf }, lambdaContext('mineral-risk-rescore', 900)),
     async stop() {
+      await rescoreQueue.stop();
       await queue.close();
       await s3.stop();
       await dynamo.stop();

@@ -10,6 +10,8 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { MODEL_VERSION } from '../model/score.ts';
+import { agreementBody, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
+import * as admin from './admin-schemas.ts';
 import * as out from './response-schemas.ts';
 import { ROUTES, type RouteDef, type RouteId } from './routes.ts';
 import * as s from './schemas.ts';
@@ -46,6 +48,16 @@ const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier'>, z.ZodType> = {
   referenceMinerals: out.referenceMinerals,
   referenceCountries: out.referenceCountries,
   referencePolicyEvents: out.referencePolicyEvents,
+  putPolicyEvent: admin.revisionRecorded,
+  putAgreement: admin.revisionRecorded,
+  withdrawPolicyEvent: admin.revisionRecorded,
+  withdrawAgreement: admin.revisionRecorded,
+  dryRunPolicyEvent: admin.dryRunStarted,
+  dryRunAgreement: admin.dryRunStarted,
+  listPolicyEventRevisions: admin.itemRevisions,
+  listAgreementRevisions: admin.itemRevisions,
+  listRescoreRuns: admin.rescoreRunList,
+  getRescoreRun: admin.rescoreRunView,
 };
 
 type RequestSpec = NonNullable<RouteConfig['request']>;
@@ -76,9 +88,33 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
   listBatchErrors: { params: batchPath, query: s.paginationQuery },
   portfolioExposure: { query: s.portfolioQuery },
   scenario: { body: jsonContent(s.scenarioRequest) },
+  referencePolicyEvents: { query: s.policyEventsQuery },
+  ...Object.fromEntries(
+    (['PolicyEvent', 'Agreement'] as const).flatMap((what) => {
+      const params = z.object({ [what === 'PolicyEvent' ? 'eventId' : 'agreementId']: z.string().regex(POLICY_ID) });
+      const body = jsonContent(what === 'PolicyEvent' ? policyEventBody : agreementBody);
+      const ifMatch = z.object({ 'if-match': z.string().optional().describe('the item\'s ETag ("r12"); * for any') });
+      return [
+        [`put${what}`, { params, headers: ifMatch, body }],
+        [`withdraw${what}`, { params, headers: ifMatch, body: jsonContent(withdrawalBody) }],
+        [
+          `dryRun${what}`,
+          { params, headers: ifMatch, query: z.object({ withdraw: z.enum(['true', 'false']).optional() }), body },
+        ],
+        [`list${what}Revisions`, { params }],
+      ];
+    }),
+  ),
+  getRescoreRun: { params: z.object({ runId: z.string().min(1).max(128) }) },
 };
 
-const SUCCESS: Partial<Record<string, number>> = { putSupplier: 202, createBatch: 202, deleteSupplier: 204 };
+const SUCCESS: Partial<Record<string, number>> = {
+  putSupplier: 202,
+  createBatch: 202,
+  deleteSupplier: 204,
+  dryRunPolicyEvent: 202,
+  dryRunAgreement: 202,
+};
 
 /**
  * Every route can answer these: 413 for any body over the limit (the handler checks it before routing, API Gateway
@@ -108,7 +144,18 @@ const ERRORS: Record<RouteId, number[]> = {
   scenario: [400, 415, 422],
   referenceMinerals: [],
   referenceCountries: [],
-  referencePolicyEvents: [],
+  referencePolicyEvents: [400],
+  // 412 If-Match names another revision; 422 the revision is invalid (field paths); 404 withdrawing what is absent.
+  putPolicyEvent: [400, 412, 415, 422],
+  putAgreement: [400, 412, 415, 422],
+  withdrawPolicyEvent: [400, 404, 412, 415, 422],
+  withdrawAgreement: [400, 404, 412, 415, 422],
+  dryRunPolicyEvent: [400, 404, 412, 415, 422],
+  dryRunAgreement: [400, 404, 412, 415, 422],
+  listPolicyEventRevisions: [404],
+  listAgreementRevisions: [404],
+  listRescoreRuns: [],
+  getRescoreRun: [404],
 };
 
 /** Longer descriptions, where a summary cannot hold a limit the client must know. */

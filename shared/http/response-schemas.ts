@@ -397,6 +397,16 @@ export const policyEvent = z
   })
   .openapi('PolicyEvent');
 
+const measureState = z
+  .object({
+    state: z
+      .enum(['not_announced', 'announced', 'active', 'suspended', 'expired'])
+      .describe('the measure on `asOf`, as the model reads it'),
+    suspendedBy: z.string().optional().describe('for `suspended`: the suspension in force'),
+    revision: z.number().int().describe('the policy revision that set this item (0: the shipped data)'),
+  })
+  .openapi('MeasureState');
+
 export const agreement = z
   .object({
     id: z.string(),
@@ -411,7 +421,18 @@ export const agreement = z
   .openapi('Agreement');
 
 export const referencePolicyEvents = z
-  .object({ dataVersion: z.string(), policyEvents: z.array(policyEvent), agreements: z.array(agreement) })
+  .object({
+    asOf: isoDate,
+    dataVersion: z.string(),
+    policyRevision: z.number().int().describe('the latest policy revision applied (0: the shipped timeline only)'),
+    policyEvents: z.array(policyEvent.extend(measureState.shape)),
+    agreements: z.array(
+      agreement.extend({
+        inForce: z.boolean().describe('in force on `asOf`'),
+        revision: z.number().int().describe('the policy revision that set this item (0: the shipped data)'),
+      }),
+    ),
+  })
   .openapi('ReferencePolicyEvents');
 
 export const health = z

@@ -12,6 +12,8 @@ export interface RouteDef {
   /** Scope the token must carry (risk/admin carries every scope); null = no auth. */
   scope: Scope | null;
   summary: string;
+  /** Platform operators only: risk/admin and an operator tenant (policy is every tenant's, not one's). */
+  operator?: true;
 }
 
 export const ROUTES = [
@@ -107,6 +109,62 @@ export const ROUTES = [
     path: '/v1/reference/policy-events',
     scope: 'risk/read',
     summary: 'Export controls, suspensions and agreements, with sources',
+  },
+  ...(['policy-events', 'agreements'] as const).flatMap((collection) => {
+    const param = collection === 'policy-events' ? 'eventId' : 'agreementId';
+    const what = collection === 'policy-events' ? 'policy event' : 'agreement';
+    const id = collection === 'policy-events' ? 'PolicyEvent' : 'Agreement';
+    const path = `/v1/admin/${collection}/{${param}}` as const;
+    return [
+      {
+        id: `put${id}`,
+        method: 'PUT',
+        path,
+        scope: 'risk/admin',
+        operator: true,
+        summary: `Create or amend a ${what} (a revision)`,
+      },
+      {
+        id: `withdraw${id}`,
+        method: 'DELETE',
+        path,
+        scope: 'risk/admin',
+        operator: true,
+        summary: `Withdraw a ${what} (a revision)`,
+      },
+      {
+        id: `dryRun${id}`,
+        method: 'POST',
+        path: `${path}/dry-run`,
+        scope: 'risk/admin',
+        operator: true,
+        summary: `What a ${what} revision would move, per tenant; records nothing`,
+      },
+      {
+        id: `list${id}Revisions`,
+        method: 'GET',
+        path: `${path}/revisions`,
+        scope: 'risk/admin',
+        operator: true,
+        summary: `The ${what}'s revisions: who, when, why, source`,
+      },
+    ] as const;
+  }),
+  {
+    id: 'listRescoreRuns',
+    method: 'GET',
+    path: '/v1/admin/rescore-runs',
+    scope: 'risk/admin',
+    operator: true,
+    summary: 'Rescore runs, newest first',
+  },
+  {
+    id: 'getRescoreRun',
+    method: 'GET',
+    path: '/v1/admin/rescore-runs/{runId}',
+    scope: 'risk/admin',
+    operator: true,
+    summary: 'A rescore run: examined, rescored, changed, failed, per tenant',
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -139,6 +139,8 @@ export const portfolioQuery = z.object({
   groupBy: z.enum(['mineral', 'country', 'mineral,country', 'country,mineral']).default('mineral'),
 });
 
+export const policyEventsQuery = z.object({ asOf: date.optional() });
+
 export const scoringDefaults = z.object({ asOf: date.optional(), buyerCountry: countryName.optional() });
 
 /** Scenario dates are checked with the events they belong to (422 naming the field), not by the schema. */

@@ -24,3 +24,19 @@ export const QUEUE_SETTINGS = {
 } as const;
 
 export type QueueSettings = typeof QUEUE_SETTINGS;
+
+/** The rescore worker runs as long as Lambda allows: a segment is a long scan, resumed in continuations. */
+export const RESCORE_WORKER_TIMEOUT_SECONDS = 900;
+
+/** The rescore queue (one message per segment of a rescore run) and the worker's event source mapping. */
+export const RESCORE_QUEUE_SETTINGS = {
+  /** One segment per invocation: each may take the whole 15 minutes. */
+  batchSize: 1,
+  maxBatchingWindowSeconds: 0,
+  /** AWS guidance, 6× the function timeout: a segment whose worker died is taken up again after it. */
+  visibilityTimeoutSeconds: 6 * RESCORE_WORKER_TIMEOUT_SECONDS,
+  maxReceiveCount: 5,
+  /** Segments scanned at once: 32 segments in 4 waves keep the table's read rate moderate. */
+  maxConcurrency: 8,
+  dlqRetentionDays: 14,
+} as const;

@@ -167,6 +167,8 @@ export async function startApi(options: ApiFixtureOptions = {}): Promise<ApiFixt
     uploads: new writer.S3UploadWriter(runtime.s3.client),
     uploadBucket: LOCAL_BUCKET,
     ref: reference.referenceData(),
+    policy: runtime.policy,
+    operatorTenants: new Set(['platform']),
     auth: { tenantClaim: options.tenantClaim ?? 'tenant', clientTenants: options.clientTenants ?? {} },
     maxInlineBytes: options.maxInlineBytes ?? 5 * 1024 * 1024,
     today: () => today,

@@ -230,6 +230,144 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/policy-events/{eventId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Create or amend a policy event (a revision) */
+    put: operations['putPolicyEvent'];
+    post?: never;
+    /** Withdraw a policy event (a revision) */
+    delete: operations['withdrawPolicyEvent'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/policy-events/{eventId}/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What a policy event revision would move, per tenant; records nothing */
+    post: operations['dryRunPolicyEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/policy-events/{eventId}/revisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The policy event's revisions: who, when, why, source */
+    get: operations['listPolicyEventRevisions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/agreements/{agreementId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Create or amend a agreement (a revision) */
+    put: operations['putAgreement'];
+    post?: never;
+    /** Withdraw a agreement (a revision) */
+    delete: operations['withdrawAgreement'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/agreements/{agreementId}/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What a agreement revision would move, per tenant; records nothing */
+    post: operations['dryRunAgreement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/agreements/{agreementId}/revisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The agreement's revisions: who, when, why, source */
+    get: operations['listAgreementRevisions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/rescore-runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rescore runs, newest first */
+    get: operations['listRescoreRuns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/rescore-runs/{runId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A rescore run: examined, rescored, changed, failed, per tenant */
+    get: operations['getRescoreRun'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -644,9 +782,28 @@ export interface components {
       source: string;
     } | null;
     ReferencePolicyEvents: {
+      /** @description YYYY-MM-DD */
+      asOf: string;
       dataVersion: string;
-      policyEvents: components['schemas']['PolicyEvent'][];
-      agreements: components['schemas']['Agreement'][];
+      /** @description the latest policy revision applied (0: the shipped timeline only) */
+      policyRevision: number;
+      policyEvents: (components['schemas']['PolicyEvent'] & {
+        /**
+         * @description the measure on `asOf`, as the model reads it
+         * @enum {string}
+         */
+        state: 'not_announced' | 'announced' | 'active' | 'suspended' | 'expired';
+        /** @description for `suspended`: the suspension in force */
+        suspendedBy?: string;
+        /** @description the policy revision that set this item (0: the shipped data) */
+        revision: number;
+      })[];
+      agreements: (components['schemas']['Agreement'] & {
+        /** @description in force on `asOf` */
+        inForce: boolean;
+        /** @description the policy revision that set this item (0: the shipped data) */
+        revision: number;
+      })[];
     };
     PolicyEvent: {
       id: string;
@@ -696,6 +853,120 @@ export interface components {
       minerals: string[];
       source: string;
     };
+    RevisionRecorded: {
+      /** @description true when the id was new */
+      created: boolean;
+      revision: components['schemas']['PolicyRevision'];
+      /** @description the item's entity tag now: send it as If-Match to amend it */
+      etag: string;
+      item: components['schemas']['PolicyEvent'] | components['schemas']['Agreement'] | null;
+      /** @description the data version scores take from now on */
+      dataVersion: string;
+      /** @description the rescore run of what the revision moves; null: the schedule starts it */
+      run: {
+        runId: string;
+        links: {
+          self: string;
+        };
+      } | null;
+    };
+    PolicyRevision: {
+      /** @description global, dense: 1, 2, 3 … across every item */
+      revision: number;
+      /** @enum {string} */
+      kind: 'policy-event' | 'agreement';
+      id: string;
+      /** @enum {string} */
+      action: 'put' | 'withdraw';
+      /** @description the item from this revision on; null: withdrawn */
+      item: components['schemas']['PolicyEvent'] | components['schemas']['Agreement'] | null;
+      /** @description who recorded it: the operator token's subject */
+      actor: string;
+      reason: string;
+      source: {
+        title: string;
+        url: string;
+        date: string;
+      };
+      /** @description ISO 8601 date-time (UTC) */
+      at: string;
+    };
+    DryRunStarted: {
+      runId: string;
+      /** @enum {boolean} */
+      dryRun: true;
+      links: {
+        self: string;
+      };
+    };
+    ItemRevisions: {
+      /** @enum {string} */
+      kind: 'policy-event' | 'agreement';
+      id: string;
+      /** @description the shipped data holds this id */
+      inBaseline: boolean;
+      /** @description null: withdrawn */
+      etag: string | null;
+      revisions: components['schemas']['PolicyRevision'][];
+    };
+    RescoreRunList: {
+      items: components['schemas']['RescoreRun'][];
+    };
+    RescoreRun: {
+      runId: string;
+      cause:
+        | {
+            /** @enum {string} */
+            kind: 'policy';
+            fromRevision: number;
+            toRevision: number;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'scheduled';
+          };
+      asOf: string;
+      dryRun: boolean;
+      scope: {
+        minerals: string[] | 'all';
+        buyers: string[] | 'all';
+        countries: string[] | 'any';
+      } | null;
+      proposal?: components['schemas']['PolicyRevision'] & (Record<string, never> | null);
+      segments: number;
+      createdAt: string;
+      createdBy: string;
+    };
+    RescoreRunView: components['schemas']['RescoreRun'] & {
+      /** @enum {string} */
+      status: 'running' | 'completed';
+      segmentsDone: number;
+      counts: {
+        examined: number;
+        rescored: number;
+        changed: number;
+        unchanged: number;
+        nextChangeOnly: number;
+        superseded: number;
+        failed: number;
+      };
+      tenants: {
+        [key: string]: {
+          examined: number;
+          changed: number;
+          up: number;
+          down: number;
+          bandChanges: number;
+          maxAbsDelta: number;
+        };
+      };
+      failures: {
+        tenant: string;
+        supplierId: string;
+        reason: string;
+      }[];
+      completedAt: string | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -733,6 +1004,13 @@ export type SchemaGovernance = components['schemas']['Governance'];
 export type SchemaReferencePolicyEvents = components['schemas']['ReferencePolicyEvents'];
 export type SchemaPolicyEvent = components['schemas']['PolicyEvent'];
 export type SchemaAgreement = components['schemas']['Agreement'];
+export type SchemaRevisionRecorded = components['schemas']['RevisionRecorded'];
+export type SchemaPolicyRevision = components['schemas']['PolicyRevision'];
+export type SchemaDryRunStarted = components['schemas']['DryRunStarted'];
+export type SchemaItemRevisions = components['schemas']['ItemRevisions'];
+export type SchemaRescoreRunList = components['schemas']['RescoreRunList'];
+export type SchemaRescoreRun = components['schemas']['RescoreRun'];
+export type SchemaRescoreRunView = components['schemas']['RescoreRunView'];
 export type $defs = Record<string, never>;
 export interface operations {
   health: {
@@ -2300,7 +2578,9 @@ export interface operations {
   };
   referencePolicyEvents: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -2314,6 +2594,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReferencePolicyEvents'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
@@ -2334,6 +2623,1237 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'];
           'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  putPolicyEvent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the item's ETag ("r12"); * for any */
+        'if-match'?: string;
+      };
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          country: string;
+          instrument: string;
+          /** @enum {string} */
+          kind: 'export_licensing' | 'export_quota' | 'export_ban' | 'suspension';
+          minerals: string[];
+          announced: string;
+          effectiveFrom: string;
+          effectiveUntil: string | null;
+          destination:
+            | {
+                /** @enum {string} */
+                kind: 'all';
+              }
+            | {
+                /** @enum {string} */
+                kind: 'country' | 'country_military';
+                country: string;
+              };
+          suspends?: string[];
+          notes?: string;
+          reason: string;
+          source: string;
+          /** Format: uri */
+          sourceUrl: string;
+          sourceDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionRecorded'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  withdrawPolicyEvent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the item's ETag ("r12"); * for any */
+        'if-match'?: string;
+      };
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          reason: string;
+          source: string;
+          /** Format: uri */
+          sourceUrl?: string;
+          sourceDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionRecorded'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  dryRunPolicyEvent: {
+    parameters: {
+      query?: {
+        withdraw?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the item's ETag ("r12"); * for any */
+        'if-match'?: string;
+      };
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          country: string;
+          instrument: string;
+          /** @enum {string} */
+          kind: 'export_licensing' | 'export_quota' | 'export_ban' | 'suspension';
+          minerals: string[];
+          announced: string;
+          effectiveFrom: string;
+          effectiveUntil: string | null;
+          destination:
+            | {
+                /** @enum {string} */
+                kind: 'all';
+              }
+            | {
+                /** @enum {string} */
+                kind: 'country' | 'country_military';
+                country: string;
+              };
+          suspends?: string[];
+          notes?: string;
+          reason: string;
+          source: string;
+          /** Format: uri */
+          sourceUrl: string;
+          sourceDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DryRunStarted'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  listPolicyEventRevisions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ItemRevisions'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  putAgreement: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the item's ETag ("r12"); * for any */
+        'if-match'?: string;
+      };
+      path: {
+        agreementId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          buyerCountry: string;
+          partnerCountry: string;
+          title: string;
+          effectiveFrom: string;
+          effectiveUntil: string | null;
+          minerals: string[];
+          reason: string;
+          source: string;
+          /** Format: uri */
+          sourceUrl: string;
+          sourceDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionRecorded'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  withdrawAgreement: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the item's ETag ("r12"); * for any */
+        'if-match'?: string;
+      };
+      path: {
+        agreementId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          reason: string;
+          source: string;
+          /** Format: uri */
+          sourceUrl?: string;
+          sourceDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionRecorded'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  dryRunAgreement: {
+    parameters: {
+      query?: {
+        withdraw?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the item's ETag ("r12"); * for any */
+        'if-match'?: string;
+      };
+      path: {
+        agreementId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          buyerCountry: string;
+          partnerCountry: string;
+          title: string;
+          effectiveFrom: string;
+          effectiveUntil: string | null;
+          minerals: string[];
+          reason: string;
+          source: string;
+          /** Format: uri */
+          sourceUrl: string;
+          sourceDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DryRunStarted'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  listAgreementRevisions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agreementId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ItemRevisions'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  listRescoreRuns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RescoreRunList'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  getRescoreRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RescoreRunView'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */

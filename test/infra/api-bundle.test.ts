@@ -45,6 +45,7 @@ describe('API function bundle', () => {
         AWS_REGION: 'eu-west-1',
         TABLE_NAME: 'table',
         QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/score',
+        RESCORE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/rescore',
         UPLOAD_BUCKET: 'uploads',
         CLIENT_TENANTS: '{"client":"acme"}',
         POWERTOOLS_LOG_LEVEL: 'ERROR',

@@ -389,9 +389,91 @@ function request(id: RouteId, deleteTarget = 'acme-1'): Omit<ApiEventOptions, 'c
     referenceMinerals: { method: 'GET', path: '/v1/reference/minerals' },
     referenceCountries: { method: 'GET', path: '/v1/reference/countries' },
     referencePolicyEvents: { method: 'GET', path: '/v1/reference/policy-events' },
+    putPolicyEvent: { method: 'PUT', path: `/v1/admin/policy-events/${PROBE_EVENT}`, body: probeEvent },
+    withdrawPolicyEvent: { method: 'DELETE', path: `/v1/admin/policy-events/${PROBE_EVENT}`, body: probeWhy },
+    dryRunPolicyEvent: { method: 'POST', path: `/v1/admin/policy-events/${PROBE_EVENT}/dry-run`, body: probeEvent },
+    listPolicyEventRevisions: { method: 'GET', path: '/v1/admin/policy-events/CN-2025-FEB/revisions' },
+    putAgreement: { method: 'PUT', path: `/v1/admin/agreements/${PROBE_AGREEMENT}`, body: probeAgreement },
+    withdrawAgreement: { method: 'DELETE', path: `/v1/admin/agreements/${PROBE_AGREEMENT}`, body: probeWhy },
+    dryRunAgreement: { method: 'POST', path: `/v1/admin/agreements/${PROBE_AGREEMENT}/dry-run`, body: probeAgreement },
+    listAgreementRevisions: { method: 'GET', path: '/v1/admin/agreements/US-CA-2020-01/revisions' },
+    listRescoreRuns: { method: 'GET', path: '/v1/admin/rescore-runs' },
+    getRescoreRun: { method: 'GET', path: '/v1/admin/rescore-runs/no-such-run' },
   };
   return table[id];
 }
+
+/** Policy the operator probes write: a measure and an agreement no test supplier meets (Norway, Iceland, vanadium). */
+const PROBE_EVENT = 'PROBE-IS-V';
+const PROBE_AGREEMENT = 'PROBE-NO-IS';
+const probeWhy = {
+  reason: 'auth probe',
+  source: 'test',
+  sourceUrl: 'https://example.org/probe',
+  sourceDate: '2026-11-01',
+};
+const probeEvent = {
+  country: 'IS',
+  instrument: 'probe',
+  kind: 'export_licensing',
+  minerals: ['vanadium'],
+  announced: '2026-11-01',
+  effectiveFrom: '2026-11-01',
+  effectiveUntil: null,
+  destination: { kind: 'country', country: 'NO' },
+  ...probeWhy,
+};
+const probeAgreement = {
+  buyerCountry: 'NO',
+  partnerCountry: 'IS',
+  title: 'probe',
+  effectiveFrom: '2026-11-01',
+  effectiveUntil: null,
+  minerals: ['vanadium'],
+  ...probeWhy,
+};
+
+describe('policy routes are for platform operators', () => {
+  const operatorRoutes = (ROUTES as readonly RouteDef[]).filter((r) => r.operator);
+  const P = claimsFor('platform', 'risk/admin');
+
+  it('a tenant’s own risk/admin token gets 403 on each; the operator tenant without risk/admin too', async () => {
+    expect(operatorRoutes.length).toBe(10);
+    for (const route of operatorRoutes)
+      for (const claims of [claimsFor('acme', 'risk/admin'), claimsFor('platform', 'risk/read risk/write')]) {
+        const r = await api.call({ ...request(route.id as RouteId), claims });
+        expect(r.status, `${route.id} ${JSON.stringify(claims)}`).toBe(403);
+      }
+  });
+
+  it('an operator records, dry-runs, reads and withdraws, with an audit trail naming who', async () => {
+    const call = (id: RouteId) => api.call({ ...request(id), claims: P });
+    expect((await call('putPolicyEvent')).json).toMatchObject({
+      created: true,
+      etag: '"r1"',
+      revision: { actor: 'user-of-platform' },
+    });
+    expect((await call('putAgreement')).json).toMatchObject({ created: true, etag: '"r2"' });
+    expect((await call('dryRunPolicyEvent')).status).toBe(202);
+    expect((await call('dryRunAgreement')).status).toBe(202);
+    const revisions = await api.call({
+      method: 'GET',
+      path: `/v1/admin/policy-events/${PROBE_EVENT}/revisions`,
+      claims: P,
+    });
+    expect(revisions.json).toMatchObject({ etag: '"r1"', revisions: [{ revision: 1, reason: 'auth probe' }] });
+    expect((await call('withdrawPolicyEvent')).status).toBe(200);
+    expect((await call('withdrawAgreement')).status).toBe(200);
+    expect((await call('listRescoreRuns')).status).toBe(200);
+    expect((await call('getRescoreRun')).status).toBe(404);
+    expect((await call('listAgreementRevisions')).json).toMatchObject({
+      inBaseline: true,
+      etag: '"r0"',
+      revisions: [],
+    });
+    await expectUnchangedForA();
+  });
+});
 
 describe('auth on every scoped route', () => {
   const scoped = (ROUTES as readonly RouteDef[]).filter((r) => r.scope !== null);
@@ -419,7 +501,7 @@ describe('auth on every scoped route', () => {
   });
 
   it('risk/admin passes every scope; the route’s own scope passes it', async () => {
-    for (const route of scoped) {
+    for (const route of scoped.filter((r) => !r.operator)) {
       for (const scope of ['risk/admin', route.scope as string]) {
         if (route.id === 'deleteSupplier') expect((await putSync(A, 'acme-del', aSupplier('del'))).status).toBe(200);
         const r = await api.call({ ...request(route.id as RouteId, 'acme-del'), claims: claimsFor('acme', scope) });

@@ -1,6 +1,9 @@
-import { json } from '../../../shared/http/request.ts';
+import { json, queryParams } from '../../../shared/http/request.ts';
+import { policyEventsQuery } from '../../../shared/http/schemas.ts';
 import { governanceRisk } from '../../../shared/model/governance.ts';
 import { MODEL_VERSION } from '../../../shared/model/score.ts';
+import { eventState } from '../../../shared/policy/states.ts';
+import { itemKey } from '../../../shared/policy/types.ts';
 import { allCountries } from '../../../shared/reference/countries.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
@@ -50,11 +53,20 @@ export async function referenceCountries(_req: ApiRequest, deps: ApiDeps) {
   return json(200, { dataVersion: deps.ref.dataVersion, items });
 }
 
-export async function referencePolicyEvents(_req: ApiRequest, deps: ApiDeps) {
+/** The effective timeline (shipped ⊕ revisions), each item with its state on `asOf` and the revision that set it. */
+export async function referencePolicyEvents(req: ApiRequest, deps: ApiDeps) {
+  const asOf = queryParams(req.event, policyEventsQuery).asOf ?? deps.today();
+  const { timeline, ref } = await deps.policy.current.current();
   return json(200, {
-    dataVersion: deps.ref.dataVersion,
-    policyEvents: deps.ref.policyEvents,
-    agreements: deps.ref.agreements,
+    asOf,
+    dataVersion: ref.dataVersion,
+    policyRevision: timeline.revision,
+    policyEvents: ref.policyEvents.map((e) => ({ ...e, ...eventState(ref, timeline, e, asOf) })),
+    agreements: ref.agreements.map((a) => ({
+      ...a,
+      inForce: a.effectiveFrom <= asOf && (a.effectiveUntil === null || asOf <= a.effectiveUntil),
+      revision: timeline.setBy.get(itemKey('agreement', a.id)) ?? 0,
+    })),
   });
 }
 

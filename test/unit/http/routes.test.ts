@@ -28,10 +28,13 @@ describe('the route table', () => {
   it('leaves only /health and /openapi.json without auth, and every /v1 route scoped', () => {
     expect(ROUTES.filter((r) => r.scope === null).map((r) => r.path)).toEqual(['/health', '/openapi.json']);
     for (const r of ROUTES) if (r.path.startsWith('/v1/')) expect(SCOPES).toContain(r.scope);
-    // Routes that change stored data need risk/write; POST /v1/score and /v1/scenarios store nothing.
-    for (const r of ROUTES)
-      if (r.method === 'PUT' || r.method === 'DELETE' || r.id === 'createBatch')
+    // Routes that change a tenant's data need risk/write; POST /v1/score and /v1/scenarios store nothing.
+    for (const r of ROUTES as readonly RouteDef[])
+      if (!r.operator && (r.method === 'PUT' || r.method === 'DELETE' || r.id === 'createBatch'))
         expect(r.scope, routeKey(r)).toBe('risk/write');
+    // Policy (every tenant's) only for platform operators: risk/admin and flagged, all under /v1/admin/.
+    for (const r of ROUTES as readonly RouteDef[])
+      expect(r.path.startsWith('/v1/admin/'), routeKey(r)).toBe(r.operator === true && r.scope === 'risk/admin');
   });
 
   it('routeKey is API Gateway’s "METHOD /path/{param}"', () => {
