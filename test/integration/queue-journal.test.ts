@@ -3,11 +3,13 @@
  * line, receive counts and dead letters across reopenings, and a compaction that keeps the file bounded. A "crash" is
  * opening the file again without closing the first journal: only what was synced may count.
  */
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JournalClosedError, JournalCorruptError, QueueJournal } from '../../infra/local/queue/journal.ts';
 import { JournalImage, type JournalRecord, sendRecordOf } from '../../infra/local/queue/journal-image.ts';
+import { JournalLockedError } from '../../infra/local/queue/journal-lock.ts';
 import { md5OfBody } from '../../infra/local/queue/records.ts';
 import type { DeadLetter } from '../../infra/local/queue/types.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -164,6 +166,28 @@ describe('after a crash', () => {
     const third = await QueueJournal.open(path, { queue: QUEUE });
     expect(ids(third)).toEqual(['fresh']);
     await third.close();
+  });
+});
+
+describe('one process per journal', () => {
+  it('refuses a journal another live process holds, takes over the lock of a killed one, and frees it on close', async () => {
+    const path = newPath();
+    const journal = await QueueJournal.open(path, { queue: QUEUE });
+    await journal.append([send('a')]);
+    await journal.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+
+    writeFileSync(`${path}.lock`, String(process.ppid)); // a process that runs: the test runner
+    const error = await QueueJournal.open(path, { queue: QUEUE }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalLockedError);
+    expect(String(error)).toContain(`process ${process.ppid}`);
+
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // what kill -9 leaves: the lock of a finished process
+    writeFileSync(`${path}.lock`, String(gone));
+    const again = await QueueJournal.open(path, { queue: QUEUE });
+    expect(ids(again)).toEqual(['a']);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+    await again.close();
   });
 });
 

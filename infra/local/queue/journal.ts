@@ -27,6 +27,7 @@ import {
   parseRecord,
   type RecoveredMessage,
 } from './journal-image.ts';
+import { type JournalLock, lockJournal } from './journal-lock.ts';
 import type { DeadLetter } from './types.ts';
 
 /** A line of the journal is not a record it writes (and not a torn last line): refusing beats losing messages. */
@@ -95,6 +96,7 @@ export class QueueJournal {
   private readonly head: HeadRecord;
   private readonly compactBytes: number;
   private handle!: FileHandle;
+  private lock!: JournalLock;
   private bytes = 0;
   private compactions = 0;
   private pending: string[] = [];
@@ -119,23 +121,35 @@ export class QueueJournal {
   static async open(path: string, options: QueueJournalOptions): Promise<QueueJournal> {
     const journal = new QueueJournal(path, options);
     await mkdir(dirname(path), { recursive: true });
-    const { records, validBytes, totalBytes } = await journal.replay();
+    journal.lock = await lockJournal(path);
+    try {
+      await journal.load();
+    } catch (err) {
+      await (journal.handle as FileHandle | undefined)?.close().catch(() => undefined);
+      await journal.lock.release();
+      throw err;
+    }
+    return journal;
+  }
+
+  private async load(): Promise<void> {
+    const path = this.path;
+    const { records, validBytes, totalBytes } = await this.replay();
     if (validBytes < totalBytes) await truncate(path, validBytes);
-    journal.recovered = {
-      messages: journal.image.messages(),
-      deadLetters: [...journal.image.deadLetters],
+    this.recovered = {
+      messages: this.image.messages(),
+      deadLetters: [...this.image.deadLetters],
       records,
       tornBytes: totalBytes - validBytes,
     };
-    journal.bytes = validBytes;
-    journal.handle = await open(path, 'a');
+    this.bytes = validBytes;
+    this.handle = await open(path, 'a');
     if (validBytes === 0) {
       // A new journal (or one whose head line was torn): its head is the first line, synced with its directory.
-      await journal.append([journal.head]);
+      await this.append([this.head]);
       await syncDirectory(dirname(path));
     }
-    await journal.append([]); // compacts now if the journal left by the last run is due
-    return journal;
+    await this.append([]); // compacts now if the journal left by the last run is due
   }
 
   /**
@@ -172,6 +186,7 @@ export class QueueJournal {
     this.closed = true;
     await this.running;
     await this.handle.close();
+    await this.lock.release();
   }
 
   // ── writing ──────────────────────────────────────────────────────────────────────────────────────────────────
