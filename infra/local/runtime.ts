@@ -33,7 +33,7 @@ import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-r
 import { openLocalQueue } from './durable-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { LocalQueue } from './queue.ts';
+import type { LocalQueue } from './queue.ts';
 import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 
@@ -128,13 +128,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const fixed = options.ref;
   const ref = fixed ?? (() => current.get());
   const runs = new DynamoDbRescoreRuns(dynamo.client, dynamo.tableName);
-  const rescoreQueue = new LocalQueue({
-    name: 'mineral-risk-rescore',
-    settings: RESCORE_QUEUE_SETTINGS,
-    timeScale: options.timeScale ?? 1,
-    functionName: 'mineral-risk-rescore-worker',
-    functionTimeoutSeconds: RESCORE_WORKER_TIMEOUT_SECONDS,
-  });
+  const rescoreQueue = await openLocalQueue(
+    {
+      name: 'mineral-risk-rescore',
+      settings: RESCORE_QUEUE_SETTINGS,
+      timeScale: options.timeScale ?? 1,
+      functionName: 'mineral-risk-rescore-worker',
+      functionTimeoutSeconds: RESCORE_WORKER_TIMEOUT_SECONDS,
+    },
+    options.dataDir,
+  );
   rescoreQueue.attach(
     createRescoreWorkerHandler({
       runs,
@@ -197,7 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     store,
     policy: { store: policyStore, current, runs, rescoreQueue },
     ingestErrors,
-    resumed: { messages: queue.stats().recovered, uploads: resuming.length },
+    resumed: { messages: queue.stats().recovered + rescoreQueue.stats().recovered, uploads: resuming.length },
     handlers: { ingest, score, rescore: rescoreHandler },
     async upload(file, o) {
       const size = (await stat(file)).size;
@@ -228,7 +231,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     rescore: (asOf) => rescoreHandler({ asOf }, lambdaContext('mineral-risk-rescore', 900)),
     async stop() {
-      await rescoreQueue.stop();
+      await rescoreQueue.close();
       await queue.close();
       await s3.stop();
       await dynamo.stop();
