@@ -174,7 +174,7 @@ export class LocalQueue implements ScoreQueue {
     this.windowOpenedAt = undefined;
     this.wakeup.cancel();
     await Promise.allSettled([...this.runs]);
-    if (this.isIdle()) this.settleDrained();
+    if (this.isIdle()) this.drainers.settle(() => this.journal?.append([]));
     else this.drainers.reject(new Error(`LocalQueue ${this.name} stopped before draining (${this.describe()})`));
   }
 
@@ -253,7 +253,7 @@ export class LocalQueue implements ScoreQueue {
       if (this.inventory.visibleCount === 0) this.windowOpenedAt = undefined;
       this.arm(now);
     }
-    if (this.isIdle()) this.settleDrained();
+    if (this.isIdle()) this.drainers.settle(() => this.journal?.append([]));
   }
 
   /** ReceiveMessage on behalf of the ESM: up to batchSize messages, each with a new receipt handle. */
@@ -335,18 +335,6 @@ export class LocalQueue implements ScoreQueue {
     this.pump();
 
     notify(this.config.onInvocation, () => invocationReport(batch, verdict, failedMessageIds, { ...invocation, now }));
-  }
-
-  /** Drained means durably so: with a journal, once the deletes and dead-letterings are synced. */
-  private settleDrained(): void {
-    if (!this.journal || this.drainers.size === 0) {
-      this.drainers.settle();
-      return;
-    }
-    this.journal.append([]).then(
-      () => this.drainers.settle(),
-      (error: Error) => this.drainers.reject(error),
-    );
   }
 
   /** Wakes the poller when the batching window closes or the next visibility timeout expires. */

@@ -26,12 +26,26 @@ export class Drainers {
     });
   }
 
-  get size(): number {
-    return this.waiters.size;
-  }
-
-  settle(): void {
-    for (const waiter of this.take()) waiter.resolve();
+  /**
+   * Resolves the waiters, once `durable()` has (drained means durably so: with a journal, once the deletes and
+   * dead-letterings are synced); rejects them if it fails. `durable` is called only when someone waits.
+   */
+  settle(durable: () => Promise<void> | undefined = () => undefined): void {
+    if (this.waiters.size === 0) return;
+    const synced = durable();
+    if (synced === undefined) {
+      for (const waiter of this.take()) waiter.resolve();
+      return;
+    }
+    const waiters = this.take();
+    synced.then(
+      () => {
+        for (const waiter of waiters) waiter.resolve();
+      },
+      (error: Error) => {
+        for (const waiter of waiters) waiter.reject(error);
+      },
+    );
   }
 
   reject(error: Error): void {
