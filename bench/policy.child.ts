@@ -110,7 +110,7 @@ async function run(file: string, asOf: string) {
     if (!started) throw new Error('no run started');
     let view = await p.runs.viewRun(started.runId);
     while (view?.status !== 'completed') {
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
       view = await p.runs.viewRun(started.runId);
     }
     const ms = performance.now() - t0;

@@ -1,19 +1,16 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { parseIsoDate } from '../../shared/model/normalise.ts';
-import { type RescoreDeps, type RescoreResult, rescoreDue } from '../../shared/pipeline/rescore.ts';
-import { planPolicyRun } from '../../shared/pipeline/rescore-run.ts';
-import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { planPolicyRun, planScheduledRun, type RunDeps } from '../../shared/pipeline/rescore-run.ts';
+import type { PolicyRevisionStore } from '../../shared/policy/port.ts';
+import type { Baseline } from '../../shared/policy/timeline.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
-import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import type { RescoreRun } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 
@@ -25,35 +22,37 @@ export class InvalidRescoreRequestError extends MineralRiskError {
   readonly retryable = false;
 }
 
+export interface PlannerDeps extends RunDeps {
+  policy: PolicyRevisionStore;
+  baseline: Baseline;
+}
+
+export interface PlannerResult {
+  asOf: string;
+  /** The run of policy revisions no run was started for (null: all were planned). */
+  policyRun: string | null;
+  /** The date's run: suppliers whose next change date has come, or scored by another model or release. */
+  scheduledRun: string;
+}
+
 /**
- * Schedule (EventBridge) or on demand → queue every supplier whose score may have changed as of the date, and start
- * the policy run of any recorded revision no run was started for (the API starts one per revision; this catches one
- * it missed, e.g. if it stopped between recording the revision and starting the run).
+ * Schedule (EventBridge) or on demand → start the rescore runs the workers fan out (docs/policy.md): the policy run of
+ * any recorded revision no run was started for (the API starts one per revision; this catches one it missed), then
+ * the date's run. Runs are recorded in the table; their progress is `GET /v1/admin/rescore-runs/{runId}`.
  */
-export function createRescoreHandler(
-  deps: RescoreDeps,
-  today: () => string,
-  planPolicy: (asOf: string) => Promise<RescoreRun | null> = async () => null,
-) {
+export function createRescoreHandler(deps: PlannerDeps, today: () => string) {
   const { logger, metrics } = telemetry();
-  return middy(
-    async (event: RescoreEvent, _context: Context): Promise<RescoreResult & { policyRun: string | null }> => {
-      const requested = 'asOf' in event && typeof event.asOf === 'string' ? parseIsoDate(event.asOf) : null;
-      if (requested && !requested.ok) throw new InvalidRescoreRequestError(requested.message);
-      const asOf = requested?.ok ? requested.value : today();
-      const policyRun = await planPolicy(asOf);
-      if (policyRun) logger.info('started a missed policy run', { runId: policyRun.runId, cause: policyRun.cause });
-      const result = { ...(await rescoreDue(deps, asOf)), policyRun: policyRun?.runId ?? null };
-      logger.info('rescore queued', { ...result, failures: undefined });
-      metrics.addMetric('SuppliersQueuedForRescore', MetricUnit.Count, result.queued);
-      // Not thrown: every other supplier was queued, and these stay due, so the next run tries them again.
-      if (result.failed > 0) {
-        logger.error('suppliers not queued for rescoring', { failed: result.failed, failures: result.failures });
-        metrics.addMetric('RescoreFailures', MetricUnit.Count, result.failed);
-      }
-      return result;
-    },
-  )
+  return middy(async (event: RescoreEvent, _context: Context): Promise<PlannerResult> => {
+    const requested = 'asOf' in event && typeof event.asOf === 'string' ? parseIsoDate(event.asOf) : null;
+    if (requested && !requested.ok) throw new InvalidRescoreRequestError(requested.message);
+    const asOf = requested?.ok ? requested.value : today();
+    const policyRun = await planPolicyRun(deps, { asOf, createdBy: 'schedule' });
+    if (policyRun) logger.info('started a missed policy run', { runId: policyRun.runId, cause: policyRun.cause });
+    const scheduled = await planScheduledRun(deps, { asOf, createdBy: 'schedule', onDemand: requested !== null });
+    const result = { asOf, policyRun: policyRun?.runId ?? null, scheduledRun: scheduled.runId };
+    logger.info('rescore runs started', { ...result });
+    return result;
+  })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 }
@@ -63,23 +62,15 @@ let fromEnv: ReturnType<typeof createRescoreHandler> | undefined;
 function fromEnvironment() {
   const table = requiredEnv('TABLE_NAME');
   const client = dynamoDbClient();
-  const policy = new DynamoDbPolicyRevisions(client, table);
-  const current = new CurrentReference(policy, baselineTimeline);
-  const runs = {
-    runs: new DynamoDbRescoreRuns(client, table),
-    queue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
-    policy,
-    baseline: baselineTimeline,
-    now: () => new Date(),
-  };
   return createRescoreHandler(
     {
-      store: new DynamoDbSupplierStore(client, table),
-      queue: new SqsScoreQueue(sqsClient(), requiredEnv('QUEUE_URL')),
-      ref: () => current.get({ fresh: true }),
+      runs: new DynamoDbRescoreRuns(client, table),
+      queue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
+      policy: new DynamoDbPolicyRevisions(client, table),
+      baseline: baselineTimeline,
+      now: () => new Date(),
     },
     () => new Date().toISOString().slice(0, 10),
-    (asOf) => planPolicyRun(runs, { asOf, createdBy: 'schedule' }),
   );
 }
 

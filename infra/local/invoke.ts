@@ -57,7 +57,10 @@ async function main(argv: string[]): Promise<number> {
     } else if (fn === 'score') {
       response = await runtime.handlers.score(event as SQSEvent, lambdaContext('mineral-risk-score', 60));
     } else {
-      response = await runtime.handlers.rescore(event as never, lambdaContext('mineral-risk-rescore', 900));
+      const started = await runtime.handlers.rescore(event as never, lambdaContext('mineral-risk-rescore', 900));
+      // The runs fan out on the rescore queue: wait for them, and show what they did.
+      const runs = [started.policyRun, started.scheduledRun].filter((id): id is string => id !== null);
+      response = { ...started, runs: await Promise.all(runs.map((id) => runtime.waitForRun(id))) };
     }
     await runtime.queue.drain();
     process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);

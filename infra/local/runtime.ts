@@ -9,11 +9,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { createRescoreHandler } from '../../functions/rescore/handler.ts';
+import { createRescoreHandler, type PlannerResult } from '../../functions/rescore/handler.ts';
 import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
-import type { RescoreResult } from '../../shared/pipeline/rescore.ts';
-import { planPolicyRun } from '../../shared/pipeline/rescore-run.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import {
   QUEUE_SETTINGS,
@@ -25,6 +23,7 @@ import { baselineTimeline, type ReferenceData } from '../../shared/reference/ind
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import type { BatchRecord } from '../../shared/store/port.ts';
+import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
@@ -102,7 +101,9 @@ export interface LocalRuntime {
     rescore: ReturnType<typeof createRescoreHandler>;
   };
   /** Run the rescore function as the schedule would, as of a date. */
-  rescore(asOf: string): Promise<RescoreResult>;
+  rescore(asOf: string): Promise<PlannerResult>;
+  /** Resolves when the rescore run has completed, with its counts; rejects after `timeoutMs`. */
+  waitForRun(runId: string, options?: { timeoutMs?: number }): Promise<RunView>;
   /** Errors thrown by the ingest handler (S3 would retry the invocation; here they are kept for inspection). */
   ingestErrors: unknown[];
   /** What this start took back from the data directory: queued messages, and uploads whose ingest runs again. */
@@ -184,13 +185,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       : [];
   for (const event of resuming) void onObjectCreated(event);
   const rescoreHandler = createRescoreHandler(
-    { store, queue, ref: fixed ?? (() => current.get({ fresh: true })) },
+    { runs, queue: rescoreQueue, now: () => new Date(), policy: policyStore, baseline: baselineTimeline },
     today,
-    (asOf) =>
-      planPolicyRun(
-        { runs, queue: rescoreQueue, now: () => new Date(), policy: policyStore, baseline: baselineTimeline },
-        { asOf, createdBy: 'schedule' },
-      ),
   );
 
   return {
@@ -230,6 +226,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     rescore: (asOf) => rescoreHandler({ asOf }, lambdaContext('mineral-risk-rescore', 900)),
+    async waitForRun(runId, o = {}) {
+      const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
+      for (;;) {
+        const view = await runs.viewRun(runId);
+        if (view?.status === 'completed') return view;
+        if (Date.now() > deadline) throw new Error(`rescore run ${runId} did not complete in time`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async stop() {
       await rescoreQueue.close();
       await queue.close();

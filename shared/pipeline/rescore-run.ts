@@ -127,3 +127,25 @@ export async function planPolicyRun(
     createdBy: options.createdBy,
   });
 }
+
+/**
+ * The daily run: every stored supplier whose next change date has come (a measure started or lapsed, a suspension
+ * ended) or that was scored by another model or release. Scheduled runs are one per date (`scheduled-<asOf>`, so a
+ * retried invocation starts nothing twice); on-demand ones get their own id.
+ */
+export async function planScheduledRun(
+  deps: RunDeps,
+  options: { asOf: string; createdBy: string; onDemand?: boolean },
+): Promise<RescoreRun> {
+  const runId = options.onDemand
+    ? `on-demand-${options.asOf}-${deps.now().getTime().toString(36)}`
+    : `scheduled-${options.asOf}`;
+  return startRun(deps, {
+    runId,
+    cause: { kind: 'scheduled' },
+    asOf: options.asOf,
+    dryRun: false,
+    scope: null,
+    createdBy: options.createdBy,
+  });
+}

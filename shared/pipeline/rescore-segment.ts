@@ -61,11 +61,19 @@ export async function processSegment(
     const decisions: Decision[] = [];
     for (const sup of page.items) {
       next.counts.examined++;
-      const selected = scope
-        ? inScope(scope, target, sup.input, sup.result.buyerCountry) ||
-          inScope(scope, base, sup.input, sup.result.buyerCountry)
-        : undefined;
-      decisions.push(decide(run, sup, { base, target, selected }));
+      try {
+        const selected = scope
+          ? inScope(scope, target, sup.input, sup.result.buyerCountry) ||
+            inScope(scope, base, sup.input, sup.result.buyerCountry)
+          : undefined;
+        decisions.push(decide(run, sup, { base, target, selected }));
+      } catch (err) {
+        // A stored item the model cannot read fails alone: counted and listed, the page goes on.
+        next.counts.rescored++;
+        next.counts.failed++;
+        if (next.failures.length < RESCORE_RUN.maxFailuresListed)
+          next.failures.push({ tenant: sup.tenant, supplierId: sup.supplierId, reason: (err as Error).message });
+      }
     }
     await apply(deps, run.dryRun, decisions, next);
     next.cursor = page.cursor;

@@ -1,10 +1,9 @@
 /**
  * In-memory fakes of the ports for unit tests of the use cases: a queue that records what it was sent and can refuse
- * chosen messages or be down for a tenant, and a store holding suppliers due for rescoring. Each fake keeps the port's
- * semantics (SendMessageBatch's per-entry failures, the store's pages and cursors), nothing more.
+ * chosen messages or be down for a tenant. The fake keeps the port's semantics (SendMessageBatch's per-entry
+ * failures), nothing more.
  */
 import type { ScoreQueue, SendBatchFailure, SendEntry } from '../../shared/queue/port.ts';
-import type { StoredSupplier, SupplierStore } from '../../shared/store/port.ts';
 
 export interface FakeQueue extends ScoreQueue {
   sent: SendEntry[];
@@ -34,26 +33,4 @@ export function fakeQueue(
     },
   };
   return q;
-}
-
-/** A store whose only suppliers are these, all due for rescoring; pages of `limit` with a numeric cursor. */
-export function dueStore(suppliers: StoredSupplier[]): SupplierStore {
-  const page = async (options: { limit?: number; cursor?: string } = {}) => {
-    const from = Number(options.cursor ?? 0);
-    const to = from + (options.limit ?? 100);
-    return { items: suppliers.slice(from, to), cursor: to < suppliers.length ? String(to) : null };
-  };
-  const none = async () => ({ items: [], cursor: null });
-  const unused = () => {
-    throw new Error('not used by this test');
-  };
-  return new Proxy(
-    {
-      dueForRescore: (_asOf: string, o?: { limit?: number; cursor?: string }) => page(o),
-      scoredWithOtherVersions: none,
-    } as unknown as SupplierStore,
-    {
-      get: (target, prop) => (prop in target ? target[prop as keyof SupplierStore] : unused),
-    },
-  );
 }

@@ -382,7 +382,7 @@ describe('a deleted supplier', () => {
 });
 
 describe('rescore', () => {
-  it('queues the suppliers whose policy changed (holmium from China on 2026-11-11), and only once', async () => {
+  it('rescores the suppliers whose policy changed (holmium from China on 2026-11-11), and only once', async () => {
     const p = await pipeline({ today: '2026-11-11' });
     const dir = tempDir();
     try {
@@ -410,17 +410,13 @@ describe('rescore', () => {
     const first = await p.rescore('2026-11-11');
     expect(first).toEqual({
       asOf: '2026-11-11',
-      duePolicy: 1,
-      staleVersion: 0,
-      messages: 1,
-      queued: 1,
-      failed: 0,
-      failures: [],
       policyRun: null,
+      scheduledRun: expect.stringMatching(/^on-demand-2026-11-11-/),
     });
-    await p.queue.drain({ timeoutMs: 10_000 });
-    const rescored = p.deliveries.all.slice(deliveredBefore);
-    expect(rescored.map((d) => [d.kind, d.supplierIds])).toEqual([['rescore', ['HO-CN']]]);
+    const run = await p.waitForRun(first.scheduledRun, { timeoutMs: 20_000 });
+    // The run writes the rescored supplier itself, through no score message.
+    expect(run.counts).toMatchObject({ examined: 2, rescored: 1, changed: 1, failed: 0 });
+    expect(p.deliveries.all.length).toBe(deliveredBefore);
 
     const after = await p.store.getSupplier('acme', 'HO-CN');
     expect(after?.result.asOf).toBe('2026-11-11');
@@ -430,18 +426,10 @@ describe('rescore', () => {
     expect(after?.nextChangeDate === null || (after?.nextChangeDate ?? '') > '2026-11-11').toBe(true);
     expect(await p.store.getSupplier('acme', 'CO-AU')).toEqual(cobalt);
 
-    expect(await p.rescore('2026-11-11')).toEqual({
-      asOf: '2026-11-11',
-      duePolicy: 0,
-      staleVersion: 0,
-      messages: 0,
-      queued: 0,
-      failed: 0,
-      failures: [],
-      policyRun: null,
-    });
-    await p.queue.drain({ timeoutMs: 10_000 });
-    expect(p.deliveries.all.length).toBe(deliveredBefore + 1);
+    // Once rescored, nothing is due any more: a second run examines both and rescores none.
+    const second = await p.waitForRun((await p.rescore('2026-11-11')).scheduledRun, { timeoutMs: 20_000 });
+    expect(second.counts).toMatchObject({ examined: 2, rescored: 0, changed: 0 });
+    expect(await p.store.getSupplier('acme', 'HO-CN')).toEqual(after);
     expect(p.queue.stats().deadLettered).toBe(0);
   });
 });
