@@ -56,7 +56,7 @@ async function run(file: string, asOf: string) {
     const ref = referenceData();
     const stored: { tenant: string; buyer: string; input: (typeof list.suppliers)[number]['supplier'] }[] = [];
     for (const [i, s] of list.suppliers.entries())
-      stored.push({ tenant: TENANTS[i % 3] as string, buyer: i % 5 === 0 ? 'DE' : 'US', input: s.supplier });
+      stored.push({ tenant: TENANTS[i % 3] as string, buyer: i % 5 < 2 ? 'US' : 'DE', input: s.supplier });
     for (const tenant of TENANTS)
       for (const buyer of ['US', 'DE']) {
         const ctx = { asOf, buyerCountry: buyer, endUse: 'civil' as const };
