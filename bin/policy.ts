@@ -161,10 +161,10 @@ async function change(
     out(formatRun(await waitForRun(g, started.runId as string)));
     return;
   }
-  const { status, body: r } = await call(g, method, base, body, headers);
+  const { body: r } = await call(g, method, base, body, headers);
   const revision = r.revision as { revision: number; id: string; action: string };
   out(
-    `${status === 201 ? 'created' : method === 'DELETE' ? 'withdrawn' : 'amended'} ${revision.id}: revision ${revision.revision}, etag ${r.etag}, data ${r.dataVersion}`,
+    `${r.created === true ? 'created' : method === 'DELETE' ? 'withdrawn' : 'amended'} ${revision.id}: revision ${revision.revision}, etag ${r.etag}, data ${r.dataVersion}`,
   );
   const run = r.run as { runId: string } | null;
   if (!run) return out('rescore: not started now; the daily schedule starts it');

@@ -28,7 +28,7 @@ export const revisionRecorded = z
   .object({
     created: z.boolean().describe('true when the id was new'),
     revision: policyRevision,
-    etag: z.string().describe("the item's entity tag now: send it as If-Match to amend it"),
+    etag: z.string().nullable().describe("the item's entity tag now: send it as If-Match to amend it; null: withdrawn"),
     item: z.union([policyEvent, agreement]).nullable(),
     dataVersion: z.string().describe('the data version scores take from now on'),
     run: runLink.nullable().describe('the rescore run of what the revision moves; null: the schedule starts it'),

@@ -10,7 +10,7 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { MODEL_VERSION } from '../model/score.ts';
-import { agreementBody, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
+import { agreementBody, dryRunQuery, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
 import * as admin from './admin-schemas.ts';
 import * as out from './response-schemas.ts';
 import { ROUTES, type RouteDef, type RouteId } from './routes.ts';
@@ -97,10 +97,7 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
       return [
         [`put${what}`, { params, headers: ifMatch, body }],
         [`withdraw${what}`, { params, headers: ifMatch, body: jsonContent(withdrawalBody) }],
-        [
-          `dryRun${what}`,
-          { params, headers: ifMatch, query: z.object({ withdraw: z.enum(['true', 'false']).optional() }), body },
-        ],
+        [`dryRun${what}`, { params, headers: ifMatch, query: dryRunQuery, body }],
         [`list${what}Revisions`, { params }],
       ];
     }),
@@ -163,6 +160,10 @@ const DESCRIPTIONS: Partial<Record<RouteId, string>> = {
   score: `At most 100 suppliers and ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines in all (the sum of their \`exposures\`); a larger request is refused with 413: split it, or upload a batch.`,
 };
 
+/** The admin routes: policy is every tenant's, so a tenant's own risk/admin token is not enough. */
+const OPERATOR_ONLY =
+  'Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.';
+
 /** Per-route words for a status, where the generic one would hide a limit. */
 const STATUS_NOTES: Partial<Record<RouteId, Partial<Record<number, string>>>> = {
   score: {
@@ -213,6 +214,8 @@ export function openApiDocument(): unknown {
       operationId: r.id,
       summary: r.summary,
       ...(DESCRIPTIONS[r.id as RouteId] ? { description: DESCRIPTIONS[r.id as RouteId] } : {}),
+      // Said in words for people, and as an extension for tools (test/contract sends these an operator's token).
+      ...(r.operator ? { description: OPERATOR_ONLY, 'x-operator': true } : {}),
       // A public route says so (an empty requirement), rather than leaving it unstated.
       security: r.scope ? [{ bearer: [r.scope] }] : [],
       ...(REQUESTS[r.id] ? { request: REQUESTS[r.id] } : {}),

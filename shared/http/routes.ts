@@ -113,6 +113,7 @@ export const ROUTES = [
   ...(['policy-events', 'agreements'] as const).flatMap((collection) => {
     const param = collection === 'policy-events' ? 'eventId' : 'agreementId';
     const what = collection === 'policy-events' ? 'policy event' : 'agreement';
+    const aWhat = collection === 'policy-events' ? 'a policy event' : 'an agreement';
     const id = collection === 'policy-events' ? 'PolicyEvent' : 'Agreement';
     const path = `/v1/admin/${collection}/{${param}}` as const;
     return [
@@ -122,7 +123,7 @@ export const ROUTES = [
         path,
         scope: 'risk/admin',
         operator: true,
-        summary: `Create or amend a ${what} (a revision)`,
+        summary: `Create or amend ${aWhat} (a revision)`,
       },
       {
         id: `withdraw${id}`,
@@ -130,7 +131,7 @@ export const ROUTES = [
         path,
         scope: 'risk/admin',
         operator: true,
-        summary: `Withdraw a ${what} (a revision)`,
+        summary: `Withdraw ${aWhat} (a revision)`,
       },
       {
         id: `dryRun${id}`,
@@ -138,7 +139,7 @@ export const ROUTES = [
         path: `${path}/dry-run`,
         scope: 'risk/admin',
         operator: true,
-        summary: `What a ${what} revision would move, per tenant; records nothing`,
+        summary: `What ${aWhat} revision would move, per tenant; records nothing`,
       },
       {
         id: `list${id}Revisions`,

@@ -3,6 +3,7 @@
  * agreement). Decides validity and concurrency; the store only appends. Returns what changed, so the caller can
  * rescore exactly what the change can touch.
  */
+import { parseIsoDate } from '../model/normalise.ts';
 import { buildReferenceData, type ReferenceData } from '../reference/index.ts';
 import type { Agreement, PolicyEvent } from '../reference/types.ts';
 import {
@@ -94,7 +95,9 @@ export async function recordRevision(
         throw new PolicyValidationError([
           { path: '', message: `suspension(s) ${naming.join(', ')} name this measure: withdraw or amend them first` },
         ]);
-      source = { title: request.body.source, url: request.body.sourceUrl ?? '', date: request.body.sourceDate };
+      const date = parseIsoDate(request.body.sourceDate);
+      if (!date.ok) throw new PolicyValidationError([{ path: 'sourceDate', message: date.message }]);
+      source = { title: request.body.source, url: request.body.sourceUrl ?? '', date: date.value };
     } else if (request.kind === 'policy-event') {
       const checked = checkPolicyEvent(request.id, request.body, ref);
       if (!checked.ok) throw new PolicyValidationError(checked.errors);

@@ -19,30 +19,74 @@ export interface PolicyFieldError {
 /** Ids become key segments and URL path segments: letters, digits, `-`, `_`, `.`. */
 export const POLICY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Not blank: trimmed, then at least one character. The document says so as a pattern (`\S`), and gives `examples`
+ * of what the reference data knows (any name, alias or code it reads is accepted).
+ */
+const text = (max: number, examples?: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .meta({ pattern: '\\S', ...(examples ? { examples } : {}) });
+
+/** Dates are checked with the item they belong to (422 naming the field: YYYY-MM-DD, in order), not by the schema. */
+const date = (examples: string[]) => z.string().max(10).meta({ examples });
+
+const COUNTRIES = ['CN', 'CHN', 'China', 'DR Congo', 'ID', 'US', 'JP'];
+/** Measures name minerals, their groups or product categories; agreements name minerals (or groups). */
+const MEASURE_MINERALS = ['gallium', 'Ge', 'rare earths', 'graphite', 'antimony', 'rare_earth_magnets'];
+const MINERALS = ['lithium', 'cobalt', 'REE', 'graphite', 'tungsten', 'Ga'];
+const ANNOUNCED = ['2025-10-09', '2026-03-01'];
+const EFFECTIVE_FROM = ['2026-04-01', '2026-12-01'];
+const EFFECTIVE_UNTIL = ['2027-06-30', '2027-11-10'];
+
+/**
+ * An https URL as RFC 3986 writes it (the document's `format: uri`, and this pattern): URI characters only, `%` only
+ * as an escape, nothing around it, so what is recorded is a URL any client can follow, not one a lenient parser took
+ * (`https://a b/`, `https:\\a`, `https://a/é`, ` https://a/`).
+ */
+const PCT = '%[0-9A-Fa-f]{2}';
+const PCHAR = `(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|${PCT})`;
+const HOST = `(?:\\[[0-9A-Fa-f:.]+\\]|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|${PCT})+)`;
+const USERINFO = `(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:]|${PCT})*@)?`;
+const HTTPS_URI = new RegExp(
+  `^https://${USERINFO}${HOST}(?::\\d*)?(?:/${PCHAR}*)*(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`,
+);
 
 /** Every revision says why and on what document. */
 const revisionMeta = {
   reason: text(1000),
   source: text(300),
-  sourceUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000),
-  sourceDate: z.string().max(10),
+  // Not z.url(): it trims first, so " https://…" would pass a pattern that the document says refuses it.
+  sourceUrl: z
+    .string()
+    .max(2000)
+    .regex(HTTPS_URI, 'must be an https URL (RFC 3986: no spaces, backslashes or raw non-ASCII; % only as an escape)')
+    .refine((s) => URL.canParse(s), 'must be an https URL')
+    .meta({ format: 'uri' }),
+  sourceDate: date(['2025-10-09', '2026-11-10']),
 };
 
 export const policyEventBody = z
   .object({
-    country: text(64),
+    country: text(64, COUNTRIES),
     instrument: text(300),
     kind: z.enum(['export_licensing', 'export_quota', 'export_ban', 'suspension']),
-    minerals: z.array(text(64)).max(100),
-    announced: z.string().max(10),
-    effectiveFrom: z.string().max(10),
-    effectiveUntil: z.string().max(10).nullable(),
+    minerals: z.array(text(64, MEASURE_MINERALS)).max(100),
+    announced: date(ANNOUNCED),
+    effectiveFrom: date(EFFECTIVE_FROM),
+    effectiveUntil: date(EFFECTIVE_UNTIL).nullable(),
     destination: z.union([
       z.object({ kind: z.literal('all') }).strict(),
-      z.object({ kind: z.enum(['country', 'country_military']), country: text(64) }).strict(),
+      z.object({ kind: z.enum(['country', 'country_military']), country: text(64, COUNTRIES) }).strict(),
     ]),
-    suspends: z.array(text(64)).max(50).optional(),
+    /** Shipped measures (GET /v1/reference/policy-events), for a suspension. */
+    suspends: z
+      .array(text(64, ['CN-2025-61', 'CN-2024-46-C2', 'CN-2023-GA-GE']))
+      .max(50)
+      .optional(),
     notes: z.string().max(2000).optional(),
     ...revisionMeta,
   })
@@ -50,17 +94,20 @@ export const policyEventBody = z
 
 export const agreementBody = z
   .object({
-    buyerCountry: text(64),
-    partnerCountry: text(64),
+    buyerCountry: text(64, ['US', 'JP', 'DE']),
+    partnerCountry: text(64, ['AU', 'DR Congo', 'Chile', 'ID']),
     title: text(300),
-    effectiveFrom: z.string().max(10),
-    effectiveUntil: z.string().max(10).nullable(),
-    minerals: z.array(text(64)).max(100),
+    effectiveFrom: date(EFFECTIVE_FROM),
+    effectiveUntil: date(EFFECTIVE_UNTIL).nullable(),
+    minerals: z.array(text(64, MINERALS)).max(100),
     ...revisionMeta,
   })
   .strict();
 
 export const withdrawalBody = z.object(revisionMeta).partial({ sourceUrl: true }).strict();
+
+/** POST …/dry-run's query: `withdraw=true` tries a withdrawal instead of the PUT. */
+export const dryRunQuery = z.object({ withdraw: z.enum(['true', 'false']).optional() });
 
 export type PolicyEventBody = z.infer<typeof policyEventBody>;
 export type AgreementBody = z.infer<typeof agreementBody>;

@@ -80,13 +80,32 @@ export const calendarDate = fc
 /** An ECMA-262 pattern as JSON Schema 2020-12 applies it (Unicode semantics). */
 export const patternOf = (pattern: string) => new RegExp(pattern, 'u');
 
+// RFC 3986's URI (scheme ":" hier-part ["?" query] ["#" fragment]), JSON Schema's `uri` format; an IP-literal host
+// is only checked for its characters.
+const PCT = '%[0-9A-Fa-f]{2}';
+const PCHAR = `(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|${PCT})`;
+const AUTHORITY = `(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:]|${PCT})*@)?(?:\\[[0-9A-Fa-f:.]+\\]|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|${PCT})*)(?::\\d*)?`;
+const HIER_PART = `(?://${AUTHORITY}(?:/${PCHAR}*)*|/(?:${PCHAR}+(?:/${PCHAR}*)*)?|${PCHAR}+(?:/${PCHAR}*)*|)`;
+const URI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:${HIER_PART}(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`);
+
+/** Whether `s` is a URI as RFC 3986 defines it (absolute: with a scheme). */
+export const isUri = (s: string) => URI.test(s);
+
+/**
+ * URLs as RFC 3986 writes them (JSON Schema's `uri`), https as a client sends them: host names, paths, queries and
+ * fragments with percent-escapes (fast-check's web URLs, built from RFC 3986's grammar).
+ */
+export const httpsUrl = fc.webUrl({ validSchemes: ['https'], withQueryParameters: true, withFragments: true });
+
 function stringArb(schema: Schema, place: Place): fc.Arbitrary<string> {
-  if (schema.format !== undefined && schema.format !== 'date') throw new Error(`format ${schema.format} not handled`);
+  if (schema.format !== undefined && schema.format !== 'date' && schema.format !== 'uri')
+    throw new Error(`format ${schema.format} not handled`);
   const min = schema.minLength ?? 0;
   // Lengths in UTF-16 code units, as the API counts them (the document says so): never more code points than that.
   const max = schema.maxLength ?? Math.max(min, 40);
   let base: fc.Arbitrary<string>;
   if (schema.format === 'date') base = calendarDate;
+  else if (schema.format === 'uri') base = httpsUrl;
   else {
     const short = fc.string({ unit: char, minLength: min, maxLength: Math.min(max, Math.max(min, 24)) });
     const longest = fc.string({ unit: char, minLength: max, maxLength: max });
@@ -96,7 +115,12 @@ function stringArb(schema: Schema, place: Place): fc.Arbitrary<string> {
   return base
     .map((s) => (s.length > max ? s.slice(0, max) : s))
     .filter(
-      (s) => s.length >= min && s.length <= max && (re === null || re.test(s)) && (place === 'body' || isWellFormed(s)),
+      (s) =>
+        s.length >= min &&
+        s.length <= max &&
+        (re === null || re.test(s)) &&
+        (schema.format !== 'uri' || isUri(s)) &&
+        (place === 'body' || isWellFormed(s)),
     );
 }
 

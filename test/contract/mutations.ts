@@ -5,7 +5,7 @@
  * "invalid" always means invalid by the document, whatever the mutation meant to do.
  */
 import fc from 'fast-check';
-import { isWellFormed, type Place, patternOf, type Schema } from './json-schema-arbitrary.ts';
+import { isUri, isWellFormed, type Place, patternOf, type Schema } from './json-schema-arbitrary.ts';
 import { validator } from './openapi-doc.ts';
 
 export type Path = (string | number)[];
@@ -19,9 +19,31 @@ export interface Mutation {
 
 const WRONG_TYPES: unknown[] = [null, true, 42, 1.5, 'text', [], {}];
 
-/** Characters the id and name rules are about, and strings the date format refuses. */
+/** Characters the id and name rules are about, and strings the date and uri formats refuse. */
 const EDGY = ['\u0000', '\u0007', '\u001b', '\u0085', '\u202e', '\u200f', '\ufffd', '\ufdd0', '\uffff', '/', '\ud800'];
 const NOT_DATES = ['2026-02-30', '2026-13-01', '2026-1-1', 'tomorrow', '20261110', '2026-11-10T00:00:00Z'];
+/** Only white space: what a "not blank" pattern (`\S`) refuses. */
+const BLANK = [' ', '\t', '\u3000', ' \n '];
+/**
+ * Strings a URL-minded parser may take but RFC 3986 does not (white space, backslashes, raw non-ASCII, a bare `%`),
+ * no URL at all, and URLs of other schemes (for a pattern that asks https).
+ */
+const NOT_URIS = [
+  'not a url',
+  'example.com/report.pdf',
+  'https//example.com',
+  'https://exa mple.com/',
+  'https://example.com/a b',
+  ' https://example.com/',
+  'https://example.com/\t',
+  'https:\\\\example.com\\x',
+  'https://example.com/<x>',
+  'https://example.com/%zz',
+  'https://example.com/é',
+  'http://example.com/report.pdf',
+  'ftp://example.com/report.pdf',
+  'javascript:alert(1)',
+];
 
 /** Strings that break `schema`'s pattern or format, in the characters a `place` can carry. */
 export function offPattern(schema: Schema, place: Place): fc.Arbitrary<string> {
@@ -29,10 +51,22 @@ export function offPattern(schema: Schema, place: Place): fc.Arbitrary<string> {
   const edgy = fc
     .tuple(fc.string({ maxLength: 6 }), fc.constantFrom(...EDGY), fc.string({ maxLength: 6 }))
     .map(([a, c, b]) => `${a}${c}${b}`);
-  const edges = fc.constantFrom(' x', 'x ', '\u3000x', 'x\u00a0', ...NOT_DATES);
+  const edges = fc.constantFrom(' x', 'x ', '\u3000x', 'x\u00a0', ...BLANK, ...NOT_DATES, ...NOT_URIS);
+  // A format's own misses, most of the time: the strings a lenient parser takes are the ones worth sending.
+  const misses = schema.format === 'uri' ? NOT_URIS : schema.format === 'date' ? NOT_DATES : [];
   return fc
-    .oneof(edgy, edges, fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }))
-    .filter((s) => (re !== null && !re.test(s)) || (schema.format === 'date' && NOT_DATES.includes(s)))
+    .oneof(
+      ...(misses.length > 0 ? [{ weight: 6, arbitrary: fc.constantFrom(...misses) }] : []),
+      edgy,
+      edges,
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }),
+    )
+    .filter(
+      (s) =>
+        (re !== null && !re.test(s)) ||
+        (schema.format === 'date' && NOT_DATES.includes(s)) ||
+        (schema.format === 'uri' && !isUri(s)),
+    )
     .filter((s) => place === 'body' || isWellFormed(s));
 }
 

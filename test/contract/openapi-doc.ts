@@ -1,11 +1,11 @@
 /**
  * The OpenAPI document the API serves (shared/http/openapi.generated.json, held fresh by test/unit/http/openapi.test.ts),
  * read as a contract: its operations, and JSON Schema 2020-12 validators (Ajv) for their parameters, bodies and
- * responses, with the `date` format checked as a calendar date.
+ * responses, with the `date` format checked as a calendar date and `uri` as RFC 3986 defines a URI.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { Schema } from './json-schema-arbitrary.ts';
+import { isUri, type Schema } from './json-schema-arbitrary.ts';
 
 export interface Parameter {
   name: string;
@@ -24,6 +24,11 @@ export interface Operation {
   operationId: string;
   /** The scope the documented security requirement names; null for a public route (`security: []`). */
   scope: string | null;
+  /**
+   * For platform operators only (`x-operator: true`): the scope, and a token of an operator tenant; another tenant's
+   * token gets 403 even with the scope.
+   */
+  operator: boolean;
   parameters: Parameter[];
   /** Media type → schema of the request body; empty when the operation takes none. */
   body: Record<string, MediaType>;
@@ -34,6 +39,7 @@ interface RawOperation {
   operationId: string;
   description?: string;
   security?: Record<string, string[]>[];
+  'x-operator'?: boolean;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { description: string; content?: Record<string, MediaType> }>;
@@ -66,6 +72,7 @@ export const operations: Operation[] = Object.entries(document.paths).flatMap(([
       path,
       operationId: op.operationId,
       scope: security.length === 0 ? null : (scopes[0] ?? ''),
+      operator: op['x-operator'] === true,
       parameters: op.parameters ?? [],
       body: op.requestBody?.content ?? {},
       responses: op.responses,
@@ -92,6 +99,7 @@ function rebased(schema: unknown): object {
 
 const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
 ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+ajv.addFormat('uri', { type: 'string', validate: isUri });
 ajv.addSchema({ $id: COMPONENTS_ID, $defs: rebased(document.components.schemas) });
 
 const compiled = new Map<Schema, ValidateFunction>();

@@ -1,7 +1,8 @@
 /**
  * Requests for one operation of the document: valid ones (every parameter and body from its schema) and invalid ones,
  * each a valid request with one thing broken — a body field, the JSON itself, a query value, a path id, the media
- * type, the token — and the status the document's own terms call for.
+ * type, the token, the tenant of an operator route, the If-Match tag — and the status the document's own terms call
+ * for.
  */
 import fc from 'fast-check';
 import { type Claims, claimsFor } from '../helpers/api-events.ts';
@@ -10,8 +11,27 @@ import { badNumbers, badStrings, mutations, setAt } from './mutations.ts';
 import { type Operation, type Parameter, resolve, validator } from './openapi-doc.ts';
 
 export const TENANT = 'contract';
+/** The tenant test/helpers/api-events.ts's `startApi` makes a platform operator (its `operatorTenants`). */
+export const OPERATOR_TENANT = 'platform';
 
-export type Kind = 'valid' | 'body' | 'json' | 'query' | 'path' | 'media' | 'no-token' | 'no-scope';
+export type Kind =
+  | 'valid'
+  | 'body'
+  | 'json'
+  | 'query'
+  | 'path'
+  | 'media'
+  | 'no-token'
+  | 'no-scope'
+  | 'not-operator'
+  | 'stale-tag';
+
+/**
+ * The If-Match header (RFC 9110), as a request means it; the tag itself is only known when the request is sent (it
+ * is what the latest answers said): none; the item's current tag (`*` while the test does not know it); `*`, for
+ * whatever item exists; or a tag that is not the item's (`pick` chooses among them), which must get 412.
+ */
+export type IfMatch = { want: 'none' } | { want: 'current' } | { want: 'any' } | { want: 'stale'; pick: number };
 
 export interface RequestCase {
   kind: Kind;
@@ -23,16 +43,39 @@ export interface RequestCase {
   contentType: string | null;
   body: string | undefined;
   claims: Claims | null;
+  ifMatch: IfMatch;
 }
 
 /**
  * Values an operation can only be given from earlier answers: ids that exist (as well as generated ones, which
- * mostly do not), and cursors, which are opaque (the document: "pass as ?cursor= for the next page").
+ * mostly do not), cursors, which are opaque (the document: "pass as ?cursor= for the next page"), and entity tags.
  */
 export interface Pools {
-  supplierId: string[];
-  batchId: string[];
+  /** Ids seen, by the path parameter that names them (supplierId, batchId, eventId, runId…). */
+  ids: Record<string, string[]>;
   cursor: Record<string, string[]>;
+  /**
+   * The items of the routes that take If-Match, by `name=value` of their path parameter: present while the item
+   * exists, with its entity tag (null while the test has not been told it).
+   */
+  tags: Map<string, string | null>;
+  /** Every entity tag an answer gave. */
+  issued: Set<string>;
+}
+
+export const emptyPools = (): Pools => ({ ids: {}, cursor: {}, tags: new Map(), issued: new Set() });
+
+/** The ids seen for a path parameter (the list is created on first use). */
+export function idsOf(pools: Pools, name: string): string[] {
+  const known = pools.ids[name] ?? [];
+  pools.ids[name] = known;
+  return known;
+}
+
+/** The item a request names, for its entity tag: its (only) path parameter. */
+export function itemKey(op: Operation, params: Record<string, string>): string | null {
+  const path = op.parameters.filter((p) => p.in === 'path');
+  return path.length === 1 ? `${path[0]?.name}=${params[path[0]?.name as string]}` : null;
 }
 
 /** The cursors seen in the answers of an operation (the list is created on first use). */
@@ -60,7 +103,7 @@ export function paramValid(p: Parameter, text: string): boolean {
 function paramsArb(op: Operation, pools: Pools): fc.Arbitrary<Record<string, string>> {
   const model: Record<string, fc.Arbitrary<string>> = {};
   for (const p of op.parameters.filter((x) => x.in === 'path')) {
-    const known = p.name === 'supplierId' ? pools.supplierId : p.name === 'batchId' ? pools.batchId : [];
+    const known = idsOf(pools, p.name);
     model[p.name] = fc
       .tuple(fc.boolean(), fc.nat(), gen(p.schema, 'url').map(asText))
       .map(([useKnown, i, generated]) =>
@@ -111,20 +154,64 @@ function linked(body: Body | undefined, params: Record<string, string>): Body | 
   return { ...body, value };
 }
 
+/** The header parameters this test knows the meaning of (RFC 9110's If-Match); any other one throws. */
+function takesIfMatch(op: Operation): boolean {
+  const headers = op.parameters.filter((p) => p.in === 'header');
+  for (const p of headers) if (p.name.toLowerCase() !== 'if-match') throw new Error(`header ${p.name} not handled`);
+  return headers.length > 0;
+}
+
+/** A valid request omits If-Match, or sends the item's tag or `*`: never one that fails (RFC 9110, 13.1.1). */
+const validIfMatch = (op: Operation): fc.Arbitrary<IfMatch> =>
+  takesIfMatch(op)
+    ? fc.constantFrom<IfMatch>({ want: 'none' }, { want: 'current' }, { want: 'any' })
+    : fc.constant({ want: 'none' });
+
+/** Platform operators' routes take an operator tenant's token; the others, a tenant's. */
+const validClaims = (op: Operation): Claims | null =>
+  op.scope === null ? null : claimsFor(op.operator ? OPERATOR_TENANT : TENANT, op.scope);
+
 export function validRequest(op: Operation, pools: Pools): fc.Arbitrary<RequestCase> {
-  return fc.record({ params: paramsArb(op, pools), query: queryArb(op, pools), body: bodyArb(op) }).map((r) => {
-    const body = linked(r.body, r.params);
-    return {
-      kind: 'valid' as const,
-      label: 'valid',
-      method: op.method,
-      params: r.params,
-      query: r.query,
-      contentType: body?.contentType ?? null,
-      body: body ? serialise(body) : undefined,
-      claims: op.scope === null ? null : claimsFor(TENANT, op.scope),
-    };
-  });
+  return fc
+    .record({ params: paramsArb(op, pools), query: queryArb(op, pools), body: bodyArb(op), ifMatch: validIfMatch(op) })
+    .map((r) => {
+      const body = linked(r.body, r.params);
+      return {
+        kind: 'valid' as const,
+        label: 'valid',
+        method: op.method,
+        params: r.params,
+        query: r.query,
+        contentType: body?.contentType ?? null,
+        body: body ? serialise(body) : undefined,
+        claims: validClaims(op),
+        ifMatch: r.ifMatch,
+      };
+    });
+}
+
+/**
+ * The If-Match header to send, from what the answers so far said of the item: undefined for none. A stale tag is
+ * one the item cannot have now: a tag given for another item or an earlier revision, one never given, or `*` when
+ * there is no item.
+ */
+export function ifMatchHeader(want: IfMatch, key: string | null, pools: Pools): string | undefined {
+  const exists = key !== null && pools.tags.has(key);
+  const current = key === null ? null : (pools.tags.get(key) ?? null);
+  switch (want.want) {
+    case 'none':
+      return undefined;
+    case 'current':
+      return current ?? (exists ? '*' : undefined);
+    case 'any':
+      return exists ? '*' : undefined;
+    case 'stale': {
+      // An item whose tag the test was not told could have any tag given for another item (the shipped ones share one).
+      const given = exists && current === null ? [] : [...pools.issued].filter((t) => t !== current);
+      const stale = ['"r999999999"', ...given, ...(exists ? [] : ['*'])];
+      return stale[want.pick % stale.length];
+    }
+  }
 }
 
 /** One value of a parameter, broken by its schema's terms (then checked invalid by the document). */
@@ -188,7 +275,16 @@ export function invalidRequest(op: Operation, pools: Pools): fc.Arbitrary<Reques
       })),
     );
   }
-  for (const p of op.parameters) {
+  if (takesIfMatch(op))
+    way(
+      fc.tuple(base, fc.nat()).map(([r, pick]) => ({
+        ...r,
+        kind: 'stale-tag',
+        label: 'If-Match: a tag the item does not have',
+        ifMatch: { want: 'stale', pick },
+      })),
+    );
+  for (const p of op.parameters.filter((x) => x.in !== 'header')) {
     const kind = p.in;
     if (kind !== 'query' && kind !== 'path') throw new Error(`${kind} parameters not handled`);
     const where = kind === 'query' ? 'query' : 'params';
@@ -203,12 +299,25 @@ export function invalidRequest(op: Operation, pools: Pools): fc.Arbitrary<Reques
   }
   if (op.scope !== null) {
     way(base.map((r) => ({ ...r, kind: 'no-token', label: 'no token', claims: null })));
+    // Every other scope, but not risk/admin (which carries them all).
+    const others = ['openid', 'risk/read', 'risk/write'].filter((s) => s !== op.scope).join(' ');
     way(
       base.map((r) => ({
         ...r,
         kind: 'no-scope',
-        label: 'token without the scope',
-        claims: claimsFor(TENANT, 'openid'),
+        label: `token without the scope (${others})`,
+        claims: claimsFor(op.operator ? OPERATOR_TENANT : TENANT, others),
+      })),
+    );
+  }
+  if (op.operator && op.scope !== null) {
+    const scope = op.scope;
+    way(
+      base.map((r) => ({
+        ...r,
+        kind: 'not-operator',
+        label: `a tenant's own ${scope} token`,
+        claims: claimsFor(TENANT, scope),
       })),
     );
   }

@@ -238,10 +238,16 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Create or amend a policy event (a revision) */
+    /**
+     * Create or amend a policy event (a revision)
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     put: operations['putPolicyEvent'];
     post?: never;
-    /** Withdraw a policy event (a revision) */
+    /**
+     * Withdraw a policy event (a revision)
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     delete: operations['withdrawPolicyEvent'];
     options?: never;
     head?: never;
@@ -257,7 +263,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** What a policy event revision would move, per tenant; records nothing */
+    /**
+     * What a policy event revision would move, per tenant; records nothing
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     post: operations['dryRunPolicyEvent'];
     delete?: never;
     options?: never;
@@ -272,7 +281,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The policy event's revisions: who, when, why, source */
+    /**
+     * The policy event's revisions: who, when, why, source
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     get: operations['listPolicyEventRevisions'];
     put?: never;
     post?: never;
@@ -290,10 +302,16 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Create or amend a agreement (a revision) */
+    /**
+     * Create or amend an agreement (a revision)
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     put: operations['putAgreement'];
     post?: never;
-    /** Withdraw a agreement (a revision) */
+    /**
+     * Withdraw an agreement (a revision)
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     delete: operations['withdrawAgreement'];
     options?: never;
     head?: never;
@@ -309,7 +327,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** What a agreement revision would move, per tenant; records nothing */
+    /**
+     * What an agreement revision would move, per tenant; records nothing
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     post: operations['dryRunAgreement'];
     delete?: never;
     options?: never;
@@ -324,7 +345,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The agreement's revisions: who, when, why, source */
+    /**
+     * The agreement's revisions: who, when, why, source
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     get: operations['listAgreementRevisions'];
     put?: never;
     post?: never;
@@ -341,7 +365,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Rescore runs, newest first */
+    /**
+     * Rescore runs, newest first
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     get: operations['listRescoreRuns'];
     put?: never;
     post?: never;
@@ -358,7 +385,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A rescore run: examined, rescored, changed, failed, per tenant */
+    /**
+     * A rescore run: examined, rescored, changed, failed, per tenant
+     * @description Platform operators only: scope risk/admin and a token of an operator tenant (OPERATOR_TENANTS); any other tenant gets 403.
+     */
     get: operations['getRescoreRun'];
     put?: never;
     post?: never;
@@ -857,8 +887,8 @@ export interface components {
       /** @description true when the id was new */
       created: boolean;
       revision: components['schemas']['PolicyRevision'];
-      /** @description the item's entity tag now: send it as If-Match to amend it */
-      etag: string;
+      /** @description the item's entity tag now: send it as If-Match to amend it; null: withdrawn */
+      etag: string | null;
       item: components['schemas']['PolicyEvent'] | components['schemas']['Agreement'] | null;
       /** @description the data version scores take from now on */
       dataVersion: string;
@@ -2682,13 +2712,34 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
+          /**
+           * @example CN
+           * @example CHN
+           * @example China
+           * @example DR Congo
+           * @example ID
+           * @example US
+           * @example JP
+           */
           country: string;
           instrument: string;
           /** @enum {string} */
           kind: 'export_licensing' | 'export_quota' | 'export_ban' | 'suspension';
           minerals: string[];
+          /**
+           * @example 2025-10-09
+           * @example 2026-03-01
+           */
           announced: string;
+          /**
+           * @example 2026-04-01
+           * @example 2026-12-01
+           */
           effectiveFrom: string;
+          /**
+           * @example 2027-06-30
+           * @example 2027-11-10
+           */
           effectiveUntil: string | null;
           destination:
             | {
@@ -2698,6 +2749,15 @@ export interface operations {
             | {
                 /** @enum {string} */
                 kind: 'country' | 'country_military';
+                /**
+                 * @example CN
+                 * @example CHN
+                 * @example China
+                 * @example DR Congo
+                 * @example ID
+                 * @example US
+                 * @example JP
+                 */
                 country: string;
               };
           suspends?: string[];
@@ -2706,6 +2766,10 @@ export interface operations {
           source: string;
           /** Format: uri */
           sourceUrl: string;
+          /**
+           * @example 2025-10-09
+           * @example 2026-11-10
+           */
           sourceDate: string;
         };
       };
@@ -2837,6 +2901,10 @@ export interface operations {
           source: string;
           /** Format: uri */
           sourceUrl?: string;
+          /**
+           * @example 2025-10-09
+           * @example 2026-11-10
+           */
           sourceDate: string;
         };
       };
@@ -2975,13 +3043,34 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
+          /**
+           * @example CN
+           * @example CHN
+           * @example China
+           * @example DR Congo
+           * @example ID
+           * @example US
+           * @example JP
+           */
           country: string;
           instrument: string;
           /** @enum {string} */
           kind: 'export_licensing' | 'export_quota' | 'export_ban' | 'suspension';
           minerals: string[];
+          /**
+           * @example 2025-10-09
+           * @example 2026-03-01
+           */
           announced: string;
+          /**
+           * @example 2026-04-01
+           * @example 2026-12-01
+           */
           effectiveFrom: string;
+          /**
+           * @example 2027-06-30
+           * @example 2027-11-10
+           */
           effectiveUntil: string | null;
           destination:
             | {
@@ -2991,6 +3080,15 @@ export interface operations {
             | {
                 /** @enum {string} */
                 kind: 'country' | 'country_military';
+                /**
+                 * @example CN
+                 * @example CHN
+                 * @example China
+                 * @example DR Congo
+                 * @example ID
+                 * @example US
+                 * @example JP
+                 */
                 country: string;
               };
           suspends?: string[];
@@ -2999,6 +3097,10 @@ export interface operations {
           source: string;
           /** Format: uri */
           sourceUrl: string;
+          /**
+           * @example 2025-10-09
+           * @example 2026-11-10
+           */
           sourceDate: string;
         };
       };
@@ -3226,16 +3328,39 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
+          /**
+           * @example US
+           * @example JP
+           * @example DE
+           */
           buyerCountry: string;
+          /**
+           * @example AU
+           * @example DR Congo
+           * @example Chile
+           * @example ID
+           */
           partnerCountry: string;
           title: string;
+          /**
+           * @example 2026-04-01
+           * @example 2026-12-01
+           */
           effectiveFrom: string;
+          /**
+           * @example 2027-06-30
+           * @example 2027-11-10
+           */
           effectiveUntil: string | null;
           minerals: string[];
           reason: string;
           source: string;
           /** Format: uri */
           sourceUrl: string;
+          /**
+           * @example 2025-10-09
+           * @example 2026-11-10
+           */
           sourceDate: string;
         };
       };
@@ -3367,6 +3492,10 @@ export interface operations {
           source: string;
           /** Format: uri */
           sourceUrl?: string;
+          /**
+           * @example 2025-10-09
+           * @example 2026-11-10
+           */
           sourceDate: string;
         };
       };
@@ -3505,16 +3634,39 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
+          /**
+           * @example US
+           * @example JP
+           * @example DE
+           */
           buyerCountry: string;
+          /**
+           * @example AU
+           * @example DR Congo
+           * @example Chile
+           * @example ID
+           */
           partnerCountry: string;
           title: string;
+          /**
+           * @example 2026-04-01
+           * @example 2026-12-01
+           */
           effectiveFrom: string;
+          /**
+           * @example 2027-06-30
+           * @example 2027-11-10
+           */
           effectiveUntil: string | null;
           minerals: string[];
           reason: string;
           source: string;
           /** Format: uri */
           sourceUrl: string;
+          /**
+           * @example 2025-10-09
+           * @example 2026-11-10
+           */
           sourceDate: string;
         };
       };

@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod';
 import { HttpProblem, problem, zodFieldErrors } from '../../../shared/http/problem.ts';
-import { bodyText, contentType, json } from '../../../shared/http/request.ts';
+import { bodyText, contentType, json, queryParams } from '../../../shared/http/request.ts';
 import { planPolicyRun, startRun } from '../../../shared/pipeline/rescore-run.ts';
 import {
   PolicyConflictError,
@@ -15,31 +15,58 @@ import {
 import { etagOf, type RevisionRequest, recordRevision } from '../../../shared/policy/record-revision.ts';
 import { changeScope } from '../../../shared/policy/targets.ts';
 import { itemKey, type PolicyItemKind } from '../../../shared/policy/types.ts';
-import { agreementBody, policyEventBody, withdrawalBody } from '../../../shared/policy/validate.ts';
+import {
+  agreementBody,
+  dryRunQuery,
+  POLICY_ID,
+  policyEventBody,
+  withdrawalBody,
+} from '../../../shared/policy/validate.ts';
 import { baselineTimeline } from '../../../shared/reference/index.ts';
 import { storeScope } from '../../../shared/store/rescore-port.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
-/** A JSON body for an admin route: 415 for another type, 400 for bad JSON, 422 with field paths for a bad shape. */
-function adminBody<T extends z.ZodType>(req: ApiRequest, schema: T): z.infer<T> {
+/** The JSON body of an admin route: 415 for another type, 400 for bad JSON. */
+function adminJson(req: ApiRequest): unknown {
   const type = contentType(req.event);
   if (type !== 'application/json')
     throw problem(415, `expected content-type application/json, got '${type || 'none'}'`);
-  let value: unknown;
   try {
-    value = JSON.parse(bodyText(req.event));
+    return JSON.parse(bodyText(req.event));
   } catch (err) {
     throw problem(400, `body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** A body in the shape of `schema`, or 422 with field paths. */
+function shaped<T extends z.ZodType>(value: unknown, schema: T): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw problem(422, 'the revision is not valid', zodFieldErrors(parsed.error.issues));
   return parsed.data;
 }
 
-const kindOf = (req: ApiRequest): { kind: PolicyItemKind; id: string } =>
-  req.params.eventId !== undefined
-    ? { kind: 'policy-event', id: req.params.eventId }
-    : { kind: 'agreement', id: req.params.agreementId ?? '' };
+const adminBody = <T extends z.ZodType>(req: ApiRequest, schema: T): z.infer<T> => shaped(adminJson(req), schema);
+
+/**
+ * The item the path names. An id no item can have (the document's pattern, POLICY_ID) names nothing to find (404)
+ * and nothing to create: 400 for a PUT or a dry run.
+ */
+function kindOf(req: ApiRequest): { kind: PolicyItemKind; id: string } {
+  const param = req.params.eventId !== undefined ? 'eventId' : 'agreementId';
+  const kind: PolicyItemKind = param === 'eventId' ? 'policy-event' : 'agreement';
+  const id = req.params[param] ?? '';
+  if (!POLICY_ID.test(id)) {
+    const method = req.event.requestContext.http.method;
+    if (method !== 'PUT' && method !== 'POST') throw problem(404, `no ${kind} '${id}'`);
+    throw problem(400, `invalid ${param} in the path`, [
+      {
+        path: `path.${param}`,
+        message: 'letters, digits, ".", "_" or "-" (64 at most), starting with a letter or digit',
+      },
+    ]);
+  }
+  return { kind, id };
+}
 
 const ifMatch = (req: ApiRequest) => req.event.headers?.['if-match']?.trim();
 
@@ -95,21 +122,39 @@ async function revise(req: ApiRequest, deps: ApiDeps, action: 'put' | 'withdraw'
   const response = json(200, {
     created: recorded.before === null,
     revision: recorded.revision,
-    etag: recorded.etag,
+    // A withdrawn item has no tag to amend it by: a new PUT creates it again (no If-Match, or none at all).
+    etag: recorded.after === null ? null : recorded.etag,
     item: recorded.after,
     dataVersion: recorded.ref.dataVersion,
     run: run ? { runId: run.runId, links: runLinks(run.runId) } : null,
   });
-  return { ...response, headers: { ...response.headers, etag: recorded.etag } };
+  return recorded.after === null ? response : { ...response, headers: { ...response.headers, etag: recorded.etag } };
 }
 
 export const putPolicyItem = (req: ApiRequest, deps: ApiDeps) => revise(req, deps, 'put');
 export const withdrawPolicyItem = (req: ApiRequest, deps: ApiDeps) => revise(req, deps, 'withdraw');
 
+/**
+ * A dry run's withdrawal (?withdraw=true): the withdrawal's body, or the PUT body the document names for every dry
+ * run, of which only the revision's reason and source count.
+ */
+function dryRunWithdrawal(req: ApiRequest): RevisionRequest {
+  const { kind, id } = kindOf(req);
+  const value = adminJson(req);
+  const withdrawal = withdrawalBody.safeParse(value);
+  if (withdrawal.success) return { kind, id, action: 'withdraw', body: withdrawal.data };
+  const { reason, source, sourceUrl, sourceDate } = shaped(
+    value,
+    kind === 'policy-event' ? policyEventBody : agreementBody,
+  );
+  return { kind, id, action: 'withdraw', body: { reason, source, sourceUrl, sourceDate } };
+}
+
 /** POST …/dry-run: how many suppliers of each tenant the change would move, and by how much; nothing is written. */
 export async function dryRunPolicyItem(req: ApiRequest, deps: ApiDeps) {
   const policy = deps.policy;
-  const revisionRequest = request(req, req.event.queryStringParameters?.withdraw === 'true' ? 'withdraw' : 'put');
+  const withdraw = queryParams(req.event, dryRunQuery).withdraw === 'true';
+  const revisionRequest = withdraw ? dryRunWithdrawal(req) : request(req, 'put');
   const proposed = await recording(() =>
     recordRevision({ store: policy.store, baseline: baselineTimeline, now: deps.now }, revisionRequest, {
       actor: req.actor,

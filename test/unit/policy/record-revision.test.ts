@@ -96,6 +96,17 @@ describe('recording a policy revision', () => {
         who,
       ),
     ).rejects.toBeInstanceOf(PolicyItemNotFoundError);
+    const badDate = await recordRevision(
+      d,
+      {
+        kind: 'agreement',
+        id: 'US-CA-2020-01',
+        action: 'withdraw',
+        body: { reason: 'x', ...source, sourceDate: '2026-02-30' },
+      },
+      who,
+    ).catch((e: unknown) => e);
+    expect((badDate as PolicyValidationError).errors?.map((e) => e.path)).toEqual(['sourceDate']);
   });
 
   it('names each invalid field, with what was meant', async () => {
