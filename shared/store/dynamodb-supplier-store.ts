@@ -128,7 +128,8 @@ function toItem(
  */ const isLive = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
   item !== undefined && item.deletedAt === undefined;
 
-function fromItem(item: Record<string, unknown>): StoredSupplier {
+/** A supplier item as the application sees it (the rescore scan reads items through it too). */
+export function fromItem(item: Record<string, unknown>): StoredSupplier {
   return {
     tenant: item.tenant as string,
     supplierId: item.supplierId as string,

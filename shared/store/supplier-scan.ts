@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import { fromItem } from './dynamodb-supplier-store.ts';
 import type { StoredSupplier } from './port.ts';
 import type { SupplierScan } from './rescore-port.ts';
 import { dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
@@ -40,18 +40,7 @@ export class DynamoDbSupplierScan implements SupplierScan {
         ExpressionAttributeValues: { ':sk': SUPPLIER_SK },
       }),
     );
-    const items = (r.Items ?? []).map(
-      (i): StoredSupplier => ({
-        tenant: i.tenant as string,
-        supplierId: i.supplierId as string,
-        inputVersion: i.inputVersion as number,
-        input: JSON.parse(i.input as string) as SupplierInput,
-        result: JSON.parse(i.result as string) as ScoredSupplier,
-        nextChangeDate: (i.nextChangeDate as string | undefined) ?? null,
-        batchId: (i.batchId as string | undefined) ?? null,
-        updatedAt: i.updatedAt as string,
-      }),
-    );
+    const items = (r.Items ?? []).map(fromItem);
     return { items, cursor: encode(r.LastEvaluatedKey) };
   }
 
