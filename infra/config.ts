@@ -7,7 +7,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { ROUTES } from '../shared/http/routes.ts';
-import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
+import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -26,6 +26,11 @@ const tenantId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, '1–64 letters, digits, _ or -, starting with a letter or digit');
 /** Lambda allows 4 KB of environment in all; the client → tenant map shares it with the other variables. */
 export const MAX_CLIENT_TENANTS_JSON_BYTES = 3072;
+/**
+ * OPERATOR_TENANTS, comma-separated, at most this long: with the client map's 3 KB and the other variables (about
+ * 600 bytes, and a tenant claim name of up to 256), the API function stays under Lambda's 4 KB of environment.
+ */
+export const MAX_OPERATOR_TENANTS_BYTES = 128;
 /** Steady requests per second and burst, as API Gateway takes them (account limits: 10,000 / 5,000). */
 const throttle = z
   .object({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().min(1).max(5000) })
@@ -56,6 +61,11 @@ const apiConfigSchema = z
     clientTenants: z.record(z.string().regex(/^\S{1,256}$/, 'a client id without spaces'), tenantId),
     /** Tenant of the app client this stack creates in its user pool (not used with an external issuer). */
     defaultClientTenant: tenantId,
+    /**
+     * Tenants whose `risk/admin` tokens are platform operators (`OPERATOR_TENANTS`): only they may use the admin
+     * routes (policy revisions, rescore runs). At least one; a customer's tenant must never be listed.
+     */
+    operatorTenants: z.array(tenantId).min(1),
     /** Cognito domain prefix of the token endpoint; default `{prefix}-{account id}` (unique per region). */
     cognitoDomainPrefix: z
       .string()
@@ -84,6 +94,14 @@ const apiConfigSchema = z
         code: 'custom',
         path: ['clientTenants'],
         message: `more than ${MAX_CLIENT_TENANTS_JSON_BYTES} bytes as JSON (Lambda's 4 KB environment): give tokens a tenant claim instead`,
+      });
+    if (new Set(api.operatorTenants).size !== api.operatorTenants.length)
+      ctx.addIssue({ code: 'custom', path: ['operatorTenants'], message: 'a tenant is listed twice' });
+    if (Buffer.byteLength(api.operatorTenants.join(',')) > MAX_OPERATOR_TENANTS_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operatorTenants'],
+        message: `more than ${MAX_OPERATOR_TENANTS_BYTES} bytes comma-separated (Lambda's 4 KB environment): use fewer operator tenants`,
       });
     for (const [id, t] of Object.entries(api.routeThrottles))
       if (t && (t.rateLimit > api.throttle.rateLimit || t.burstLimit > api.throttle.burstLimit))
@@ -137,10 +155,25 @@ export const stageConfigSchema = z
       .int()
       .min(60)
       .max(14 * 24 * 3600),
-    memoryMb: z.object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb, api: memoryMb }).strict(),
+    /**
+     * Alarm when the oldest rescore message (a segment of a run) has waited this long. Segments wait their turn by
+     * design: a worker may take 15 minutes on one, and only `maxConcurrency` run at once.
+     */
+    rescoreOldestMessageAlarmSeconds: z
+      .int()
+      .min(60)
+      .max(14 * 24 * 3600),
+    memoryMb: z
+      .object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb, rescoreWorker: memoryMb, api: memoryMb })
+      .strict(),
     timeoutSeconds: z.object({ ingest: asyncTimeoutSeconds, rescore: asyncTimeoutSeconds }).strict(),
     reservedConcurrency: z
-      .object({ ingest: reservedConcurrency, score: reservedConcurrency, rescore: reservedConcurrency })
+      .object({
+        ingest: reservedConcurrency,
+        score: reservedConcurrency,
+        rescore: reservedConcurrency,
+        rescoreWorker: reservedConcurrency,
+      })
       .strict(),
     api: apiConfigSchema,
   })
@@ -154,6 +187,13 @@ export const stageConfigSchema = z
         code: 'custom',
         path: ['reservedConcurrency', 'score'],
         message: `below the score queue's maxConcurrency (${QUEUE_SETTINGS.maxConcurrency}, shared/queue/settings.ts): batches would be throttled back to the queue`,
+      });
+    const worker = c.reservedConcurrency.rescoreWorker;
+    if (worker !== null && worker < RESCORE_QUEUE_SETTINGS.maxConcurrency)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reservedConcurrency', 'rescoreWorker'],
+        message: `below the rescore queue's maxConcurrency (${RESCORE_QUEUE_SETTINGS.maxConcurrency}, shared/queue/settings.ts): segments would be throttled back to the queue`,
       });
     if (c.stage === 'prod' && !(c.retainData && c.deletionProtection))
       ctx.addIssue({ code: 'custom', message: 'prod keeps its data: retainData and deletionProtection must be true' });
@@ -173,8 +213,11 @@ const COMMON = {
   accessLogExpiryDays: 90,
   rescoreSchedule: 'cron(15 2 * * ? *)',
   oldestMessageAlarmSeconds: 1800,
+  // Two runs (the daily one and a revision's) of 32 segments, 8 at a time, each segment up to 15 minutes: the last
+  // segment waits at most 7 × 15 minutes when every worker is healthy and slow.
+  rescoreOldestMessageAlarmSeconds: 7200,
   // Ingest holds a whole supplier list in memory (a 1M-row CSV peaks near 1.4 GB in the CLI benchmark).
-  memoryMb: { ingest: 4096, score: 1024, rescore: 1024, api: 1024 },
+  memoryMb: { ingest: 4096, score: 1024, rescore: 1024, rescoreWorker: 1024, api: 1024 },
   timeoutSeconds: { ingest: 900, rescore: 900 },
   reservedConcurrency: {
     // Unreserved: a cap would queue every tenant's uploads behind one tenant's burst in Lambda's (unfair) async
@@ -182,8 +225,10 @@ const COMMON = {
     ingest: null,
     // Exactly what the event source mapping may use, guaranteed; more would sit idle.
     score: QUEUE_SETTINGS.maxConcurrency,
-    // One run at a time: a second (schedule and on demand together) waits in Lambda's async queue, not doubling work.
+    // One planner at a time: a second (schedule and on demand together) waits in Lambda's async queue.
     rescore: 1,
+    // Exactly what the rescore queue's event source mapping may use (segments scanned at once).
+    rescoreWorker: RESCORE_QUEUE_SETTINGS.maxConcurrency,
   },
 } as const;
 
@@ -191,6 +236,7 @@ const API_COMMON = {
   tenantClaim: 'tenant',
   clientTenants: {},
   defaultClientTenant: 'default',
+  operatorTenants: ['platform'],
   corsOrigins: [],
   serverErrorAlarmCount: 5,
   latencyAlarmMs: 3000,
@@ -199,16 +245,39 @@ const API_COMMON = {
 type Throttle = z.infer<typeof throttle>;
 
 /**
+ * The operator routes that read the whole table per request: a revision (PUT, DELETE) or a dry run starts a rescore
+ * run, a parallel scan of every tenant's suppliers; the run list scans the table for run items. Their route limit
+ * bounds what a runaway script (or a tenant's own risk/admin token, which the gateway passes and the function then
+ * refuses) can cost; an operator issues a few of these a day.
+ */
+export const WHOLE_TABLE_ADMIN_ROUTES = [
+  'putPolicyEvent',
+  'withdrawPolicyEvent',
+  'dryRunPolicyEvent',
+  'putAgreement',
+  'withdrawAgreement',
+  'dryRunAgreement',
+  'listRescoreRuns',
+] as const satisfies readonly (typeof ROUTE_IDS)[number][];
+
+/**
  * The default route limits, a share of the stage's (so lowering the stage's lowers them): scenarios and portfolio
  * exposure read all of a tenant's suppliers per request (1/50); a score request may carry 5,000 exposure lines
- * (1/5); a batch may start a 2-million-row ingest (1/25). Routes not listed have the stage's limits.
+ * (1/5); a batch may start a 2-million-row ingest (1/25); the operator routes that read the whole table
+ * (`WHOLE_TABLE_ADMIN_ROUTES`, 1/250). Routes not listed have the stage's limits.
  */
 export function defaultRouteThrottles(stage: Throttle): StageConfig['api']['routeThrottles'] {
   const share = (divisor: number) => ({
     rateLimit: stage.rateLimit / divisor,
     burstLimit: Math.max(1, Math.floor(stage.burstLimit / divisor)),
   });
-  return { scenario: share(50), portfolioExposure: share(50), score: share(5), createBatch: share(25) };
+  return {
+    scenario: share(50),
+    portfolioExposure: share(50),
+    score: share(5),
+    createBatch: share(25),
+    ...Object.fromEntries(WHOLE_TABLE_ADMIN_ROUTES.map((id) => [id, share(250)])),
+  };
 }
 const DEV_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 const PROD_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -229,6 +298,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     api: {
       ...API_COMMON,
       clientTenants: {},
+      operatorTenants: [...API_COMMON.operatorTenants],
       corsOrigins: [],
       throttle: DEV_THROTTLE,
       routeThrottles: defaultRouteThrottles(DEV_THROTTLE),
@@ -249,6 +319,7 @@ export const STAGE_DEFAULTS: Record<Stage, Omit<StageConfig, 'stage'>> = {
     api: {
       ...API_COMMON,
       clientTenants: {},
+      operatorTenants: [...API_COMMON.operatorTenants],
       corsOrigins: [],
       throttle: PROD_THROTTLE,
       routeThrottles: defaultRouteThrottles(PROD_THROTTLE),

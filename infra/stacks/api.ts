@@ -23,6 +23,7 @@ import { TABLE } from '../../shared/store/table.ts';
 import { throttleRoutes } from './api-throttling.ts';
 import { type ApiUserPool, createUserPool } from './api-user-pool.ts';
 import { acknowledgeControl, acknowledgeShortLogRetention } from './control-tower.ts';
+import { PLATFORM_PARTITIONS } from './data-store.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { UPLOAD_PREFIX } from './uploads.ts';
@@ -80,10 +81,12 @@ const ONE_MINUTE = Duration.minutes(1);
  * scope and `risk/admin`, so admin is a superset at the gateway as in the handler (`hasScope`) and the local server.
  *
  * The function's role may do only what the API's code calls:
- * - table: GetItem, PutItem (suppliers, batch records, and the tombstone a DELETE leaves), Query, BatchGetItem;
- *   Query on the `byScore` index (the supplier list) — the API never reads `dueForRescore`, which only rescore
- *   queries; it neither updates nor deletes items;
- * - SendMessage (SendMessageBatch) to the score queue;
+ * - table: GetItem, PutItem (suppliers, batch records, the tombstone a DELETE leaves, policy revisions, rescore runs
+ *   and their segments), Query, BatchGetItem; Scan (the list of rescore runs, shared/store/rescore-runs.ts);
+ *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises), never on
+ *   a tenant's item; Query on the `byScore` index (the supplier list) — the API never reads `dueForRescore`; it
+ *   deletes no item;
+ * - SendMessage (SendMessageBatch) to the score queue and to the rescore queue (the segments of a run it starts);
  * - PutObject under `uploads/` (inline uploads and the presigned PUT URLs, which are signed with this role).
  */
 export class Api extends Construct {
@@ -137,20 +140,27 @@ export class Api extends Construct {
       environment: {
         TABLE_NAME: data.table.tableName,
         QUEUE_URL: queues.score.queueUrl,
+        RESCORE_QUEUE_URL: queues.rescore.queueUrl,
         UPLOAD_BUCKET: uploads.bucketName,
         TENANT_CLAIM: api.tenantClaim,
         CLIENT_TENANTS: typeof clientTenants === 'string' ? clientTenants : JSON.stringify(clientTenants),
+        OPERATOR_TENANTS: api.operatorTenants.join(','),
       },
       removalPolicy,
       logKey: key.key,
     });
     const role = this.function.role;
     role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
-        resources: [data.table.tableArn],
-      }),
+      data.statement([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Scan',
+      ]),
     );
+    // The security review took UpdateItem away from the API: it may update the planned-revision marker only.
+    role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], [PLATFORM_PARTITIONS.policy]));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -158,7 +168,10 @@ export class Api extends Construct {
       }),
     );
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.score.queueArn] }),
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [queues.score.queueArn, queues.rescore.queueArn],
+      }),
     );
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [uploads.objectsArn(UPLOAD_PREFIX)] }),

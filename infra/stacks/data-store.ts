@@ -7,8 +7,15 @@ import {
   TableEncryption,
   type TableProps,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE, tableDefinition } from '../../shared/store/table.ts';
+import { POLICY_PK, runPk, TABLE, tableDefinition } from '../../shared/store/table.ts';
+
+/**
+ * The partitions that are no tenant's (shared/store/table.ts): the policy revisions with the planned-revision marker
+ * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
+ */
+export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
 
 export interface DataStoreProps {
   removalPolicy: RemovalPolicy;
@@ -71,5 +78,25 @@ export class DataStore extends Construct {
   /** ARN of one index, for Query permissions scoped to it. */
   indexArn(indexName: string): string {
     return `${this.table.tableArn}/index/${indexName}`;
+  }
+
+  /**
+   * Allows `actions` on the table; with `partitions`, only on items whose partition key matches one of these
+   * patterns (`dynamodb:LeadingKeys`, `*` a wildcard). `ForAllValues` is true of a request that names no partition
+   * key at all, such as a Scan, so the statement also requires the key to be present: a Scan is never allowed by it.
+   */
+  statement(actions: string[], partitions?: readonly string[]): PolicyStatement {
+    return new PolicyStatement({
+      actions,
+      resources: [this.table.tableArn],
+      ...(partitions
+        ? {
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
+              Null: { 'dynamodb:LeadingKeys': 'false' },
+            },
+          }
+        : {}),
+    });
   }
 }

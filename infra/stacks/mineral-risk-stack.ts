@@ -28,7 +28,10 @@ export interface Platform {
   monitoring: Monitoring;
 }
 
-/** One stage of mineral-risk: table, uploads, queues, the pipeline functions, the HTTP API, alarms and dashboard. */
+/**
+ * One stage of mineral-risk: table, uploads, queues, the pipeline functions (rescore planner and workers included),
+ * the HTTP API, alarms and dashboard.
+ */
 export class MineralRiskStack extends Stack {
   readonly platform: Platform;
   readonly pipeline: Pipeline;
@@ -65,6 +68,12 @@ export class MineralRiskStack extends Stack {
       ScoreQueueUrl: [this.platform.queues.score.queueUrl, 'Score queue'],
       ScoreDlqUrl: [this.platform.queues.scoreDlq.queueUrl, 'Score dead-letter queue (inspect, redrive)'],
       ScoreDlqArn: [this.platform.queues.scoreDlq.queueArn, 'Score dead-letter queue ARN (start-message-move-task)'],
+      RescoreQueueUrl: [this.platform.queues.rescore.queueUrl, 'Rescore queue (one message per segment of a run)'],
+      RescoreDlqUrl: [this.platform.queues.rescoreDlq.queueUrl, 'Rescore dead-letter queue (inspect, redrive)'],
+      RescoreDlqArn: [
+        this.platform.queues.rescoreDlq.queueArn,
+        'Rescore dead-letter queue ARN (start-message-move-task)',
+      ],
       FailedInvocationsQueueUrl: [
         this.platform.queues.failedInvocations.queueUrl,
         'Failed ingest/rescore invocations and undelivered schedule events',
@@ -74,7 +83,11 @@ export class MineralRiskStack extends Stack {
       DashboardName: [monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the pipeline'],
       IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],
       ScoreFunctionName: [this.pipeline.score.fn.functionName, 'Score function'],
-      RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore function (invoke on demand)'],
+      RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore planner (invoke on demand)'],
+      RescoreWorkerFunctionName: [
+        this.pipeline.rescoreWorker.fn.functionName,
+        'Rescore worker (rescore queue consumer)',
+      ],
       ...this.api.outputs(),
     };
     for (const [name, [value, description]] of Object.entries(outputs))

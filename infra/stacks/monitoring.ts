@@ -135,6 +135,84 @@ export class Monitoring extends Construct {
     );
   }
 
+  /**
+   * The rescore runs' alarms and dashboard rows: segments in the rescore DLQ, a segment waiting too long, and the
+   * rescore queue's depth, its oldest message and the suppliers the workers changed (RescoreSuppliersChanged,
+   * RescoreFailures: Powertools metrics of functions/rescore-worker).
+   */
+  watchRescore(queues: { rescore: IQueue; rescoreDlq: IQueue }): void {
+    const { rescore, rescoreDlq } = queues;
+    const seconds = this.config.rescoreOldestMessageAlarmSeconds;
+    this.alarm(
+      'rescore-dlq-messages',
+      rescoreDlq.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }),
+      1,
+      'A segment of a rescore run failed every receive and is in the rescore DLQ: its run cannot complete, and the rest of that segment is not rescored.',
+      'alarm-rescore-dlq-messages',
+    );
+    this.alarm(
+      'rescore-oldest-message',
+      rescore.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+      seconds,
+      `A rescore segment has waited ${seconds} s or more for 5 minutes: rescore runs are stalled or far behind.`,
+      'alarm-rescore-oldest-message',
+      5,
+    );
+    const metric = (metricName: string, label: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: this.config.prefix },
+        statistic: 'Sum',
+        period: ONE_MINUTE,
+        label,
+      });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# ${this.config.prefix} rescore runs\nPolicy revision or schedule → planner → rescore queue (one message per segment) → rescore workers → table. Progress of a run: \`GET /v1/admin/rescore-runs/{runId}\`.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Rescore queue depth (segments)',
+        left: [
+          rescore.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: 'Maximum',
+            label: 'waiting',
+          }),
+          rescore.metricApproximateNumberOfMessagesNotVisible({
+            period: ONE_MINUTE,
+            statistic: 'Maximum',
+            label: 'in flight',
+          }),
+        ],
+        right: [
+          rescoreDlq.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: 'Maximum',
+            label: 'DLQ',
+          }),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Oldest rescore segment (s)',
+        left: [rescore.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum', label: 'age' })],
+        leftAnnotations: [{ value: seconds, label: 'alarm' }],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Rescore: suppliers changed, failures',
+        left: [metric('RescoreSuppliersChanged', 'changed')],
+        right: [metric('RescoreFailures', 'failed')],
+        width: 8,
+      }),
+    );
+  }
+
   /** The pipeline's queue alarms and the dashboard's first rows: queue depth, oldest message, scored per minute. */
   watchPipeline(queues: { score: IQueue; scoreDlq: IQueue; failedInvocations: IQueue }): void {
     const { score, scoreDlq, failedInvocations } = queues;

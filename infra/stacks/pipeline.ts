@@ -7,12 +7,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
-import { TABLE } from '../../shared/store/table.ts';
 import type { StageConfig } from '../config.ts';
-import type { DataStore } from './data-store.ts';
+import { type DataStore, PLATFORM_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import type { Queues } from './queues.ts';
+import { RescoreWorker } from './rescore-worker.ts';
 import type { StageKey } from './stage-key.ts';
 import { UPLOAD_PREFIX, type Uploads } from './uploads.ts';
 
@@ -44,19 +44,23 @@ export interface PipelineProps {
 }
 
 /**
- * The scoring pipeline: upload → ingest → score queue → score → table, and schedule → rescore → score queue.
- * Each function's role gets exactly the actions its adapters call (shared/store/dynamodb-supplier-store.ts,
- * shared/queue/sqs-score-queue.ts, shared/uploads/s3-upload-reader.ts):
+ * The scoring pipeline: upload → ingest → score queue → score → table, and schedule → rescore (the planner) →
+ * rescore queue → rescore worker (infra/stacks/rescore-worker.ts) → table. Each function's role gets exactly the
+ * actions its adapters call (shared/store/*.ts, shared/queue/sqs-score-queue.ts, shared/uploads/s3-upload-reader.ts):
  * - ingest: GetObject under `uploads/` and Decrypt with the stage key through S3; PutItem (batch record), GetItem,
  *   UpdateItem, BatchWriteItem (rejections);
  *   SendMessage (SendMessageBatch) to the score queue.
- * - score: PutItem (conditional supplier writes), GetItem, UpdateItem (batch counters); consumes the score queue.
- * - rescore: Query on the dueForRescore index, GetItem, Scan (scores of older model/data versions); SendMessage.
+ * - score: PutItem (conditional supplier writes), GetItem, UpdateItem (batch counters); Query on the `POLICY`
+ *   partition only (the live policy timeline); consumes the score queue.
+ * - rescore: only the platform's partitions, never a tenant's: GetItem, Query, UpdateItem on `POLICY` (revisions,
+ *   the planned-revision marker), GetItem, PutItem on `RUN#…` (a run and its segments); SendMessage (SendMessageBatch)
+ *   to the rescore queue.
  */
 export class Pipeline extends Construct {
   readonly ingest: PipelineFunction;
   readonly score: PipelineFunction;
   readonly rescore: PipelineFunction;
+  readonly rescoreWorker: PipelineFunction;
   readonly schedule: Rule;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
@@ -113,6 +117,8 @@ export class Pipeline extends Construct {
         resources: [table.tableArn],
       }),
     );
+    // Scores follow the live policy timeline: the revisions' partition, and no other, may be queried.
+    this.score.role.addToPrincipalPolicy(data.statement(['dynamodb:Query'], [PLATFORM_PARTITIONS.policy]));
     this.score.fn.addEventSource(
       new SqsEventSource(queues.score, {
         batchSize: QUEUE_SETTINGS.batchSize,
@@ -138,25 +144,23 @@ export class Pipeline extends Construct {
       config,
       name: 'rescore',
       reservedConcurrency: config.reservedConcurrency.rescore,
-      description: 'Schedule or on demand → queue every supplier whose score may have changed as of the date',
+      description:
+        'Schedule or on demand → start the rescore runs (missed policy revisions, the date): one message per segment',
       memorySize: config.memoryMb.rescore,
       timeout: Duration.seconds(config.timeoutSeconds.rescore),
-      environment: { TABLE_NAME: table.tableName, QUEUE_URL: queues.score.queueUrl },
+      environment: { TABLE_NAME: table.tableName, RESCORE_QUEUE_URL: queues.rescore.queueUrl },
       removalPolicy: props.removalPolicy,
       logKey: key.key,
       async: { retryAttempts: ASYNC_RETRIES.rescore, maxEventAge: MAX_EVENT_AGE, onFailure },
     });
     this.rescore.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Scan'], resources: [table.tableArn] }),
+      data.statement(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], [PLATFORM_PARTITIONS.policy]),
     );
     this.rescore.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [data.indexArn(TABLE.indexes.dueForRescore.name)],
-      }),
+      data.statement(['dynamodb:GetItem', 'dynamodb:PutItem'], [PLATFORM_PARTITIONS.runs]),
     );
     this.rescore.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.score.queueArn] }),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.rescore.queueArn] }),
     );
 
     for (const fn of [this.ingest, this.rescore]) {
@@ -168,7 +172,8 @@ export class Pipeline extends Construct {
     }
 
     this.schedule = new Rule(this, 'RescoreSchedule', {
-      description: 'Daily rescore: suppliers whose policy events change as of today, and scores of older versions',
+      description:
+        'Daily rescore runs: policy revisions not yet planned, and the date (next change dates, older versions)',
       schedule: Schedule.expression(config.rescoreSchedule),
     });
     this.schedule.addTarget(
@@ -183,5 +188,14 @@ export class Pipeline extends Construct {
     monitoring.watchFunction('ingest', this.ingest.fn);
     monitoring.watchFunction('score', this.score.fn);
     monitoring.watchFunction('rescore', this.rescore.fn);
+
+    this.rescoreWorker = new RescoreWorker(this, 'RescoreWorker', {
+      config,
+      removalPolicy: props.removalPolicy,
+      key,
+      data,
+      queues,
+      monitoring,
+    }).worker;
   }
 }

@@ -33,7 +33,7 @@ describe('API function bundle', () => {
         sourceIp: '192.0.2.1', userAgent: 'test' }, requestId: 'r', routeKey: 'GET ' + path, stage: '$default', timeEpoch: 0 } });
       const context = { functionName: 'api', awsRequestId: 'a', getRemainingTimeInMillis: () => 1000 };
       const out = [];
-      for (const p of ['/health', '/openapi.json', '/v1/suppliers']) {
+      for (const p of ['/health', '/openapi.json', '/v1/suppliers', '/v1/admin/rescore-runs']) {
         const r = await m.handler(event(p), context);
         out.push([p, r.statusCode, JSON.parse(r.body)]);
       }
@@ -48,10 +48,11 @@ describe('API function bundle', () => {
         RESCORE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/rescore',
         UPLOAD_BUCKET: 'uploads',
         CLIENT_TENANTS: '{"client":"acme"}',
+        OPERATOR_TENANTS: 'platform',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
       },
     });
-    const [health, openapi, suppliers] = JSON.parse(stdout.trim().split('\n').at(-1) as string) as [
+    const [health, openapi, suppliers, runs] = JSON.parse(stdout.trim().split('\n').at(-1) as string) as [
       string,
       number,
       Record<string, unknown>,
@@ -62,5 +63,7 @@ describe('API function bundle', () => {
     expect(openapi?.[2]).toMatchObject({ openapi: '3.1.0' });
     expect(suppliers?.[1]).toBe(401);
     expect(suppliers?.[2]).toMatchObject({ status: 401 });
+    // An operator route is there too, and refuses a request without the authorizer's claims the same way.
+    expect(runs?.[1]).toBe(401);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { operatorTenants } from '../../functions/api/handler.ts';
 import {
   defaultRouteThrottles,
   loadConfig,
   MAX_CLIENT_TENANTS_JSON_BYTES,
+  MAX_OPERATOR_TENANTS_BYTES,
   STAGE_DEFAULTS,
 } from '../../infra/config.ts';
 
@@ -50,6 +52,15 @@ describe('API configuration', () => {
     });
   });
 
+  it('names the platform operators per stage: `platform` by default, the handler’s own default, replaced whole', () => {
+    for (const stage of ['dev', 'prod'] as const) expect(load({ stage }).api.operatorTenants).toEqual(['platform']);
+    // What the handler assumes without OPERATOR_TENANTS is what the stack sets by default.
+    expect([...operatorTenants(undefined)]).toEqual(STAGE_DEFAULTS.dev.api.operatorTenants);
+    const { api } = load(withApi({ operatorTenants: ['ops-eu', 'ops-us'] }, 'prod'));
+    expect(api.operatorTenants).toEqual(['ops-eu', 'ops-us']);
+    expect([...operatorTenants(api.operatorTenants.join(','))]).toEqual(['ops-eu', 'ops-us']);
+  });
+
   it('takes an external issuer with its audience', () => {
     const { api } = load(
       withApi({ jwtIssuer: 'https://login.example.com/tenant-1/v2.0', jwtAudience: ['api://risk'] }),
@@ -74,6 +85,20 @@ describe('API configuration', () => {
       [{ clientTenants: { 'has space': 'acme' } }, /clientTenants/],
       [{ clientTenants: tooMany }, /tenant claim instead[\s\S]*api\.clientTenants/],
       [{ defaultClientTenant: '-x' }, /defaultClientTenant/],
+      // An empty list would leave no operator; a separator would split one tenant into two; a tenant id as keys take it.
+      [{ operatorTenants: [] }, /operatorTenants/],
+      [{ operatorTenants: 'platform' }, /operatorTenants/],
+      [{ operatorTenants: ['ops,eu'] }, /operatorTenants/],
+      [{ operatorTenants: ['platform', 'platform'] }, /listed twice[\s\S]*api\.operatorTenants/],
+      [
+        {
+          operatorTenants: Array.from(
+            { length: Math.ceil(MAX_OPERATOR_TENANTS_BYTES / 11) + 1 },
+            (_, i) => `operator-${i}`,
+          ),
+        },
+        /4 KB environment[\s\S]*api\.operatorTenants/,
+      ],
       [{ tenantClaim: '' }, /tenantClaim/],
       [{ cognitoDomainPrefix: 'Upper' }, /cognitoDomainPrefix/],
       [{ cognitoDomainPrefix: 'my-aws-api' }, /reserves[\s\S]*api\.cognitoDomainPrefix/],

@@ -15,7 +15,17 @@ import { GUARD_PLUGIN_NAME } from '../../infra/stacks/control-tower.ts';
 import { nagPacks } from '../../infra/stacks/define.ts';
 import { METRICS_NAMESPACE, REPO_ROOT, RUNTIME } from '../../infra/stacks/pipeline-function.ts';
 import { ROUTES, routeKey } from '../../shared/http/routes.ts';
-import { getAtt, permissions, permissionTable, ref, resource, type Synth, synth } from './synth.ts';
+import {
+  conditioned,
+  getAtt,
+  partitionsCondition,
+  permissions,
+  permissionTable,
+  ref,
+  resource,
+  type Synth,
+  synth,
+} from './synth.ts';
 
 const dev = () => synth({ stage: 'dev' });
 const prod = () => synth({ stage: 'prod', alarmEmail: 'ops@example.com' });
@@ -317,12 +327,20 @@ describe('API function', () => {
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: ref(s.id(platform.data.table)),
       QUEUE_URL: ref(s.id(platform.queues.score)),
+      RESCORE_QUEUE_URL: ref(s.id(platform.queues.rescore)),
       UPLOAD_BUCKET: {
         'Fn::Join': ['-', ['mineral-risk-dev-uploads', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]],
       },
       TENANT_CLAIM: 'tenant',
       CLIENT_TENANTS: { 'Fn::Join': ['', ['{"', client, '":"default"}']] },
+      // The platform operators: the handler's default, set explicitly per stage (api.operatorTenants).
+      OPERATOR_TENANTS: 'platform',
     });
+    const operators = synth({
+      stage: 'prod',
+      mineralRisk: { prod: { api: { operatorTenants: ['ops', 'platform'] } } },
+    });
+    expect(env(operators).OPERATOR_TENANTS).toBe('ops,platform');
     // With mapped clients: the configured map plus the stack's client, as one JSON object once resolved.
     const m = mapped();
     const joined = env(m).CLIENT_TENANTS as { 'Fn::Join': [string, unknown[]] };
@@ -364,16 +382,28 @@ describe('API function role', () => {
       'xray:PutTraceSegments': ['"*"'],
       'dynamodb:BatchGetItem': [table],
       'dynamodb:GetItem': [table],
+      // Suppliers, batch records and tombstones (tenants' items), policy revisions, rescore runs and segments.
       'dynamodb:PutItem': [table],
       'dynamodb:Query': [table, byScore].sort(),
-      'sqs:SendMessage': [JSON.stringify(getAtt(s.id(queues.score)))],
+      // The list of rescore runs (shared/store/rescore-runs.ts listRuns).
+      'dynamodb:Scan': [table],
+      // Only the planned-revision marker (POLICY / PLANNED), which a policy run it starts raises.
+      'dynamodb:UpdateItem': [conditioned(table, partitionsCondition('POLICY'))],
+      'sqs:SendMessage': [
+        JSON.stringify(getAtt(s.id(queues.score))),
+        JSON.stringify(getAtt(s.id(queues.rescore))),
+      ].sort(),
       's3:PutObject': [uploads],
       // Writing an upload encrypts it with the stage key (SSE-KMS), through S3 only (control-tower.test.ts).
-      'kms:GenerateDataKey': [JSON.stringify(getAtt(s.id(s.stack.platform.key.key)))],
+      'kms:GenerateDataKey': [
+        conditioned(JSON.stringify(getAtt(s.id(s.stack.platform.key.key))), {
+          StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        }),
+      ],
     });
   });
 
-  it('cannot read uploads, consume or touch other queues, scan, batch-write, update or delete in the table', () => {
+  it('cannot read uploads, consume queues, batch-write or delete in the table, or update a tenant’s item', () => {
     const actions = Object.keys(p);
     for (const a of [
       's3:GetObject',
@@ -381,16 +411,17 @@ describe('API function role', () => {
       's3:DeleteObject',
       'sqs:ReceiveMessage',
       'sqs:DeleteMessage',
-      'dynamodb:Scan',
       'dynamodb:BatchWriteItem',
-      'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     ])
       expect(actions).not.toContain(a);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    // UpdateItem, taken away by the security review, is back for the POLICY partition only.
+    expect(p['dynamodb:UpdateItem']).toHaveLength(1);
+    expect(p['dynamodb:UpdateItem']?.[0]).toContain('"dynamodb:LeadingKeys":["POLICY"]');
     expect(JSON.stringify(p)).not.toContain('dueForRescore');
-    expect(JSON.stringify(p)).not.toContain(s.id(queues.scoreDlq));
-    expect(JSON.stringify(p)).not.toContain(s.id(queues.failedInvocations));
+    for (const q of [queues.scoreDlq, queues.rescoreDlq, queues.failedInvocations])
+      expect(JSON.stringify(p)).not.toContain(s.id(q));
   });
 
   it('carries no managed policy and trusts only Lambda', () => {

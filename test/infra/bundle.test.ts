@@ -18,6 +18,7 @@ describe('function bundles', () => {
     ingest: s.stack.pipeline.ingest,
     score: s.stack.pipeline.score,
     rescore: s.stack.pipeline.rescore,
+    'rescore-worker': s.stack.pipeline.rescoreWorker,
   }).map(([name, f]) => {
     const metadata = s.template.toJSON().Resources[s.id(f.fn)].Metadata as Record<string, string>;
     return { name, dir: path.join(assembly.directory, metadata['aws:asset:path'] as string) };
@@ -28,7 +29,7 @@ describe('function bundles', () => {
   });
 
   it('are one minified ESM file per function, with its source map and the createRequire banner', () => {
-    expect(new Set(functions.map((f) => f.dir)).size).toBe(3);
+    expect(new Set(functions.map((f) => f.dir)).size).toBe(4);
     for (const f of functions) {
       expect(readdirSync(f.dir).sort(), f.name).toEqual(['index.mjs', 'index.mjs.map']);
       const code = readFileSync(path.join(f.dir, 'index.mjs'), 'utf8');
@@ -36,6 +37,14 @@ describe('function bundles', () => {
       expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map'), f.name).toBe(true);
       expect(code.split('\n').length, f.name).toBeLessThan(200);
     }
+  });
+
+  it('cover every function of the stack but the API (api-bundle.test.ts)', () => {
+    const all = Object.values(s.template.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.FunctionName as string | undefined,
+    );
+    const ours = all.filter((n): n is string => typeof n === 'string' && n.startsWith('mineral-risk-dev-'));
+    expect(ours.sort()).toEqual([...functions.map((f) => `mineral-risk-dev-${f.name}`), 'mineral-risk-dev-api'].sort());
   });
 
   it('load in a fresh Node process and export handler', () => {

@@ -60,6 +60,8 @@ describe('stage configuration', () => {
       [{ mineralRisk: { dev: { timeoutSeconds: { ingest: 901 } } } }, /timeoutSeconds/],
       [{ mineralRisk: { dev: { prefix: 'Mineral_Risk' } } }, /prefix/],
       [{ mineralRisk: { dev: { rescoreSchedule: 'every day' } } }, /rescoreSchedule/],
+      [{ mineralRisk: { dev: { rescoreOldestMessageAlarmSeconds: 30 } } }, /rescoreOldestMessageAlarmSeconds/],
+      [{ mineralRisk: { dev: { memoryMb: { rescoreWorker: 64 } } } }, /memoryMb/],
       [{ mineralRisk: { dev: { uploadCorsOrigins: ['app.example.com'] } } }, /uploadCorsOrigins/],
       [{ mineralRisk: { dev: { account: '123' } } }, /account/],
       [{ mineralRisk: { dev: { unknownSetting: true } } }, /unknownSetting/],

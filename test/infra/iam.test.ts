@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_PARTITIONS } from '../../infra/stacks/data-store.ts';
 import type { PipelineFunction } from '../../infra/stacks/pipeline-function.ts';
-import { getAtt, permissions, permissionTable, resource, synth } from './synth.ts';
+import { conditioned, getAtt, partitionsCondition, permissions, permissionTable, resource, synth } from './synth.ts';
 
 /**
  * Least privilege, checked as the complete list of what each function's role may do: any action added to a role
  * (by a grant, a destination or an event source) fails these tests until it is listed here with its reason.
  */
 const s = synth({ stage: 'dev' });
-const { ingest, score, rescore } = s.stack.pipeline;
+const { ingest, score, rescore, rescoreWorker } = s.stack.pipeline;
 const { table } = s.stack.platform.data;
 const { queues } = s.stack.platform;
 
 const tableArn = JSON.stringify(getAtt(s.id(table)));
+/** The table, only for items whose partition key is `POLICY` (revisions, the planned-revision marker). */
+const policyItems = conditioned(tableArn, partitionsCondition('POLICY'));
+/** The table, only for items whose partition key starts with `RUN#` (rescore runs and their segments). */
+const runItems = conditioned(tableArn, partitionsCondition('RUN#*'));
 const arn = (c: Parameters<typeof s.id>[0]) => JSON.stringify(getAtt(s.id(c)));
 const logs = (f: PipelineFunction) => ({
   'logs:CreateLogStream': [arn(f.logGroup)],
@@ -24,7 +29,7 @@ const sorted = (o: Record<string, string[]>) =>
 
 describe('function roles', () => {
   it('carry no managed policies and trust only Lambda', () => {
-    for (const f of [ingest, score, rescore]) {
+    for (const f of [ingest, score, rescore, rescoreWorker]) {
       const role = resource(s, f.role).Properties;
       expect(role.ManagedPolicyArns).toBeUndefined();
       expect(role.AssumeRolePolicyDocument).toMatchObject({
@@ -54,13 +59,17 @@ describe('function roles', () => {
     const object = JSON.parse(p['s3:GetObject']?.[0] ?? '{}');
     expect(JSON.stringify(object)).toMatch(/mineral-risk-dev-uploads.*"\/uploads\/\*"\]\]\}$/);
     // Reading an upload decrypts it with the stage key, through S3 only (control-tower.test.ts).
-    expect(p['kms:Decrypt']).toEqual([JSON.stringify(getAtt(s.id(s.stack.platform.key.key)))]);
+    expect(p['kms:Decrypt']).toEqual([
+      conditioned(JSON.stringify(getAtt(s.id(s.stack.platform.key.key))), {
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      }),
+    ]);
     for (const a of ['PutItem', 'GetItem', 'UpdateItem', 'BatchWriteItem'])
       expect(p[`dynamodb:${a}`]).toEqual([tableArn]);
     expect(p['sqs:SendMessage']).toEqual([arn(queues.failedInvocations), arn(queues.score)].sort());
   });
 
-  it('score: writes suppliers and batch counters, consumes the score queue; no S3, cannot send messages', () => {
+  it('score: writes suppliers and batch counters, queries policy revisions only, consumes the score queue; no S3, cannot send messages', () => {
     expect(roleOf(score)).toEqual(
       sorted({
         ...logs(score),
@@ -68,6 +77,8 @@ describe('function roles', () => {
         'dynamodb:GetItem': [tableArn],
         'dynamodb:PutItem': [tableArn],
         'dynamodb:UpdateItem': [tableArn],
+        // The live policy timeline (shared/policy/current-reference.ts): no query of a tenant's partition.
+        'dynamodb:Query': [policyItems],
         'sqs:ChangeMessageVisibility': [arn(queues.score)],
         'sqs:DeleteMessage': [arn(queues.score)],
         'sqs:GetQueueAttributes': [arn(queues.score)],
@@ -82,22 +93,71 @@ describe('function roles', () => {
     expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 
-  it('rescore: queries the dueForRescore index, reads and scans the table, sends score messages; writes nothing', () => {
-    const index = JSON.stringify({ 'Fn::Join': ['', [getAtt(s.id(table)), '/index/dueForRescore']] });
+  it('rescore (the planner): policy items and run items only, never a tenant’s; sends segments to the rescore queue', () => {
+    expect(PLATFORM_PARTITIONS).toEqual({ policy: 'POLICY', runs: 'RUN#*' });
     expect(roleOf(rescore)).toEqual(
       sorted({
         ...logs(rescore),
         ...xray,
-        'dynamodb:GetItem': [tableArn],
-        'dynamodb:Scan': [tableArn],
-        'dynamodb:Query': [index],
-        'sqs:SendMessage': [arn(queues.failedInvocations), arn(queues.score)],
+        // plannedRevision and getRun; latestRevision and listRevisions; markPlanned; createRun (run and segments).
+        'dynamodb:GetItem': [policyItems, runItems],
+        'dynamodb:Query': [policyItems],
+        'dynamodb:UpdateItem': [policyItems],
+        'dynamodb:PutItem': [runItems],
+        'sqs:SendMessage': [arn(queues.failedInvocations), arn(queues.rescore)],
       }),
     );
+    const actions = Object.keys(roleOf(rescore));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(JSON.stringify(roleOf(rescore))).not.toContain('dueForRescore');
+  });
+
+  it('rescore worker: scans, reads and updates any item, puts run items only, queries policy only; its own queue', () => {
+    expect(roleOf(rescoreWorker)).toEqual(
+      sorted({
+        ...logs(rescoreWorker),
+        ...xray,
+        // Its segment of the run's parallel scan (every tenant), runs and segments, a supplier after a failed write.
+        'dynamodb:Scan': [tableArn],
+        'dynamodb:GetItem': [tableArn],
+        // A rescored supplier (conditional on its input version), a next change date, the run's done segments.
+        'dynamodb:UpdateItem': [tableArn],
+        // The segment's progress, page by page: it never replaces a supplier.
+        'dynamodb:PutItem': [runItems],
+        'dynamodb:Query': [policyItems],
+        // Continuations of its segment, and consuming the rescore queue (event source mapping).
+        'sqs:SendMessage': [arn(queues.rescore)],
+        'sqs:ChangeMessageVisibility': [arn(queues.rescore)],
+        'sqs:DeleteMessage': [arn(queues.rescore)],
+        'sqs:GetQueueAttributes': [arn(queues.rescore)],
+        'sqs:GetQueueUrl': [arn(queues.rescore)],
+        'sqs:ReceiveMessage': [arn(queues.rescore)],
+      }),
+    );
+    const actions = Object.keys(roleOf(rescoreWorker));
+    expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('kms:'))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    expect(JSON.stringify(roleOf(rescoreWorker))).not.toContain(s.id(queues.score));
+  });
+
+  it('limit a statement to partitions only with the key required: ForAllValues alone would also allow a Scan', () => {
+    const statements = Object.values(s.template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: unknown; Condition?: Record<string, unknown> }[] })
+          .Statement,
+    );
+    const limited = statements.filter((st) => JSON.stringify(st.Condition ?? {}).includes('dynamodb:LeadingKeys'));
+    expect(limited.length).toBeGreaterThanOrEqual(6);
+    for (const st of limited) {
+      const like = st.Condition?.['ForAllValues:StringLike'] as { 'dynamodb:LeadingKeys': string[] } | undefined;
+      expect(st.Condition).toEqual(partitionsCondition(...(like?.['dynamodb:LeadingKeys'] ?? [])));
+      expect(([] as unknown[]).concat(st.Action)).not.toContain('dynamodb:Scan');
+    }
   });
 
   it('use no wildcard action, and Resource * only for the X-Ray actions', () => {
-    for (const f of [ingest, score, rescore]) {
+    for (const f of [ingest, score, rescore, rescoreWorker]) {
       for (const [action, resources] of Object.entries(roleOf(f))) {
         expect(action).not.toMatch(/\*/);
         if (resources.includes('"*"')) expect(action).toMatch(/^xray:/);
@@ -108,5 +168,6 @@ describe('function roles', () => {
   it('log only to their own log group', () => {
     expect(roleOf(ingest)).toMatchObject(sorted(logs(ingest)));
     expect(roleOf(rescore)).toMatchObject(sorted(logs(rescore)));
+    expect(roleOf(rescoreWorker)).toMatchObject(sorted(logs(rescoreWorker)));
   });
 });

@@ -16,8 +16,8 @@ const dev = () => synth({ stage: 'dev' });
 const prod = () => synth({ stage: 'prod', alarmEmail: 'ops@example.com' });
 
 const functionsOf = (s: ReturnType<typeof dev>) => {
-  const { ingest, score, rescore } = s.stack.pipeline;
-  return { ingest, score, rescore };
+  const { ingest, score, rescore, rescoreWorker } = s.stack.pipeline;
+  return { ingest, score, rescore, 'rescore-worker': rescoreWorker };
 };
 
 describe('functions', () => {
@@ -60,9 +60,10 @@ describe('functions', () => {
 
   it('get the environment their handlers read', () => {
     const s = dev();
-    const { ingest, score, rescore } = functionsOf(s);
+    const { ingest, score, rescore, 'rescore-worker': worker } = functionsOf(s);
     const table = ref(s.id(s.stack.platform.data.table));
     const queue = ref(s.id(s.stack.platform.queues.score));
+    const rescoreQueue = ref(s.id(s.stack.platform.queues.rescore));
     const powertools = {
       POWERTOOLS_SERVICE_NAME: 'mineral-risk-dev',
       POWERTOOLS_LOG_LEVEL: STAGE_DEFAULTS.dev.logLevel,
@@ -73,7 +74,9 @@ describe('functions', () => {
       (resource(s, f.fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env(ingest)).toEqual({ ...powertools, TABLE_NAME: table, QUEUE_URL: queue });
     expect(env(score)).toEqual({ ...powertools, TABLE_NAME: table });
-    expect(env(rescore)).toEqual({ ...powertools, TABLE_NAME: table, QUEUE_URL: queue });
+    // The planner and the worker send segments to the rescore queue; neither sends score messages any more.
+    expect(env(rescore)).toEqual({ ...powertools, TABLE_NAME: table, RESCORE_QUEUE_URL: rescoreQueue });
+    expect(env(worker)).toEqual({ ...powertools, TABLE_NAME: table, RESCORE_QUEUE_URL: rescoreQueue });
     expect(env(ingest).POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     const p = prod();
     const prodEnv = resource(p, p.stack.pipeline.score.fn).Properties.Environment as { Variables: object };
@@ -169,7 +172,8 @@ describe('score queue and DLQ', () => {
 
   it('feed the score function with partial batch responses and the shared batch settings', () => {
     const s = dev();
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // The score queue's and the rescore queue's (rescore.test.ts).
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(s.id(s.stack.platform.queues.score)),
       FunctionName: ref(s.id(s.stack.pipeline.score.fn)),
@@ -402,7 +406,9 @@ describe('alarms and dashboard', () => {
         'score-dlq-messages',
         'score-oldest-message',
         'failed-invocations',
-        ...['ingest', 'score', 'rescore'].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
+        'rescore-dlq-messages',
+        'rescore-oldest-message',
+        ...['ingest', 'score', 'rescore', 'rescore-worker'].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
         ...['5xx', 'latency', 'errors', 'throttles'].map((a) => `api-${a}`),
       ]
         .map((n) => `${p}-${n}`)
@@ -494,6 +500,11 @@ describe('alarms and dashboard', () => {
       'ingest: invocations, errors, throttles',
       'score: duration p50 / p99',
       'rescore: duration p50 / p99',
+      'Rescore queue depth (segments)',
+      'Oldest rescore segment (s)',
+      `\\"${METRICS_NAMESPACE}\\",\\"RescoreSuppliersChanged\\",\\"service\\",\\"mineral-risk-dev\\"`,
+      'rescore-worker: invocations, errors, throttles',
+      'rescore-worker: duration p50 / p99',
       '\\"stat\\":\\"p99\\"',
     ])
       expect(body).toContain(text);
@@ -513,9 +524,13 @@ describe('stack', () => {
         'ScoreDlqUrl',
         'ScoreDlqArn',
         'FailedInvocationsQueueUrl',
+        'RescoreQueueUrl',
+        'RescoreDlqUrl',
+        'RescoreDlqArn',
         'AlarmTopicArn',
         'DashboardName',
         'RescoreFunctionName',
+        'RescoreWorkerFunctionName',
       ]),
     );
   });

@@ -63,8 +63,22 @@ export function resource(s: Synth, construct: IConstruct): Resource {
 }
 
 /**
- * Everything a role may do: action → the resources it is allowed on (each as JSON), from every AWS::IAM::Policy
- * attached to the role and the role's inline policies. Fails on Deny or NotAction statements (none are expected).
+ * A resource as `permissions` lists it: its JSON, followed by ` when {condition JSON}` if its statement has a
+ * condition, so a condition is part of what a test compares.
+ */
+export const conditioned = (resourceJson: string, condition?: unknown) =>
+  condition === undefined ? resourceJson : `${resourceJson} when ${JSON.stringify(condition)}`;
+
+/** The condition of a statement limited to items of these partitions (infra/stacks/data-store.ts `statement`). */
+export const partitionsCondition = (...patterns: string[]) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+});
+
+/**
+ * Everything a role may do: action → the resources it is allowed on (each as JSON, with its statement's condition:
+ * `conditioned`), from every AWS::IAM::Policy attached to the role and the role's inline policies. Fails on Deny or
+ * NotAction statements (none are expected).
  */
 export function permissions(s: Synth, roleLogicalId: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -75,7 +89,7 @@ export function permissions(s: Synth, roleLogicalId: string): Map<string, Set<st
     const resources = ([] as unknown[]).concat(statement.Resource);
     for (const action of actions) {
       const set = out.get(action) ?? new Set<string>();
-      for (const r of resources) set.add(JSON.stringify(r));
+      for (const r of resources) set.add(conditioned(JSON.stringify(r), statement.Condition));
       out.set(action, set);
     }
   };
