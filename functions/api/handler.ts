@@ -155,6 +155,7 @@ function fromEnvironment() {
       rescoreQueue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
     },
     operatorTenants: operatorTenants(),
+    log: (message, error) => telemetry().logger.error(message, { error: error as Error }),
     uploads: new S3UploadWriter(createS3Client({})),
     uploadBucket: requiredEnv('UPLOAD_BUCKET'),
     ref: referenceData(),

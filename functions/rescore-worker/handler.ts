@@ -39,20 +39,30 @@ function parse(record: SQSRecord): SegmentMessage {
 export function createRescoreWorkerHandler(deps: SegmentDeps) {
   const { logger, metrics } = telemetry();
   const recordHandler = async (record: SQSRecord, context?: Context) => {
-    const message = parse(record);
-    const remainingMs = () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
-    const { outcome, progress } = await processSegment(deps, message, { remainingMs });
-    logger.info('rescore segment', {
-      runId: message.runId,
-      segment: message.segment,
-      outcome,
-      counts: progress?.counts,
-    });
-    if (progress) {
-      metrics.addMetric('RescoreSuppliersChanged', MetricUnit.Count, progress.counts.changed);
-      if (progress.counts.failed > 0) metrics.addMetric('RescoreFailures', MetricUnit.Count, progress.counts.failed);
+    try {
+      const message = parse(record);
+      const remainingMs = () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
+      const { outcome, progress, turn } = await processSegment(deps, message, { remainingMs });
+      logger.info('rescore segment', {
+        runId: message.runId,
+        segment: message.segment,
+        outcome,
+        turn,
+        totals: progress?.counts,
+      });
+      metrics.addMetric('RescoreSuppliersExamined', MetricUnit.Count, turn.examined);
+      metrics.addMetric('RescoreSuppliersChanged', MetricUnit.Count, turn.changed);
+      if (turn.failed > 0) metrics.addMetric('RescoreFailures', MetricUnit.Count, turn.failed);
+      return outcome;
+    } catch (err) {
+      // The cause, before the batch processor wraps it: the message is retried, and dead-lettered after 5 receives.
+      logger.error('rescore segment failed', {
+        messageId: record.messageId,
+        receives: Number(record.attributes.ApproximateReceiveCount),
+        error: err as Error,
+      });
+      throw err;
     }
-    return outcome;
   };
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

@@ -82,7 +82,7 @@ const ONE_MINUTE = Duration.minutes(1);
  *
  * The function's role may do only what the API's code calls:
  * - table: GetItem, PutItem (suppliers, batch records, the tombstone a DELETE leaves, policy revisions, rescore runs
- *   and their segments), Query, BatchGetItem; Scan (the list of rescore runs, shared/store/rescore-runs.ts);
+ *   and their segments, the run list), Query (also the run list, `RUN#INDEX`), BatchGetItem; no Scan;
  *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises), never on
  *   a tenant's item; Query on the `byScore` index (the supplier list) — the API never reads `dueForRescore`; it
  *   deletes no item;
@@ -151,13 +151,7 @@ export class Api extends Construct {
     });
     const role = this.function.role;
     role.addToPrincipalPolicy(
-      data.statement([
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Scan',
-      ]),
+      data.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']),
     );
     // The security review took UpdateItem away from the API: it may update the planned-revision marker only.
     role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], [PLATFORM_PARTITIONS.policy]));

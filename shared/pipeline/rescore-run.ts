@@ -60,25 +60,31 @@ export interface RunDeps {
   now: () => Date;
 }
 
-/** Creates the run (unless it exists) and queues one message per segment. Idempotent by run id. */
+/** Creates the run (unless it exists) and queues one message per segment not done. Idempotent by run id. */
 export async function startRun(
   deps: RunDeps,
-  run: Omit<RescoreRun, 'createdAt' | 'segments'> & { segments?: number },
+  request: Omit<RescoreRun, 'createdAt' | 'segments'> & { segments?: number },
 ): Promise<RescoreRun> {
   const full: RescoreRun = {
-    ...run,
-    segments: run.segments ?? RESCORE_RUN.segments,
+    ...request,
+    segments: request.segments ?? RESCORE_RUN.segments,
     createdAt: deps.now().toISOString(),
   };
   const created = await deps.runs.createRun(full);
-  if (!created) return (await deps.runs.getRun(full.runId)) ?? full;
-  const bodies = Array.from({ length: full.segments }, (_, i) => ({ body: segmentMessage(full, i) }));
+  const run = created ? full : ((await deps.runs.getRun(full.runId)) ?? full);
+  // A run that exists already is started again only where it has not finished: its segments not done are queued
+  // again (a start that stopped before queueing them all; a duplicate turn on a segment is taken over, harmlessly).
+  const pending: number[] = [];
+  for (let i = 0; i < run.segments; i++)
+    if (created || !(await deps.runs.getSegment(run.runId, i))?.done) pending.push(i);
+  if (pending.length === 0) return run;
+  const bodies = pending.map((i) => ({ body: segmentMessage(run, i) }));
   let refused = 0;
-  const sent = await sendMessages(deps.queue, bodies, { groupId: full.runId, onRejected: () => refused++ });
-  if (sent.sent === 0 || refused > 0)
-    throw new RunNotQueuedError(`run ${full.runId}: ${refused} of ${full.segments} segment messages refused`);
-  if (full.cause.kind === 'policy' && !full.dryRun) await deps.runs.markPlanned(full.cause.toRevision);
-  return full;
+  await sendMessages(deps.queue, bodies, { groupId: run.runId, onRejected: () => refused++ });
+  if (refused > 0)
+    throw new RunNotQueuedError(`run ${run.runId}: ${refused} of ${pending.length} segment messages refused`);
+  if (run.cause.kind === 'policy' && !run.dryRun) await deps.runs.markPlanned(run.cause.toRevision);
+  return run;
 }
 
 /** The run id of the policy revisions (from, to]: one run per target revision, whoever starts it. */

@@ -13,7 +13,7 @@ import { sendMessages } from '../queue/send-messages.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { PartialWriteError, type SupplierStore } from '../store/port.ts';
 import type { RescoreRunStore, SegmentProgress, SupplierScan, TenantMoves } from '../store/rescore-port.ts';
-import { loadScope } from '../store/rescore-port.ts';
+import { emptyRunCounts, loadScope, type RunCounts } from '../store/rescore-port.ts';
 import { RESCORE_RUN, type SegmentMessage, segmentMessage } from './rescore-run.ts';
 import { type Decision, decide, type RescoreWrite } from './rescore-supplier.ts';
 
@@ -33,12 +33,19 @@ export async function processSegment(
   deps: SegmentDeps,
   message: SegmentMessage,
   options: { remainingMs: () => number; pageLimit?: number },
-): Promise<{ outcome: SegmentOutcome; progress: SegmentProgress | null }> {
+): Promise<{ outcome: SegmentOutcome; progress: SegmentProgress | null; turn: RunCounts }> {
   const run = await deps.runs.getRun(message.runId);
-  if (!run) return { outcome: 'no-run', progress: null };
+  if (!run) return { outcome: 'no-run', progress: null, turn: emptyRunCounts() };
   let progress = await deps.runs.getSegment(run.runId, message.segment);
-  if (!progress) return { outcome: 'no-run', progress: null };
-  if (progress.done) return { outcome: 'already-done', progress };
+  if (!progress) return { outcome: 'no-run', progress: null, turn: emptyRunCounts() };
+  if (progress.done) return { outcome: 'already-done', progress, turn: emptyRunCounts() };
+  const startCounts = { ...progress.counts };
+  // What this turn did (the segment's totals less what earlier turns recorded): metrics count each supplier once.
+  const turn = (p: SegmentProgress): RunCounts => {
+    const out = emptyRunCounts();
+    for (const k of Object.keys(out) as (keyof RunCounts)[]) out[k] = p.counts[k] - startCounts[k];
+    return out;
+  };
 
   // A rescore never works from a timeline older than the revision that started it.
   const current = await deps.reference.current({ fresh: true });
@@ -49,7 +56,7 @@ export async function processSegment(
   for (;;) {
     if (options.remainingMs() < RESCORE_RUN.marginMs) {
       await sendMessages(deps.queue, [{ body: segmentMessage(run, message.segment) }], { groupId: run.runId });
-      return { outcome: 'continued', progress };
+      return { outcome: 'continued', progress, turn: turn(progress) };
     }
     const page = await deps.scan.scanSuppliers(
       message.segment,
@@ -80,11 +87,12 @@ export async function processSegment(
     next.done = page.cursor === null;
     next.pages++;
     next.updatedAt = deps.now().toISOString();
-    if (!(await deps.runs.recordSegment(run.runId, next, progress.pages))) return { outcome: 'taken-over', progress };
+    if (!(await deps.runs.recordSegment(run.runId, next, progress.pages)))
+      return { outcome: 'taken-over', progress, turn: turn(progress) };
     progress = next;
     if (next.done) {
       await deps.runs.completeSegment(run.runId, message.segment, next.updatedAt);
-      return { outcome: 'completed', progress };
+      return { outcome: 'completed', progress, turn: turn(progress) };
     }
   }
 }

@@ -5,7 +5,6 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -17,7 +16,7 @@ import {
   type SegmentProgress,
   type TenantMoves,
 } from './rescore-port.ts';
-import { POLICY_PK, RUN_SK, runPk, runSegmentSk } from './table.ts';
+import { POLICY_PK, RUN_INDEX_PK, RUN_SK, runIndexSk, runPk, runSegmentSk } from './table.ts';
 
 /** The planned-revision marker sits with the revisions: the highest revision a policy run was started for. */
 const PLANNED_SK = 'PLANNED';
@@ -37,6 +36,7 @@ export class DynamoDbRescoreRuns implements RescoreRunStore {
   }
 
   async createRun(run: RescoreRun): Promise<boolean> {
+    let created = true;
     try {
       await this.doc.send(
         new PutCommand({
@@ -52,32 +52,30 @@ export class DynamoDbRescoreRuns implements RescoreRunStore {
         }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      created = false;
     }
-    // Segments are created after the run (a worker finding no segment item treats the run as not there yet), all at
-    // once: a run starts in one round trip, not 32.
-    await Promise.all(
-      Array.from({ length: run.segments }, (_, i) =>
-        this.doc
-          .send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: {
-                pk: runPk(run.runId),
-                sk: runSegmentSk(i),
-                pages: 0,
-                progressJson: JSON.stringify(freshSegment(i, run.createdAt)),
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          )
-          .catch((err: unknown) => {
-            if (!(err instanceof ConditionalCheckFailedException)) throw err;
-          }),
+    // The run's list entry and segments, each put unless it exists: a start that stopped half way is completed by the
+    // next (from the stored run, so the list entry keeps its key). All at once: one round trip, not 33.
+    const stored = created ? run : ((await this.getRun(run.runId)) ?? run);
+    const putOnce = (Item: Record<string, unknown>) =>
+      this.doc
+        .send(new PutCommand({ TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }))
+        .catch((err: unknown) => {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        });
+    await Promise.all([
+      putOnce({ pk: RUN_INDEX_PK, sk: runIndexSk(stored.createdAt, stored.runId), runJson: JSON.stringify(stored) }),
+      ...Array.from({ length: stored.segments }, (_, i) =>
+        putOnce({
+          pk: runPk(stored.runId),
+          sk: runSegmentSk(i),
+          pages: 0,
+          progressJson: JSON.stringify(freshSegment(i, stored.createdAt)),
+        }),
       ),
-    );
-    return true;
+    ]);
+    return created;
   }
 
   async getRun(runId: string): Promise<RescoreRun | null> {
@@ -164,23 +162,16 @@ export class DynamoDbRescoreRuns implements RescoreRunStore {
   }
 
   async listRuns(limit: number): Promise<RescoreRun[]> {
-    // Runs are few (one a day, one per revision): a filtered scan over run items is enough at this scale.
-    const out: RescoreRun[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'sk = :sk',
-          ExpressionAttributeValues: { ':sk': RUN_SK },
-          ProjectionExpression: 'runJson',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of page.Items ?? []) out.push(JSON.parse(i.runJson as string) as RescoreRun);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).slice(0, limit);
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': RUN_INDEX_PK },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) => JSON.parse(i.runJson as string) as RescoreRun);
   }
 
   async plannedRevision(): Promise<number> {

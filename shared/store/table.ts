@@ -7,6 +7,7 @@
  *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
  *   policy revision           POLICY                    / REV#{revision, zero-padded}   (platform-wide, not a tenant's)
  *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
+ *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
  *
  * Every tenant's key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
  * 100k-supplier upload spreads over 100k partitions; the by-score index is sharded for the same reason.
@@ -38,6 +39,9 @@ export const POLICY_PK = 'POLICY';
 export const policyRevisionSk = (revision: number) => `REV#${String(revision).padStart(10, '0')}`;
 
 export const runPk = (runId: string) => `RUN#${runId}`;
+/** Every run, newest last by creation time: the list of runs is one Query, never a Scan. */
+export const RUN_INDEX_PK = 'RUN#INDEX';
+export const runIndexSk = (createdAt: string, runId: string) => `${createdAt}#${runId}`;
 export const RUN_SK = 'RUN';
 export const runSegmentSk = (segment: number) => `SEG#${String(segment).padStart(4, '0')}`;
 

@@ -385,8 +385,6 @@ describe('API function role', () => {
       // Suppliers, batch records and tombstones (tenants' items), policy revisions, rescore runs and segments.
       'dynamodb:PutItem': [table],
       'dynamodb:Query': [table, byScore].sort(),
-      // The list of rescore runs (shared/store/rescore-runs.ts listRuns).
-      'dynamodb:Scan': [table],
       // Only the planned-revision marker (POLICY / PLANNED), which a policy run it starts raises.
       'dynamodb:UpdateItem': [conditioned(table, partitionsCondition('POLICY'))],
       'sqs:SendMessage': [

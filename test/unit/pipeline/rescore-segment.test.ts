@@ -120,4 +120,22 @@ describe('a rescore segment', () => {
     expect(await planScheduledRun(deps, { asOf: AS_OF, createdBy: 'schedule' })).toMatchObject({ runId: run.runId });
     expect(deps.queue.sent).toHaveLength(0);
   });
+
+  it('a start that stopped after recording the run queues its segments when started again', async () => {
+    const { deps } = setup([stored('a', 'a-1')]);
+    const request = {
+      runId: 'scheduled-2026-11-11',
+      cause: { kind: 'scheduled' as const },
+      asOf: AS_OF,
+      dryRun: false,
+      scope: null,
+      createdBy: 'schedule',
+    };
+    // The first start recorded the run, then stopped before queueing anything.
+    await deps.runs.createRun({ ...request, segments: 32, createdAt: '2026-11-11T06:00:00.000Z' });
+    await planScheduledRun(deps, { asOf: AS_OF, createdBy: 'schedule' });
+    expect(deps.queue.sent).toHaveLength(32);
+    await drain(deps);
+    expect((await deps.runs.viewRun(request.runId))?.status).toBe('completed');
+  });
 });
