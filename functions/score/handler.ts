@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -32,6 +33,9 @@ export class ScoreDeadlineError extends MineralRiskError {
   readonly retryable = true;
 }
 
+/** Abort listeners one deadline signal may carry: the store's concurrent writes of a chunk, with room to spare. */
+const WRITE_LISTENERS = 256;
+
 /** Time kept before the function timeout to record the failure: at most 5 s, and a fifth of a short timeout. */
 const DEADLINE_MARGIN_MS = 5_000;
 
@@ -46,6 +50,9 @@ function beforeDeadline<T>(
   messageId: string,
 ): Promise<T> {
   const controller = new AbortController();
+  // Every write in flight listens on this one signal (16 at a time per chunk, more across a batch's records): more
+  // than Node's default 10 is expected, not a leak, and must not print a warning.
+  setMaxListeners(WRITE_LISTENERS, controller.signal);
   if (!context) return work(controller.signal);
   const remaining = context.getRemainingTimeInMillis();
   const margin = Math.min(DEADLINE_MARGIN_MS, remaining / 5);
