@@ -53,8 +53,9 @@ export async function processSegment(
   const target: ReferenceData = run.proposal ? referenceAt(applyRevision(current.timeline, run.proposal)) : base;
   const scope = run.scope ? loadScope(run.scope) : null;
 
-  for (;;) {
-    if (options.remainingMs() < RESCORE_RUN.marginMs) {
+  // Each turn reads at least one page, so a turn always moves its segment on, however little time it was given.
+  for (let first = true; ; first = false) {
+    if (!first && options.remainingMs() < RESCORE_RUN.marginMs) {
       await sendMessages(deps.queue, [{ body: segmentMessage(run, message.segment) }], { groupId: run.runId });
       return { outcome: 'continued', progress, turn: turn(progress) };
     }

@@ -138,4 +138,26 @@ describe('a rescore segment', () => {
     await drain(deps);
     expect((await deps.runs.viewRun(request.runId))?.status).toBe('completed');
   });
+
+  it('a worker short of time still reads one page per turn, so a segment always finishes', async () => {
+    const { deps, written } = setup(Array.from({ length: 12 }, (_, i) => stored('a', `a-${i}`)));
+    const run = await startRun(deps, {
+      runId: 'short',
+      cause: { kind: 'scheduled' },
+      asOf: AS_OF,
+      dryRun: false,
+      scope: null,
+      createdBy: 'test',
+      segments: 1,
+    });
+    let turns = 0;
+    while (deps.queue.sent.length > 0) {
+      turns++;
+      const m = segmentMessageSchema.parse(JSON.parse(deps.queue.sent.shift()?.body ?? ''));
+      await processSegment(deps, m, { remainingMs: () => 1_000, pageLimit: 5 });
+    }
+    expect(turns).toBe(3);
+    expect(written).toHaveLength(12);
+    expect((await deps.runs.viewRun(run.runId))?.status).toBe('completed');
+  });
 });
