@@ -84,7 +84,7 @@ export const policyBench: Benchmark = {
       ],
       [
         'Write requests per unchanged supplier `policy.writes_per_unchanged_supplier`',
-        `${perUnchanged.toFixed(3)} (${fmtInt(c.nextChangeOnly)} next-change-date updates)`,
+        `${perUnchanged.toFixed(3)} (${fmtInt(c.nextChangeOnly)} next-change-date update(s))`,
         `0 ${met(perUnchanged === 0)}`,
       ],
       ['Missed (stored ≠ fresh scoring) `policy.missed`', `${r.missed}`, `0 ${met(r.missed === 0)}`],
