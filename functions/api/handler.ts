@@ -28,6 +28,7 @@ import * as reference from './routes/reference.ts';
 import * as scenarios from './routes/scenarios.ts';
 import * as scoring from './routes/score.ts';
 import * as suppliers from './routes/suppliers.ts';
+import * as upcoming from './routes/upcoming.ts';
 
 type Route = (req: ApiRequest, deps: ApiDeps) => Promise<APIGatewayProxyResultV2>;
 
@@ -44,6 +45,7 @@ const ROUTE_HANDLERS: Record<RouteId, Route> = {
   listBatchErrors: batches.listBatchErrors,
   portfolioExposure: portfolio.exposure,
   scenario: scenarios.scenario,
+  upcoming: upcoming.upcoming,
   referenceMinerals: reference.referenceMinerals,
   referenceCountries: reference.referenceCountries,
   referencePolicyEvents: reference.referencePolicyEvents,

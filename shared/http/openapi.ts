@@ -9,12 +9,14 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts';
 import { MODEL_VERSION } from '../model/score.ts';
 import { agreementBody, dryRunQuery, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
 import * as admin from './admin-schemas.ts';
 import * as out from './response-schemas.ts';
 import { ROUTES, type RouteDef, type RouteId } from './routes.ts';
 import * as s from './schemas.ts';
+import * as upcoming from './upcoming-schemas.ts';
 
 extendZodWithOpenApi(z);
 
@@ -45,6 +47,7 @@ const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier'>, z.ZodType> = {
   listBatchErrors: out.rejectionPage,
   portfolioExposure: out.portfolioExposure,
   scenario: out.scenarioResult,
+  upcoming: upcoming.upcomingPage,
   referenceMinerals: out.referenceMinerals,
   referenceCountries: out.referenceCountries,
   referencePolicyEvents: out.referencePolicyEvents,
@@ -88,6 +91,7 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
   listBatchErrors: { params: batchPath, query: s.paginationQuery },
   portfolioExposure: { query: s.portfolioQuery },
   scenario: { body: jsonContent(s.scenarioRequest) },
+  upcoming: { query: s.upcomingQuery },
   referencePolicyEvents: { query: s.policyEventsQuery },
   ...Object.fromEntries(
     (['PolicyEvent', 'Agreement'] as const).flatMap((what) => {
@@ -139,6 +143,8 @@ const ERRORS: Record<RouteId, number[]> = {
   listBatchErrors: [400, 404],
   portfolioExposure: [400],
   scenario: [400, 415, 422],
+  // 400 a bad days, limit or cursor.
+  upcoming: [400],
   referenceMinerals: [],
   referenceCountries: [],
   referencePolicyEvents: [400],
@@ -158,6 +164,7 @@ const ERRORS: Record<RouteId, number[]> = {
 /** Longer descriptions, where a summary cannot hold a limit the client must know. */
 const DESCRIPTIONS: Partial<Record<RouteId, string>> = {
   score: `At most 100 suppliers and ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines in all (the sum of their \`exposures\`); a larger request is refused with 413: split it, or upload a batch.`,
+  upcoming: `Your suppliers whose score will move within \`days\` days after today (1–${MAX_UPCOMING_DAYS}, default ${DEFAULT_UPCOMING_DAYS}) on a known date of the live policy timeline — an announced measure taking effect, a suspension lapsing, a quota expiring, an agreement starting or ending — each with the date, the items that start or end that day, the current score and band (today, live timeline) and the projected ones (a fresh scoring as of that date, as the daily rescore will store it), in date order; only dates on which the score or band moves. Each supplier is projected for the buyer country it is stored for. Paginated like GET /v1/suppliers: a page reads at most ${s.UPCOMING_MAX_EXAMINED.toLocaleString('en-US')} stored suppliers and answers those with a move, by first move date then supplier id, so it may hold fewer than \`limit\` items, even none, and still have a cursor: follow \`cursor\` until it is null.`,
 };
 
 /** The admin routes: policy is every tenant's, so a tenant's own risk/admin token is not enough. */

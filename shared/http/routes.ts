@@ -90,6 +90,13 @@ export const ROUTES = [
     summary: 'What-if policy events applied to your suppliers; stores nothing',
   },
   {
+    id: 'upcoming',
+    method: 'GET',
+    path: '/v1/upcoming',
+    scope: 'risk/read',
+    summary: 'Suppliers whose score will move on a known policy date, with the cause and projected score',
+  },
+  {
     id: 'referenceMinerals',
     method: 'GET',
     path: '/v1/reference/minerals',

@@ -4,6 +4,7 @@
  * knows) without bringing the OpenAPI generator into the functions' bundles.
  */
 import * as z from 'zod';
+import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts';
 import { MAX_EXPOSURES_PER_SUPPLIER, MAX_SUPPLIER_ID_LENGTH, MAX_SUPPLIER_NAME_LENGTH } from '../model/limits.ts';
 import { MAX_LIST_CURSOR_CHARS } from '../store/list-cursor.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
@@ -127,6 +128,26 @@ export const listSuppliersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   // One index key, base64url: short enough that any request carrying it fits API Gateway's 10,240-byte request line
   // and headers (shared/store/list-cursor.ts).
+  cursor: z.string().max(MAX_LIST_CURSOR_CHARS).optional(),
+});
+
+/**
+ * Stored suppliers one page of GET /v1/upcoming reads at most (10 BatchGetItem calls and their index queries, and a
+ * few cached scorings each: about 0.1 s of the core per 1,000), so a page stays far within the 29 s timeout.
+ */
+export const UPCOMING_MAX_EXAMINED = 1_000;
+
+/** GET /v1/upcoming: the moves within `days` days after today, a page of the tenant's suppliers at a time. */
+export const upcomingQuery = z.object({
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_UPCOMING_DAYS)
+    .default(DEFAULT_UPCOMING_DAYS)
+    .describe('the window: dates after today up to today + days'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  // The supplier list's cursor (shared/store/list-cursor.ts): the page goes on where that listing would.
   cursor: z.string().max(MAX_LIST_CURSOR_CHARS).optional(),
 });
 

@@ -14,6 +14,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { openApiDocument } from '../../shared/http/openapi.ts';
 import * as out from '../../shared/http/response-schemas.ts';
 import { ROUTES, type Scope } from '../../shared/http/routes.ts';
+import * as upcoming from '../../shared/http/upcoming-schemas.ts';
 import { UPLOAD_LIMITS } from '../../shared/uploads/limits.ts';
 import type { paths } from '../helpers/api-schema.d.ts';
 
@@ -208,6 +209,20 @@ describe('scoring, portfolio, scenarios, reference', () => {
     expect(p.totals.suppliers).toBe(4);
     expect(p.groups.find((g) => g.key.mineral === 'gallium')?.key).toEqual({ mineral: 'gallium', country: 'CN' });
     expect(p.concentration.find((c) => c.mineral === 'gallium')?.sourcingHhi).toBe(1);
+  });
+
+  it('GET /v1/upcoming lists the suppliers whose score moves on a known date ahead, with cause and projection', async () => {
+    const r = await api.GET('/v1/upcoming', { params: { query: { days: 90 } } });
+    expect(r.response.status).toBe(200);
+    const page = conforms(upcoming.upcomingPage, r.data);
+    expect(page).toMatchObject({ asOf: TODAY, horizon: '2027-02-08', cursor: null });
+    expect(page.items.map((s) => s.supplierId)).toEqual(['DY-1', 'GA-1']);
+    expect(page.items[1]?.moves).toMatchObject([
+      { date: '2026-11-28', causes: [{ id: 'CN-2024-46-C2-SUSP', change: 'suspension_lapses' }] },
+    ]);
+    const bad = await api.GET('/v1/upcoming', { params: { query: { days: 731 } } });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error).toMatchObject({ status: 400, errors: [{ path: 'query.days' }] });
   });
 
   it('POST /v1/scenarios applies hypothetical events and stores nothing', async () => {
@@ -419,7 +434,7 @@ describe('the authorizer, at the server, on every authenticated route', () => {
       unsigned: `Bearer ${unsignedToken(TENANT, scope)}`,
     };
     const authenticated = ROUTES.filter((r) => r.scope !== null);
-    expect(authenticated.length).toBe(23);
+    expect(authenticated.length).toBe(24);
     const results = await Promise.all(
       authenticated.flatMap((r) =>
         Object.entries(bad).map(async ([kind, header]) => {

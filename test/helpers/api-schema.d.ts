@@ -179,6 +179,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/upcoming': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Suppliers whose score will move on a known policy date, with the cause and projected score
+     * @description Your suppliers whose score will move within `days` days after today (1–730, default 90) on a known date of the live policy timeline — an announced measure taking effect, a suspension lapsing, a quota expiring, an agreement starting or ending — each with the date, the items that start or end that day, the current score and band (today, live timeline) and the projected ones (a fresh scoring as of that date, as the daily rescore will store it), in date order; only dates on which the score or band moves. Each supplier is projected for the buyer country it is stored for. Paginated like GET /v1/suppliers: a page reads at most 1,000 stored suppliers and answers those with a move, by first move date then supplier id, so it may hold fewer than `limit` items, even none, and still have a cursor: follow `cursor` until it is null.
+     */
+    get: operations['upcoming'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reference/minerals': {
     parameters: {
       query?: never;
@@ -709,6 +729,74 @@ export interface components {
         };
       };
     };
+    UpcomingPage: {
+      /** @description YYYY-MM-DD, today (UTC): the current scores are as of this date; moves are after it */
+      asOf: string;
+      /** @description YYYY-MM-DD: the last date of the window, asOf + days */
+      horizon: string;
+      days: number;
+      /** @description the reference data and policy revision the projections use */
+      dataVersion: string;
+      /** @description the suppliers of this page with at least one move, by first move date, then supplier id */
+      items: components['schemas']['UpcomingSupplier'][];
+      /** @description stored suppliers this page read (at most 1,000) */
+      examined: number;
+      /** @description pass as ?cursor= for the next page; null on the last. A page reads at most 1,000 stored suppliers: it may hold fewer items than limit, even none, and still have a cursor */
+      cursor: string | null;
+    };
+    UpcomingSupplier: {
+      supplierId: string;
+      supplierName: string | null;
+      /** @description ISO 3166-1 alpha-2: the buyer country the supplier is stored and scored for */
+      buyerCountry: string;
+      current: components['schemas']['ScorePoint'];
+      /** @description in date order; only dates on which the score or band moves */
+      moves: components['schemas']['UpcomingMove'][];
+    };
+    /** @description the score as of today with the live policy timeline */
+    ScorePoint: {
+      /** @description 0–100 */
+      score: number;
+      band: components['schemas']['Band'];
+    };
+    UpcomingMove: {
+      /** @description YYYY-MM-DD: the first day of the new score */
+      date: string;
+      /** @description the timeline items that start or end that day and bear on the supplier's minerals for its buyer */
+      causes: components['schemas']['UpcomingCause'][];
+      from: components['schemas']['ScorePoint'] & unknown;
+      to: components['schemas']['ScorePoint'] & unknown;
+      /** @description to − from, in points */
+      delta: number;
+      /** @description to − current, in points */
+      deltaFromCurrent: number;
+    };
+    UpcomingCause: {
+      /** @enum {string} */
+      type: 'policy-event' | 'agreement';
+      /** @description the item (GET /v1/reference/policy-events) */
+      id: string;
+      /** @enum {string} */
+      kind: 'export_licensing' | 'export_quota' | 'export_ban' | 'suspension' | 'agreement';
+      /** @description ISO alpha-2: the country taking the measure, or the agreement's partner */
+      country: string;
+      /**
+       * @description what the item does that day: a measure announced ahead of its start counts as latent risk until it takes effect; expires, suspension_lapses and agreement_ends fall on the day after the last day in force
+       * @enum {string}
+       */
+      change:
+        | 'announced'
+        | 'takes_effect'
+        | 'expires'
+        | 'suspension_starts'
+        | 'suspension_lapses'
+        | 'agreement_starts'
+        | 'agreement_ends';
+      /** @description for a suspension: the measures it holds, or held */
+      suspends?: string[];
+      /** @description in words */
+      text: string;
+    };
     ReferenceMinerals: {
       dataVersion: string;
       items: {
@@ -1027,6 +1115,11 @@ export type SchemaRejectionPage = components['schemas']['RejectionPage'];
 export type SchemaPortfolioExposure = components['schemas']['PortfolioExposure'];
 export type SchemaSpendByBand = components['schemas']['SpendByBand'];
 export type SchemaScenarioResult = components['schemas']['ScenarioResult'];
+export type SchemaUpcomingPage = components['schemas']['UpcomingPage'];
+export type SchemaUpcomingSupplier = components['schemas']['UpcomingSupplier'];
+export type SchemaScorePoint = components['schemas']['ScorePoint'];
+export type SchemaUpcomingMove = components['schemas']['UpcomingMove'];
+export type SchemaUpcomingCause = components['schemas']['UpcomingCause'];
 export type SchemaReferenceMinerals = components['schemas']['ReferenceMinerals'];
 export type SchemaProductionShare = components['schemas']['ProductionShare'];
 export type SchemaReferenceCountries = components['schemas']['ReferenceCountries'];
@@ -2412,6 +2505,100 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  upcoming: {
+    parameters: {
+      query?: {
+        /** @description the window: dates after today up to today + days */
+        days?: number;
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpcomingPage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */

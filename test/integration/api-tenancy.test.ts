@@ -231,6 +231,29 @@ describe('lists and aggregates: B never sees A’s suppliers or spend', () => {
     expect(fromA.json.totals.spendUsd).toBeGreaterThanOrEqual(A_SPEND * 7);
   });
 
+  it('B’s upcoming changes list only B’s suppliers, page by page, whatever the query says', async () => {
+    const pages = async (claims: Claims, query: Record<string, string>) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 100; i++) {
+        const r = await get(claims, '/v1/upcoming', { ...query, limit: '1', ...(cursor ? { cursor } : {}) });
+        expect(r.status).toBe(200);
+        if (claims !== A) expect(r.text).not.toMatch(A_LEAK);
+        ids.push(...r.json.items.map((s: { supplierId: string }) => s.supplierId));
+        cursor = r.json.cursor;
+        if (!cursor) return ids;
+      }
+      throw new Error('the list did not end');
+    };
+    expect(await pages(A, { days: '730' })).toEqual(expect.arrayContaining(['acme-1', 'acme-b1']));
+    const queries: Record<string, string>[] = [{ days: '90' }, { days: '730', tenant: 'acme' }];
+    for (const query of queries) {
+      const ids = await pages(B, query);
+      for (const id of ids) expect(id.startsWith('acme-'), id).toBe(false);
+    }
+    expect(await pages(B, { days: '730' })).toContain('globex-1');
+  });
+
   it('B’s scenario runs over B’s suppliers only', async () => {
     const body = {
       add: [{ country: 'CN', kind: 'export_ban', minerals: ['dysprosium', 'neodymium'], effectiveFrom: '2026-01-01' }],
@@ -386,6 +409,7 @@ function request(id: RouteId, deleteTarget = 'acme-1'): Omit<ApiEventOptions, 'c
     listBatchErrors: { method: 'GET', path: `/v1/batches/${aBatchId}/errors` },
     portfolioExposure: { method: 'GET', path: '/v1/portfolio/exposure' },
     scenario: { method: 'POST', path: '/v1/scenarios', body: { remove: [] } },
+    upcoming: { method: 'GET', path: '/v1/upcoming' },
     referenceMinerals: { method: 'GET', path: '/v1/reference/minerals' },
     referenceCountries: { method: 'GET', path: '/v1/reference/countries' },
     referencePolicyEvents: { method: 'GET', path: '/v1/reference/policy-events' },
