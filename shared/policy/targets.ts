@@ -115,16 +115,26 @@ export function unionScopes(scopes: readonly ChangeScope[]): ChangeScope {
 /** Whether a stored supplier (its input, for a buyer country) is within the scope. */
 export function inScope(scope: ChangeScope, ref: ReferenceData, input: SupplierInput, buyerCountry: string): boolean {
   if (scope.buyers !== 'all' && !scope.buyers.has(buyerCountry)) return false;
-  for (const e of input.exposures) {
-    // An unknown processing country is the world's processing mix, which holds every producer.
-    if (
-      scope.countries !== 'any' &&
-      !scope.countries.has(e.originCountry) &&
-      !(e.processingCountry === null || scope.countries.has(e.processingCountry))
-    )
-      continue;
+  const mineralMeets = (mineral: string) => {
     if (scope.minerals === 'all') return true;
-    for (const m of ref.minerals.get(e.mineral)?.covers ?? [e.mineral]) if (scope.minerals.has(m)) return true;
+    for (const m of ref.minerals.get(mineral)?.covers ?? [mineral]) if (scope.minerals.has(m)) return true;
+    return false;
+  };
+  if (scope.countries === 'any') return input.exposures.some((e) => mineralMeets(e.mineral));
+  const countries = scope.countries;
+  // A line meets a country-scoped change (an agreement) if it is mined or processed there, or processed where not
+  // stated (the model takes the world's processing mix); a mineral whose stated shares leave part of it undeclared
+  // meets it too (the model fills that part with the world mix, every producer included: allocateShares, score.ts).
+  const stated = new Map<string, { sum: number; unstated: boolean }>();
+  for (const e of input.exposures) {
+    const t = stated.get(e.mineral) ?? { sum: 0, unstated: false };
+    if (e.share === null) t.unstated = true;
+    else t.sum += e.share;
+    stated.set(e.mineral, t);
+    if (!mineralMeets(e.mineral)) continue;
+    if (countries.has(e.originCountry) || e.processingCountry === null || countries.has(e.processingCountry))
+      return true;
   }
+  for (const [mineral, t] of stated) if (!t.unstated && t.sum < 1 - 1e-9 && mineralMeets(mineral)) return true;
   return false;
 }
