@@ -9,6 +9,7 @@ import { MineralRiskError } from '../../shared/errors.ts';
 import { type SegmentMessage, segmentMessageSchema } from '../../shared/pipeline/rescore-run.ts';
 import { processSegment, type SegmentDeps } from '../../shared/pipeline/rescore-segment.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
@@ -23,17 +24,8 @@ export class InvalidSegmentMessageError extends MineralRiskError {
   readonly retryable = false;
 }
 
-function parse(record: SQSRecord): SegmentMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(record.body);
-  } catch {
-    throw new InvalidSegmentMessageError(`message ${record.messageId} is not JSON`);
-  }
-  const parsed = segmentMessageSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidSegmentMessageError(`message ${record.messageId}: ${parsed.error.message}`);
-  return parsed.data;
-}
+const parse = (record: SQSRecord): SegmentMessage =>
+  parseRecord(record, segmentMessageSchema, (reason) => new InvalidSegmentMessageError(reason));
 
 /** SQS (rescore queue) → one turn on a segment of a rescore run per message. Wiring only. */
 export function createRescoreWorkerHandler(deps: SegmentDeps) {

@@ -10,6 +10,7 @@ import { MineralRiskError } from '../../shared/errors.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
+import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
@@ -75,17 +76,8 @@ function beforeDeadline<T>(
   });
 }
 
-function parse(record: SQSRecord): ScoreMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(record.body);
-  } catch {
-    throw new InvalidScoreMessageError(`message ${record.messageId} is not JSON`);
-  }
-  const parsed = scoreMessageSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidScoreMessageError(`message ${record.messageId}: ${parsed.error.message}`);
-  return parsed.data;
-}
+const parse = (record: SQSRecord): ScoreMessage =>
+  parseRecord(record, scoreMessageSchema, (reason) => new InvalidScoreMessageError(reason));
 
 /** SQS → score and store each message's suppliers; partial batch response so one bad message never fails the rest. */
 export function createScoreHandler(deps: ScoreChunkDeps) {

@@ -70,9 +70,10 @@ export async function processSegment(
     for (const sup of page.items) {
       next.counts.examined++;
       try {
+        // A proposal's run judges the scope against both timelines; any other run has one.
         const selected = scope
           ? inScope(scope, target, sup.input, sup.result.buyerCountry) ||
-            inScope(scope, base, sup.input, sup.result.buyerCountry)
+            (target !== base && inScope(scope, base, sup.input, sup.result.buyerCountry))
           : undefined;
         decisions.push(decide(run, sup, { base, target, selected }));
       } catch (err) {

@@ -101,9 +101,10 @@ export async function recordRevision(
     } else if (request.kind === 'policy-event') {
       const checked = checkPolicyEvent(request.id, request.body, ref);
       if (!checked.ok) throw new PolicyValidationError(checked.errors);
-      if (checked.event.kind === 'suspension' && suspensionsNaming(ref, request.id).length > 0)
+      const naming = checked.event.kind === 'suspension' ? suspensionsNaming(ref, request.id) : [];
+      if (naming.length > 0)
         throw new PolicyValidationError([
-          { path: 'kind', message: `suspension(s) ${suspensionsNaming(ref, request.id).join(', ')} name this measure` },
+          { path: 'kind', message: `suspension(s) ${naming.join(', ')} name this measure` },
         ]);
       after = checked.event;
       source = checked.source;

@@ -12,7 +12,12 @@ import {
   PolicyItemNotFoundError,
   PolicyValidationError,
 } from '../../../shared/policy/errors.ts';
-import { etagOf, type RevisionRequest, recordRevision } from '../../../shared/policy/record-revision.ts';
+import {
+  currentTimeline,
+  etagOf,
+  type RevisionRequest,
+  recordRevision,
+} from '../../../shared/policy/record-revision.ts';
 import { changeScope } from '../../../shared/policy/targets.ts';
 import { itemKey, type PolicyItemKind } from '../../../shared/policy/types.ts';
 import {
@@ -185,8 +190,10 @@ export async function dryRunPolicyItem(req: ApiRequest, deps: ApiDeps) {
 /** GET …/{id}/revisions: the item's audit trail, oldest first, with its current entity tag. */
 export async function listItemRevisions(req: ApiRequest, deps: ApiDeps) {
   const { kind, id } = kindOf(req);
-  const { timeline } = await deps.policy.current.current({ fresh: true });
-  const revisions = (await deps.policy.store.listRevisions()).filter((r) => r.kind === kind && r.id === id);
+  // One read of the revisions: the timeline and the item's history both come from it.
+  const all = await currentTimeline(deps.policy.store, baselineTimeline);
+  const timeline = all.timeline;
+  const revisions = all.revisions.filter((r) => r.kind === kind && r.id === id);
   const inBaseline = (kind === 'policy-event' ? baselineTimeline.policyEvents : baselineTimeline.agreements).some(
     (x) => x.id === id,
   );
