@@ -8,6 +8,9 @@
  *   policy revision           POLICY                    / REV#{revision, zero-padded}   (platform-wide, not a tenant's)
  *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
  *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
+ *   change record             T#{tenant}#S#{supplierId} / CHG#{sequence, zero-padded}   (beside its supplier)
+ *   webhook endpoint          T#{tenant}#WH             / WH#{webhookId}
+ *   webhook delivery          T#{tenant}#WH#{webhookId} / DLV#{deliveryId}            (ids sort by time)
  *
  * Every tenant's key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
  * 100k-supplier upload spreads over 100k partitions; the by-score index is sharded for the same reason.
@@ -24,6 +27,11 @@ export const TABLE = {
     byScore: { name: 'byScore', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', shards: 8 },
     /** Suppliers due for rescoring: gsi2pk = DUE#{shard}, gsi2sk = nextChangeDate#tenant#supplierId (sparse). */
     dueForRescore: { name: 'dueForRescore', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', shards: 8 },
+    /**
+     * A tenant's change records in the order they were recorded: gsi3pk = T#{tenant}#CHG#{shard}, gsi3sk =
+     * {recordedAt}#{supplierId}@{sequence}. Projects every attribute: the feed is read far more often than written.
+     */
+    changes: { name: 'changes', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', shards: 8 },
   },
 } as const;
 
@@ -33,6 +41,18 @@ export const BATCH_SK = 'BATCH';
 export const supplierPk = (tenant: string, supplierId: string) => `T#${tenant}#S#${supplierId}`;
 export const batchPk = (tenant: string, batchId: string) => `T#${tenant}#B#${batchId}`;
 export const errorSk = (row: number) => `ERR#${String(row).padStart(10, '0')}`;
+
+export const changeSk = (sequence: number) => `CHG#${String(sequence).padStart(10, '0')}`;
+export const CHANGE_SK_PREFIX = 'CHG#';
+export const changesPk = (tenant: string, supplierId: string) =>
+  `T#${tenant}#CHG#${shardOf(supplierId, TABLE.indexes.changes.shards)}`;
+export const changesSk = (recordedAt: string, supplierId: string, sequence: number) =>
+  `${recordedAt}#${supplierId}@${sequence}`;
+
+export const webhooksPk = (tenant: string) => `T#${tenant}#WH`;
+export const webhookSk = (webhookId: string) => `WH#${webhookId}`;
+export const deliveriesPk = (tenant: string, webhookId: string) => `T#${tenant}#WH#${webhookId}`;
+export const deliverySk = (deliveryId: string) => `DLV#${deliveryId}`;
 
 /** Policy revisions: few (tens a year), read whole, so one partition in revision order is enough. */
 export const POLICY_PK = 'POLICY';
@@ -70,7 +90,7 @@ export const dueForRescoreSk = (nextChangeDate: string, tenant: string, supplier
 
 /** Key and attribute definitions in DynamoDB API shape (CreateTable / CDK). */
 export function tableDefinition(tableName: string) {
-  const { byScore, dueForRescore } = TABLE.indexes;
+  const { byScore, dueForRescore, changes } = TABLE.indexes;
   const s = 'S' as const;
   return {
     TableName: tableName,
@@ -82,18 +102,20 @@ export function tableDefinition(tableName: string) {
       { AttributeName: byScore.sortKey, AttributeType: s },
       { AttributeName: dueForRescore.partitionKey, AttributeType: s },
       { AttributeName: dueForRescore.sortKey, AttributeType: s },
+      { AttributeName: changes.partitionKey, AttributeType: s },
+      { AttributeName: changes.sortKey, AttributeType: s },
     ],
     KeySchema: [
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
     ],
-    GlobalSecondaryIndexes: [byScore, dueForRescore].map((i) => ({
+    GlobalSecondaryIndexes: [byScore, dueForRescore, changes].map((i) => ({
       IndexName: i.name,
       KeySchema: [
         { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      Projection: { ProjectionType: i === changes ? ('ALL' as const) : ('KEYS_ONLY' as const) },
     })),
   };
 }
