@@ -2,8 +2,9 @@
  * Webhook endpoints and their delivery log, as the API and the notifier see them (issue 10). One tenant's items
  * are keyed under that tenant, so no call of this port can read or write another tenant's.
  */
-import type { Band } from '../model/types.ts';
 import type { ChangeKind } from '../changes/events.ts';
+import { MineralRiskError } from '../errors.ts';
+import type { Band } from '../model/types.ts';
 
 /** What an endpoint receives; every field optional, all given must match (an empty filter takes every event). */
 export interface WebhookFilters {
@@ -85,15 +86,30 @@ export const DELIVERY_LOG = {
   maxWebhooksPerTenant: 10,
 } as const;
 
+/** The tenant already has DELIVERY_LOG.maxWebhooksPerTenant endpoints: delete one first. */
+export class MaxWebhooksError extends MineralRiskError {
+  override readonly name = 'MaxWebhooksError';
+  readonly retryable = false;
+  constructor(readonly max: number) {
+    super(`a tenant has at most ${max} webhook endpoints: delete one first`);
+  }
+}
+
 export interface WebhookStore {
-  /** Fails with a named non-retryable error when the tenant already has the maximum number of endpoints. */
+  /** Throws MaxWebhooksError when the tenant already has the maximum number of endpoints. */
   createWebhook(webhook: Webhook): Promise<void>;
   getWebhook(tenant: string, webhookId: string): Promise<Webhook | null>;
   listWebhooks(tenant: string): Promise<Webhook[]>;
   /** True if it existed. Its deliveries stay in the log until they expire. */
   deleteWebhook(tenant: string, webhookId: string): Promise<boolean>;
   /** Puts `secret` first; the current one expires at `overlapUntil`; expired ones are dropped. null if no such endpoint. */
-  rotateSecret(tenant: string, webhookId: string, secret: string, overlapUntil: string, now: string): Promise<Webhook | null>;
+  rotateSecret(
+    tenant: string,
+    webhookId: string,
+    secret: string,
+    overlapUntil: string,
+    now: string,
+  ): Promise<Webhook | null>;
   /** Creates the delivery unless it exists (a redelivered event); returns it as stored either way. */
   startDelivery(delivery: Delivery): Promise<{ created: boolean; delivery: Delivery }>;
   getDelivery(tenant: string, webhookId: string, deliveryId: string): Promise<Delivery | null>;
@@ -110,7 +126,7 @@ export interface WebhookStore {
   ): Promise<Delivery | null>;
   /** A manual retry from the log: status back to pending, attempts kept; null if no such delivery. */
   reopenDelivery(tenant: string, webhookId: string, deliveryId: string, now: string): Promise<Delivery | null>;
-  /** Newest first, in pages (cursor opaque). */
+  /** Newest first, in pages (cursor opaque; one not given out here throws InvalidCursorError of store/port.ts). */
   listDeliveries(
     tenant: string,
     webhookId: string,
