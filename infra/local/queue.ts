@@ -13,8 +13,10 @@
  *   malformed response, a thrown error or a timeout fails the whole batch, as Lambda does.
  * - Redrive policy: a message that would be received more than `maxReceiveCount` times moves to the DLQ instead,
  *   keeping its id, body and attributes (plus `DeadLetterQueueSourceArn`).
+ * - DelaySeconds (0–900 per message): a delayed message is on the queue (counted as invisible) but first receivable
+ *   once its delay has passed; the notifier schedules webhook retries with it.
  *
- * `timeScale` compresses the queue's waits (visibility timeout, batching window) so a 360 s timeout takes 360 ms at
+ * `timeScale` compresses the queue's waits (visibility timeout, batching window, delays) so a 360 s timeout takes 360 ms at
  * 0.001. It does not compress the handler's own run time, which is real: the function timeout is enforced in real
  * milliseconds, and a message is never redelivered while the invocation holding it still runs (on AWS the ESM
  * guarantees this by requiring visibility timeout ≥ function timeout; scaling only one of them must not break it).
@@ -23,7 +25,7 @@
  * restart brings back every message not deleted or dead-lettered, receive counts and the DLQ included.
  */
 import { randomUUID } from 'node:crypto';
-import type { ScoreQueue } from '../../shared/queue/port.ts';
+import type { ScoreQueue, SendEntry } from '../../shared/queue/port.ts';
 import { deadLetterOf } from './queue/dead-letter.ts';
 import { Drainers } from './queue/drainers.ts';
 import { Inventory } from './queue/inventory.ts';
@@ -42,11 +44,20 @@ import type {
   QueueClock,
   SendBatchResult,
 } from './queue/types.ts';
-import { assertBatchPayload, assertBatchRequest, bodyException, bodyProblem } from './queue/validation.ts';
+import {
+  assertBatchPayload,
+  assertBatchRequest,
+  bodyException,
+  bodyProblem,
+  delayProblem,
+} from './queue/validation.ts';
 import { verdictOf } from './queue/verdict.ts';
 import { Wakeup } from './queue/wakeup.ts';
 
 export * from './queue/types.ts';
+
+const at = (visibleAt: number | undefined) => (visibleAt === undefined ? {} : { visibleAt });
+
 export { judgeResponse } from './queue/verdict.ts';
 
 export class LocalQueue implements ScoreQueue {
@@ -107,21 +118,25 @@ export class LocalQueue implements ScoreQueue {
   private recover(): void {
     const recovered = this.journal?.recovered;
     if (!recovered) return;
-    for (const message of recovered.messages)
-      this.inventory.add({ ...message, receiptHandle: undefined, receivedAt: 0 });
+    const now = this.clock.now();
+    for (const { visibleAt, ...message } of recovered.messages)
+      this.enqueueOne({ ...message, receiptHandle: undefined, receivedAt: 0 }, visibleAt, now);
     this.deadLetters.push(...recovered.deadLetters);
     this.counters.recovered = recovered.messages.length;
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** SendMessageBatch. Request-level problems throw (SDK exception classes); entry problems come back in `failed`. */
-  async sendBatch(entries: { id: string; body: string }[]): Promise<SendBatchResult> {
+  /**
+   * SendMessageBatch. Request-level problems throw (SDK exception classes); entry problems come back in `failed`.
+   * `groupId` (a fair queue's MessageGroupId) is accepted and changes nothing here: one process, no noisy neighbour.
+   */
+  async sendBatch(entries: SendEntry[]): Promise<SendBatchResult> {
     assertBatchRequest(entries);
     const result: SendBatchResult = { successful: [], failed: [] };
-    const accepted: { id: string; body: string }[] = [];
+    const accepted: SendEntry[] = [];
     for (const entry of entries) {
-      const problem = bodyProblem(entry.body, this.config.maximumMessageSize);
+      const problem = bodyProblem(entry.body, this.config.maximumMessageSize) ?? delayProblem(entry.delaySeconds);
       if (problem) result.failed.push({ id: entry.id, ...problem, senderFault: true });
       else accepted.push(entry);
     }
@@ -129,7 +144,7 @@ export class LocalQueue implements ScoreQueue {
       accepted.map((entry) => entry.body),
       this.config.maxBatchPayloadBytes,
     );
-    const messages = await this.enqueue(accepted.map((entry) => entry.body));
+    const messages = await this.enqueue(accepted);
     accepted.forEach((entry, i) => {
       const message = messages[i] as StoredMessage;
       result.successful.push({ id: entry.id, messageId: message.messageId, md5OfMessageBody: message.md5OfBody });
@@ -137,23 +152,36 @@ export class LocalQueue implements ScoreQueue {
     return result;
   }
 
-  /** SendMessage: one message; an invalid body throws. */
-  async send(body: string): Promise<{ messageId: string; md5OfMessageBody: string }> {
-    const problem = bodyProblem(body, this.config.maximumMessageSize);
+  /** SendMessage: one message; an invalid body or delay throws. */
+  async send(
+    body: string,
+    options: { delaySeconds?: number } = {},
+  ): Promise<{ messageId: string; md5OfMessageBody: string }> {
+    const problem = bodyProblem(body, this.config.maximumMessageSize) ?? delayProblem(options.delaySeconds);
     if (problem) throw bodyException(problem);
-    const [message] = (await this.enqueue([body])) as [StoredMessage];
+    const [message] = (await this.enqueue([{ body, ...options }])) as [StoredMessage];
     return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody };
   }
 
   /** With a journal, the messages are on disk before they are on the queue (and before the send resolves). */
-  private async enqueue(bodies: string[]): Promise<StoredMessage[]> {
+  private async enqueue(entries: { body: string; delaySeconds?: number }[]): Promise<StoredMessage[]> {
     const now = this.clock.now();
-    const messages = bodies.map((body) => newMessage(body, now));
-    if (this.journal) await this.journal.append(messages.map(sendRecordOf));
-    for (const message of messages) this.inventory.add(message);
+    const messages = entries.map((entry) => newMessage(entry.body, now));
+    // A delay is scaled like the visibility timeout: 900 s at timeScale 0.001 is 0.9 s.
+    const visibleAt = entries.map((entry) =>
+      entry.delaySeconds ? now + entry.delaySeconds * 1000 * this.timeScale : undefined,
+    );
+    if (this.journal)
+      await this.journal.append(messages.map((message, i) => sendRecordOf({ ...message, ...at(visibleAt[i]) })));
+    for (const [i, message] of messages.entries()) this.enqueueOne(message, visibleAt[i], now);
     this.counters.sent += messages.length;
     this.kick();
     return messages;
+  }
+
+  private enqueueOne(message: StoredMessage, visibleAt: number | undefined, now: number): void {
+    if (visibleAt !== undefined && visibleAt > now) this.inventory.addDelayed(message, visibleAt);
+    else this.inventory.add(message);
   }
 
   // ── the event source mapping ─────────────────────────────────────────────────────────────────────────────────

@@ -14,6 +14,11 @@ export interface SendEntry {
   id: string;
   body: string;
   groupId?: string;
+  /**
+   * SQS's DelaySeconds: the message becomes receivable this long after the send (0–900, SQS's maximum). The notifier
+   * schedules its webhook retries with it; a longer wait is made of several hops (shared/notify/attempt.ts).
+   */
+  delaySeconds?: number;
 }
 
 export interface ScoreQueue {

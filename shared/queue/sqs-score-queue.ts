@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ScoreQueue, SendBatchFailure, SendEntry } from './port.ts';
 
-/** The score queue on Amazon SQS. */
+/** A queue of this system on Amazon SQS (the score, rescore and notify queues). */
 export class SqsScoreQueue implements ScoreQueue {
   constructor(
     private readonly client: SQSClient,
@@ -17,6 +17,7 @@ export class SqsScoreQueue implements ScoreQueue {
           Id: e.id,
           MessageBody: e.body,
           ...(e.groupId === undefined ? {} : { MessageGroupId: e.groupId }),
+          ...(e.delaySeconds === undefined ? {} : { DelaySeconds: e.delaySeconds }),
         })),
       }),
     );

@@ -41,6 +41,12 @@ export class Inventory {
     this.visible.push(message);
   }
 
+  /** A message sent with DelaySeconds (or recovered before its delay ended): on the queue, receivable from `until`. */
+  addDelayed(message: StoredMessage, until: number): void {
+    this.messages.set(message.messageId, message);
+    this.invisible.push(until, message);
+  }
+
   /** A failed message stays on the queue, invisible until `until`. */
   hide(message: StoredMessage, until: number): void {
     this.invisible.push(until, message);

@@ -24,6 +24,8 @@ export interface SendRecord {
   ts: number;
   rc?: number;
   fr?: number;
+  /** Sent with DelaySeconds: receivable from this time (epoch ms, the queue's scaled delay). */
+  va?: number;
 }
 
 /** One ReceiveMessage: each message's receive count goes up by one. */
@@ -53,8 +55,17 @@ export function sendRecordOf(message: {
   body: string;
   md5OfBody: string;
   sentTimestamp: number;
+  visibleAt?: number;
 }): SendRecord {
-  return { op: 'send', id: message.messageId, body: message.body, md5: message.md5OfBody, ts: message.sentTimestamp };
+  const record: SendRecord = {
+    op: 'send',
+    id: message.messageId,
+    body: message.body,
+    md5: message.md5OfBody,
+    ts: message.sentTimestamp,
+  };
+  if (message.visibleAt !== undefined) record.va = message.visibleAt;
+  return record;
 }
 
 /** A message as recovered from the journal: on the queue, or in flight when the process ended. */
@@ -65,6 +76,8 @@ export interface RecoveredMessage {
   sentTimestamp: number;
   receiveCount: number;
   firstReceiveTimestamp: number | undefined;
+  /** A delayed message's first receivable time (epoch ms); undefined: receivable at once. */
+  visibleAt?: number;
 }
 
 interface LiveEntry {
@@ -125,6 +138,7 @@ export class JournalImage {
       sentTimestamp: record.ts,
       receiveCount: record.rc ?? 0,
       firstReceiveTimestamp: record.fr,
+      ...(record.va === undefined ? {} : { visibleAt: record.va }),
     }));
   }
 
@@ -169,7 +183,8 @@ export function parseRecord(line: string): JournalRecord | undefined {
         typeof r.md5 === 'string' &&
         isNumber(r.ts) &&
         (r.rc === undefined || isNumber(r.rc)) &&
-        (r.fr === undefined || isNumber(r.fr))
+        (r.fr === undefined || isNumber(r.fr)) &&
+        (r.va === undefined || isNumber(r.va))
         ? (r as unknown as SendRecord)
         : undefined;
     case 'recv':

@@ -52,6 +52,19 @@ export function bodyProblem(body: string, maxMessageBytes: number): EntryProblem
   return undefined;
 }
 
+/** SQS's limit on DelaySeconds (15 minutes). */
+export const MAX_DELAY_SECONDS = 900;
+
+/** Why SQS would refuse this DelaySeconds, or undefined when it accepts it (or none is given). */
+export function delayProblem(delaySeconds: number | undefined): EntryProblem | undefined {
+  if (delaySeconds === undefined) return undefined;
+  if (Number.isInteger(delaySeconds) && delaySeconds >= 0 && delaySeconds <= MAX_DELAY_SECONDS) return undefined;
+  return {
+    code: 'InvalidParameterValue',
+    message: `Value ${delaySeconds} for parameter DelaySeconds is invalid. Reason: must be >= 0 and <= ${MAX_DELAY_SECONDS}.`,
+  };
+}
+
 /** The exception SendMessage throws for a body problem. */
 export function bodyException(problem: EntryProblem): Error {
   if (problem.code === 'InvalidMessageContents') {
