@@ -1,0 +1,113 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDbClient, MissingConfigurationError, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
+import { MineralRiskError } from '../../shared/errors.ts';
+import { type AttemptOutcome, attemptDelivery, type NotifyDeps } from '../../shared/notify/attempt.ts';
+import { fanOut } from '../../shared/notify/fan-out.ts';
+import { type NotifyMessage, notifyMessage, notifyMessageSchema } from '../../shared/notify/message.ts';
+import { parseRecord } from '../../shared/queue/parse-record.ts';
+import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
+import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
+import { telemetry } from '../../shared/telemetry.ts';
+import { deliver } from '../../shared/webhooks/deliver.ts';
+import type { DestinationMode } from '../../shared/webhooks/destination.ts';
+
+/** A body that is neither a change event nor a deliver message: it can never succeed, and goes to the DLQ. */
+export class InvalidNotifyMessageError extends MineralRiskError {
+  override readonly name = 'InvalidNotifyMessageError';
+  readonly retryable = false;
+}
+
+const parse = (record: SQSRecord): NotifyMessage =>
+  notifyMessage(parseRecord(record, notifyMessageSchema, (reason) => new InvalidNotifyMessageError(reason)));
+
+/** The metric each outcome of an attempt counts in (a hop or a stale message counts in none). */
+const OUTCOME_METRIC: Partial<Record<AttemptOutcome['outcome'], string>> = {
+  delivered: 'DeliveriesDelivered',
+  failed: 'DeliveriesFailed',
+  dead: 'DeliveriesDead',
+};
+
+/**
+ * SQS (notify queue) → per record, a change event fanned out to the tenant's matching endpoints, or one attempt of
+ * one delivery. Partial batch response: one record's failure (the store or the queue down) is retried alone; a
+ * receiver's failure is not the record's, it is recorded and scheduled by the use case. Wiring only.
+ */
+export function createNotifierHandler(deps: NotifyDeps) {
+  const { logger, metrics } = telemetry();
+  const recordHandler = async (record: SQSRecord) => {
+    try {
+      const message = parse(record);
+      if (message.kind === 'event') {
+        const result = await fanOut(deps, message.event);
+        logger.info('change fanned out', {
+          tenant: message.event.detail.tenant,
+          changeId: message.event.detail.changeId,
+          eventId: message.event.id,
+          ...result,
+        });
+        metrics.addMetric('DeliveriesStarted', MetricUnit.Count, result.started);
+        return result;
+      }
+      const m = message.message;
+      const result = await attemptDelivery(deps, m);
+      const where = { tenant: m.tenant, webhookId: m.webhookId, deliveryId: m.deliveryId, attempt: m.attempt };
+      if ('attempt' in result) {
+        metrics.addMetric('DeliveriesAttempted', MetricUnit.Count, 1);
+        const metric = OUTCOME_METRIC[result.outcome];
+        if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
+        const details = {
+          ...where,
+          outcome: result.outcome,
+          httpStatus: result.attempt.httpStatus,
+          durationMs: result.attempt.durationMs,
+          error: result.attempt.error,
+        };
+        if (result.outcome === 'dead') logger.warn('delivery dead', { ...details, because: result.deadBecause });
+        else logger.info('delivery attempted', details);
+      } else logger.debug('deliver message', { ...where, ...result });
+      return result;
+    } catch (err) {
+      logger.error('notify message failed', {
+        messageId: record.messageId,
+        receives: Number(record.attributes.ApproximateReceiveCount),
+        error: err as Error,
+      });
+      throw err;
+    }
+  };
+  return middy(
+    // A processor per invocation, as in the score handler: a shared one mixes concurrent invocations' failures.
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
+  )
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
+const modeOf = (value: string): DestinationMode => {
+  if (value === 'aws' || value === 'local') return value;
+  throw new MissingConfigurationError(`WEBHOOK_MODE must be aws or local, not ${value}`);
+};
+
+let fromEnv: ReturnType<typeof createNotifierHandler> | undefined;
+
+function fromEnvironment() {
+  return createNotifierHandler({
+    webhooks: new DynamoDbWebhookStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),
+    queue: new SqsScoreQueue(sqsClient(), requiredEnv('NOTIFY_QUEUE_URL')),
+    deliver,
+    deliveryOptions: { mode: modeOf(process.env.WEBHOOK_MODE ?? 'aws') },
+    now: () => new Date(),
+  });
+}
+
+/** Lambda entry: adapters built from the environment on first use. */
+export const handler = (event: SQSEvent, context: Context) => {
+  fromEnv ??= fromEnvironment();
+  return fromEnv(event, context);
+};
