@@ -50,7 +50,29 @@ export interface ChangeRecord {
   dataVersion: string | null;
 }
 
-const summary = (s: ScoredSupplier | null): ScoreSummary | null =>
+/**
+ * What a change is computed from: a full result, or the summary the store keeps beside it (and copies to
+ * `prevSummary` with each write, server-side, so a redelivered write can still derive the change it made).
+ */
+export type ChangeSide = Pick<ScoredSupplier, 'score' | 'band' | 'worst' | 'drivers' | 'modelVersion' | 'dataVersion'>;
+
+/** Drivers kept in a stored summary: the moves of a change are read among each side's largest ones. */
+export const SUMMARY_DRIVERS = 8;
+
+/** A result's summary as the store keeps it: score, band, worst line, versions and its largest drivers. */
+export function summarise(r: ChangeSide): ChangeSide {
+  const drivers = [...r.drivers].sort((a, b) => Math.abs(b.points) - Math.abs(a.points)).slice(0, SUMMARY_DRIVERS);
+  return {
+    score: r.score,
+    band: r.band,
+    worst: r.worst,
+    drivers,
+    modelVersion: r.modelVersion,
+    dataVersion: r.dataVersion,
+  };
+}
+
+const summary = (s: ChangeSide | null): ScoreSummary | null =>
   s ? { score: s.score, band: s.band, worst: s.worst } : null;
 
 /** Drivers keyed by what they are about (mineral and country; the n-th of a key when a supplier has several). */
@@ -99,8 +121,8 @@ export function scoreChange(input: {
   sequence: number;
   at: string;
   cause: ChangeCause;
-  before: ScoredSupplier | null;
-  after: ScoredSupplier | null;
+  before: ChangeSide | null;
+  after: ChangeSide | null;
 }): ChangeRecord | null {
   const { before, after } = input;
   if (!before && !after) return null;
@@ -121,7 +143,9 @@ export function scoreChange(input: {
     before: summary(before),
     after: summary(after),
     delta: before && after ? Math.round((after.score - before.score) * 10) / 10 : null,
-    drivers: driverMoves(before?.drivers ?? [], after?.drivers ?? []),
+    // Both sides cut to their largest drivers, so a record derived from full results and one derived from stored
+    // summaries (a redelivery) are the same record.
+    drivers: driverMoves(before ? summarise(before).drivers : [], after ? summarise(after).drivers : []),
     modelVersion: after?.modelVersion ?? before?.modelVersion ?? null,
     dataVersion: after?.dataVersion ?? before?.dataVersion ?? null,
   };

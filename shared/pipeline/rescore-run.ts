@@ -123,7 +123,8 @@ export async function planPolicyRun(
   const [planned, latest] = await Promise.all([deps.runs.plannedRevision(), deps.policy.latestRevision()]);
   if (latest <= planned) return null;
   const revisions = await deps.policy.listRevisions();
-  const cause = { kind: 'policy', fromRevision: planned, toRevision: latest } as const;
+  const eventIds = [...new Set(revisions.filter((r) => r.revision > planned && r.revision <= latest).map((r) => r.id))];
+  const cause = { kind: 'policy', fromRevision: planned, toRevision: latest, eventIds: eventIds.sort() } as const;
   return startRun(deps, {
     runId: policyRunId(cause),
     cause,

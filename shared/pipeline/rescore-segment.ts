@@ -4,6 +4,8 @@
  * rest of the segment as a new message. Safe to run twice for the same message: a page is recorded once (optimistic
  * lock on the page count), supplier writes are conditional on the input version and skip an identical score.
  */
+import type { ChangeRecord } from '../changes/change-record.ts';
+import { type ChangeEvents, publishNotable } from '../changes/publish.ts';
 import type { CurrentReference } from '../policy/current-reference.ts';
 import { referenceAt } from '../policy/record-revision.ts';
 import { inScope } from '../policy/targets.ts';
@@ -25,6 +27,8 @@ export interface SegmentDeps {
   queue: ScoreQueue;
   reference: CurrentReference;
   now: () => Date;
+  /** Where the notable changes go (the stage's event bus); none: recorded in the change log only. */
+  events?: ChangeEvents;
 }
 
 export type SegmentOutcome = 'completed' | 'continued' | 'already-done' | 'taken-over' | 'no-run';
@@ -143,8 +147,9 @@ async function apply(
     writes.set(d.tenant, list);
   }
   for (const [tenant, items] of writes) {
+    const changes: ChangeRecord[] = [];
     try {
-      const r = await deps.store.putScored(tenant, 'rescore', items);
+      const r = await deps.store.putScored(tenant, 'rescore', items, { changes });
       c.changed += r.stored;
       c.superseded += r.superseded;
     } catch (err) {
@@ -157,7 +162,32 @@ async function apply(
       c.failed += err.failed;
       if (p.failures.length < RESCORE_RUN.maxFailuresListed)
         p.failures.push({ tenant, supplierId: '(several)', reason: err.message });
+    } finally {
+      await publishChanges(deps, tenant, changes, p);
     }
+  }
+}
+
+/**
+ * Publishes a tenant's notable changes of the page. A page rescanned after a failed turn finds these scores stored
+ * and writes (and publishes) nothing again, so a bus that refuses them cannot be worked around by failing the turn:
+ * the failure is listed on the segment (the records stay in GET /v1/changes, the poll fallback) and the page goes on.
+ */
+async function publishChanges(
+  deps: SegmentDeps,
+  tenant: string,
+  changes: readonly ChangeRecord[],
+  p: SegmentProgress,
+): Promise<void> {
+  try {
+    await publishNotable(deps.events, changes);
+  } catch (err) {
+    if (p.failures.length < RESCORE_RUN.maxFailuresListed)
+      p.failures.push({
+        tenant,
+        supplierId: '(change events)',
+        reason: `change events not published: ${(err as Error).message}`,
+      });
   }
 }
 

@@ -2,6 +2,7 @@
  * What a rescore run does with one stored supplier: skip it, leave it (same score and band), or write its new score.
  * Pure: scoring is microseconds and deterministic, so the decision is made here and the segment does the writes.
  */
+import type { ChangeCause } from '../changes/change-record.ts';
 import { nextPolicyChange } from '../model/policy.ts';
 import { MODEL_VERSION } from '../model/score.ts';
 import { cachedScorer } from '../model/scorer-cache.ts';
@@ -16,6 +17,7 @@ export interface RescoreWrite {
   result: ScoredSupplier;
   nextChangeDate: string | null;
   batchId: string | null;
+  cause: ChangeCause;
 }
 
 export type Decision =
@@ -45,13 +47,13 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * release. `unchanged.nextChange` is the new next change date when only that moved (undefined: nothing to write).
  */
 export function decide(
-  run: Pick<RescoreRun, 'asOf' | 'dryRun' | 'scope'>,
+  run: Pick<RescoreRun, 'asOf' | 'dryRun' | 'scope' | 'cause'>,
   s: StoredSupplier,
   refs: { base: ReferenceData; target: ReferenceData; selected: boolean | undefined },
 ): Decision {
-  const stale =
-    s.result.modelVersion !== MODEL_VERSION ||
-    referenceVersionOf(s.result.dataVersion) !== refs.target.referenceVersion;
+  const otherModel = s.result.modelVersion !== MODEL_VERSION;
+  const otherData = referenceVersionOf(s.result.dataVersion) !== refs.target.referenceVersion;
+  const stale = otherModel || otherData;
   const due = s.nextChangeDate !== null && s.nextChangeDate <= run.asOf;
   if (refs.selected === false || (refs.selected === undefined && !due && !stale)) return { kind: 'skipped' };
 
@@ -74,7 +76,14 @@ export function decide(
       supplierId,
       delta: round1(result.score - old.score),
       bandChanged: result.band !== old.band,
-      write: { inputVersion: s.inputVersion, input: s.input, result, nextChangeDate, batchId: s.batchId },
+      write: {
+        inputVersion: s.inputVersion,
+        input: s.input,
+        result,
+        nextChangeDate,
+        batchId: s.batchId,
+        cause: causeOf(run.cause, otherModel, otherData),
+      },
     };
   return {
     kind: 'unchanged',
@@ -83,4 +92,16 @@ export function decide(
     inputVersion: s.inputVersion,
     nextChange: !run.dryRun && nextChangeDate !== s.nextChangeDate ? nextChangeDate : undefined,
   };
+}
+
+/** Why a rescore writes a score: the run's revisions, else another model, another release, or the date. */
+function causeOf(run: RescoreRun['cause'], otherModel: boolean, otherData: boolean): ChangeCause {
+  if (run.kind === 'policy')
+    return {
+      kind: 'policy',
+      fromRevision: run.fromRevision,
+      toRevision: run.toRevision,
+      eventIds: run.eventIds ?? [],
+    };
+  return otherModel ? { kind: 'model' } : otherData ? { kind: 'data' } : { kind: 'date' };
 }

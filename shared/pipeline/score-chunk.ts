@@ -1,3 +1,5 @@
+import type { ChangeRecord } from '../changes/change-record.ts';
+import { type ChangeEvents, publishNotable } from '../changes/publish.ts';
 import { nextPolicyChange } from '../model/policy.ts';
 import { cachedScorer } from '../model/scorer-cache.ts';
 import type { ScoringContext } from '../model/types.ts';
@@ -11,11 +13,14 @@ export interface ScoreChunkDeps {
   ref: ReferenceData | (() => Promise<ReferenceData>);
   /** Today's date (UTC, YYYY-MM-DD) for messages without an as-of date. */
   today: () => string;
+  /** Where the notable changes go (the stage's event bus); none: recorded in the change log only. */
+  events?: ChangeEvents;
 }
 
 /**
  * Score one message's suppliers with the core and store them (conditional on version), then count the chunk on its
- * batch (idempotent). Safe to run twice for the same message: the second run stores nothing and counts nothing.
+ * batch (idempotent). Safe to run twice for the same message: the second run stores nothing and counts nothing, and
+ * publishes again the change events of what the first stored (it may have died before publishing them).
  */
 export async function scoreChunk(
   deps: ScoreChunkDeps,
@@ -40,7 +45,14 @@ export async function scoreChunk(
     ),
     batchId: message.batchId,
   }));
-  const result = await deps.store.putScored(message.tenant, message.kind, items, options);
+  const changes: ChangeRecord[] = [];
+  let result: PutScoredResult;
+  try {
+    result = await deps.store.putScored(message.tenant, message.kind, items, { ...options, changes });
+  } finally {
+    // What was stored is announced even when other suppliers of the chunk failed (their retry announces theirs).
+    await publishNotable(deps.events, changes);
+  }
   if (message.batchId !== null && message.chunk !== null)
     await deps.store.recordChunkScored(message.tenant, message.batchId, message.chunk, result);
   return result;

@@ -11,8 +11,10 @@ import {
   UpdateCommand,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
+import { putChangeRecord } from './change-log.ts';
 import { decodeListCursor, encodeListCursor } from './list-cursor.ts';
 import {
   type BatchRecord,
@@ -24,11 +26,14 @@ import {
   type NewBatch,
   PartialWriteError,
   type PutScoredResult,
+  type ScoredWrite,
   type StoredSupplier,
   type SupplierStore,
   type WriteMode,
+  type WriteOptions,
 } from './port.ts';
 import { retryUnprocessed } from './retry.ts';
+import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
 import {
   BATCH_SK,
   batchPk,
@@ -76,16 +81,7 @@ interface SupplierItem {
   gsi2sk?: string;
 }
 
-function toItem(
-  tenant: string,
-  x: {
-    inputVersion: number;
-    input: SupplierInput;
-    result: ScoredSupplier;
-    nextChangeDate: string | null;
-    batchId: string | null;
-  },
-): SupplierItem {
+function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
   const id = x.input.supplierId;
   const countries = new Set<string>();
   for (const e of x.input.exposures) {
@@ -107,7 +103,7 @@ function toItem(
     dataVersion: x.result.dataVersion,
     minerals: [...new Set(x.input.exposures.map((e) => e.mineral))],
     countries: [...countries],
-    updatedAt: nowIso(),
+    updatedAt: at,
     gsi1pk: byScorePk(tenant, id),
     gsi1sk: byScoreSk(x.result.score, id),
   };
@@ -119,6 +115,27 @@ function toItem(
   }
   return item;
 }
+
+/** What a tombstone does not keep (its change attributes stay: the next write derives its change from them). */
+const TOMBSTONE_REMOVES = [
+  'input',
+  'result',
+  'summary',
+  'score',
+  'band',
+  'asOf',
+  'modelVersion',
+  'dataVersion',
+  'minerals',
+  'countries',
+  'nextChangeDate',
+  'batchId',
+  'updatedAt',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+];
 
 /**
  * A deleted supplier leaves a tombstone: its key, the delete's version and `deletedAt`, no index keys. Upserts of an
@@ -245,41 +262,37 @@ export class DynamoDbSupplierStore implements SupplierStore {
   async putScored(
     tenant: string,
     mode: WriteMode,
-    items: {
-      inputVersion: number;
-      input: SupplierInput;
-      result: ScoredSupplier;
-      nextChangeDate: string | null;
-      batchId: string | null;
-    }[],
-    options: { signal?: AbortSignal } = {},
+    items: ScoredWrite[],
+    options: WriteOptions = {},
   ): Promise<PutScoredResult> {
-    const { signal } = options;
+    const { signal, changes } = options;
     const send = signal ? { abortSignal: signal } : {};
     const outcomes = await settleLimit(
       items,
       PUT_CONCURRENCY,
       async (x) => {
+        const cause = x.cause ?? defaultCause(x.batchId);
+        const at = nowIso();
+        const rows = x.input.exposures.length;
+        let old: Record<string, unknown> | undefined;
         try {
-          if (mode === 'rescore') await this.doc.send(this.rescoreUpdate(tenant, x), send);
-          else
-            await this.doc.send(
-              new PutCommand({
-                TableName: this.tableName,
-                Item: toItem(tenant, x),
-                ConditionExpression: 'attribute_not_exists(pk) OR inputVersion < :v',
-                ExpressionAttributeValues: { ':v': x.inputVersion },
-              }),
-              send,
-            );
-          return { stored: true, rows: x.input.exposures.length };
+          const command =
+            mode === 'rescore' ? this.rescoreUpdate(tenant, x, cause, at) : this.upsertUpdate(tenant, x, cause, at);
+          old = (await this.doc.send(command, send)).Attributes;
         } catch (err) {
           if (!(err instanceof ConditionalCheckFailedException)) throw err;
           // What this message carries is already stored: an earlier delivery of it wrote it (and may have died
-          // before counting it). It counts as stored, and is not written again.
-          if (await this.alreadyStored(tenant, mode, x)) return { stored: true, rows: x.input.exposures.length };
-          return { stored: false, rows: x.input.exposures.length };
+          // before counting it, or before writing its change record). It counts as stored, and is not written again.
+          const stored = await this.alreadyStored(tenant, mode, x);
+          if (!stored) return { stored: false, rows };
+          await this.recordChange(changeOfItem(stored), changes);
+          return { stored: true, rows };
         }
+        await this.recordChange(
+          changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
+          changes,
+        );
+        return { stored: true, rows };
       },
       signal,
     );
@@ -305,12 +318,34 @@ export class DynamoDbSupplierStore implements SupplierStore {
     return result;
   }
 
+  private async recordChange(
+    change: { record: ChangeRecord; sequence: number } | null,
+    changes: ChangeRecord[] | undefined,
+  ): Promise<void> {
+    if (!change) return;
+    await putChangeRecord(this.doc, this.tableName, change.record, change.sequence);
+    changes?.push(change.record);
+  }
+
+  /**
+   * An upsert replaces the whole item (a tombstone too) when its input is newer. An UpdateItem, not a PutItem, so
+   * the stored summary can move to `prevSummary` in the same write (supplier-changes.ts).
+   */
+  private upsertUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
+    const { pk, sk, ...attributes } = toItem(tenant, x, at);
+    const absent = ['deletedAt', 'batchId', 'nextChangeDate', 'gsi2pk', 'gsi2sk'].filter((k) => !(k in attributes));
+    return this.update({ pk, sk }, attributes, absent, changeClauses(x.result, cause, at), {
+      condition: 'attribute_not_exists(pk) OR inputVersion < :v',
+      values: { ':v': x.inputVersion },
+    });
+  }
+
   /**
    * A rescore replaces the score of the very input it was computed from (same inputVersion) and keeps the input and
    * the upload it came from. The same score (same as-of date, model and data versions) is not written again.
    */
-  private rescoreUpdate(tenant: string, x: Parameters<typeof toItem>[1]): UpdateCommand {
-    const item = toItem(tenant, x);
+  private rescoreUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
+    const item = toItem(tenant, x, at);
     const set: Record<string, unknown> = {
       result: item.result,
       score: item.score,
@@ -322,48 +357,65 @@ export class DynamoDbSupplierStore implements SupplierStore {
       gsi1sk: item.gsi1sk,
       ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {}),
     };
-    const names = Object.fromEntries(Object.keys(set).map((k) => [`#${k}`, k]));
-    const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
-    const remove = item.nextChangeDate ? '' : ' REMOVE nextChangeDate, gsi2pk, gsi2sk';
-    return new UpdateCommand({
-      TableName: this.tableName,
-      Key: { pk: item.pk, sk: item.sk },
-      UpdateExpression: `SET ${Object.keys(set)
-        .map((k) => `#${k} = :${k}`)
-        .join(', ')}${remove}`,
-      ConditionExpression:
+    const absent = item.nextChangeDate ? [] : ['nextChangeDate', 'gsi2pk', 'gsi2sk'];
+    return this.update({ pk: item.pk, sk: item.sk }, set, absent, changeClauses(x.result, cause, at), {
+      condition:
         'inputVersion = :v AND NOT (#asOf = :asOf AND #modelVersion = :modelVersion AND #dataVersion = :dataVersion)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ...values, ':v': x.inputVersion },
+      values: { ':v': x.inputVersion },
     });
   }
 
-  /** Whether the stored item already holds what this write carries (same upload version, or same rescore). */
+  /** One UpdateItem: SET `set` and the change clauses, REMOVE `remove`, on a condition; returns the item as it was. */
+  private update(
+    key: { pk: string; sk: string },
+    set: Record<string, unknown>,
+    remove: readonly string[],
+    change: { set: string[]; values: Record<string, unknown> },
+    condition: { condition: string; values: Record<string, unknown> },
+  ): UpdateCommand {
+    const names = Object.fromEntries([...Object.keys(set), ...remove].map((k) => [`#${k}`, k]));
+    const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
+    const clauses = [...Object.keys(set).map((k) => `#${k} = :${k}`), ...change.set];
+    return new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: `SET ${clauses.join(', ')}${remove.length ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
+      ConditionExpression: condition.condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ...change.values, ...condition.values },
+      ReturnValues: 'ALL_OLD',
+    });
+  }
+
+  /**
+   * The stored item if it already holds what this write carries (same upload version, or same rescore), else null.
+   * Read with the change attributes, so the caller can derive the change the earlier delivery made.
+   */
   private async alreadyStored(
     tenant: string,
     mode: WriteMode,
-    x: { inputVersion: number; input: SupplierInput; result: ScoredSupplier; batchId: string | null },
-  ): Promise<boolean> {
+    x: ScoredWrite,
+  ): Promise<Record<string, unknown> | null> {
     const r = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: 'inputVersion, batchId, #input, #asOf, modelVersion, dataVersion',
+        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #asOf, modelVersion, dataVersion, ${CHANGE_ATTRIBUTES.join(', ')}`,
         ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input' },
         ConsistentRead: true,
       }),
     );
     const stored = r.Item;
-    if (!stored || stored.inputVersion !== x.inputVersion) return false;
+    if (!stored || stored.inputVersion !== x.inputVersion) return null;
     // A redelivery carries the very input stored. Two different inputs can share a version (two PUTs of one supplier
     // in the same millisecond): the one that landed first stays, the other is superseded, not taken for a redelivery.
-    if (mode === 'upsert')
-      return ((stored.batchId as string | undefined) ?? null) === x.batchId && stored.input === JSON.stringify(x.input);
-    return (
-      stored.asOf === x.result.asOf &&
-      stored.modelVersion === x.result.modelVersion &&
-      stored.dataVersion === x.result.dataVersion
-    );
+    const same =
+      mode === 'upsert'
+        ? ((stored.batchId as string | undefined) ?? null) === x.batchId && stored.input === JSON.stringify(x.input)
+        : stored.asOf === x.result.asOf &&
+          stored.modelVersion === x.result.modelVersion &&
+          stored.dataVersion === x.result.dataVersion;
+    return same ? stored : null;
   }
 
   async getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null> {
@@ -373,27 +425,28 @@ export class DynamoDbSupplierStore implements SupplierStore {
     return isLive(r.Item) ? fromItem(r.Item) : null;
   }
 
-  async deleteSupplier(tenant: string, supplierId: string, version: number): Promise<DeleteOutcome> {
+  async deleteSupplier(
+    tenant: string,
+    supplierId: string,
+    version: number,
+    options: Pick<WriteOptions, 'changes'> = {},
+  ): Promise<DeleteOutcome> {
+    const at = nowIso();
+    const key = { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK };
+    let old: Record<string, unknown> | undefined;
     try {
       // Written whatever is stored, even nothing: a PUT queued before this delete may not have landed yet, and its
       // older version must find the tombstone. Only a newer write stands.
       const r = await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: supplierPk(tenant, supplierId),
-            sk: SUPPLIER_SK,
-            tenant,
-            supplierId,
-            inputVersion: version,
-            deletedAt: nowIso(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR inputVersion < :v',
-          ExpressionAttributeValues: { ':v': version },
-          ReturnValues: 'ALL_OLD',
-        }),
+        this.update(
+          key,
+          { tenant, supplierId, inputVersion: version, deletedAt: at },
+          TOMBSTONE_REMOVES,
+          changeClauses(null, { kind: 'delete' }, at),
+          { condition: 'attribute_not_exists(pk) OR inputVersion < :v', values: { ':v': version } },
+        ),
       );
-      return isLive(r.Attributes) ? 'deleted' : 'absent';
+      old = r.Attributes;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       // The stored version is the same or newer: a live one was written after this delete; a tombstone of the same
@@ -401,13 +454,21 @@ export class DynamoDbSupplierStore implements SupplierStore {
       const current = await this.doc.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
+          Key: key,
           ProjectionExpression: 'deletedAt',
           ConsistentRead: true,
         }),
       );
       return current.Item && current.Item.deletedAt === undefined ? 'newer' : 'absent';
     }
+    // Deleting a tombstone again is how a client retries a delete that failed before its record was written: the
+    // earlier delete's record is written now if it is missing.
+    if (old && old.deletedAt !== undefined) await this.recordChange(changeOfItem(old), options.changes);
+    await this.recordChange(
+      changeOfWrite({ tenant, supplierId, old, after: null, cause: { kind: 'delete' }, at }),
+      options.changes,
+    );
+    return old && old.deletedAt === undefined ? 'deleted' : 'absent';
   }
 
   async listSuppliers(

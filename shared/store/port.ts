@@ -1,3 +1,4 @@
+import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { MineralRiskError } from '../errors.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
@@ -123,21 +124,33 @@ export interface BatchTotals {
 /** Whether a delete removed a supplier, found none (it still blocks older queued writes), or met a newer write. */
 export type DeleteOutcome = 'deleted' | 'absent' | 'newer';
 
+/** One supplier's scored input to store. */
+export interface ScoredWrite {
+  inputVersion: number;
+  input: SupplierInput;
+  result: ScoredSupplier;
+  nextChangeDate: string | null;
+  batchId: string | null;
+  /** Why the score is written (the change record's cause); default: the upload of `batchId`, else the API. */
+  cause?: ChangeCause;
+}
+
+export interface WriteOptions {
+  /** Once `signal` aborts, no further write starts and those in flight are cancelled (they count as failed). */
+  signal?: AbortSignal;
+  /**
+   * Receives the change record of every supplier this call stored, written now or found written by an earlier
+   * delivery of the same write (so a redelivery can publish what its first delivery may not have): at least once.
+   */
+  changes?: ChangeRecord[];
+}
+
 export interface SupplierStore {
-  /** Conditional single-item writes (no transactions): see WriteMode. */
-  putScored(
-    tenant: string,
-    mode: WriteMode,
-    items: {
-      inputVersion: number;
-      input: SupplierInput;
-      result: ScoredSupplier;
-      nextChangeDate: string | null;
-      batchId: string | null;
-    }[],
-    /** Once `signal` aborts, no further write starts and those in flight are cancelled (they count as failed). */
-    options?: { signal?: AbortSignal },
-  ): Promise<PutScoredResult>;
+  /**
+   * Conditional single-item writes (no transactions): see WriteMode. Each write that moves what a buyer sees (score,
+   * band, worst line; or a new supplier) also writes its change record, exactly once per change.
+   */
+  putScored(tenant: string, mode: WriteMode, items: ScoredWrite[], options?: WriteOptions): Promise<PutScoredResult>;
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
   /**
    * Removes the supplier and its score. Whatever was stored — a live supplier, a tombstone or nothing yet — a
@@ -145,7 +158,12 @@ export interface SupplierStore {
    * version still queued (even the supplier's very first PUT) cannot bring it back. A supplier written with a newer
    * version than the delete's stays (`newer`).
    */
-  deleteSupplier(tenant: string, supplierId: string, version: number): Promise<DeleteOutcome>;
+  deleteSupplier(
+    tenant: string,
+    supplierId: string,
+    version: number,
+    options?: Pick<WriteOptions, 'changes'>,
+  ): Promise<DeleteOutcome>;
   /**
    * A tenant's suppliers, highest score first, in pages (cursor opaque). With a `filter`, a page holds the matches
    * among at most `maxExamined` suppliers: it may hold fewer than `limit`, even none, and still have a cursor.

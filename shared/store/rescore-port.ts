@@ -7,7 +7,9 @@ import type { PolicyRevision } from '../policy/types.ts';
 import type { StoredSupplier } from './port.ts';
 
 /** Why a run rescores: operators' revisions (from, to], or the daily schedule (dates reached, versions changed). */
-export type RunCause = { kind: 'policy'; fromRevision: number; toRevision: number } | { kind: 'scheduled' };
+export type RunCause =
+  /** `eventIds`: the policy events and agreements the revisions (from, to] recorded (runs before issue 10: absent). */
+  { kind: 'policy'; fromRevision: number; toRevision: number; eventIds?: string[] } | { kind: 'scheduled' };
 
 /** A ChangeScope as JSON (sets as sorted arrays). */
 export interface StoredScope {

@@ -14,6 +14,7 @@ import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { recordRevision } from '../../shared/policy/record-revision.ts';
 import { baselineTimeline, type ReferenceData, referenceData } from '../../shared/reference/index.ts';
 import type { PolicyEvent } from '../../shared/reference/types.ts';
+import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
@@ -28,17 +29,21 @@ const source = { source: 'MOFCOM announcement', sourceUrl: 'https://example.org/
 
 /** Counts the write requests that touch a tenant's supplier items (keys `T#…`), as DynamoDB would bill them. */
 function countSupplierWrites(client: DynamoDBClient) {
-  const counts = { writes: 0 };
+  const counts = { writes: 0, changeRecords: 0 };
   const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand'];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = (context as { commandName?: string }).commandName ?? '';
       // Document-client commands reach the stack unmarshalled (a string), low-level ones marshalled ({ S }).
       type Pk = string | { S?: string } | undefined;
-      const input = args.input as { Key?: { pk?: Pk }; Item?: { pk?: Pk } };
-      const raw = input.Key?.pk ?? input.Item?.pk;
-      const pk = (typeof raw === 'string' ? raw : raw?.S) ?? '';
-      if (WRITES.includes(name) && pk.startsWith('T#')) counts.writes++;
+      const input = args.input as { Key?: { pk?: Pk; sk?: Pk }; Item?: { pk?: Pk; sk?: Pk } };
+      const text = (raw: Pk) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
+      const pk = text(input.Key?.pk ?? input.Item?.pk);
+      const sk = text(input.Key?.sk ?? input.Item?.sk);
+      if (WRITES.includes(name) && pk.startsWith('T#')) {
+        if (sk.startsWith('CHG#')) counts.changeRecords++;
+        else counts.writes++;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countSupplierWrites' },
@@ -149,7 +154,7 @@ describe('a policy revision rescores what it moves, fanned out', () => {
     const recorded = await extendSuspension();
     const writes = countSupplierWrites(dynamo.client);
     const run = await planPolicyRun({ ...deps, policy: deps.policy }, { asOf: AS_OF, createdBy: 'ops' });
-    expect(run?.cause).toEqual({ kind: 'policy', fromRevision: 0, toRevision: 1 });
+    expect(run?.cause).toEqual({ kind: 'policy', fromRevision: 0, toRevision: 1, eventIds: ['CN-2024-46-C2-SUSP'] });
     expect(deps.queue.sent).toHaveLength(RESCORE_RUN.segments);
     expect(deps.queue.sent.every((e) => e.groupId === run?.runId)).toBe(true);
     await drain();
@@ -175,13 +180,27 @@ describe('a policy revision rescores what it moves, fanned out', () => {
     expect(Object.values(view?.tenants ?? {}).reduce((n, t) => n + t.changed, 0)).toBe(moved);
     // One conditional update per moved supplier and per moved next change date; none for the rest.
     expect(writes.writes).toBe(moved + (view?.counts.nextChangeOnly ?? 0));
-    // Scores of .p1 and of the baseline are both of this release: the daily run finds none stale.
-    const stale = await deps.store.scoredWithOtherVersions(MODEL_VERSION, recorded.ref.referenceVersion, {
-      limit: 1000,
-    });
-    expect(stale.items).toEqual([]);
-    const other = await deps.store.scoredWithOtherVersions(MODEL_VERSION, 'ref-000000000000', { limit: 1000 });
-    expect(other.items).toHaveLength(all.length);
+    // Each moved score leaves one change record, written with it, naming the revision and the event it recorded.
+    expect(writes.changeRecords).toBe(moved);
+    const log = new DynamoDbChangeLog(dynamo.client, dynamo.tableName);
+    const moves = await log.listChanges(all[0]?.tenant as string, { now: new Date(Date.now() + 60_000), limit: 1000 });
+    const rescored = moves.items.filter((c) => c.before !== null);
+    expect(rescored.length).toBeGreaterThan(0);
+    for (const c of rescored)
+      expect(c.cause).toEqual({ kind: 'policy', fromRevision: 0, toRevision: 1, eventIds: ['CN-2024-46-C2-SUSP'] });
+    // A scan page evaluates change records too (they sit beside their suppliers): read every page.
+    const scoredWithOther = async (referenceVersion: string) => {
+      const out = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deps.store.scoredWithOtherVersions(MODEL_VERSION, referenceVersion, { limit: 1000, cursor });
+        out.push(...page.items);
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+      return out;
+    };
+    expect(await scoredWithOther(recorded.ref.referenceVersion)).toEqual([]);
+    expect(await scoredWithOther('ref-000000000000')).toHaveLength(all.length);
     // Planned: the schedule finds nothing left to start.
     expect(await planPolicyRun(deps, { asOf: AS_OF, createdBy: 'schedule' })).toBeNull();
   });

@@ -47,7 +47,8 @@ describe('a score change record', () => {
       drivers: s.drivers.map((d) => ({ before: null, after: d.points })),
     });
     expect(scoreChange({ ...base, cause: { kind: 'delete' }, before: s, after: null })).toMatchObject({ after: null });
-    expect(scoreChange({ ...base, before: s, after: { ...s, asOf: '2026-12-04' } })).toBeNull();
+    const nextDay: typeof s = { ...s, asOf: '2026-12-04' };
+    expect(scoreChange({ ...base, before: s, after: nextDay })).toBeNull();
     expect(scoreChange({ ...base, before: null, after: null })).toBeNull();
   });
 

@@ -1,0 +1,171 @@
+/**
+ * The change log on DynamoDB (issue 10). A record sits beside its supplier (T#{tenant}#S#{id} / CHG#{sequence}), so
+ * its key is fixed by the supplier write that made it: writing it again (a redelivery) is a no-op, which is what makes
+ * it exactly once. The tenant's feed reads the `changes` index, sharded, in the order records were written.
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChangeRecord } from '../changes/change-record.ts';
+import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../changes/port.ts';
+import { InvalidCursorError } from './port.ts';
+import { CHANGE_SK_PREFIX, changeSk, changesPk, changesSk, supplierPk, TABLE } from './table.ts';
+
+const DAY_SECONDS = 24 * 3600;
+
+/** The item of one record: the record as one JSON attribute (returned verbatim), its keys and its expiry. */
+export function changeItem(record: ChangeRecord, sequence: number, recordedAt: string): Record<string, unknown> {
+  return {
+    pk: supplierPk(record.tenant, record.supplierId),
+    sk: changeSk(sequence),
+    [TABLE.indexes.changes.partitionKey]: changesPk(record.tenant, record.supplierId),
+    [TABLE.indexes.changes.sortKey]: changesSk(recordedAt, record.supplierId, sequence),
+    tenant: record.tenant,
+    supplierId: record.supplierId,
+    record: JSON.stringify(record),
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(recordedAt) / 1000) + CHANGE_LOG.retentionDays * DAY_SECONDS,
+  };
+}
+
+/** Writes a record unless it is there (true if written now). Its sequence is the supplier write's. */
+export async function putChangeRecord(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  record: ChangeRecord,
+  sequence: number,
+  now: Date = new Date(),
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: changeItem(record, sequence, now.toISOString()),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Feed cursors: the last index sort key read ('' = before the first record). */
+const encodeFeedCursor = (sk: string) => `c1.${Buffer.from(sk, 'utf8').toString('base64url')}`;
+const FEED_SK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#.+@\d+$/;
+
+function decodeFeedCursor(cursor: string): string {
+  const sk = cursor.startsWith('c1.') ? Buffer.from(cursor.slice(3), 'base64url').toString('utf8') : null;
+  if (sk === null || (sk !== '' && !FEED_SK.test(sk)) || encodeFeedCursor(sk) !== cursor)
+    throw new InvalidCursorError('this cursor was not given out by GET /v1/changes');
+  return sk;
+}
+
+const encodeHistoryCursor = (sequenceSk: string) => Buffer.from(sequenceSk, 'utf8').toString('base64url');
+
+function decodeHistoryCursor(cursor: string): string {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^CHG#\d{10}$/.test(sk) || encodeHistoryCursor(sk) !== cursor)
+    throw new InvalidCursorError('this cursor was not given out by the supplier history');
+  return sk;
+}
+
+/** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards use the same order. */
+const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+interface ShardPage {
+  items: { sk: string; record: ChangeRecord }[];
+  /** The shard has records past the last one read. */
+  more: boolean;
+}
+
+export class DynamoDbChangeLog implements ChangeLog {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async listChanges(tenant: string, options: Parameters<ChangeLog['listChanges']>[1] = {}): Promise<ChangeFeedPage> {
+    const limit = Math.max(1, Math.min(options.limit ?? 100, CHANGE_LOG.maxPageSize));
+    const after = options.since === undefined ? '' : decodeFeedCursor(options.since);
+    // Without a filter every record read is returned; with one, at most `maxExamined` are read for `limit` matches.
+    const examine = options.filter
+      ? Math.max(1, Math.min(options.maxExamined ?? limit, 10 * CHANGE_LOG.maxPageSize))
+      : limit;
+    // Only records old enough that nothing written before them can still be on its way (CHANGE_LOG.settleMs).
+    const settled = new Date((options.now ?? new Date()).getTime() - CHANGE_LOG.settleMs).toISOString();
+    const { shards } = TABLE.indexes.changes;
+    // Each shard's first `examine` records after the cursor hold the first `examine` of the merged order.
+    const pages = await Promise.all(
+      Array.from({ length: shards }, (_, shard) => this.readShard(`T#${tenant}#CHG#${shard}`, after, settled, examine)),
+    );
+    const merged = pages.flatMap((p) => p.items).sort((a, b) => compareKeyBytes(a.sk, b.sk));
+    const items: ChangeRecord[] = [];
+    let last = after;
+    let examined = 0;
+    for (const x of merged) {
+      if (items.length >= limit || examined >= examine) break;
+      examined++;
+      last = x.sk;
+      if (!options.filter || options.filter(x.record)) items.push(x.record);
+    }
+    const more = examined < merged.length || pages.some((p) => p.more);
+    return { items, cursor: encodeFeedCursor(last), more };
+  }
+
+  private async readShard(pk: string, after: string, settled: string, limit: number): Promise<ShardPage> {
+    const { partitionKey, sortKey, name } = TABLE.indexes.changes;
+    const items: ShardPage['items'] = [];
+    if (compareKeyBytes(after, settled) >= 0) return { items, more: false };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          // BETWEEN is inclusive: the cursor's own record is skipped below. Every key of a record written before
+          // `settled` sorts below `settled` itself (same-length ISO times, then '#').
+          ExpressionAttributeValues: { ':pk': pk, ':from': after || '0', ':to': settled },
+          ProjectionExpression: '#sk, #record',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey, '#record': 'record' },
+          Limit: limit + 1,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of r.Items ?? []) {
+        const sk = item[sortKey] as string;
+        if (sk === after) continue;
+        items.push({ sk, record: JSON.parse(item.record as string) as ChangeRecord });
+      }
+      start = r.LastEvaluatedKey;
+    } while (start && items.length <= limit);
+    return { items: items.slice(0, limit), more: items.length > limit || start !== undefined };
+  }
+
+  async supplierHistory(
+    tenant: string,
+    supplierId: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: ChangeRecord[]; cursor: string | null }> {
+    const limit = Math.max(1, Math.min(options.limit ?? 100, CHANGE_LOG.maxPageSize));
+    const pk = supplierPk(tenant, supplierId);
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': CHANGE_SK_PREFIX },
+        ExpressionAttributeNames: { '#record': 'record' },
+        ProjectionExpression: 'sk, #record',
+        Limit: limit,
+        ...(options.cursor ? { ExclusiveStartKey: { pk, sk: decodeHistoryCursor(options.cursor) } } : {}),
+      }),
+    );
+    const items = (r.Items ?? []).map((i) => JSON.parse(i.record as string) as ChangeRecord);
+    const last = r.LastEvaluatedKey?.sk as string | undefined;
+    return { items, cursor: last ? encodeHistoryCursor(last) : null };
+  }
+}
