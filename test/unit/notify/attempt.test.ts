@@ -3,6 +3,7 @@
  * (test/helpers/fake-notify.ts; the receiver is a scripted stand-in for deliver()).
  */
 import { describe, expect, it } from 'vitest';
+import type { MineralRiskError } from '../../../shared/errors.ts';
 import { attemptDelivery, signingSecrets } from '../../../shared/notify/attempt.ts';
 import { fanOut } from '../../../shared/notify/fan-out.ts';
 import { MAX_DELAY_SECONDS } from '../../../shared/notify/schedule.ts';
@@ -22,7 +23,10 @@ import { fakeQueue } from '../../helpers/fake-ports.ts';
 
 type Fixture = ReturnType<typeof notifyFixture>;
 
-const failed = (status: number | null, error = new DeliveryStatusError(status ?? 500)): DeliveryResult => ({
+const failed = (
+  status: number | null,
+  error: MineralRiskError = new DeliveryStatusError(status ?? 500),
+): DeliveryResult => ({
   ok: false,
   status,
   durationMs: 30,
