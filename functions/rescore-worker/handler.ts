@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
+import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type SegmentMessage, segmentMessageSchema } from '../../shared/pipeline/rescore-run.ts';
 import { processSegment, type SegmentDeps } from '../../shared/pipeline/rescore-segment.ts';
@@ -76,6 +77,7 @@ function fromEnvironment() {
     queue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
     reference: new CurrentReference(new DynamoDbPolicyRevisions(client, table), baselineTimeline),
     now: () => new Date(),
+    events: changeEventsFromEnv(),
   });
 }
 

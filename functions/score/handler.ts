@@ -6,6 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
+import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
@@ -131,6 +132,7 @@ function fromEnvironment() {
     store: new DynamoDbSupplierStore(client, table),
     ref: () => current.get(),
     today: () => new Date().toISOString().slice(0, 10),
+    events: changeEventsFromEnv(),
   });
 }
 
