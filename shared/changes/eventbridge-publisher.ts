@@ -5,10 +5,10 @@
  * plus the UTF-8 bytes of Source, DetailType, Detail and Resources — the EventBridge user guide's "Calculating
  * PutEvents event entry size"). Entries EventBridge failed (FailedEntryCount) are sent again with backoff a few
  * times; then ChangeEventsUnpublishedError (retryable) is thrown, and the writer's message is retried: events are at
- * least once, and the notifier's deliveries are idempotent per change.
+ * least once, and the notifier's deliveries are idempotent per change. Built from a writer's environment by
+ * events-from-env.ts.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { MissingConfigurationError, SDK_MAX_ATTEMPTS } from '../aws-clients.ts';
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { MineralRiskError } from '../errors.ts';
 import { backoffMs } from '../store/retry.ts';
 import type { ChangeRecord } from './change-record.ts';
@@ -143,24 +143,4 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
       pending.map((p) => p.changeId),
     );
   }
-}
-
-/** The SDK client, as the other clients (shared/aws-clients.ts): standard retries, up to SDK_MAX_ATTEMPTS. */
-export const eventBridgeClient = () => new EventBridgeClient({ maxAttempts: SDK_MAX_ATTEMPTS });
-
-/**
- * The writers' change events from their environment: `CHANGE_EVENT_BUS_NAME` (unset: no events, as in a stage
- * without the bus) and `CHANGE_EVENT_MIN_POINTS` (default CHANGE_EVENT.defaultMinPoints).
- */
-export function changeEventsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  client: () => Pick<EventBridgeClient, 'send'> = eventBridgeClient,
-): { publisher: ChangeEventPublisher; minPoints: number } | undefined {
-  const bus = env.CHANGE_EVENT_BUS_NAME;
-  if (!bus) return undefined;
-  const raw = env.CHANGE_EVENT_MIN_POINTS;
-  const minPoints = raw === undefined || raw === '' ? CHANGE_EVENT.defaultMinPoints : Number(raw);
-  if (!Number.isFinite(minPoints) || minPoints < 0)
-    throw new MissingConfigurationError(`CHANGE_EVENT_MIN_POINTS must be a number of points ≥ 0, not ${raw}`);
-  return { publisher: new EventBridgeChangePublisher(client(), bus), minPoints };
 }

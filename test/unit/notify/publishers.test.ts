@@ -5,11 +5,9 @@
 import type { PutEventsCommand, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { LocalEventBus, localChangeEvent } from '../../../infra/local/event-bus.ts';
-import { MissingConfigurationError } from '../../../shared/aws-clients.ts';
 import {
   ChangeEventsUnpublishedError,
   ChangeEventTooLargeError,
-  changeEventsFromEnv,
   EventBridgeChangePublisher,
   entrySize,
   MAX_PUT_BYTES,
@@ -101,18 +99,6 @@ describe('the EventBridge publisher', () => {
     for (const call of client.calls)
       expect(call.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(MAX_PUT_BYTES);
     expect(client.calls.flat()).toHaveLength(3);
-  });
-
-  it('from the environment: no bus, no events; the minimum move defaults to CHANGE_EVENT.defaultMinPoints', () => {
-    const client = () => fakeClient();
-    expect(changeEventsFromEnv({}, client)).toBeUndefined();
-    expect(changeEventsFromEnv({ CHANGE_EVENT_BUS_NAME: 'b' }, client)?.minPoints).toBe(CHANGE_EVENT.defaultMinPoints);
-    expect(changeEventsFromEnv({ CHANGE_EVENT_BUS_NAME: 'b', CHANGE_EVENT_MIN_POINTS: '2.5' }, client)?.minPoints).toBe(
-      2.5,
-    );
-    expect(() => changeEventsFromEnv({ CHANGE_EVENT_BUS_NAME: 'b', CHANGE_EVENT_MIN_POINTS: 'x' }, client)).toThrow(
-      MissingConfigurationError,
-    );
   });
 });
 
