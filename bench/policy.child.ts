@@ -25,17 +25,21 @@ import { readSupplierList } from '../shared/supplier-list/read.ts';
 
 const TENANTS = ['acme', 'globex', 'initech'];
 
-/** Write requests on supplier items (keys T#…), as DynamoDB bills them. */
+/** Write requests on supplier items and, apart, on their change records (keys T#…), as DynamoDB bills them. */
 function countSupplierWrites(client: DynamoDBClient) {
-  const c = { writes: 0 };
+  const c = { writes: 0, changeRecords: 0 };
   const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand'];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       type Pk = string | { S?: string } | undefined;
-      const input = args.input as { Key?: { pk?: Pk }; Item?: { pk?: Pk } };
-      const raw = input.Key?.pk ?? input.Item?.pk;
-      const pk = (typeof raw === 'string' ? raw : raw?.S) ?? '';
-      if (WRITES.includes((context as { commandName?: string }).commandName ?? '') && pk.startsWith('T#')) c.writes++;
+      const input = args.input as { Key?: { pk?: Pk; sk?: Pk }; Item?: { pk?: Pk; sk?: Pk } };
+      const text = (raw: Pk) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
+      const pk = text(input.Key?.pk ?? input.Item?.pk);
+      const sk = text(input.Key?.sk ?? input.Item?.sk);
+      if (WRITES.includes((context as { commandName?: string }).commandName ?? '') && pk.startsWith('T#')) {
+        if (sk.startsWith('CHG#')) c.changeRecords++;
+        else c.writes++;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'benchSupplierWrites' },
@@ -45,7 +49,7 @@ function countSupplierWrites(client: DynamoDBClient) {
 
 async function run(file: string, asOf: string) {
   quietLocalTelemetry();
-  let writes = { writes: 0 };
+  let writes = { writes: 0, changeRecords: 0 };
   const runtime = await startLocalRuntime({
     onDynamoClient: (client) => {
       writes = countSupplierWrites(client);
@@ -80,6 +84,7 @@ async function run(file: string, asOf: string) {
           );
       }
     const writesBefore = writes.writes;
+    const recordsBefore = writes.changeRecords;
     const p = runtime.policy;
     const e = baselineTimeline.policyEvents.find((x) => x.id === 'CN-2024-46-C2-SUSP') as PolicyEvent;
     const { id: _id, source: _s, ...rest } = e;
@@ -116,6 +121,7 @@ async function run(file: string, asOf: string) {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const runWrites = writes.writes - writesBefore;
+    const runChangeRecords = writes.changeRecords - recordsBefore;
 
     // 0 missed: every stored score equals a fresh scoring of its supplier with the new timeline.
     let missed = 0;
@@ -157,6 +163,7 @@ async function run(file: string, asOf: string) {
       missed,
       counts: view.counts,
       runWrites,
+      runChangeRecords,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {

@@ -28,6 +28,8 @@ interface Run {
   moved: number;
   missed: number;
   runWrites: number;
+  /** Change records the run wrote (issue 10): one per supplier whose score, band or worst line moved. */
+  runChangeRecords: number;
   maxRssMb: number;
   counts: {
     examined: number;
@@ -56,12 +58,14 @@ export const policyBench: Benchmark = {
     const perChanged = c.changed === 0 ? 0 : (r.runWrites - c.nextChangeOnly) / c.changed;
     const unchanged = r.suppliers - c.changed;
     const perUnchanged = unchanged === 0 ? 0 : c.nextChangeOnly / unchanged;
+    const recordsPerChanged = c.changed === 0 ? 0 : r.runChangeRecords / c.changed;
     const metrics: Metric[] = [
       { name: 'policy.ratio_to_scan_floor', value: round2(ratio), unit: 'x' },
       { name: 'policy.seconds_to_last_score', value: round2(r.ms / 1000), unit: 's' },
       { name: 'policy.writes_per_changed_supplier', value: round2(perChanged), unit: 'requests' },
       { name: 'policy.writes_per_unchanged_supplier', value: Math.round(perUnchanged * 1000) / 1000, unit: 'requests' },
       { name: 'policy.missed', value: r.missed, unit: 'suppliers' },
+      { name: 'policy.change_records_per_changed_supplier', value: round2(recordsPerChanged), unit: 'records' },
     ];
     const table: [string, string, string][] = [
       ['Stored suppliers', `${fmtInt(r.suppliers)} (3 tenants; ${fmtInt(gen.rows)} generated rows)`, ''],
@@ -87,6 +91,11 @@ export const policyBench: Benchmark = {
         `${perUnchanged.toFixed(3)} (${fmtInt(c.nextChangeOnly)} next-change-date update(s))`,
         `0 ${met(perUnchanged === 0)}`,
       ],
+      [
+        'Change records per changed supplier `policy.change_records_per_changed_supplier`',
+        `${recordsPerChanged.toFixed(2)} (${fmtInt(r.runChangeRecords)} records)`,
+        `≤ 1 ${met(recordsPerChanged <= 1)}`,
+      ],
       ['Missed (stored ≠ fresh scoring) `policy.missed`', `${r.missed}`, `0 ${met(r.missed === 0)}`],
       ['Run counts', `examined ${fmtInt(c.examined)}, rescored ${fmtInt(c.rescored)}, failed ${c.failed}`, ''],
     ];
@@ -105,7 +114,7 @@ export const policyBench: Benchmark = {
       '| --- | --- | --- |',
       ...table.map(([a, b, t]) => `| ${a} | ${b} | ${t} |`),
       '',
-      `Method: \`bench/policy.child.ts\` in a fresh process: the local runtime (dynalite in memory, the in-process rescore queue with the shared settings driving the real worker), the generated list (generator v${GENERATOR_VERSION}, seed ${DEFAULT_SEED}) stored as scored as of ${asOf} over three tenants (two suppliers in five for a US buyer, the rest German: the suspension reaches US buyers only, so about a tenth of the suppliers move), then the revision recorded and its run started as the admin route does; the clock stops when the run's last segment is recorded. The floor scans the same table with the same ${'`'}RESCORE_RUN${'`'} segments and page size at the rescore queue's concurrency, reading every page and doing nothing else. Writes are counted by SDK middleware on supplier items only. One run (the setup stores 100,000 suppliers).`,
+      `Method: \`bench/policy.child.ts\` in a fresh process: the local runtime (dynalite in memory, the in-process rescore queue with the shared settings driving the real worker), the generated list (generator v${GENERATOR_VERSION}, seed ${DEFAULT_SEED}) stored as scored as of ${asOf} over three tenants (two suppliers in five for a US buyer, the rest German: the suspension reaches US buyers only, so about a tenth of the suppliers move), then the revision recorded and its run started as the admin route does; the clock stops when the run's last segment is recorded. The floor scans the same table with the same ${'`'}RESCORE_RUN${'`'} segments and page size at the rescore queue's concurrency, reading every page and doing nothing else. Writes are counted by SDK middleware on supplier items, and apart on their change records (one per visible change, written beside the supplier). One run (the setup stores 100,000 suppliers).`,
     ].join('\n');
     const doNotRecord =
       rows !== DEFAULT_POLICY_ROWS && process.env.BENCH_WRITE !== '1'
