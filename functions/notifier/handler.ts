@@ -25,7 +25,7 @@ export class InvalidNotifyMessageError extends MineralRiskError {
 const parse = (record: SQSRecord): NotifyMessage =>
   notifyMessage(parseRecord(record, notifyMessageSchema, (reason) => new InvalidNotifyMessageError(reason)));
 
-/** The metric each outcome of an attempt counts in (a hop or a stale message counts in none). */
+/** The metric each outcome of an attempt counts in, besides DeliveriesAttempted. */
 const OUTCOME_METRIC: Partial<Record<AttemptOutcome['outcome'], string>> = {
   delivered: 'DeliveriesDelivered',
   failed: 'DeliveriesFailed',
@@ -69,7 +69,15 @@ export function createNotifierHandler(deps: NotifyDeps) {
         };
         if (result.outcome === 'dead') logger.warn('delivery dead', { ...details, because: result.deadBecause });
         else logger.info('delivery attempted', details);
-      } else logger.debug('deliver message', { ...where, ...result });
+      } else {
+        // A hop of a long wait, or a stale or repeated message: counted, so a storm of either shows.
+        metrics.addMetric(
+          result.outcome === 'deferred' ? 'DeliveryHops' : 'NotifyMessagesSkipped',
+          MetricUnit.Count,
+          1,
+        );
+        logger.debug('deliver message', { ...where, ...result });
+      }
       return result;
     } catch (err) {
       logger.error('notify message failed', {

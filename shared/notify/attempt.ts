@@ -43,6 +43,8 @@ export interface NotifyDeps {
   now: () => Date;
   /** The retry schedule's jitter (Math.random unless given). */
   random?: Random;
+  /** The notify queue's time scale (the local runtime's; 1 in AWS): the schedule's waits are compressed by it. */
+  timeScale?: number;
 }
 
 export type AttemptOutcome =
@@ -99,7 +101,7 @@ export async function attemptDelivery(deps: NotifyDeps, m: DeliveryMessage): Pro
   if (m.attempt <= delivery.attemptCount) {
     if (m.attempt === delivery.attemptCount && delivery.status === 'failed') {
       // Its retry may never have been queued; queueing it twice costs at most a duplicate the receiver drops.
-      const delaySeconds = hopDelaySeconds(delivery.nextAttemptAt, now) ?? 0;
+      const delaySeconds = hopDelaySeconds(delivery.nextAttemptAt, now, deps.timeScale) ?? 0;
       await sendDeliveryMessages(deps.queue, [next(m, m.attempt + 1, delaySeconds)]);
       return { outcome: 'deferred', delaySeconds };
     }
@@ -108,7 +110,7 @@ export async function attemptDelivery(deps: NotifyDeps, m: DeliveryMessage): Pro
   if (m.attempt > delivery.attemptCount + 1)
     return { outcome: 'skipped', reason: `attempt ${m.attempt} after ${delivery.attemptCount} recorded` };
 
-  const hop = hopDelaySeconds(delivery.nextAttemptAt, now);
+  const hop = hopDelaySeconds(delivery.nextAttemptAt, now, deps.timeScale);
   if (hop !== null) {
     await sendDeliveryMessages(deps.queue, [next(m, m.attempt, hop)]);
     return { outcome: 'deferred', delaySeconds: hop };
@@ -124,7 +126,7 @@ export async function attemptDelivery(deps: NotifyDeps, m: DeliveryMessage): Pro
 
   const result = await deliverSafely(deps, webhook, delivery, now);
   const attempt = attemptOf(result, m.attempt, now);
-  const step = nextStep(result, m.attempt, deps.now(), deps.random);
+  const step = nextStep(result, m.attempt, deps.now(), { random: deps.random, timeScale: deps.timeScale });
   const { recorded } = await record(deps, m, attempt, step);
   if (recorded && step.retryInMs !== null)
     await sendDeliveryMessages(deps.queue, [next(m, m.attempt + 1, delaySecondsFor(step.retryInMs))]);
@@ -142,7 +144,7 @@ async function deliverSafely(
   try {
     return await deps.deliver(
       { url: webhook.url, id: delivery.messageId, body: delivery.payload, secrets: signingSecrets(webhook, now) },
-      { ...deps.deliveryOptions, now: () => deps.now().getTime() },
+      deps.deliveryOptions,
     );
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

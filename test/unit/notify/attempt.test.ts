@@ -191,6 +191,26 @@ describe('one attempt', () => {
     expect(f.calls).toHaveLength(3);
   });
 
+  it("compressed with the local queue's time scale: real times stored, the queue's delays sent", async () => {
+    const f = notifyFixture();
+    f.deps.timeScale = 0.001;
+    const { message, url } = await started(f);
+    f.answer(url, () => failed(500));
+    await runQueueUntil(f, message, 5);
+    const d = await stored(f, message);
+    // The fifth attempt failed: the sixth is 5 h away in the queue's time, 18 s in real time.
+    expect(Date.parse(d.nextAttemptAt ?? '') - f.clock.now).toBe(18_000);
+    expect(f.queue.sent.at(-1)?.delaySeconds).toBe(MAX_DELAY_SECONDS);
+    const next = JSON.parse(f.queue.sent.at(-1)?.body ?? '') as DeliveryMessage;
+    f.clock.now += MAX_DELAY_SECONDS;
+    expect(await attemptDelivery(f.deps, next)).toEqual({ outcome: 'deferred', delaySeconds: MAX_DELAY_SECONDS });
+    f.clock.now = Date.parse(d.nextAttemptAt ?? '') - 500;
+    // 500 real ms before it is due: 500 s of the queue's time, one more hop.
+    expect(await attemptDelivery(f.deps, next)).toEqual({ outcome: 'deferred', delaySeconds: 500 });
+    f.clock.now += 500;
+    expect(await attemptDelivery(f.deps, next)).toMatchObject({ outcome: 'failed' });
+  });
+
   it('a manual retry from the log reopens a dead delivery for one more attempt', async () => {
     const f = notifyFixture();
     const { message, url } = await started(f);
