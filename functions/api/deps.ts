@@ -1,3 +1,4 @@
+import type { ChangeLog } from '../../shared/changes/port.ts';
 import type { AuthContextOptions } from '../../shared/http/middleware/auth-context.ts';
 import type { CurrentReference } from '../../shared/policy/current-reference.ts';
 import type { PolicyRevisionStore } from '../../shared/policy/port.ts';
@@ -6,6 +7,8 @@ import type { ReferenceData } from '../../shared/reference/index.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
 import type { RescoreRunStore } from '../../shared/store/rescore-port.ts';
 import type { UploadWriter } from '../../shared/uploads/port.ts';
+import type { DestinationMode, Resolver } from '../../shared/webhooks/destination.ts';
+import type { WebhookStore } from '../../shared/webhooks/port.ts';
 
 /** What the API's routes use: ports, reference data, configuration. Built from env in AWS, by the local server here. */
 export interface ApiDeps {
@@ -17,6 +20,16 @@ export interface ApiDeps {
   ref: ReferenceData;
   /** Live policy: revisions, the current timeline, rescore runs and their queue. */
   policy: PolicyDeps;
+  /** The change log (GET /v1/changes, a supplier's history). */
+  changes: ChangeLog;
+  /** The tenants' webhook endpoints and their delivery log. */
+  webhooks: WebhookStore;
+  /** The notifier's queue: test deliveries and manual retries are queued here (shared/webhooks/delivery-message.ts). */
+  notifyQueue: ScoreQueue;
+  /** Which webhook URLs are taken (shared/webhooks/destination.ts): 'aws' deployed (env WEBHOOK_MODE), 'local' here. */
+  webhookMode: DestinationMode;
+  /** DNS for the registration check of a webhook URL (default the system resolver). */
+  resolve?: Resolver;
   /** Tenants whose risk/admin tokens are platform operators (the policy admin routes); others get 403 there. */
   operatorTenants: ReadonlySet<string>;
   /** Where a route reports a failure it recovers from (e.g. a rescore run the schedule will start instead). */

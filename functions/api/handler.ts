@@ -14,21 +14,26 @@ import { supplierId as pathId } from '../../shared/http/schemas.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline, referenceData } from '../../shared/reference/index.ts';
+import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
+import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 import { createS3Client } from '../../shared/uploads/s3-upload-reader.ts';
 import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
+import type { DestinationMode } from '../../shared/webhooks/destination.ts';
 import type { ApiDeps, ApiRequest } from './deps.ts';
 import * as admin from './routes/admin-policy.ts';
 import * as batches from './routes/batches.ts';
+import * as changes from './routes/changes.ts';
 import * as portfolio from './routes/portfolio.ts';
 import * as reference from './routes/reference.ts';
 import * as scenarios from './routes/scenarios.ts';
 import * as scoring from './routes/score.ts';
 import * as suppliers from './routes/suppliers.ts';
 import * as upcoming from './routes/upcoming.ts';
+import * as webhooks from './routes/webhooks.ts';
 
 type Route = (req: ApiRequest, deps: ApiDeps) => Promise<APIGatewayProxyResultV2>;
 
@@ -46,6 +51,17 @@ const ROUTE_HANDLERS: Record<RouteId, Route> = {
   portfolioExposure: portfolio.exposure,
   scenario: scenarios.scenario,
   upcoming: upcoming.upcoming,
+  listChanges: changes.listChanges,
+  supplierHistory: changes.supplierHistory,
+  createWebhook: webhooks.createWebhook,
+  listWebhooks: webhooks.listWebhooks,
+  getWebhook: webhooks.getWebhook,
+  deleteWebhook: webhooks.deleteWebhook,
+  rotateWebhookSecret: webhooks.rotateWebhookSecret,
+  testWebhook: webhooks.testWebhook,
+  listDeliveries: webhooks.listDeliveries,
+  getDelivery: webhooks.getDelivery,
+  retryDelivery: webhooks.retryDelivery,
   referenceMinerals: reference.referenceMinerals,
   referenceCountries: reference.referenceCountries,
   referencePolicyEvents: reference.referencePolicyEvents,
@@ -143,6 +159,12 @@ export const operatorTenants = (raw = process.env.OPERATOR_TENANTS ?? 'platform'
       .filter((t) => t !== ''),
   );
 
+/** WEBHOOK_MODE: 'aws' (default: https, public addresses only) or 'local' (also http and loopback); nothing else. */
+export function webhookMode(raw = process.env.WEBHOOK_MODE ?? 'aws'): DestinationMode {
+  if (raw !== 'aws' && raw !== 'local') throw new Error(`WEBHOOK_MODE must be aws or local, not '${raw}'`);
+  return raw;
+}
+
 function fromEnvironment() {
   const table = requiredEnv('TABLE_NAME');
   const client = dynamoDbClient();
@@ -156,6 +178,10 @@ function fromEnvironment() {
       runs: new DynamoDbRescoreRuns(client, table),
       rescoreQueue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
     },
+    changes: new DynamoDbChangeLog(client, table),
+    webhooks: new DynamoDbWebhookStore(client, table),
+    notifyQueue: new SqsScoreQueue(sqsClient(), requiredEnv('NOTIFY_QUEUE_URL')),
+    webhookMode: webhookMode(),
     operatorTenants: operatorTenants(),
     log: (message, error) => telemetry().logger.error(message, { error: error as Error }),
     uploads: new S3UploadWriter(createS3Client({})),

@@ -27,7 +27,7 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 const FUNCTION_NAME = 'mineral-risk-api';
 
 export interface ApiServerOptions {
-  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy'>;
+  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify'>;
   /** Default 0: any free port (the real one is in `port` and `url`). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -141,6 +141,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     uploadBucket: LOCAL_BUCKET,
     ref: referenceData(),
     policy: runtime.policy,
+    changes: runtime.changes,
+    webhooks: runtime.notify.webhooks,
+    notifyQueue: runtime.notify.queue,
+    webhookMode: 'local',
     operatorTenants: new Set(['platform']),
     auth: { tenantClaim: 'tenant', clientTenants: options.clientTenants ?? {} },
     maxInlineBytes: 5 * 1024 * 1024,

@@ -20,12 +20,14 @@ import {
   SCORE_FUNCTION_TIMEOUT_SECONDS,
 } from '../../shared/queue/settings.ts';
 import { baselineTimeline, type ReferenceData } from '../../shared/reference/index.ts';
+import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import type { BatchRecord } from '../../shared/store/port.ts';
 import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
+import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
 import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
@@ -76,6 +78,12 @@ export interface LocalPolicy {
   rescoreQueue: LocalQueue;
 }
 
+/** Webhook delivery: the endpoints and their log, and the notifier's queue (no consumer attached here). */
+export interface LocalNotify {
+  queue: LocalQueue;
+  webhooks: DynamoDbWebhookStore;
+}
+
 export interface LocalRuntime {
   dynamo: LocalDynamo;
   s3: LocalS3;
@@ -83,6 +91,10 @@ export interface LocalRuntime {
   store: DynamoDbSupplierStore;
   /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
   policy: LocalPolicy;
+  /** The change log (GET /v1/changes, supplier history). */
+  changes: DynamoDbChangeLog;
+  /** Webhook endpoints and the notify queue; the notifier is attached to `notify.queue` by its wiring. */
+  notify: LocalNotify;
   /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
   upload(
     file: string,
@@ -159,6 +171,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     options.dataDir,
   );
+  // The notifier's queue: the API queues test deliveries and manual retries here. No consumer yet (the notifier's
+  // wiring attaches one); score-queue settings until the notifier defines its own.
+  const notifyQueue = await openLocalQueue(
+    {
+      name: 'mineral-risk-notify',
+      settings: QUEUE_SETTINGS,
+      timeScale: options.timeScale ?? 1,
+      functionName: 'mineral-risk-notifier',
+      functionTimeoutSeconds: SCORE_FUNCTION_TIMEOUT_SECONDS,
+    },
+    options.dataDir,
+  );
   const score = createScoreHandler({ store, ref, today });
   queue.attach(score);
   const ingest = createIngestHandler({
@@ -195,6 +219,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queue,
     store,
     policy: { store: policyStore, current, runs, rescoreQueue },
+    changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
+    notify: { queue: notifyQueue, webhooks: new DynamoDbWebhookStore(dynamo.client, dynamo.tableName) },
     ingestErrors,
     resumed: { messages: queue.stats().recovered + rescoreQueue.stats().recovered, uploads: resuming.length },
     handlers: { ingest, score, rescore: rescoreHandler },
@@ -236,6 +262,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     async stop() {
+      await notifyQueue.close();
       await rescoreQueue.close();
       await queue.close();
       await s3.stop();

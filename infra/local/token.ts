@@ -8,7 +8,7 @@ import type { Scope } from '../../shared/http/routes.ts';
 import { uploadKey } from '../../shared/uploads/key.ts';
 import { mintToken } from './jwt.ts';
 
-const SCOPES: readonly Scope[] = ['risk/read', 'risk/write', 'risk/admin'];
+const SCOPES: readonly Scope[] = ['risk/read', 'risk/write', 'risk/webhooks', 'risk/admin'];
 
 class UsageError extends Error {}
 

@@ -14,7 +14,12 @@ import type { Scope } from '../../shared/http/routes.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 
 /** The OAuth scopes of the API, `{resource server}/{name}`; routes.ts names which route needs which. */
-export const API_SCOPES = ['risk/read', 'risk/write', 'risk/admin'] as const satisfies readonly Scope[];
+export const API_SCOPES = [
+  'risk/read',
+  'risk/write',
+  'risk/webhooks',
+  'risk/admin',
+] as const satisfies readonly Scope[];
 /** The resource server's identifier: the part of every scope before the slash. */
 export const RESOURCE_SERVER_ID = 'risk';
 /** Scopes of the app client the stack creates: a tenant's machine client reads and writes, it is no admin. */
@@ -29,7 +34,7 @@ export interface ApiUserPool {
 
 /**
  * The Cognito user pool of the API's machine clients, made in the Api construct (`scope`): resource server `risk`
- * with the three scopes, and one app client for the client-credentials grant.
+ * with the four scopes, and one app client for the client-credentials grant.
  */
 export function createUserPool(scope: Construct, platform: Platform): ApiUserPool {
   const { config, removalPolicy } = platform;
@@ -95,6 +100,8 @@ function describeScope(s: Scope): string {
       return 'Read suppliers, scores, batches, portfolio; score and run scenarios without storing';
     case 'risk/write':
       return 'Create, change and delete suppliers; upload supplier lists';
+    case 'risk/webhooks':
+      return "Register, test and delete the tenant's webhook endpoints; read their delivery logs";
     case 'risk/admin':
       return 'Administration: grant it together with risk/read and risk/write';
   }

@@ -74,7 +74,7 @@ const ONE_MINUTE = Duration.minutes(1);
  * Gateway HTTP API with one route per entry of shared/http/routes.ts, a JWT authorizer with the route's scope on
  * every non-public route, JSON access logs, default-stage throttling, and its alarms and dashboard rows.
  *
- * Tokens come from a Cognito user pool created here (resource server `risk`, scopes read/write/admin, one app
+ * Tokens come from a Cognito user pool created here (resource server `risk`, scopes read/write/webhooks/admin, one app
  * client for the client-credentials grant), or from an external issuer when the configuration names one.
  *
  * API Gateway passes a token that carries at least one of a route's `authorizationScopes`; each route lists its own

@@ -12,11 +12,15 @@ import * as z from 'zod';
 import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts';
 import { MODEL_VERSION } from '../model/score.ts';
 import { agreementBody, dryRunQuery, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
+import { DELIVERY_LOG } from '../webhooks/port.ts';
+import { MAX_ATTEMPTS } from '../webhooks/retry-schedule.ts';
 import * as admin from './admin-schemas.ts';
+import * as changes from './changes-schemas.ts';
 import * as out from './response-schemas.ts';
 import { ROUTES, type RouteDef, type RouteId } from './routes.ts';
 import * as s from './schemas.ts';
 import * as upcoming from './upcoming-schemas.ts';
+import * as hooks from './webhook-schemas.ts';
 
 extendZodWithOpenApi(z);
 
@@ -35,7 +39,7 @@ const problemSchema = z
 const anyObject = z.record(z.string(), z.unknown());
 
 /** The success body of each route (response-schemas.ts); 204s have none. */
-const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier'>, z.ZodType> = {
+const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier' | 'deleteWebhook'>, z.ZodType> = {
   health: out.health,
   openapi: anyObject,
   putSupplier: out.supplierQueued,
@@ -48,6 +52,16 @@ const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier'>, z.ZodType> = {
   portfolioExposure: out.portfolioExposure,
   scenario: out.scenarioResult,
   upcoming: upcoming.upcomingPage,
+  listChanges: changes.changePage,
+  supplierHistory: changes.supplierHistory,
+  createWebhook: hooks.webhookWithSecret,
+  listWebhooks: hooks.webhookList,
+  getWebhook: hooks.webhookView,
+  rotateWebhookSecret: hooks.webhookWithSecret,
+  testWebhook: hooks.deliveryView,
+  listDeliveries: hooks.deliveryPage,
+  getDelivery: hooks.deliveryView,
+  retryDelivery: hooks.deliveryView,
   referenceMinerals: out.referenceMinerals,
   referenceCountries: out.referenceCountries,
   referencePolicyEvents: out.referencePolicyEvents,
@@ -70,6 +84,8 @@ const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { s
 /** Path ids: what the handler accepts before routing (any other is a 404, or a 400 for a PUT). */
 const supplierPath = z.object({ supplierId: s.supplierId });
 const batchPath = z.object({ batchId: s.supplierId });
+const webhookPath = z.object({ webhookId: s.supplierId });
+const deliveryPath = z.object({ webhookId: s.supplierId, deliveryId: s.supplierId });
 
 const REQUESTS: Partial<Record<string, RequestSpec>> = {
   putSupplier: { params: supplierPath, query: s.putSupplierQuery, body: jsonContent(s.putSupplierBody) },
@@ -92,6 +108,17 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
   portfolioExposure: { query: s.portfolioQuery },
   scenario: { body: jsonContent(s.scenarioRequest) },
   upcoming: { query: s.upcomingQuery },
+  listChanges: { query: changes.changesQuery },
+  supplierHistory: { params: supplierPath, query: changes.historyQuery },
+  createWebhook: { body: jsonContent(hooks.createWebhookBody) },
+  getWebhook: { params: webhookPath },
+  deleteWebhook: { params: webhookPath },
+  // No body takes the default overlap.
+  rotateWebhookSecret: { params: webhookPath, body: { ...jsonContent(hooks.rotateSecretBody), required: false } },
+  testWebhook: { params: webhookPath },
+  listDeliveries: { params: webhookPath, query: hooks.deliveriesQuery },
+  getDelivery: { params: deliveryPath },
+  retryDelivery: { params: deliveryPath },
   referencePolicyEvents: { query: s.policyEventsQuery },
   ...Object.fromEntries(
     (['PolicyEvent', 'Agreement'] as const).flatMap((what) => {
@@ -115,6 +142,10 @@ const SUCCESS: Partial<Record<string, number>> = {
   deleteSupplier: 204,
   dryRunPolicyEvent: 202,
   dryRunAgreement: 202,
+  createWebhook: 201,
+  deleteWebhook: 204,
+  testWebhook: 202,
+  retryDelivery: 202,
 };
 
 /**
@@ -145,6 +176,19 @@ const ERRORS: Record<RouteId, number[]> = {
   scenario: [400, 415, 422],
   // 400 a bad days, limit or cursor.
   upcoming: [400],
+  // 400 a bad query or cursor.
+  listChanges: [400],
+  supplierHistory: [400, 404],
+  // 409 the tenant has the most endpoints; 422 a URL the destination rules refuse, a mineral not known.
+  createWebhook: [400, 409, 415, 422],
+  listWebhooks: [],
+  getWebhook: [404],
+  deleteWebhook: [404],
+  rotateWebhookSecret: [400, 404, 415],
+  testWebhook: [404],
+  listDeliveries: [400, 404],
+  getDelivery: [404],
+  retryDelivery: [404],
   referenceMinerals: [],
   referenceCountries: [],
   referencePolicyEvents: [400],
@@ -161,8 +205,16 @@ const ERRORS: Record<RouteId, number[]> = {
   getRescoreRun: [404],
 };
 
+const WEBHOOK_SCOPE =
+  "Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).";
+
 /** Longer descriptions, where a summary cannot hold a limit the client must know. */
 const DESCRIPTIONS: Partial<Record<RouteId, string>> = {
+  listChanges: `Every change of a stored score (a new supplier, a rescore that moved it, a delete), with its cause, before and after, and the drivers that moved, oldest first, kept 90 days: the poll alternative to webhooks. Keep \`cursor\` and pass it as \`since\` next time; \`more\` says whether to ask again at once. With filters a page examines at most ${changes.CHANGES_MAX_EXAMINED.toLocaleString('en-US')} records, so it may hold fewer than \`limit\`, even none, and still have \`more\`. Records are listed about 10 s after they are written, so none lands behind your cursor.`,
+  createWebhook: `At most ${DELIVERY_LOG.maxWebhooksPerTenant} endpoints per tenant (409 beyond). The answer holds the signing secret (\`whsec_\` + base64), shown this once: every delivery is signed per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature; see the document's \`webhooks\`). A failed delivery is retried with exponential backoff for about a day (${MAX_ATTEMPTS} attempts), then dead-lettered in the log. ${WEBHOOK_SCOPE}`,
+  rotateWebhookSecret: `Answers the new secret, shown this once. During the overlap (\`overlapHours\`, default ${hooks.DEFAULT_OVERLAP_HOURS}, at most ${hooks.MAX_OVERLAP_HOURS}; no body takes the default) every delivery carries a signature by each secret, so a receiver verifies with either while it switches. ${WEBHOOK_SCOPE}`,
+  testWebhook: `Queues a signed \`webhook.test\` delivery to the endpoint and answers it (202, status pending); follow it in the delivery log. ${WEBHOOK_SCOPE}`,
+  retryDelivery: `Back to pending, its attempts kept, and one more attempt queued (202); the body and the webhook-id are the same as before, so a receiver that got it already can de-duplicate. ${WEBHOOK_SCOPE}`,
   score: `At most 100 suppliers and ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines in all (the sum of their \`exposures\`); a larger request is refused with 413: split it, or upload a batch.`,
   upcoming: `Your suppliers whose score will move within \`days\` days after today (1–${MAX_UPCOMING_DAYS}, default ${DEFAULT_UPCOMING_DAYS}) on a known date of the live policy timeline — an announced measure taking effect, a suspension lapsing, a quota expiring, an agreement starting or ending — each with the date, the items that start or end that day, the current score and band (today, live timeline) and the projected ones (a fresh scoring as of that date, as the daily rescore will store it), in date order; only dates on which the score or band moves. Each supplier is projected for the buyer country it is stored for. Paginated like GET /v1/suppliers: a page reads at most ${s.UPCOMING_MAX_EXAMINED.toLocaleString('en-US')} stored suppliers and answers those with a move, by first move date then supplier id, so it may hold fewer than \`limit\` items, even none, and still have a cursor: follow \`cursor\` until it is null.`,
 };
@@ -207,6 +259,53 @@ const problems = (id: RouteId, codes: number[]) =>
     ]),
   );
 
+/** The headers of every delivery (Standard Webhooks v1), as an endpoint receives them. */
+const webhookHeaders = z.object({
+  'webhook-id': z
+    .string()
+    .describe(
+      'the message id: the same at every attempt (and for the same change however often it is published): de-duplicate on it',
+    ),
+  'webhook-timestamp': z.string().describe('unix seconds of this attempt; refuse one more than 5 minutes off'),
+  'webhook-signature': z
+    .string()
+    .describe(
+      'space-separated v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" keyed by the secret\'s bytes>; two during a rotation: accept if any matches',
+    ),
+});
+
+const WEBHOOK_RECEIVER =
+  'POSTed as application/json to each endpoint whose filters it passes, signed per the Standard Webhooks spec. Answer 2xx within 10 s; any other answer, a timeout or a redirect (never followed) is retried with exponential backoff for about a day, then dead-lettered in the delivery log (GET /v1/webhooks/{webhookId}/deliveries).';
+
+/** The document's `webhooks` (OpenAPI 3.1): what the service POSTs to a tenant's endpoints. */
+function registerWebhooks(registry: OpenAPIRegistry): void {
+  const received = {
+    description: 'Received: any 2xx',
+  };
+  const retried = { description: 'Anything else (or no answer in 10 s) is retried, then dead-lettered' };
+  registry.registerWebhook({
+    method: 'post',
+    path: 'supplier.risk_changed',
+    operationId: 'supplierRiskChanged',
+    summary: "A supplier's score changed",
+    description: `${WEBHOOK_RECEIVER} \`data\` is the change record, as GET /v1/changes lists it.`,
+    // Signed (webhook-signature), not authorized by a token of this API.
+    security: [],
+    request: { headers: webhookHeaders, body: jsonContent(hooks.riskChangedPayload) },
+    responses: { 200: received, default: retried },
+  });
+  registry.registerWebhook({
+    method: 'post',
+    path: 'webhook.test',
+    operationId: 'webhookTest',
+    summary: 'A test delivery (POST /v1/webhooks/{webhookId}/test)',
+    description: WEBHOOK_RECEIVER,
+    security: [],
+    request: { headers: webhookHeaders, body: jsonContent(hooks.testWebhookPayload) },
+    responses: { 200: received, default: retried },
+  });
+}
+
 let cached: unknown;
 
 export function openApiDocument(): unknown {
@@ -220,7 +319,11 @@ export function openApiDocument(): unknown {
       path: r.path,
       operationId: r.id,
       summary: r.summary,
-      ...(DESCRIPTIONS[r.id as RouteId] ? { description: DESCRIPTIONS[r.id as RouteId] } : {}),
+      ...(DESCRIPTIONS[r.id as RouteId]
+        ? { description: DESCRIPTIONS[r.id as RouteId] }
+        : r.scope === 'risk/webhooks'
+          ? { description: WEBHOOK_SCOPE }
+          : {}),
       // Said in words for people, and as an extension for tools (test/contract sends these an operator's token).
       ...(r.operator ? { description: OPERATOR_ONLY, 'x-operator': true } : {}),
       // A public route says so (an empty requirement), rather than leaving it unstated.
@@ -231,7 +334,7 @@ export function openApiDocument(): unknown {
           ok === 204
             ? { description: 'Done' }
             : {
-                description: ok === 202 ? 'Accepted' : 'OK',
+                description: ok === 202 ? 'Accepted' : ok === 201 ? 'Created' : 'OK',
                 content: { 'application/json': { schema: RESPONSES[r.id as keyof typeof RESPONSES] ?? anyObject } },
               },
         ...(r.id === 'putSupplier'
@@ -249,6 +352,7 @@ export function openApiDocument(): unknown {
       },
     });
   }
+  registerWebhooks(registry);
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -2,7 +2,7 @@
  * The API's routes, defined once: the handler's router, the local server's authorizer emulation, the CDK stack's
  * per-route scopes and the OpenAPI document all read this table.
  */
-export type Scope = 'risk/read' | 'risk/write' | 'risk/admin';
+export type Scope = 'risk/read' | 'risk/write' | 'risk/webhooks' | 'risk/admin';
 
 export interface RouteDef {
   id: string;
@@ -95,6 +95,83 @@ export const ROUTES = [
     path: '/v1/upcoming',
     scope: 'risk/read',
     summary: 'Suppliers whose score will move on a known policy date, with the cause and projected score',
+  },
+  {
+    id: 'listChanges',
+    method: 'GET',
+    path: '/v1/changes',
+    scope: 'risk/read',
+    summary: 'Your score changes, oldest first, from a cursor (the poll alternative to webhooks)',
+  },
+  {
+    id: 'supplierHistory',
+    method: 'GET',
+    path: '/v1/suppliers/{supplierId}/history',
+    scope: 'risk/read',
+    summary: "A supplier's score over time: its change records, oldest first",
+  },
+  {
+    id: 'createWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    scope: 'risk/webhooks',
+    summary: 'Register a webhook endpoint; its signing secret is shown this once',
+  },
+  {
+    id: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    scope: 'risk/webhooks',
+    summary: 'Your webhook endpoints (never their secrets)',
+  },
+  {
+    id: 'getWebhook',
+    method: 'GET',
+    path: '/v1/webhooks/{webhookId}',
+    scope: 'risk/webhooks',
+    summary: 'A webhook endpoint (never its secrets)',
+  },
+  {
+    id: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{webhookId}',
+    scope: 'risk/webhooks',
+    summary: 'Delete a webhook endpoint',
+  },
+  {
+    id: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/rotate-secret',
+    scope: 'risk/webhooks',
+    summary: 'A new signing secret, shown this once; the old one signs too until the overlap ends',
+  },
+  {
+    id: 'testWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/test',
+    scope: 'risk/webhooks',
+    summary: 'Send the endpoint a signed webhook.test event',
+  },
+  {
+    id: 'listDeliveries',
+    method: 'GET',
+    path: '/v1/webhooks/{webhookId}/deliveries',
+    scope: 'risk/webhooks',
+    summary: "The endpoint's delivery log, newest first",
+  },
+  {
+    id: 'getDelivery',
+    method: 'GET',
+    path: '/v1/webhooks/{webhookId}/deliveries/{deliveryId}',
+    scope: 'risk/webhooks',
+    summary: 'One delivery with its attempts',
+  },
+  {
+    id: 'retryDelivery',
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry',
+    scope: 'risk/webhooks',
+    summary: 'Deliver again (a failed or dead-lettered delivery)',
   },
   {
     id: 'referenceMinerals',

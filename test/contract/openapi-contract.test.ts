@@ -195,8 +195,15 @@ afterAll(async () => {
   await api?.stop();
 });
 
+/**
+ * In document order, except that deleting a webhook endpoint comes last: endpoints are only made by POST /v1/webhooks
+ * (at most 10 a tenant), and the routes under an endpoint need one to exist to reach a success.
+ */
+const lastOf = (o: Operation) => o.method === 'DELETE' && o.path.startsWith('/v1/webhooks/');
+const ordered = [...operations.filter((o) => !lastOf(o)), ...operations.filter(lastOf)];
+
 describe('the API keeps its OpenAPI document', () => {
-  for (const op of operations) {
+  for (const op of ordered) {
     it(`${op.method} ${op.path}: valid requests`, async () => {
       const statuses: number[] = [];
       await fc.assert(

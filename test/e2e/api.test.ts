@@ -414,7 +414,12 @@ describe('the authorizer, at the server, on every authenticated route', () => {
     if (b) headers['content-type'] = b.type;
     return fetch(`${server.url}${concrete(r.path)}`, { method: r.method, headers, ...(b ? { body: b.body } : {}) });
   };
-  const other: Record<Scope, string> = { 'risk/read': 'risk/write', 'risk/write': 'risk/read', 'risk/admin': '' };
+  const other: Record<Scope, string> = {
+    'risk/read': 'risk/write',
+    'risk/write': 'risk/read',
+    'risk/webhooks': 'risk/read risk/write',
+    'risk/admin': '',
+  };
 
   it('refuses missing, expired, not-yet-valid, forged, misdirected and malformed tokens with 401', async () => {
     const local = await localSigningKey();
@@ -434,7 +439,7 @@ describe('the authorizer, at the server, on every authenticated route', () => {
       unsigned: `Bearer ${unsignedToken(TENANT, scope)}`,
     };
     const authenticated = ROUTES.filter((r) => r.scope !== null);
-    expect(authenticated.length).toBe(24);
+    expect(authenticated.length).toBe(35);
     const results = await Promise.all(
       authenticated.flatMap((r) =>
         Object.entries(bad).map(async ([kind, header]) => {

@@ -199,6 +199,191 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your score changes, oldest first, from a cursor (the poll alternative to webhooks)
+     * @description Every change of a stored score (a new supplier, a rescore that moved it, a delete), with its cause, before and after, and the drivers that moved, oldest first, kept 90 days: the poll alternative to webhooks. Keep `cursor` and pass it as `since` next time; `more` says whether to ask again at once. With filters a page examines at most 2,000 records, so it may hold fewer than `limit`, even none, and still have `more`. Records are listed about 10 s after they are written, so none lands behind your cursor.
+     */
+    get: operations['listChanges'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/suppliers/{supplierId}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A supplier's score over time: its change records, oldest first */
+    get: operations['supplierHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your webhook endpoints (never their secrets)
+     * @description Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    get: operations['listWebhooks'];
+    put?: never;
+    /**
+     * Register a webhook endpoint; its signing secret is shown this once
+     * @description At most 10 endpoints per tenant (409 beyond). The answer holds the signing secret (`whsec_` + base64), shown this once: every delivery is signed per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature; see the document's `webhooks`). A failed delivery is retried with exponential backoff for about a day (8 attempts), then dead-lettered in the log. Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    post: operations['createWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A webhook endpoint (never its secrets)
+     * @description Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    get: operations['getWebhook'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook endpoint
+     * @description Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    delete: operations['deleteWebhook'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new signing secret, shown this once; the old one signs too until the overlap ends
+     * @description Answers the new secret, shown this once. During the overlap (`overlapHours`, default 24, at most 168; no body takes the default) every delivery carries a signature by each secret, so a receiver verifies with either while it switches. Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    post: operations['rotateWebhookSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the endpoint a signed webhook.test event
+     * @description Queues a signed `webhook.test` delivery to the endpoint and answers it (202, status pending); follow it in the delivery log. Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    post: operations['testWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The endpoint's delivery log, newest first
+     * @description Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    get: operations['listDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/deliveries/{deliveryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One delivery with its attempts
+     * @description Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    get: operations['getDelivery'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Deliver again (a failed or dead-lettered delivery)
+     * @description Back to pending, its attempts kept, and one more attempt queued (202); the body and the webhook-id are the same as before, so a receiver that got it already can de-duplicate. Scope risk/webhooks (or risk/admin) of the tenant: the endpoints are the token's tenant's; another tenant's are not found (404).
+     */
+    post: operations['retryDelivery'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reference/minerals': {
     parameters: {
       query?: never;
@@ -419,9 +604,137 @@ export interface paths {
     trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'supplier.risk_changed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A supplier's score changed
+     * @description POSTed as application/json to each endpoint whose filters it passes, signed per the Standard Webhooks spec. Answer 2xx within 10 s; any other answer, a timeout or a redirect (never followed) is retried with exponential backoff for about a day, then dead-lettered in the delivery log (GET /v1/webhooks/{webhookId}/deliveries). `data` is the change record, as GET /v1/changes lists it.
+     */
+    post: operations['supplierRiskChanged'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'webhook.test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A test delivery (POST /v1/webhooks/{webhookId}/test)
+     * @description POSTed as application/json to each endpoint whose filters it passes, signed per the Standard Webhooks spec. Answer 2xx within 10 s; any other answer, a timeout or a redirect (never followed) is retried with exponential backoff for about a day, then dead-lettered in the delivery log (GET /v1/webhooks/{webhookId}/deliveries).
+     */
+    post: operations['webhookTest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
+    SupplierRiskChangedPayload: {
+      /** @enum {string} */
+      type: 'supplier.risk_changed';
+      /** @description when the change was recorded */
+      timestamp: string;
+      data: components['schemas']['ChangeRecord'];
+    };
+    ChangeRecord: {
+      /** @description stable: {supplierId}@{sequence}, however often the change is written or delivered */
+      changeId: string;
+      tenant: string;
+      supplierId: string;
+      /** @description ISO 8601 date-time (UTC) */
+      at: string;
+      cause: components['schemas']['ChangeCause'];
+      /** @description null: the supplier was new */
+      before: {
+        /** @description 0–100 */
+        score: number;
+        /** @enum {string} */
+        band: 'low' | 'medium' | 'high' | 'critical';
+        /** @description the line that drives the score */
+        worst: {
+          mineral: string;
+          originCountry: string;
+          processingCountry: string | null;
+        } | null;
+      } | null;
+      /** @description null: the supplier was deleted */
+      after: {
+        /** @description 0–100 */
+        score: number;
+        /** @enum {string} */
+        band: 'low' | 'medium' | 'high' | 'critical';
+        /** @description the line that drives the score */
+        worst: {
+          mineral: string;
+          originCountry: string;
+          processingCountry: string | null;
+        } | null;
+      } | null;
+      /** @description after − before, in points; null for a new or deleted supplier */
+      delta: number | null;
+      /** @description the drivers whose points moved, largest move first */
+      drivers: components['schemas']['DriverMove'][];
+      modelVersion: string | null;
+      dataVersion: string | null;
+    };
+    /** @description why the score changed: an upload (its batch), the API (PUT or DELETE), policy revisions, a date (a measure started or lapsed, a suspension ended), another release of the reference data or of the model, a delete */
+    ChangeCause:
+      | {
+          /** @enum {string} */
+          kind: 'upload';
+          batchId: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'policy';
+          fromRevision: number;
+          toRevision: number;
+          /** @description the policy events and agreements the revisions changed */
+          eventIds: string[];
+        }
+      | {
+          /** @enum {string} */
+          kind: 'api' | 'date' | 'data' | 'model' | 'delete';
+        };
+    DriverMove: {
+      text: string;
+      sources: string[];
+      mineral: string | null;
+      country: string | null;
+      /** @description points before; null: it was not a driver */
+      before: number | null;
+      /** @description points after; null: it is no longer a driver */
+      after: number | null;
+    };
+    WebhookTestPayload: {
+      /** @enum {string} */
+      type: 'webhook.test';
+      /** @description ISO 8601 date-time (UTC) */
+      timestamp: string;
+      data: {
+        webhookId: string;
+        message: string;
+      };
+    };
     Health: {
       /** @enum {string} */
       status: 'ok';
@@ -797,6 +1110,116 @@ export interface components {
       /** @description in words */
       text: string;
     };
+    ChangePage: {
+      /** @description oldest first, in the order they were recorded */
+      items: components['schemas']['ChangeRecord'][];
+      /** @description always set: pass it as ?since= next time (also when this page was empty); records written later come after it */
+      cursor: string;
+      /** @description more records are there already: ask again at once; false: you are up to date */
+      more: boolean;
+    };
+    SupplierHistory: {
+      supplierId: string;
+      /** @description the supplier's change records, oldest first: its score over time */
+      items: components['schemas']['ChangeRecord'][];
+      /** @description pass as ?cursor= for the next page; null on the last */
+      cursor: string | null;
+    };
+    WebhookWithSecret: {
+      webhookId: string;
+      url: string;
+      description: string | null;
+      filters: components['schemas']['WebhookFilters'];
+      /** @description the secrets that sign, newest first (never their values): two during a rotation, the old one until expiresAt */
+      secrets: {
+        /** @description ISO 8601 date-time (UTC) */
+        createdAt: string;
+        /** @description ISO 8601 date-time (UTC) */
+        expiresAt: string | null;
+      }[];
+      /** @description ISO 8601 date-time (UTC) */
+      createdAt: string;
+      /** @description ISO 8601 date-time (UTC) */
+      updatedAt: string;
+      /** @description whsec_ + base64: shown this once. Verify the webhook-signature header with it (Standard Webhooks) */
+      secret: string;
+    };
+    /** @description every filter given must match; none given: every change */
+    WebhookFilters: {
+      /** @description the band before or after the change is one of these */
+      bands?: ('low' | 'medium' | 'high' | 'critical')[];
+      /** @description |delta| at least this many points; new and deleted suppliers and band changes always pass */
+      minDelta?: number;
+      /** @description name, symbol or alias (422 for one the reference data does not know): the change's worst mineral, or a driver that moved, is one of these */
+      minerals?: string[];
+      /** @description which changes (default all) */
+      kinds?: ('new' | 'moved' | 'deleted')[];
+    };
+    WebhookList: {
+      items: components['schemas']['Webhook'][];
+    };
+    Webhook: {
+      webhookId: string;
+      url: string;
+      description: string | null;
+      filters: components['schemas']['WebhookFilters'];
+      /** @description the secrets that sign, newest first (never their values): two during a rotation, the old one until expiresAt */
+      secrets: {
+        /** @description ISO 8601 date-time (UTC) */
+        createdAt: string;
+        /** @description ISO 8601 date-time (UTC) */
+        expiresAt: string | null;
+      }[];
+      /** @description ISO 8601 date-time (UTC) */
+      createdAt: string;
+      /** @description ISO 8601 date-time (UTC) */
+      updatedAt: string;
+    };
+    Delivery: {
+      deliveryId: string;
+      webhookId: string;
+      /** @description the webhook-id header: the same at every attempt, for de-duplication */
+      messageId: string;
+      /** @description null for a test delivery */
+      changeId: string | null;
+      /** @enum {string} */
+      eventType: 'supplier.risk_changed' | 'webhook.test';
+      /**
+       * @description pending: an attempt is queued; failed: another is scheduled; dead: no more (retry it by hand)
+       * @enum {string}
+       */
+      status: 'pending' | 'delivered' | 'failed' | 'dead';
+      /** @description the JSON body sent, byte for byte, at every attempt */
+      payload: string;
+      attemptCount: number;
+      /** @description the last 10 attempts, oldest first */
+      attempts: components['schemas']['DeliveryAttempt'][];
+      /** @description ISO 8601 date-time (UTC) */
+      nextAttemptAt: string | null;
+      /** @description ISO 8601 date-time (UTC) */
+      createdAt: string;
+      /** @description ISO 8601 date-time (UTC) */
+      updatedAt: string;
+    };
+    DeliveryAttempt: {
+      attempt: number;
+      /** @description ISO 8601 date-time (UTC) */
+      at: string;
+      /** @enum {string} */
+      outcome: 'delivered' | 'failed';
+      /** @description the receiver's status; null when none came */
+      httpStatus: number | null;
+      error: string | null;
+      /** @description at most 256 characters of the answer */
+      responseExcerpt: string | null;
+      durationMs: number;
+    };
+    DeliveryPage: {
+      /** @description newest first */
+      items: components['schemas']['Delivery'][];
+      /** @description pass as ?cursor= for the next page; null on the last. Filtered by status, a page may hold fewer */
+      cursor: string | null;
+    };
     ReferenceMinerals: {
       dataVersion: string;
       items: {
@@ -1092,6 +1515,11 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+export type SchemaSupplierRiskChangedPayload = components['schemas']['SupplierRiskChangedPayload'];
+export type SchemaChangeRecord = components['schemas']['ChangeRecord'];
+export type SchemaChangeCause = components['schemas']['ChangeCause'];
+export type SchemaDriverMove = components['schemas']['DriverMove'];
+export type SchemaWebhookTestPayload = components['schemas']['WebhookTestPayload'];
 export type SchemaHealth = components['schemas']['Health'];
 export type SchemaProblem = components['schemas']['Problem'];
 export type SchemaGatewayMessage = components['schemas']['GatewayMessage'];
@@ -1120,6 +1548,15 @@ export type SchemaUpcomingSupplier = components['schemas']['UpcomingSupplier'];
 export type SchemaScorePoint = components['schemas']['ScorePoint'];
 export type SchemaUpcomingMove = components['schemas']['UpcomingMove'];
 export type SchemaUpcomingCause = components['schemas']['UpcomingCause'];
+export type SchemaChangePage = components['schemas']['ChangePage'];
+export type SchemaSupplierHistory = components['schemas']['SupplierHistory'];
+export type SchemaWebhookWithSecret = components['schemas']['WebhookWithSecret'];
+export type SchemaWebhookFilters = components['schemas']['WebhookFilters'];
+export type SchemaWebhookList = components['schemas']['WebhookList'];
+export type SchemaWebhook = components['schemas']['Webhook'];
+export type SchemaDelivery = components['schemas']['Delivery'];
+export type SchemaDeliveryAttempt = components['schemas']['DeliveryAttempt'];
+export type SchemaDeliveryPage = components['schemas']['DeliveryPage'];
 export type SchemaReferenceMinerals = components['schemas']['ReferenceMinerals'];
 export type SchemaProductionShare = components['schemas']['ProductionShare'];
 export type SchemaReferenceCountries = components['schemas']['ReferenceCountries'];
@@ -2589,6 +3026,1103 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'];
           'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  listChanges: {
+    parameters: {
+      query?: {
+        /** @description the cursor of an earlier page; none: the oldest record kept (90 days) */
+        since?: string;
+        limit?: number;
+        /** @description the band before or after the change is this one */
+        band?: 'low' | 'medium' | 'high' | 'critical';
+        /** @description |delta| at least this many points; new and deleted suppliers always pass */
+        minDelta?: number;
+        /** @description one supplier only */
+        supplierId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangePage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  supplierHistory: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        supplierId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupplierHistory'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  listWebhooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookList'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  createWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uri
+           * @description https on port 443, a public host name (no IP address, no user name or password); it must not resolve to a private address. The local runtime also takes http and 127.0.0.1/localhost
+           * @example https://hooks.example.com/mineral-risk
+           * @example http://127.0.0.1:8080/hooks
+           */
+          url: string;
+          description?: string | null;
+          filters?: components['schemas']['WebhookFilters'];
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookWithSecret'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  getWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Webhook'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  deleteWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  rotateWebhookSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description hours the old secret keeps signing beside the new one (default 24); 0 ends it now */
+          overlapHours?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookWithSecret'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  testWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  listDeliveries: {
+    parameters: {
+      query?: {
+        status?: 'pending' | 'delivered' | 'failed' | 'dead';
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryPage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  getDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  retryDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        webhookId: string;
+        /** @description maxLength counts UTF-16 code units: a character beyond U+FFFF (an emoji) counts 2 */
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delivery'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
@@ -4234,6 +5768,78 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
           'application/json': components['schemas']['GatewayMessage'];
         };
+      };
+    };
+  };
+  supplierRiskChanged: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description the message id: the same at every attempt (and for the same change however often it is published): de-duplicate on it */
+        'webhook-id': string;
+        /** @description unix seconds of this attempt; refuse one more than 5 minutes off */
+        'webhook-timestamp': string;
+        /** @description space-separated v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" keyed by the secret's bytes>; two during a rotation: accept if any matches */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['SupplierRiskChangedPayload'];
+      };
+    };
+    responses: {
+      /** @description Received: any 2xx */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Anything else (or no answer in 10 s) is retried, then dead-lettered */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhookTest: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description the message id: the same at every attempt (and for the same change however often it is published): de-duplicate on it */
+        'webhook-id': string;
+        /** @description unix seconds of this attempt; refuse one more than 5 minutes off */
+        'webhook-timestamp': string;
+        /** @description space-separated v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" keyed by the secret's bytes>; two during a rotation: accept if any matches */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['WebhookTestPayload'];
+      };
+    };
+    responses: {
+      /** @description Received: any 2xx */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Anything else (or no answer in 10 s) is retried, then dead-lettered */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

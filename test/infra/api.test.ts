@@ -110,7 +110,7 @@ describe('HTTP API routes', () => {
     for (const r of ROUTES) if (r.scope !== null) expect(API_SCOPES).toContain(r.scope);
     const s = dev();
     const needed = new Set(apiRoutes(s).flatMap((r) => (r.props.AuthorizationScopes as string[] | undefined) ?? []));
-    expect([...needed].sort()).toEqual(['risk/admin', 'risk/read', 'risk/write']);
+    expect([...needed].sort()).toEqual(['risk/admin', 'risk/read', 'risk/webhooks', 'risk/write']);
     for (const r of apiRoutes(s))
       if (r.props.AuthorizationScopes) expect(r.props.AuthorizationScopes as string[]).toContain('risk/admin');
   });

@@ -49,6 +49,10 @@ const bSupplier = (n: string, spend = 1_234) =>
 
 let api: ApiFixture;
 let aBatchId: string;
+/** A's webhook endpoint, one test delivery of it, and an endpoint made to be deleted by the next DELETE probe. */
+let aWebhookId: string;
+let aDeliveryId: string;
+let aWebhookToDelete = 'wh_none';
 /** A's suppliers as A sees them before B does anything. */
 const aBefore = new Map<string, string>();
 
@@ -107,7 +111,23 @@ beforeAll(async () => {
   for (const id of ['acme-1', 'acme-2', 'shared-1', 'shared-2', 'shared-3', 'acme-b1', 'acme-b2'])
     aBefore.set(id, (await get(A, `/v1/suppliers/${id}`)).text);
   for (const text of aBefore.values()) expect(text).toContain(A_MARK);
+  aWebhookId = await newWebhook();
+  const test = await call(A_HOOKS, { method: 'POST', path: `/v1/webhooks/${aWebhookId}/test` });
+  expect(test.status).toBe(202);
+  aDeliveryId = test.json.deliveryId;
 });
+
+const A_HOOKS = claimsFor('acme', 'risk/webhooks');
+
+async function newWebhook(): Promise<string> {
+  const r = await call(A_HOOKS, {
+    method: 'POST',
+    path: '/v1/webhooks',
+    body: { url: 'http://127.0.0.1:9/hooks', description: `${A_MARK} hook` },
+  });
+  expect(r.status, r.text).toBe(201);
+  return r.json.webhookId;
+}
 
 afterAll(async () => {
   await api?.stop();
@@ -410,6 +430,17 @@ function request(id: RouteId, deleteTarget = 'acme-1'): Omit<ApiEventOptions, 'c
     portfolioExposure: { method: 'GET', path: '/v1/portfolio/exposure' },
     scenario: { method: 'POST', path: '/v1/scenarios', body: { remove: [] } },
     upcoming: { method: 'GET', path: '/v1/upcoming' },
+    listChanges: { method: 'GET', path: '/v1/changes' },
+    supplierHistory: { method: 'GET', path: '/v1/suppliers/acme-1/history' },
+    createWebhook: { method: 'POST', path: '/v1/webhooks', body: { url: 'http://127.0.0.1:9/probe' } },
+    listWebhooks: { method: 'GET', path: '/v1/webhooks' },
+    getWebhook: { method: 'GET', path: `/v1/webhooks/${aWebhookId}` },
+    deleteWebhook: { method: 'DELETE', path: `/v1/webhooks/${aWebhookToDelete}` },
+    rotateWebhookSecret: { method: 'POST', path: `/v1/webhooks/${aWebhookId}/rotate-secret`, body: {} },
+    testWebhook: { method: 'POST', path: `/v1/webhooks/${aWebhookId}/test` },
+    listDeliveries: { method: 'GET', path: `/v1/webhooks/${aWebhookId}/deliveries` },
+    getDelivery: { method: 'GET', path: `/v1/webhooks/${aWebhookId}/deliveries/${aDeliveryId}` },
+    retryDelivery: { method: 'POST', path: `/v1/webhooks/${aWebhookId}/deliveries/${aDeliveryId}/retry` },
     referenceMinerals: { method: 'GET', path: '/v1/reference/minerals' },
     referenceCountries: { method: 'GET', path: '/v1/reference/countries' },
     referencePolicyEvents: { method: 'GET', path: '/v1/reference/policy-events' },
@@ -528,6 +559,7 @@ describe('auth on every scoped route', () => {
     for (const route of scoped.filter((r) => !r.operator)) {
       for (const scope of ['risk/admin', route.scope as string]) {
         if (route.id === 'deleteSupplier') expect((await putSync(A, 'acme-del', aSupplier('del'))).status).toBe(200);
+        if (route.id === 'deleteWebhook') aWebhookToDelete = await newWebhook();
         const r = await api.call({ ...request(route.id as RouteId, 'acme-del'), claims: claimsFor('acme', scope) });
         expect(r.status, `${route.id} with ${scope}: ${r.text.slice(0, 200)}`).toBeGreaterThanOrEqual(200);
         expect(r.status, `${route.id} with ${scope}: ${r.text.slice(0, 200)}`).toBeLessThan(300);

@@ -16,7 +16,7 @@ import {
   type Scope,
 } from '../../../shared/http/routes.ts';
 
-const SCOPES: readonly Scope[] = ['risk/read', 'risk/write', 'risk/admin'];
+const SCOPES: readonly Scope[] = ['risk/read', 'risk/write', 'risk/webhooks', 'risk/admin'];
 const concrete = (r: RouteDef, value = 'p-1') => r.path.replace(/\{\w+\}/g, value);
 
 describe('the route table', () => {
@@ -28,10 +28,14 @@ describe('the route table', () => {
   it('leaves only /health and /openapi.json without auth, and every /v1 route scoped', () => {
     expect(ROUTES.filter((r) => r.scope === null).map((r) => r.path)).toEqual(['/health', '/openapi.json']);
     for (const r of ROUTES) if (r.path.startsWith('/v1/')) expect(SCOPES).toContain(r.scope);
-    // Routes that change a tenant's data need risk/write; POST /v1/score and /v1/scenarios store nothing.
-    for (const r of ROUTES as readonly RouteDef[])
-      if (!r.operator && (r.method === 'PUT' || r.method === 'DELETE' || r.id === 'createBatch'))
+    // Routes that change a tenant's data need risk/write; POST /v1/score and /v1/scenarios store nothing. The
+    // tenant's webhook endpoints, and only they, are risk/webhooks.
+    for (const r of ROUTES as readonly RouteDef[]) {
+      const webhooks = r.path.startsWith('/v1/webhooks');
+      expect(r.scope === 'risk/webhooks', routeKey(r)).toBe(webhooks);
+      if (!r.operator && !webhooks && (r.method === 'PUT' || r.method === 'DELETE' || r.id === 'createBatch'))
         expect(r.scope, routeKey(r)).toBe('risk/write');
+    }
     // Policy (every tenant's) only for platform operators: risk/admin and flagged, all under /v1/admin/.
     for (const r of ROUTES as readonly RouteDef[])
       expect(r.path.startsWith('/v1/admin/'), routeKey(r)).toBe(r.operator === true && r.scope === 'risk/admin');
@@ -136,6 +140,7 @@ describe('hasScope', () => {
     expect(hasScope(new Set(['risk/read']), 'risk/write')).toBe(false);
     expect(hasScope(new Set(['risk/write']), 'risk/read')).toBe(false);
     expect(hasScope(new Set(['risk/read', 'risk/write']), 'risk/admin')).toBe(false);
+    expect(hasScope(new Set(['risk/read', 'risk/write']), 'risk/webhooks')).toBe(false);
     expect(hasScope(new Set(), 'risk/read')).toBe(false);
   });
 
