@@ -116,7 +116,14 @@ describe('GET /v1/changes', () => {
     const bad = await changes(A, { since: 'not-a-cursor' });
     expect(bad.status).toBe(400);
     expect(bad.json.errors).toEqual([{ path: 'query.since', message: 'not a cursor from this API' }]);
-    for (const query of [{ minDelta: '' }, { minDelta: '-1' }, { minDelta: '101' }, { band: 'huge' }, { limit: '0' }]) {
+    const badQueries: Record<string, string>[] = [
+      { minDelta: '' },
+      { minDelta: '-1' },
+      { minDelta: '101' },
+      { band: 'huge' },
+      { limit: '0' },
+    ];
+    for (const query of badQueries) {
       const r = await changes(A, query);
       expect(r.status, JSON.stringify(query)).toBe(400);
       expect(r.headers['content-type']).toBe('application/problem+json');
