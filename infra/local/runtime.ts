@@ -12,6 +12,7 @@ import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { createRescoreHandler, type PlannerResult } from '../../functions/rescore/handler.ts';
 import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
+import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import {
   QUEUE_SETTINGS,
@@ -34,6 +35,7 @@ import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-r
 import { openLocalQueue } from './durable-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { LOCAL_NOTIFY_QUEUE } from './notifications.ts';
 import type { LocalQueue } from './queue.ts';
 import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
@@ -171,15 +173,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     options.dataDir,
   );
-  // The notifier's queue: the API queues test deliveries and manual retries here. No consumer yet (the notifier's
-  // wiring attaches one); score-queue settings until the notifier defines its own.
+  // The notifier's queue: the API queues test deliveries and manual retries here. No consumer attached here:
+  // startLocalNotifications (notifications.ts) attaches the notifier to it.
   const notifyQueue = await openLocalQueue(
     {
-      name: 'mineral-risk-notify',
-      settings: QUEUE_SETTINGS,
+      name: LOCAL_NOTIFY_QUEUE,
+      settings: NOTIFY_QUEUE_SETTINGS,
       timeScale: options.timeScale ?? 1,
       functionName: 'mineral-risk-notifier',
-      functionTimeoutSeconds: SCORE_FUNCTION_TIMEOUT_SECONDS,
+      functionTimeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
     },
     options.dataDir,
   );
