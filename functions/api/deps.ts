@@ -1,4 +1,5 @@
 import type { ChangeLog } from '../../shared/changes/port.ts';
+import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import type { AuthContextOptions } from '../../shared/http/middleware/auth-context.ts';
 import type { CurrentReference } from '../../shared/policy/current-reference.ts';
 import type { PolicyRevisionStore } from '../../shared/policy/port.ts';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   resolve?: Resolver;
   /** Tenants whose risk/admin tokens are platform operators (the policy admin routes); others get 403 there. */
   operatorTenants: ReadonlySet<string>;
+  /** Where the notable changes of the API's own writes go (the stage's bus); none: the change log only. */
+  events?: ChangeEvents;
   /** Where a route reports a failure it recovers from (e.g. a rescore run the schedule will start instead). */
   log?: (message: string, error: unknown) => void;
   auth: AuthContextOptions;

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
+import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { authContext, type ContextWithAuth } from '../../shared/http/middleware/auth-context.ts';
 import { bodyLimit } from '../../shared/http/middleware/body-limit.ts';
 import { problemResponses } from '../../shared/http/middleware/problem-response.ts';
@@ -181,6 +182,7 @@ function fromEnvironment() {
     changes: new DynamoDbChangeLog(client, table),
     webhooks: new DynamoDbWebhookStore(client, table),
     notifyQueue: new SqsScoreQueue(sqsClient(), requiredEnv('NOTIFY_QUEUE_URL')),
+    events: changeEventsFromEnv(),
     webhookMode: webhookMode(),
     operatorTenants: operatorTenants(),
     log: (message, error) => telemetry().logger.error(message, { error: error as Error }),

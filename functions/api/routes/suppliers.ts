@@ -1,3 +1,5 @@
+import type { ChangeRecord } from '../../../shared/changes/change-record.ts';
+import { publishNotable } from '../../../shared/changes/publish.ts';
 import { HttpProblem, problem } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
 import { listSuppliersQuery, putSupplierBody, putSupplierQuery } from '../../../shared/http/schemas.ts';
@@ -67,25 +69,44 @@ export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
     );
   }
   const result = cachedScorer(deps.ref, ctx).score(input);
-  const written = await deps.store.putScored(req.tenant, 'upsert', [
-    {
-      inputVersion,
-      input,
-      result,
-      nextChangeDate: nextPolicyChange(
-        deps.ref,
-        input.exposures.map((e) => e.mineral),
-        ctx,
-      ),
-      batchId: null,
-    },
-  ]);
+  const changes: ChangeRecord[] = [];
+  const written = await deps.store.putScored(
+    req.tenant,
+    'upsert',
+    [
+      {
+        inputVersion,
+        input,
+        result,
+        nextChangeDate: nextPolicyChange(
+          deps.ref,
+          input.exposures.map((e) => e.mineral),
+          ctx,
+        ),
+        batchId: null,
+      },
+    ],
+    { changes },
+  );
+  await announce(deps, changes);
   if (written.stored === 0)
     throw problem(
       409,
       'a newer version of this supplier is already stored, or another one written in the same millisecond: read it, then retry if needed',
     );
   return json(200, result);
+}
+
+/**
+ * Publishes the notable changes a write made. The write stands whatever the bus says (the caller's request did what it
+ * asked), so a refused publish is logged, not answered with an error; the record stays in GET /v1/changes.
+ */
+async function announce(deps: ApiDeps, changes: readonly ChangeRecord[]): Promise<void> {
+  try {
+    await publishNotable(deps.events, changes);
+  } catch (err) {
+    deps.log?.('change events not published (the records stay in the change log)', err);
+  }
 }
 
 export async function getSupplier(req: ApiRequest, deps: ApiDeps) {
@@ -99,7 +120,11 @@ export async function getSupplier(req: ApiRequest, deps: ApiDeps) {
  * before this DELETE is not applied later; 409 when a newer PUT than this DELETE has already been stored.
  */
 export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
-  const outcome = await deps.store.deleteSupplier(req.tenant, req.params.supplierId as string, deps.now().getTime());
+  const changes: ChangeRecord[] = [];
+  const outcome = await deps.store.deleteSupplier(req.tenant, req.params.supplierId as string, deps.now().getTime(), {
+    changes,
+  });
+  await announce(deps, changes);
   if (outcome === 'absent')
     throw problem(
       404,
