@@ -27,7 +27,7 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 const FUNCTION_NAME = 'mineral-risk-api';
 
 export interface ApiServerOptions {
-  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify'>;
+  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events'>;
   /** Default 0: any free port (the real one is in `port` and `url`). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -145,6 +145,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     webhooks: runtime.notify.webhooks,
     notifyQueue: runtime.notify.queue,
     webhookMode: 'local',
+    events: runtime.events,
     operatorTenants: new Set(['platform']),
     auth: { tenantClaim: 'tenant', clientTenants: options.clientTenants ?? {} },
     maxInlineBytes: 5 * 1024 * 1024,

@@ -12,6 +12,8 @@ import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { createRescoreHandler, type PlannerResult } from '../../functions/rescore/handler.ts';
 import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
+import { CHANGE_EVENT } from '../../shared/changes/events.ts';
+import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import {
@@ -32,10 +34,12 @@ import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
 import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
+import type { DeliveryOptions } from '../../shared/webhooks/deliver.ts';
 import { openLocalQueue } from './durable-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
+import type { LocalEventBus } from './event-bus.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { LOCAL_NOTIFY_QUEUE } from './notifications.ts';
+import { LOCAL_NOTIFY_QUEUE, startLocalNotifications } from './notifications.ts';
 import type { LocalQueue } from './queue.ts';
 import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
@@ -71,6 +75,11 @@ export interface LocalRuntimeOptions {
   ref?: ReferenceData;
   /** Upload size limits of ingest (default the deployed ones); tests lower them. */
   uploadLimits?: Partial<UploadLimits>;
+  /**
+   * Change events and webhooks: the smallest move that is an event (default CHANGE_EVENT.defaultMinPoints) and the
+   * delivery options of the notifier (default local mode; tests add a CA or a resolver).
+   */
+  notifications?: { minPoints?: number; deliveryOptions?: DeliveryOptions };
 }
 
 export interface LocalPolicy {
@@ -80,10 +89,11 @@ export interface LocalPolicy {
   rescoreQueue: LocalQueue;
 }
 
-/** Webhook delivery: the endpoints and their log, and the notifier's queue (no consumer attached here). */
+/** Webhook delivery: the endpoints and their log, the notifier's queue, and the bus whose rule feeds it. */
 export interface LocalNotify {
   queue: LocalQueue;
   webhooks: DynamoDbWebhookStore;
+  bus: LocalEventBus;
 }
 
 export interface LocalRuntime {
@@ -95,8 +105,10 @@ export interface LocalRuntime {
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */
   changes: DynamoDbChangeLog;
-  /** Webhook endpoints and the notify queue; the notifier is attached to `notify.queue` by its wiring. */
+  /** Webhook endpoints, the notify queue with the real notifier on it, and the in-process bus feeding it. */
   notify: LocalNotify;
+  /** Where the functions publish notable changes (the in-process bus and the minimum move); the API takes it too. */
+  events: ChangeEvents;
   /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
   upload(
     file: string,
@@ -143,6 +155,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const fixed = options.ref;
   const ref = fixed ?? (() => current.get());
   const runs = new DynamoDbRescoreRuns(dynamo.client, dynamo.tableName);
+  // The notifier's queue, fed by the in-process bus (the stand-in for the stage's bus and its rule) and by the API
+  // (test deliveries, manual retries); the real notifier consumes it.
+  const notifyQueue = await openLocalQueue(
+    {
+      name: LOCAL_NOTIFY_QUEUE,
+      settings: NOTIFY_QUEUE_SETTINGS,
+      timeScale: options.timeScale ?? 1,
+      functionName: 'mineral-risk-notifier',
+      functionTimeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
+    },
+    options.dataDir,
+  );
+  const webhooks = new DynamoDbWebhookStore(dynamo.client, dynamo.tableName);
+  const notifications = await startLocalNotifications({
+    webhooks,
+    queue: notifyQueue,
+    ...(options.notifications?.deliveryOptions ? { deliveryOptions: options.notifications.deliveryOptions } : {}),
+  });
+  const events: ChangeEvents = {
+    publisher: notifications.publisher,
+    minPoints: options.notifications?.minPoints ?? CHANGE_EVENT.defaultMinPoints,
+  };
   const rescoreQueue = await openLocalQueue(
     {
       name: 'mineral-risk-rescore',
@@ -161,6 +195,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       queue: rescoreQueue,
       reference: current,
       now: () => new Date(),
+      events,
     }),
   );
   const queue = await openLocalQueue(
@@ -173,19 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     options.dataDir,
   );
-  // The notifier's queue: the API queues test deliveries and manual retries here. No consumer attached here:
-  // startLocalNotifications (notifications.ts) attaches the notifier to it.
-  const notifyQueue = await openLocalQueue(
-    {
-      name: LOCAL_NOTIFY_QUEUE,
-      settings: NOTIFY_QUEUE_SETTINGS,
-      timeScale: options.timeScale ?? 1,
-      functionName: 'mineral-risk-notifier',
-      functionTimeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
-    },
-    options.dataDir,
-  );
-  const score = createScoreHandler({ store, ref, today });
+  const score = createScoreHandler({ store, ref, today, events });
   queue.attach(score);
   const ingest = createIngestHandler({
     uploads: new S3UploadReader(createS3Client({ endpoint: s3.endpoint, region: s3.region })),
@@ -222,9 +245,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     store,
     policy: { store: policyStore, current, runs, rescoreQueue },
     changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
-    notify: { queue: notifyQueue, webhooks: new DynamoDbWebhookStore(dynamo.client, dynamo.tableName) },
+    notify: { queue: notifyQueue, webhooks, bus: notifications.publisher },
+    events,
     ingestErrors,
-    resumed: { messages: queue.stats().recovered + rescoreQueue.stats().recovered, uploads: resuming.length },
+    resumed: {
+      messages: queue.stats().recovered + rescoreQueue.stats().recovered + notifyQueue.stats().recovered,
+      uploads: resuming.length,
+    },
     handlers: { ingest, score, rescore: rescoreHandler },
     async upload(file, o) {
       const size = (await stat(file)).size;
@@ -264,6 +291,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     async stop() {
+      await notifications.stop();
       await notifyQueue.close();
       await rescoreQueue.close();
       await queue.close();

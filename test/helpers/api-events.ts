@@ -172,6 +172,7 @@ export async function startApi(options: ApiFixtureOptions = {}): Promise<ApiFixt
     webhooks: runtime.notify.webhooks,
     notifyQueue: runtime.notify.queue,
     webhookMode: 'local',
+    events: runtime.events,
     operatorTenants: new Set(['platform']),
     auth: { tenantClaim: options.tenantClaim ?? 'tenant', clientTenants: options.clientTenants ?? {} },
     maxInlineBytes: options.maxInlineBytes ?? 5 * 1024 * 1024,
