@@ -6,7 +6,9 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { CHANGE_EVENT } from '../shared/changes/events.ts';
 import { ROUTES } from '../shared/http/routes.ts';
+import { NOTIFY_QUEUE_SETTINGS } from '../shared/notify/settings.ts';
 import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -163,8 +165,29 @@ export const stageConfigSchema = z
       .int()
       .min(60)
       .max(14 * 24 * 3600),
+    /**
+     * The smallest move, in points, that is a `SupplierRiskChanged` event within a band (CHANGE_EVENT_MIN_POINTS of
+     * the writers); band changes, new and deleted suppliers always are. Smaller moves stay in GET /v1/changes.
+     */
+    changeEventMinPoints: z.number().min(0).max(100),
+    /** Days the change event bus's archive keeps events for replay (docs/notifications.md). */
+    changeEventArchiveDays: z.int().min(1).max(3650),
+    /** Alarm when this many webhook deliveries were dead-lettered in an hour (all tenants). */
+    deadDeliveriesAlarmCount: z.int().min(1),
+    /** Alarm when the oldest notify-queue message has waited this long (a retry's hop waits 900 s by design). */
+    notifyOldestMessageAlarmSeconds: z
+      .int()
+      .min(1200)
+      .max(14 * 24 * 3600),
     memoryMb: z
-      .object({ ingest: memoryMb, score: memoryMb, rescore: memoryMb, rescoreWorker: memoryMb, api: memoryMb })
+      .object({
+        ingest: memoryMb,
+        score: memoryMb,
+        rescore: memoryMb,
+        rescoreWorker: memoryMb,
+        api: memoryMb,
+        notifier: memoryMb,
+      })
       .strict(),
     timeoutSeconds: z.object({ ingest: asyncTimeoutSeconds, rescore: asyncTimeoutSeconds }).strict(),
     reservedConcurrency: z
@@ -173,6 +196,7 @@ export const stageConfigSchema = z
         score: reservedConcurrency,
         rescore: reservedConcurrency,
         rescoreWorker: reservedConcurrency,
+        notifier: reservedConcurrency,
       })
       .strict(),
     api: apiConfigSchema,
@@ -195,6 +219,13 @@ export const stageConfigSchema = z
         path: ['reservedConcurrency', 'rescoreWorker'],
         message: `below the rescore queue's maxConcurrency (${RESCORE_QUEUE_SETTINGS.maxConcurrency}, shared/queue/settings.ts): segments would be throttled back to the queue`,
       });
+    const notifier = c.reservedConcurrency.notifier;
+    if (notifier !== null && notifier < NOTIFY_QUEUE_SETTINGS.maxConcurrency)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reservedConcurrency', 'notifier'],
+        message: `below the notify queue's maxConcurrency (${NOTIFY_QUEUE_SETTINGS.maxConcurrency}, shared/notify/settings.ts): batches would be throttled back to the queue`,
+      });
     if (c.stage === 'prod' && !(c.retainData && c.deletionProtection))
       ctx.addIssue({ code: 'custom', message: 'prod keeps its data: retainData and deletionProtection must be true' });
     if (!c.api.jwtIssuer && !c.api.cognitoDomainPrefix && /aws|amazon|cognito/.test(c.prefix))
@@ -216,8 +247,14 @@ const COMMON = {
   // Two runs (the daily one and a revision's) of 32 segments, 8 at a time, each segment up to 15 minutes: the last
   // segment waits at most 7 × 15 minutes when every worker is healthy and slow.
   rescoreOldestMessageAlarmSeconds: 7200,
+  changeEventMinPoints: CHANGE_EVENT.defaultMinPoints,
+  changeEventArchiveDays: 30,
+  deadDeliveriesAlarmCount: 10,
+  // Two hops of a waiting retry (900 s each) and some: a healthy queue's oldest message is a hop in flight.
+  notifyOldestMessageAlarmSeconds: 2400,
   // Ingest holds a whole supplier list in memory (a 1M-row CSV peaks near 1.4 GB in the CLI benchmark).
-  memoryMb: { ingest: 4096, score: 1024, rescore: 1024, rescoreWorker: 1024, api: 1024 },
+  // The notifier waits on receivers, it computes little.
+  memoryMb: { ingest: 4096, score: 1024, rescore: 1024, rescoreWorker: 1024, api: 1024, notifier: 512 },
   timeoutSeconds: { ingest: 900, rescore: 900 },
   reservedConcurrency: {
     // Unreserved: a cap would queue every tenant's uploads behind one tenant's burst in Lambda's (unfair) async
@@ -229,6 +266,8 @@ const COMMON = {
     rescore: 1,
     // Exactly what the rescore queue's event source mapping may use (segments scanned at once).
     rescoreWorker: RESCORE_QUEUE_SETTINGS.maxConcurrency,
+    // Exactly what the notify queue's event source mapping may use.
+    notifier: NOTIFY_QUEUE_SETTINGS.maxConcurrency,
   },
 } as const;
 

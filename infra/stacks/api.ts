@@ -23,7 +23,7 @@ import { TABLE } from '../../shared/store/table.ts';
 import { throttleRoutes } from './api-throttling.ts';
 import { type ApiUserPool, createUserPool } from './api-user-pool.ts';
 import { acknowledgeControl, acknowledgeShortLogRetention } from './control-tower.ts';
-import { PLATFORM_PARTITIONS } from './data-store.ts';
+import { PLATFORM_PARTITIONS, WEBHOOK_PARTITIONS } from './data-store.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { UPLOAD_PREFIX } from './uploads.ts';
@@ -83,10 +83,13 @@ const ONE_MINUTE = Duration.minutes(1);
  * The function's role may do only what the API's code calls:
  * - table: GetItem, PutItem (suppliers, batch records, the tombstone a DELETE leaves, policy revisions, rescore runs
  *   and their segments, the run list), Query (also the run list, `RUN#INDEX`), BatchGetItem; no Scan;
- *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises), never on
- *   a tenant's item; Query on the `byScore` index (the supplier list) — the API never reads `dueForRescore`; it
- *   deletes no item;
- * - SendMessage (SendMessageBatch) to the score queue and to the rescore queue (the segments of a run it starts);
+ *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises) and on the
+ *   webhook partitions (an endpoint count, a rotation, a reopened delivery), never on a supplier or batch; Query on
+ *   the `byScore` index (the supplier list) and the `changes` index (the change feed) — the API never reads
+ *   `dueForRescore`; DeleteItem only of a webhook endpoint (or its count), no other item;
+ * - SendMessage (SendMessageBatch) to the score queue, to the rescore queue (the segments of a run it starts) and
+ *   to the notify queue (a test delivery, a retry from the delivery log);
+ * - PutEvents on the change bus (infra/stacks/notify.ts), for its own source only;
  * - PutObject under `uploads/` (inline uploads and the presigned PUT URLs, which are signed with this role).
  */
 export class Api extends Construct {
@@ -145,6 +148,9 @@ export class Api extends Construct {
         TENANT_CLAIM: api.tenantClaim,
         CLIENT_TENANTS: typeof clientTenants === 'string' ? clientTenants : JSON.stringify(clientTenants),
         OPERATOR_TENANTS: api.operatorTenants.join(','),
+        // Webhooks: test deliveries and retries from the log go to the notifier's queue; URLs are vetted as in AWS.
+        NOTIFY_QUEUE_URL: queues.notify.queueUrl,
+        WEBHOOK_MODE: 'aws',
       },
       removalPolicy,
       logKey: key.key,
@@ -155,16 +161,18 @@ export class Api extends Construct {
     );
     // The security review took UpdateItem away from the API: it may update the planned-revision marker only.
     role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], [PLATFORM_PARTITIONS.policy]));
+    // Webhook endpoints (their count, a rotation, a delete) and deliveries (a retry reopens one): those items only.
+    role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], WEBHOOK_PARTITIONS));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: [data.indexArn(TABLE.indexes.byScore.name)],
+        resources: [data.indexArn(TABLE.indexes.byScore.name), data.indexArn(TABLE.indexes.changes.name)],
       }),
     );
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['sqs:SendMessage'],
-        resources: [queues.score.queueArn, queues.rescore.queueArn],
+        resources: [queues.score.queueArn, queues.rescore.queueArn, queues.notify.queueArn],
       }),
     );
     role.addToPrincipalPolicy(

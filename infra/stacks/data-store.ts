@@ -9,13 +9,19 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { POLICY_PK, runPk, TABLE, tableDefinition } from '../../shared/store/table.ts';
+import { deliveriesPk, POLICY_PK, runPk, TABLE, tableDefinition, webhooksPk } from '../../shared/store/table.ts';
 
 /**
  * The partitions that are no tenant's (shared/store/table.ts): the policy revisions with the planned-revision marker
  * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
+
+/**
+ * Every tenant's webhook partitions (shared/store/table.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)
+ * and each endpoint's deliveries (`T#{tenant}#WH#{webhookId}`). As `dynamodb:LeadingKeys` patterns.
+ */
+export const WEBHOOK_PARTITIONS = [webhooksPk('*'), deliveriesPk('*', '*')] as const;
 
 export interface DataStoreProps {
   removalPolicy: RemovalPolicy;
@@ -43,7 +49,8 @@ function keys(def: Definition, schema: KeySchema) {
 
 /**
  * The one DynamoDB table, built from `tableDefinition()` in shared/store/table.ts (the local runtime creates its
- * dynalite table from the same definition): keys, the two KEYS_ONLY indexes, on-demand billing. Plus what only AWS
+ * dynalite table from the same definition): keys, the indexes with their projections (`byScore` and
+ * `dueForRescore` keys only, the tenant's change feed `changes` whole items), on-demand billing. Plus what only AWS
  * has: point-in-time recovery, encryption at rest with the AWS managed key, TTL on `expiresAt`.
  */
 export class DataStore extends Construct {
@@ -65,12 +72,13 @@ export class DataStore extends Construct {
     };
     this.table = new Table(this, 'Table', tableProps);
     for (const index of def.GlobalSecondaryIndexes) {
-      if (index.Projection.ProjectionType !== 'KEYS_ONLY')
-        throw new Error(`index ${index.IndexName}: expected KEYS_ONLY`);
+      const projection = index.Projection.ProjectionType as string;
+      if (projection !== 'KEYS_ONLY' && projection !== 'ALL')
+        throw new Error(`index ${index.IndexName}: expected KEYS_ONLY or ALL, not ${projection}`);
       this.table.addGlobalSecondaryIndex({
         indexName: index.IndexName,
         ...keys(def, index.KeySchema),
-        projectionType: ProjectionType.KEYS_ONLY,
+        projectionType: projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
       });
     }
   }

@@ -4,6 +4,7 @@ import type { StageConfig } from '../config.ts';
 import { Api } from './api.ts';
 import { DataStore } from './data-store.ts';
 import { Monitoring } from './monitoring.ts';
+import { Notifications } from './notify.ts';
 import { Pipeline } from './pipeline.ts';
 import { Queues } from './queues.ts';
 import { StageKey } from './stage-key.ts';
@@ -30,12 +31,13 @@ export interface Platform {
 
 /**
  * One stage of mineral-risk: table, uploads, queues, the pipeline functions (rescore planner and workers included),
- * the HTTP API, alarms and dashboard.
+ * the HTTP API, change delivery (event bus, archive, notifier), alarms and dashboard.
  */
 export class MineralRiskStack extends Stack {
   readonly platform: Platform;
   readonly pipeline: Pipeline;
   readonly api: Api;
+  readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: MineralRiskStackProps) {
     const { config } = props;
@@ -61,6 +63,10 @@ export class MineralRiskStack extends Stack {
     };
     this.pipeline = new Pipeline(this, 'Pipeline', this.platform);
     this.api = new Api(this, 'Api', this.platform);
+    this.notifications = new Notifications(this, 'Notifications', this.platform);
+    // The writers of change records publish their events.
+    for (const writer of [this.pipeline.score, this.pipeline.rescoreWorker, this.api.function])
+      this.notifications.allowPublish(writer);
 
     const outputs: Record<string, [string, string]> = {
       TableName: [this.platform.data.table.tableName, 'DynamoDB table (suppliers, scores, batches)'],
@@ -78,6 +84,13 @@ export class MineralRiskStack extends Stack {
         this.platform.queues.failedInvocations.queueUrl,
         'Failed ingest/rescore invocations and undelivered schedule events',
       ],
+      NotifyQueueUrl: [this.platform.queues.notify.queueUrl, 'Notify queue (change events, webhook attempts)'],
+      NotifyDlqUrl: [this.platform.queues.notifyDlq.queueUrl, 'Notify dead-letter queue (inspect, redrive)'],
+      NotifyDlqArn: [this.platform.queues.notifyDlq.queueArn, 'Notify dead-letter queue ARN (start-message-move-task)'],
+      ChangeEventBusName: [this.notifications.bus.eventBusName, 'Event bus of SupplierRiskChanged events'],
+      ChangeEventBusArn: [this.notifications.bus.eventBusArn, 'Event bus ARN (rules of other targets, replays)'],
+      ChangeEventArchiveArn: [this.notifications.archive.archiveArn, 'Archive of the change events (start-replay)'],
+      NotifierFunctionName: [this.notifications.notifier.fn.functionName, 'Notifier (notify queue consumer)'],
       StageKeyArn: [key.key.keyArn, 'KMS key of the uploads bucket and the log groups'],
       AlarmTopicArn: [monitoring.topic.topicArn, 'Subscribe to receive alarms'],
       DashboardName: [monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the pipeline'],

@@ -1,6 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
@@ -25,6 +26,8 @@ const secure = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as 
 export const scoreQueueName = (prefix: string) => `${prefix}-score`;
 /** The rescore queue's fixed name, for the same reason. */
 export const rescoreQueueName = (prefix: string) => `${prefix}-rescore`;
+/** The notify queue's fixed name, for the same reason. */
+export const notifyQueueName = (prefix: string) => `${prefix}-notify`;
 
 export interface QueuesProps {
   /** The stage prefix (`config.prefix`): the queues are `{prefix}-score` and `{prefix}-rescore`. */
@@ -43,7 +46,10 @@ interface RedrivenQueueSettings {
  *   shared/queue/settings.ts (the local queue stand-in reads the same).
  * - `rescore`: one message per segment of a rescore run (the planner and the API start runs, a worker queues the
  *   rest of a segment it could not finish); the rescore worker consumes them. `RESCORE_QUEUE_SETTINGS`.
- * - `scoreDlq`, `rescoreDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive
+ * - `notify`: change events from the stage's event bus (its rule's target) and `deliver` messages (one attempt of a
+ *   webhook delivery, from the notifier and the API); the notifier consumes them. `NOTIFY_QUEUE_SETTINGS`
+ *   (shared/notify/settings.ts). EventBridge sends to it under the rule's own permission (infra/stacks/notify.ts).
+ * - `scoreDlq`, `rescoreDlq`, `notifyDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive
  *   (docs/operations.md). Each one's redrive allow policy lets only its own queue use it as a DLQ, so no other
  *   queue can mix its failures in.
  * - `failedInvocations`: asynchronous invocations of ingest and rescore that failed all their retries (Lambda
@@ -55,6 +61,8 @@ export class Queues extends Construct {
   readonly scoreDlq: Queue;
   readonly rescore: Queue;
   readonly rescoreDlq: Queue;
+  readonly notify: Queue;
+  readonly notifyDlq: Queue;
   readonly failedInvocations: Queue;
 
   constructor(scope: Construct, id: string, props: QueuesProps) {
@@ -63,6 +71,8 @@ export class Queues extends Construct {
       throw new Error('queue settings: the visibility timeout must be at least 6× the score function timeout');
     if (RESCORE_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * RESCORE_WORKER_TIMEOUT_SECONDS)
       throw new Error('rescore queue settings: the visibility timeout must be at least 6× the worker timeout');
+    if (NOTIFY_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * NOTIFIER_TIMEOUT_SECONDS)
+      throw new Error('notify queue settings: the visibility timeout must be at least 6× the notifier timeout');
 
     [this.score, this.scoreDlq] = this.redriven(
       'Score',
@@ -75,6 +85,12 @@ export class Queues extends Construct {
       rescoreQueueName(props.prefix),
       RESCORE_QUEUE_SETTINGS,
       RESCORE_QUEUE_RETENTION_DAYS,
+    );
+    [this.notify, this.notifyDlq] = this.redriven(
+      'Notify',
+      notifyQueueName(props.prefix),
+      NOTIFY_QUEUE_SETTINGS,
+      NOTIFY_QUEUE_SETTINGS.retentionDays,
     );
     this.failedInvocations = new Queue(this, 'FailedInvocations', {
       ...secure,

@@ -335,6 +335,11 @@ describe('API function', () => {
       CLIENT_TENANTS: { 'Fn::Join': ['', ['{"', client, '":"default"}']] },
       // The platform operators: the handler's default, set explicitly per stage (api.operatorTenants).
       OPERATOR_TENANTS: 'platform',
+      // Webhooks: the notifier's queue, URLs vetted as in AWS; change events on the stage's bus (notify.test.ts).
+      NOTIFY_QUEUE_URL: ref(s.id(platform.queues.notify)),
+      WEBHOOK_MODE: 'aws',
+      CHANGE_EVENT_BUS_NAME: ref(s.id(s.stack.notifications.bus)),
+      CHANGE_EVENT_MIN_POINTS: String(STAGE_DEFAULTS.dev.changeEventMinPoints),
     });
     const operators = synth({
       stage: 'prod',
@@ -361,6 +366,7 @@ describe('API function role', () => {
   const p = permissionTable(permissions(s, s.id(fn.role)));
   const table = JSON.stringify(getAtt(s.id(data.table)));
   const byScore = JSON.stringify({ 'Fn::Join': ['', [getAtt(s.id(data.table)), '/index/byScore']] });
+  const changesIndex = JSON.stringify({ 'Fn::Join': ['', [getAtt(s.id(data.table)), '/index/changes']] });
 
   it('may do exactly what the API code calls, on exactly these resources', () => {
     const uploads = JSON.stringify({
@@ -384,13 +390,25 @@ describe('API function role', () => {
       'dynamodb:GetItem': [table],
       // Suppliers, batch records and tombstones (tenants' items), policy revisions, rescore runs and segments.
       'dynamodb:PutItem': [table],
-      'dynamodb:Query': [table, byScore].sort(),
-      // Only the planned-revision marker (POLICY / PLANNED), which a policy run it starts raises.
-      'dynamodb:UpdateItem': [conditioned(table, partitionsCondition('POLICY'))],
+      'dynamodb:Query': [table, byScore, changesIndex].sort(),
+      // The planned-revision marker (POLICY / PLANNED), which a policy run it starts raises; webhook endpoints (their
+      // count, a rotation) and deliveries (a retry reopens one).
+      'dynamodb:UpdateItem': [
+        conditioned(table, partitionsCondition('POLICY')),
+        conditioned(table, partitionsCondition('T#*#WH', 'T#*#WH#*')),
+      ].sort(),
+      // A webhook endpoint and its count: no other item.
+      'dynamodb:DeleteItem': [conditioned(table, partitionsCondition('T#*#WH', 'T#*#WH#*'))],
       'sqs:SendMessage': [
         JSON.stringify(getAtt(s.id(queues.score))),
         JSON.stringify(getAtt(s.id(queues.rescore))),
+        JSON.stringify(getAtt(s.id(queues.notify))),
       ].sort(),
+      'events:PutEvents': [
+        conditioned(JSON.stringify(getAtt(s.id(s.stack.notifications.bus))), {
+          StringEquals: { 'events:source': 'mineral-risk' },
+        }),
+      ],
       's3:PutObject': [uploads],
       // Writing an upload encrypts it with the stage key (SSE-KMS), through S3 only (control-tower.test.ts).
       'kms:GenerateDataKey': [
@@ -401,7 +419,7 @@ describe('API function role', () => {
     });
   });
 
-  it('cannot read uploads, consume queues, batch-write or delete in the table, or update a tenant’s item', () => {
+  it('cannot read uploads, consume queues, batch-write, or update or delete a supplier or batch', () => {
     const actions = Object.keys(p);
     for (const a of [
       's3:GetObject',
@@ -410,13 +428,15 @@ describe('API function role', () => {
       'sqs:ReceiveMessage',
       'sqs:DeleteMessage',
       'dynamodb:BatchWriteItem',
-      'dynamodb:DeleteItem',
     ])
       expect(actions).not.toContain(a);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    // UpdateItem, taken away by the security review, is back for the POLICY partition only.
-    expect(p['dynamodb:UpdateItem']).toHaveLength(1);
-    expect(p['dynamodb:UpdateItem']?.[0]).toContain('"dynamodb:LeadingKeys":["POLICY"]');
+    // UpdateItem, taken away by the security review, is back for the POLICY partition and the webhook partitions
+    // only; DeleteItem for the webhook partitions only.
+    expect(p['dynamodb:UpdateItem']).toHaveLength(2);
+    expect(p['dynamodb:UpdateItem']?.join()).toContain('"dynamodb:LeadingKeys":["POLICY"]');
+    for (const statement of [...(p['dynamodb:UpdateItem'] ?? []), ...(p['dynamodb:DeleteItem'] ?? [])])
+      expect(statement).toMatch(/"dynamodb:LeadingKeys":\[("POLICY"|"T#\*#WH","T#\*#WH#\*")\]/);
     expect(JSON.stringify(p)).not.toContain('dueForRescore');
     for (const q of [queues.scoreDlq, queues.rescoreDlq, queues.failedInvocations])
       expect(JSON.stringify(p)).not.toContain(s.id(q));

@@ -19,6 +19,7 @@ describe('function bundles', () => {
     score: s.stack.pipeline.score,
     rescore: s.stack.pipeline.rescore,
     'rescore-worker': s.stack.pipeline.rescoreWorker,
+    notifier: s.stack.notifications.notifier,
   }).map(([name, f]) => {
     const metadata = s.template.toJSON().Resources[s.id(f.fn)].Metadata as Record<string, string>;
     return { name, dir: path.join(assembly.directory, metadata['aws:asset:path'] as string) };
@@ -29,7 +30,7 @@ describe('function bundles', () => {
   });
 
   it('are one minified ESM file per function, with its source map and the createRequire banner', () => {
-    expect(new Set(functions.map((f) => f.dir)).size).toBe(4);
+    expect(new Set(functions.map((f) => f.dir)).size).toBe(5);
     for (const f of functions) {
       expect(readdirSync(f.dir).sort(), f.name).toEqual(['index.mjs', 'index.mjs.map']);
       const code = readFileSync(path.join(f.dir, 'index.mjs'), 'utf8');

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRouteThrottles, loadConfig, STAGE_DEFAULTS, WHOLE_TABLE_ADMIN_ROUTES } from '../../infra/config.ts';
 import { ROUTES, type RouteDef, routeKey } from '../../shared/http/routes.ts';
+import { NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { resource, synth } from './synth.ts';
 
@@ -51,6 +52,7 @@ describe('reserved concurrency settings', () => {
       score: QUEUE_SETTINGS.maxConcurrency,
       rescore: null,
       rescoreWorker: RESCORE_QUEUE_SETTINGS.maxConcurrency,
+      notifier: NOTIFY_QUEUE_SETTINGS.maxConcurrency,
     });
     const s = synth({ stage: 'dev', mineralRisk: { dev: { reservedConcurrency: { ingest: 5, rescore: null } } } });
     expect(reserved(s, s.stack.pipeline.ingest.fn)).toBe(5);

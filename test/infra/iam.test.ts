@@ -23,6 +23,12 @@ const logs = (f: PipelineFunction) => ({
   'logs:PutLogEvents': [arn(f.logGroup)],
 });
 const xray = { 'xray:PutTelemetryRecords': ['"*"'], 'xray:PutTraceSegments': ['"*"'] };
+/** PutEvents on the stage's change bus, for this system's source only (notify.test.ts checks who has it). */
+const putChangeEvents = {
+  'events:PutEvents': [
+    conditioned(arn(s.stack.notifications.bus), { StringEquals: { 'events:source': 'mineral-risk' } }),
+  ],
+};
 const roleOf = (f: PipelineFunction) => permissionTable(permissions(s, s.id(f.role)));
 const sorted = (o: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
@@ -84,6 +90,8 @@ describe('function roles', () => {
         'sqs:GetQueueAttributes': [arn(queues.score)],
         'sqs:GetQueueUrl': [arn(queues.score)],
         'sqs:ReceiveMessage': [arn(queues.score)],
+        // The notable changes of what it stored.
+        ...putChangeEvents,
       }),
     );
     const actions = Object.keys(roleOf(score));
@@ -132,6 +140,8 @@ describe('function roles', () => {
         'sqs:GetQueueAttributes': [arn(queues.rescore)],
         'sqs:GetQueueUrl': [arn(queues.rescore)],
         'sqs:ReceiveMessage': [arn(queues.rescore)],
+        // The notable changes of what it rescored.
+        ...putChangeEvents,
       }),
     );
     const actions = Object.keys(roleOf(rescoreWorker));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { STAGE_DEFAULTS } from '../../infra/config.ts';
-import { rescoreQueueName, scoreQueueName } from '../../infra/stacks/queues.ts';
+import { notifyQueueName, rescoreQueueName, scoreQueueName } from '../../infra/stacks/queues.ts';
 import { getAtt, resource, synth } from './synth.ts';
 
 describe.each(['dev', 'prod'] as const)('redrive allow policies, %s', (stage) => {
   const s = synth({ stage });
-  const { score, scoreDlq, rescore, rescoreDlq, failedInvocations } = s.stack.platform.queues;
+  const { score, scoreDlq, rescore, rescoreDlq, notify, notifyDlq, failedInvocations } = s.stack.platform.queues;
   const prefix = STAGE_DEFAULTS[stage].prefix;
   const arnOf = (name: string) => ({
     'Fn::Join': [
@@ -17,6 +17,7 @@ describe.each(['dev', 'prod'] as const)('redrive allow policies, %s', (stage) =>
   it.each([
     ['score', score, scoreDlq, scoreQueueName(prefix), `${prefix}-score`],
     ['rescore', rescore, rescoreDlq, rescoreQueueName(prefix), `${prefix}-rescore`],
+    ['notify', notify, notifyDlq, notifyQueueName(prefix), `${prefix}-notify`],
   ] as const)(
     'the %s DLQ accepts dead letters from its queue only, named by ARN (no reference cycle)',
     (_name, queue, dlq, name, expected) => {
@@ -34,10 +35,12 @@ describe.each(['dev', 'prod'] as const)('redrive allow policies, %s', (stage) =>
     expect(resource(s, failedInvocations).Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'denyAll' });
   });
 
-  it('only the three dead-letter destinations carry one', () => {
+  it('only the four dead-letter destinations carry one', () => {
     const queues = Object.entries(s.template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(7);
     const withPolicy = queues.filter(([, q]) => q.Properties.RedriveAllowPolicy).map(([id]) => id);
-    expect(withPolicy.sort()).toEqual([s.id(scoreDlq), s.id(rescoreDlq), s.id(failedInvocations)].sort());
+    expect(withPolicy.sort()).toEqual(
+      [s.id(scoreDlq), s.id(rescoreDlq), s.id(notifyDlq), s.id(failedInvocations)].sort(),
+    );
   });
 });

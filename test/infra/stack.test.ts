@@ -17,7 +17,7 @@ const prod = () => synth({ stage: 'prod', alarmEmail: 'ops@example.com' });
 
 const functionsOf = (s: ReturnType<typeof dev>) => {
   const { ingest, score, rescore, rescoreWorker } = s.stack.pipeline;
-  return { ingest, score, rescore, 'rescore-worker': rescoreWorker };
+  return { ingest, score, rescore, 'rescore-worker': rescoreWorker, notifier: s.stack.notifications.notifier };
 };
 
 describe('functions', () => {
@@ -64,6 +64,11 @@ describe('functions', () => {
     const table = ref(s.id(s.stack.platform.data.table));
     const queue = ref(s.id(s.stack.platform.queues.score));
     const rescoreQueue = ref(s.id(s.stack.platform.queues.rescore));
+    // The writers of change records publish to the stage's bus (notify.test.ts has the notifier's own).
+    const events = {
+      CHANGE_EVENT_BUS_NAME: ref(s.id(s.stack.notifications.bus)),
+      CHANGE_EVENT_MIN_POINTS: String(STAGE_DEFAULTS.dev.changeEventMinPoints),
+    };
     const powertools = {
       POWERTOOLS_SERVICE_NAME: 'mineral-risk-dev',
       POWERTOOLS_LOG_LEVEL: STAGE_DEFAULTS.dev.logLevel,
@@ -73,10 +78,10 @@ describe('functions', () => {
     const env = (f: typeof ingest) =>
       (resource(s, f.fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env(ingest)).toEqual({ ...powertools, TABLE_NAME: table, QUEUE_URL: queue });
-    expect(env(score)).toEqual({ ...powertools, TABLE_NAME: table });
+    expect(env(score)).toEqual({ ...powertools, TABLE_NAME: table, ...events });
     // The planner and the worker send segments to the rescore queue; neither sends score messages any more.
     expect(env(rescore)).toEqual({ ...powertools, TABLE_NAME: table, RESCORE_QUEUE_URL: rescoreQueue });
-    expect(env(worker)).toEqual({ ...powertools, TABLE_NAME: table, RESCORE_QUEUE_URL: rescoreQueue });
+    expect(env(worker)).toEqual({ ...powertools, TABLE_NAME: table, RESCORE_QUEUE_URL: rescoreQueue, ...events });
     expect(env(ingest).POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     const p = prod();
     const prodEnv = resource(p, p.stack.pipeline.score.fn).Properties.Environment as { Variables: object };
@@ -172,8 +177,8 @@ describe('score queue and DLQ', () => {
 
   it('feed the score function with partial batch responses and the shared batch settings', () => {
     const s = dev();
-    // The score queue's and the rescore queue's (rescore.test.ts).
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    // The score queue's, the rescore queue's (rescore.test.ts) and the notify queue's (notify.test.ts).
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(s.id(s.stack.platform.queues.score)),
       FunctionName: ref(s.id(s.stack.pipeline.score.fn)),
@@ -186,7 +191,7 @@ describe('score queue and DLQ', () => {
 });
 
 describe('table', () => {
-  it('is the shared table definition: keys, attributes, KEYS_ONLY indexes, on demand', () => {
+  it('is the shared table definition: keys, attributes, indexes with their projections, on demand', () => {
     const s = dev();
     const def = tableDefinition(TABLE.logicalName);
     const props = resource(s, s.stack.platform.data.table).Properties;
@@ -368,7 +373,8 @@ describe('uploads bucket', () => {
 describe('rescore schedule', () => {
   it('invokes rescore on the stage schedule, with retries and a DLQ for undelivered events', () => {
     const s = dev();
-    s.template.resourceCountIs('AWS::Events::Rule', 1);
+    // This one, and the change bus's rule to the notify queue (notify.test.ts).
+    s.template.resourceCountIs('AWS::Events::Rule', 2);
     s.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: STAGE_DEFAULTS.dev.rescoreSchedule,
       State: 'ENABLED',
@@ -408,7 +414,13 @@ describe('alarms and dashboard', () => {
         'failed-invocations',
         'rescore-dlq-messages',
         'rescore-oldest-message',
-        ...['ingest', 'score', 'rescore', 'rescore-worker'].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
+        'notify-dlq-messages',
+        'notify-oldest-message',
+        'dead-deliveries',
+        ...['ingest', 'score', 'rescore', 'rescore-worker', 'notifier'].flatMap((f) => [
+          `${f}-errors`,
+          `${f}-throttles`,
+        ]),
         ...['5xx', 'latency', 'errors', 'throttles'].map((a) => `api-${a}`),
       ]
         .map((n) => `${p}-${n}`)
@@ -505,6 +517,10 @@ describe('alarms and dashboard', () => {
       `\\"${METRICS_NAMESPACE}\\",\\"RescoreSuppliersChanged\\",\\"service\\",\\"mineral-risk-dev\\"`,
       'rescore-worker: invocations, errors, throttles',
       'rescore-worker: duration p50 / p99',
+      'Notify queue depth (messages)',
+      'Webhook attempts per minute',
+      `\\"${METRICS_NAMESPACE}\\",\\"DeliveriesDead\\",\\"service\\",\\"mineral-risk-dev\\"`,
+      'notifier: invocations, errors, throttles',
       '\\"stat\\":\\"p99\\"',
     ])
       expect(body).toContain(text);
@@ -531,6 +547,12 @@ describe('stack', () => {
         'DashboardName',
         'RescoreFunctionName',
         'RescoreWorkerFunctionName',
+        'NotifyQueueUrl',
+        'NotifyDlqUrl',
+        'NotifyDlqArn',
+        'ChangeEventBusName',
+        'ChangeEventArchiveArn',
+        'NotifierFunctionName',
       ]),
     );
   });

@@ -45,8 +45,8 @@ describe.each([
 
   it('encrypts every log group of the stage', () => {
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'));
-    // The five functions' (ingest, score, rescore, rescore-worker, api) and the API's access logs.
-    expect(groups).toHaveLength(6);
+    // The six functions' (ingest, score, rescore, rescore-worker, notifier, api) and the API's access logs.
+    expect(groups).toHaveLength(7);
     for (const g of groups) expect(g.Properties.KmsKeyId).toEqual(keyArn);
   });
 
