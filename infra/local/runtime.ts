@@ -79,7 +79,12 @@ export interface LocalRuntimeOptions {
    * Change events and webhooks: the smallest move that is an event (default CHANGE_EVENT.defaultMinPoints) and the
    * delivery options of the notifier (default local mode; tests add a CA or a resolver).
    */
-  notifications?: { minPoints?: number; deliveryOptions?: DeliveryOptions };
+  notifications?: {
+    minPoints?: number;
+    deliveryOptions?: DeliveryOptions;
+    /** The notify queue's own time scale (default `timeScale`): a day of retry schedule in seconds, for tests. */
+    timeScale?: number;
+  };
 }
 
 export interface LocalPolicy {
@@ -161,7 +166,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     {
       name: LOCAL_NOTIFY_QUEUE,
       settings: NOTIFY_QUEUE_SETTINGS,
-      timeScale: options.timeScale ?? 1,
+      timeScale: options.notifications?.timeScale ?? options.timeScale ?? 1,
       functionName: 'mineral-risk-notifier',
       functionTimeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
     },
