@@ -12,7 +12,7 @@ import { resumedLine } from './resumed.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const TENANT = 'demo';
-const SCOPE = 'risk/read risk/write';
+const SCOPE = 'risk/read risk/write risk/webhooks';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -55,6 +55,14 @@ async function main(argv: string[]): Promise<void> {
       `curl -s -X POST ${auth} -H 'content-type: text/csv' --data-binary @events/suppliers/sample.csv ${base}/v1/batches`,
       `curl -s ${auth} '${base}/v1/suppliers?band=critical&limit=5'`,
       `curl -s ${auth} '${base}/v1/portfolio/exposure?groupBy=mineral,country'`,
+      '',
+      'Hear of score changes: register a webhook (this local server also accepts http://127.0.0.1), then run the',
+      'receiver with the secret the answer shows once; or poll the change log:',
+      '',
+      `curl -s -X POST ${auth} -H 'content-type: application/json' ${base}/v1/webhooks \\`,
+      `  -d '{"url":"http://127.0.0.1:8080/hooks","filters":{"kinds":["moved"],"minDelta":5}}'`,
+      'npm run receiver -- --port 8080 --secret whsec_...',
+      `curl -s ${auth} '${base}/v1/changes?limit=50'`,
       '',
       'Ctrl-C to stop.',
       '',

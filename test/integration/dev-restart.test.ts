@@ -163,6 +163,17 @@ describe('dev runtime killed with SIGKILL, restarted on the same --data-dir', ()
     const uploaded = supplierList('UPL', 100, 2);
     const first = await startDev(dataDir);
     expect(first.banner).toContain('nothing was left to resume');
+    // The banner shows how to hear of score changes: its webhook registration works as printed, with its token.
+    const printedToken = /export TOKEN=(\S+)/.exec(first.banner)?.[1];
+    const registration = /-d '(\{"url":"http:\/\/127\.0\.0\.1:8080\/hooks".*\})'/.exec(first.banner)?.[1];
+    const registered = await fetch(`${first.base}/v1/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${printedToken}`, 'content-type': 'application/json' },
+      body: registration ?? '',
+    });
+    expect(registered.status).toBe(201);
+    expect(((await registered.json()) as { secret: string }).secret).toMatch(/^whsec_/);
+    expect(first.banner).toContain('npm run receiver -- --port 8080 --secret whsec_');
     const scoringId = await upload(first, scoring.csv);
     const atKill = await waitForBatch(first, scoringId, (b) => b.counts.suppliersScored > 0, 30_000);
     // Its object is stored (202); its ObjectCreated event is being handled, or not yet: kill now.
