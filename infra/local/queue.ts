@@ -16,8 +16,8 @@
  * - DelaySeconds (0–900 per message): a delayed message is on the queue (counted as invisible) but first receivable
  *   once its delay has passed; the notifier schedules webhook retries with it.
  *
- * `timeScale` compresses the queue's waits (visibility timeout, batching window, delays) so a 360 s timeout takes 360 ms at
- * 0.001. It does not compress the handler's own run time, which is real: the function timeout is enforced in real
+ * `timeScale` compresses the queue's waits (visibility timeout, batching window, delays) so a 360 s timeout takes
+ * 360 ms at 0.001. It does not compress the handler's own run time, which is real: the function timeout is enforced in real
  * milliseconds, and a message is never redelivered while the invocation holding it still runs (on AWS the ESM
  * guarantees this by requiring visibility timeout ≥ function timeout; scaling only one of them must not break it).
  *
@@ -44,20 +44,11 @@ import type {
   QueueClock,
   SendBatchResult,
 } from './queue/types.ts';
-import {
-  assertBatchPayload,
-  assertBatchRequest,
-  bodyException,
-  bodyProblem,
-  delayProblem,
-} from './queue/validation.ts';
+import { assertBatchPayload, assertBatchRequest, bodyException, entryProblem } from './queue/validation.ts';
 import { verdictOf } from './queue/verdict.ts';
 import { Wakeup } from './queue/wakeup.ts';
 
 export * from './queue/types.ts';
-
-const at = (visibleAt: number | undefined) => (visibleAt === undefined ? {} : { visibleAt });
-
 export { judgeResponse } from './queue/verdict.ts';
 
 export class LocalQueue implements ScoreQueue {
@@ -119,24 +110,21 @@ export class LocalQueue implements ScoreQueue {
     const recovered = this.journal?.recovered;
     if (!recovered) return;
     const now = this.clock.now();
-    for (const { visibleAt, ...message } of recovered.messages)
-      this.enqueueOne({ ...message, receiptHandle: undefined, receivedAt: 0 }, visibleAt, now);
+    for (const message of recovered.messages)
+      this.inventory.add({ ...message, receiptHandle: undefined, receivedAt: 0 }, now);
     this.deadLetters.push(...recovered.deadLetters);
     this.counters.recovered = recovered.messages.length;
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /**
-   * SendMessageBatch. Request-level problems throw (SDK exception classes); entry problems come back in `failed`.
-   * `groupId` (a fair queue's MessageGroupId) is accepted and changes nothing here: one process, no noisy neighbour.
-   */
+  /** SendMessageBatch. Request-level problems throw (SDK exception classes); entry problems come back in `failed`. */
   async sendBatch(entries: SendEntry[]): Promise<SendBatchResult> {
     assertBatchRequest(entries);
     const result: SendBatchResult = { successful: [], failed: [] };
     const accepted: SendEntry[] = [];
     for (const entry of entries) {
-      const problem = bodyProblem(entry.body, this.config.maximumMessageSize) ?? delayProblem(entry.delaySeconds);
+      const problem = entryProblem(entry, this.config.maximumMessageSize);
       if (problem) result.failed.push({ id: entry.id, ...problem, senderFault: true });
       else accepted.push(entry);
     }
@@ -152,36 +140,25 @@ export class LocalQueue implements ScoreQueue {
     return result;
   }
 
-  /** SendMessage: one message; an invalid body or delay throws. */
-  async send(
-    body: string,
-    options: { delaySeconds?: number } = {},
-  ): Promise<{ messageId: string; md5OfMessageBody: string }> {
-    const problem = bodyProblem(body, this.config.maximumMessageSize) ?? delayProblem(options.delaySeconds);
+  /** SendMessage: one message; an invalid body throws. */
+  async send(body: string): Promise<{ messageId: string; md5OfMessageBody: string }> {
+    const problem = entryProblem({ body }, this.config.maximumMessageSize);
     if (problem) throw bodyException(problem);
-    const [message] = (await this.enqueue([{ body, ...options }])) as [StoredMessage];
+    const [message] = (await this.enqueue([{ body }])) as [StoredMessage];
     return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody };
   }
 
   /** With a journal, the messages are on disk before they are on the queue (and before the send resolves). */
   private async enqueue(entries: { body: string; delaySeconds?: number }[]): Promise<StoredMessage[]> {
     const now = this.clock.now();
-    const messages = entries.map((entry) => newMessage(entry.body, now));
     // A delay is scaled like the visibility timeout: 900 s at timeScale 0.001 is 0.9 s.
-    const visibleAt = entries.map((entry) =>
-      entry.delaySeconds ? now + entry.delaySeconds * 1000 * this.timeScale : undefined,
-    );
-    if (this.journal)
-      await this.journal.append(messages.map((message, i) => sendRecordOf({ ...message, ...at(visibleAt[i]) })));
-    for (const [i, message] of messages.entries()) this.enqueueOne(message, visibleAt[i], now);
+    const delayed = (s: number | undefined) => (s ? now + s * 1000 * this.timeScale : undefined);
+    const messages = entries.map((entry) => newMessage(entry.body, now, delayed(entry.delaySeconds)));
+    if (this.journal) await this.journal.append(messages.map(sendRecordOf));
+    for (const message of messages) this.inventory.add(message, now);
     this.counters.sent += messages.length;
     this.kick();
     return messages;
-  }
-
-  private enqueueOne(message: StoredMessage, visibleAt: number | undefined, now: number): void {
-    if (visibleAt !== undefined && visibleAt > now) this.inventory.addDelayed(message, visibleAt);
-    else this.inventory.add(message);
   }
 
   // ── the event source mapping ─────────────────────────────────────────────────────────────────────────────────

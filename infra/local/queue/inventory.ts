@@ -35,16 +35,11 @@ export class Inventory {
     return this.invisible.peekKey();
   }
 
-  /** A message sent now, or recovered at start: visible at once. */
-  add(message: StoredMessage): void {
+  /** A message sent now, or recovered at start: visible at once, or from its `visibleAt` if that is after `now`. */
+  add(message: StoredMessage, now: number): void {
     this.messages.set(message.messageId, message);
-    this.visible.push(message);
-  }
-
-  /** A message sent with DelaySeconds (or recovered before its delay ended): on the queue, receivable from `until`. */
-  addDelayed(message: StoredMessage, until: number): void {
-    this.messages.set(message.messageId, message);
-    this.invisible.push(until, message);
+    if (message.visibleAt !== undefined && message.visibleAt > now) this.invisible.push(message.visibleAt, message);
+    else this.visible.push(message);
   }
 
   /** A failed message stays on the queue, invisible until `until`. */

@@ -55,7 +55,7 @@ export function sendRecordOf(message: {
   body: string;
   md5OfBody: string;
   sentTimestamp: number;
-  visibleAt?: number;
+  visibleAt?: number | undefined;
 }): SendRecord {
   const record: SendRecord = {
     op: 'send',

@@ -11,11 +11,14 @@ export interface StoredMessage {
   firstReceiveTimestamp: number | undefined;
   receiptHandle: string | undefined;
   receivedAt: number;
+  /** Sent with DelaySeconds: first receivable at this time (epoch ms). */
+  readonly visibleAt?: number | undefined;
 }
 
-/** A message just sent: new id, never received. */
-export function newMessage(body: string, now: number): StoredMessage {
+/** A message just sent: new id, never received; receivable from `visibleAt` when it was sent with a delay. */
+export function newMessage(body: string, now: number, visibleAt?: number): StoredMessage {
   return {
+    ...(visibleAt === undefined ? {} : { visibleAt }),
     messageId: randomUUID(),
     body,
     md5OfBody: md5OfBody(body),

@@ -65,6 +65,10 @@ export function delayProblem(delaySeconds: number | undefined): EntryProblem | u
   };
 }
 
+/** Why SQS would refuse this entry (its body, then its delay), or undefined when it accepts it. */
+export const entryProblem = (entry: { body: string; delaySeconds?: number }, maxMessageBytes: number) =>
+  bodyProblem(entry.body, maxMessageBytes) ?? delayProblem(entry.delaySeconds);
+
 /** The exception SendMessage throws for a body problem. */
 export function bodyException(problem: EntryProblem): Error {
   if (problem.code === 'InvalidMessageContents') {

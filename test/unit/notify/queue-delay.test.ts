@@ -46,19 +46,21 @@ describe('DelaySeconds on the local queue', () => {
     expect((received[1]?.at ?? 0) - sentAt).toBeGreaterThanOrEqual(900 * 1000 * SCALE - 5);
   });
 
-  it('a delay above 900 s or not whole fails its entry (SenderFault); send() throws', async () => {
+  it('a delay above 900 s, below 0 or not whole fails its entry (SenderFault); the others are sent', async () => {
     const queue = new LocalQueue({ name: 'notify', settings, timeScale: SCALE });
     queues.push(queue);
     const { failed } = await queue.sendBatch([
       { id: 'a', body: 'a', delaySeconds: 901 },
       { id: 'b', body: 'b', delaySeconds: 1.5 },
       { id: 'c', body: 'c', delaySeconds: 0 },
+      { id: 'd', body: 'd', delaySeconds: -1 },
     ]);
     expect(failed.map((f) => [f.id, f.code, f.senderFault])).toEqual([
       ['a', 'InvalidParameterValue', true],
       ['b', 'InvalidParameterValue', true],
+      ['d', 'InvalidParameterValue', true],
     ]);
-    await expect(queue.send('d', { delaySeconds: -1 })).rejects.toThrow(/DelaySeconds/);
+    expect(failed[0]?.message).toMatch(/DelaySeconds/);
     expect(queue.stats().sent).toBe(1);
   });
 
