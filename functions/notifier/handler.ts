@@ -54,7 +54,7 @@ export function createNotifierHandler(deps: NotifyDeps) {
         return result;
       }
       const m = message.message;
-      const result = await attemptDelivery(deps, m);
+      const result = await attemptDelivery(deps, m, Number(record.attributes.ApproximateReceiveCount) || 1);
       const where = { tenant: m.tenant, webhookId: m.webhookId, deliveryId: m.deliveryId, attempt: m.attempt };
       if ('attempt' in result) {
         metrics.addMetric('DeliveriesAttempted', MetricUnit.Count, 1);

@@ -2,8 +2,10 @@
  * One attempt of one webhook delivery (issue 10), for a `deliver` message of the notify queue. Decides, in order:
  *
  * 1. the delivery is gone, delivered or dead: nothing to do (a stale or repeated message);
- * 2. this attempt is already recorded (the queue delivered the message again): nothing, except when it was the last
- *    one recorded and its retry may not have been queued (the process died between the two) — queue it again;
+ * 2. this attempt is already recorded: nothing, except when this very message comes back (received before) for the
+ *    last attempt recorded, still failed: its retry may not have been queued (the process died between the two, or
+ *    the send failed), so queue it again. A copy of the message received for the first time (an event fanned out
+ *    twice) queues nothing, so copies do not multiply along the schedule;
  * 3. the delivery's `nextAttemptAt` is still ahead: send the message again with min(900 s, the rest) of delay (a
  *    hop, shared/notify/schedule.ts);
  * 4. the endpoint was deleted: the delivery is dead ("endpoint deleted");
@@ -92,14 +94,19 @@ async function record(
   return { recorded: mine, delivery };
 }
 
-export async function attemptDelivery(deps: NotifyDeps, m: DeliveryMessage): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  deps: NotifyDeps,
+  m: DeliveryMessage,
+  /** How often the queue has handed this message out (ApproximateReceiveCount): 1 the first time. */
+  receives = 1,
+): Promise<AttemptOutcome> {
   const delivery = await deps.webhooks.getDelivery(m.tenant, m.webhookId, m.deliveryId);
   if (!delivery) return { outcome: 'skipped', reason: 'no such delivery' };
   if (delivery.status === 'delivered' || delivery.status === 'dead')
     return { outcome: 'skipped', reason: `the delivery is ${delivery.status}` };
   const now = deps.now();
   if (m.attempt <= delivery.attemptCount) {
-    if (m.attempt === delivery.attemptCount && delivery.status === 'failed') {
+    if (receives > 1 && m.attempt === delivery.attemptCount && delivery.status === 'failed') {
       // Its retry may never have been queued; queueing it twice costs at most a duplicate the receiver drops.
       const delaySeconds = hopDelaySeconds(delivery.nextAttemptAt, now, deps.timeScale) ?? 0;
       await sendDeliveryMessages(deps.queue, [next(m, m.attempt + 1, delaySeconds)]);

@@ -167,9 +167,21 @@ describe('one attempt', () => {
     await expect(attemptDelivery(f.deps, message)).rejects.toThrow(QueueUnavailableError);
     expect(await stored(f, message)).toMatchObject({ status: 'failed', attemptCount: 1 });
     down = false;
-    expect(await attemptDelivery(f.deps, message)).toMatchObject({ outcome: 'deferred', delaySeconds: 5 });
+    // The same message, received a second time.
+    expect(await attemptDelivery(f.deps, message, 2)).toMatchObject({ outcome: 'deferred', delaySeconds: 5 });
     expect(f.calls).toHaveLength(1);
     expect(JSON.parse(queue.sent.at(-1)?.body ?? '')).toMatchObject({ attempt: 2 });
+  });
+
+  it('a copy of a first attempt received for the first time (an event fanned out twice) queues nothing more', async () => {
+    const f = notifyFixture();
+    const { message, url } = await started(f);
+    f.answer(url, () => failed(503));
+    await attemptDelivery(f.deps, message);
+    expect(f.queue.sent).toHaveLength(1);
+    expect(await attemptDelivery(f.deps, message, 1)).toMatchObject({ outcome: 'skipped' });
+    expect(f.queue.sent).toHaveLength(1);
+    expect(f.calls).toHaveLength(1);
   });
 
   it('a message that comes before its time hops: sent again with what is left, at most 900 s', async () => {
