@@ -1,15 +1,12 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, MissingConfigurationError, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type AttemptOutcome, attemptDelivery, type NotifyDeps } from '../../shared/notify/attempt.ts';
 import { fanOut } from '../../shared/notify/fan-out.ts';
 import { type NotifyMessage, notifyMessage, notifyMessageSchema } from '../../shared/notify/message.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
+import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { telemetry } from '../../shared/telemetry.ts';
@@ -88,13 +85,7 @@ export function createNotifierHandler(deps: NotifyDeps) {
       throw err;
     }
   };
-  return middy(
-    // A processor per invocation, as in the score handler: a shared one mixes concurrent invocations' failures.
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
-  )
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return sqsBatchHandler(recordHandler, { logger, metrics });
 }
 
 const modeOf = (value: string): DestinationMode => {

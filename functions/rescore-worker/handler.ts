@@ -1,9 +1,5 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
 import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
@@ -11,6 +7,7 @@ import { type SegmentMessage, segmentMessageSchema } from '../../shared/pipeline
 import { processSegment, type SegmentDeps } from '../../shared/pipeline/rescore-segment.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
+import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
@@ -57,12 +54,7 @@ export function createRescoreWorkerHandler(deps: SegmentDeps) {
       throw err;
     }
   };
-  return middy(
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
-  )
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return sqsBatchHandler(recordHandler, { logger, metrics });
 }
 
 let fromEnv: ReturnType<typeof createRescoreWorkerHandler> | undefined;

@@ -1,10 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
 import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
@@ -13,6 +9,7 @@ import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
+import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
@@ -110,15 +107,7 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
       throw err;
     }
   };
-  return middy(
-    // A processor per invocation: outside Lambda's InvokeStore it keeps the records and failures of the batch in
-    // instance fields, so one shared by concurrent invocations (the local queue runs up to maxConcurrency of them)
-    // mixes their failures up and deletes messages that failed.
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context }),
-  )
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return sqsBatchHandler(recordHandler, { logger, metrics });
 }
 
 let fromEnv: ReturnType<typeof createScoreHandler> | undefined;
