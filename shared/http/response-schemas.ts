@@ -307,6 +307,10 @@ export const productionShare = z
     country: countryCode,
     sharePct: z.number().describe('percent of world supply, 0–100'),
     note: z.string().optional(),
+    proxyOf: z
+      .string()
+      .optional()
+      .describe('set when no public source gives this mineral by country: the sourced series standing in for it'),
     source: z.string(),
     year: z.number().int(),
   })

@@ -15,6 +15,9 @@ const KIND_WORDS: Record<string, string> = {
 
 const STAGE_WORDS = { mining: 'mine output', processing: 'refining' } as const;
 
+/** "proxy: platinum mine output; " where a share stands in for data no public source gives. */
+const proxy = (s: { proxyOf?: string }) => (s.proxyOf ? `proxy: ${s.proxyOf}; ` : '');
+
 const pct = (x: number) => `${x >= 0.995 ? Math.round(x * 1000) / 10 : Math.round(x * 100)}%`;
 
 const DESTINATION_WORDS = (e: PolicyEvent): string => {
@@ -56,7 +59,9 @@ function describeStage(
     parts.push(`${what} not declared: world ${mineralName} ${words} mix assumed`);
     const top = shares[0];
     if (top) {
-      parts.push(`${pct(top.sharePct / 100)} of it is in ${countryName(top.country)} (${top.source} ${top.year})`);
+      parts.push(
+        `${pct(top.sharePct / 100)} of it is in ${countryName(top.country)} (${proxy(top)}${top.source} ${top.year})`,
+      );
       sources.push(`${top.source} ${top.year}`);
     }
   } else {
@@ -64,7 +69,7 @@ function describeStage(
     const share = shares.find((x) => x.country === s.country);
     if (share) {
       parts.push(
-        `${pct(share.sharePct / 100)} of ${mineralName} ${words} is in ${name} (${share.source} ${share.year})`,
+        `${pct(share.sharePct / 100)} of ${mineralName} ${words} is in ${name} (${proxy(share)}${share.source} ${share.year})`,
       );
       sources.push(`${share.source} ${share.year}`);
     } else {
@@ -73,7 +78,7 @@ function describeStage(
     const top = shares[0];
     if (top && top.country !== s.country && top.sharePct >= 50) {
       parts.push(
-        `world ${mineralName} ${words} is ${pct(top.sharePct / 100)} in ${countryName(top.country)} (${top.source} ${top.year})`,
+        `world ${mineralName} ${words} is ${pct(top.sharePct / 100)} in ${countryName(top.country)} (${proxy(top)}${top.source} ${top.year})`,
       );
       sources.push(`${top.source} ${top.year}`);
     }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { agreements as embeddedAgreements } from './data/agreements.ts';
 import { governance } from './data/governance.ts';
 import { governanceSupplement } from './data/governance-supplement.ts';
-import { type MineralEntry, mineralGroups, minerals } from './data/minerals.ts';
+import { type MineralEntry, mainStages, mineralGroups, minerals } from './data/minerals.ts';
 import { policyEvents as embeddedPolicyEvents } from './data/policy-events.ts';
 import { productCategories } from './data/product-categories.ts';
 import { productionShares } from './data/production-shares.ts';
+import { productionSharesMcs2026 } from './data/production-shares-mcs2026.ts';
 import { productionSharesSupplement } from './data/production-shares-supplement.ts';
 import { vulnerability } from './data/vulnerability.ts';
 import type { Agreement, Governance, PolicyEvent, ProductionShare, Stage, Vulnerability } from './types.ts';
@@ -46,7 +47,7 @@ export interface StageShares {
 export interface ReferenceData {
   /**
    * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
-   * operators have revised the timeline, the policy revision (`ref-0e6736a261ce.p17`).
+   * operators have revised the timeline, the policy revision (`ref-012b371a133c.p17`).
    */
   dataVersion: string;
   /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
@@ -179,7 +180,7 @@ export interface ReferenceOverrides {
 /** The shipped timeline, which stored revisions override by id. */
 export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
 
-/** `ref-0e6736a261ce.p17` → `ref-0e6736a261ce`: the release part of a data version. */
+/** `ref-012b371a133c.p17` → `ref-012b371a133c`: the release part of a data version. */
 export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {
@@ -187,7 +188,7 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
   const agreements = overrides.agreements ?? embeddedAgreements;
   validateEvents(policyEvents);
   const mineralMap = buildMinerals();
-  const shareIndex = indexShares([...productionShares, ...productionSharesSupplement]);
+  const shareIndex = indexShares([...productionShares, ...productionSharesSupplement, ...productionSharesMcs2026]);
   const governanceMap = mergeGovernance(governance, governanceSupplement);
   const vulnerabilityMap = new Map(vulnerability.map((v) => [v.mineral, v]));
   const eventMinerals = expandEventMinerals(mineralMap, policyEvents);
@@ -197,6 +198,8 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
     mineralGroups,
     productionShares,
     productionSharesSupplement,
+    productionSharesMcs2026,
+    mainStages,
     governance,
     governanceSupplement,
     vulnerability,

@@ -21,6 +21,11 @@ export interface ProductionShare extends Sourced {
   /** Percent of world supply, 0–100. */
   sharePct: number;
   note?: string;
+  /**
+   * Set when no public source gives this mineral's shares and the row stands in with another, sourced series: what it
+   * was taken from, in a buyer's words (e.g. `platinum mine output`). Drivers then say the share is a proxy.
+   */
+  proxyOf?: string;
 }
 
 /** World Bank Worldwide Governance Indicators, estimate units (about -2.5 weak … +2.5 strong). */

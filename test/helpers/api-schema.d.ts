@@ -1298,6 +1298,8 @@ export interface components {
       /** @description percent of world supply, 0–100 */
       sharePct: number;
       note?: string;
+      /** @description set when no public source gives this mineral by country: the sourced series standing in for it */
+      proxyOf?: string;
       source: string;
       year: number;
     };

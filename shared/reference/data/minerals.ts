@@ -6,6 +6,8 @@
  * Rare-earth grouping follows the EU CRM 2023 assessment: LREE = La, Ce, Pr, Nd, Sm; HREE = Eu, Gd, Tb, Dy, Ho, Er,
  * Tm, Yb, Lu, Y. Scandium is a rare earth (IUPAC) but in neither sub-group.
  */
+import type { Stage } from '../types.ts';
+
 export interface MineralEntry {
   id: string;
   name: string;
@@ -159,3 +161,57 @@ export const mineralGroups: MineralGroupEntry[] = [
     members: PGM,
   },
 ];
+
+/**
+ * The stage at which each mineral of the 2025 US list is concentrated and where its sources report it: mine output,
+ * or refining/smelting/separation where that is the bottleneck the sources measure (EU CRM 2023 bottleneck stage,
+ * USGS MCS table). Every one must have sourced shares at this stage (own, group or marked proxy rows), except the
+ * gaps docs/model.md lists; a test holds the data to it.
+ */
+export const mainStages: Record<string, Stage> = {
+  aluminum: 'processing',
+  antimony: 'mining',
+  arsenic: 'processing',
+  barite: 'mining',
+  beryllium: 'mining',
+  bismuth: 'processing',
+  boron: 'mining',
+  cesium: 'mining',
+  chromium: 'mining',
+  cobalt: 'mining',
+  copper: 'processing',
+  fluorspar: 'mining',
+  gallium: 'mining',
+  germanium: 'mining',
+  graphite: 'mining',
+  hafnium: 'mining',
+  indium: 'processing',
+  iridium: 'mining',
+  lead: 'mining',
+  lithium: 'mining',
+  magnesium: 'processing',
+  manganese: 'mining',
+  metallurgical_coal: 'mining',
+  nickel: 'mining',
+  niobium: 'processing',
+  palladium: 'mining',
+  phosphate: 'mining',
+  platinum: 'mining',
+  potash: 'mining',
+  rhenium: 'mining',
+  rhodium: 'mining',
+  rubidium: 'mining',
+  ruthenium: 'mining',
+  silicon: 'processing',
+  silver: 'mining',
+  tantalum: 'mining',
+  tellurium: 'processing',
+  tin: 'mining',
+  titanium: 'processing',
+  tungsten: 'mining',
+  uranium: 'mining',
+  vanadium: 'mining',
+  zinc: 'mining',
+  zirconium: 'mining',
+  ...Object.fromEntries([...LREE, ...HREE, 'scandium'].map((id) => [id, 'processing' as const])),
+};

@@ -36,52 +36,8 @@ export const productionSharesSupplement: ProductionShare[] = [
     note: 'LOWER BOUND: reported as "over 90%" of battery-grade graphite; one report cites 99%. Treat as >= 90.',
   },
 
-  // ── Aluminium: bauxite mining (mineral id aluminum, stage mining) ────────────
-  {
-    mineral: 'aluminum',
-    stage: 'mining',
-    country: 'GN',
-    sharePct: 28.9,
-    year: 2024,
-    source: 'USGS MCS 2025 (bauxite; world 450 Mt dry)',
-    note: 'Bauxite. Guinea 130 Mt and world 450 Mt transcribed from the USGS MCS 2025 table from memory, not re-verified in this session.',
-  },
-  {
-    mineral: 'aluminum',
-    stage: 'mining',
-    country: 'AU',
-    sharePct: 22.2,
-    year: 2024,
-    source: 'USGS MCS 2025 (bauxite; world 450 Mt dry)',
-    note: 'Bauxite. Australia 100 Mt; not re-verified against the PDF in this session.',
-  },
-  {
-    mineral: 'aluminum',
-    stage: 'mining',
-    country: 'CN',
-    sharePct: 20.7,
-    year: 2024,
-    source: 'USGS MCS 2025 (bauxite 93 Mt, as republished by dollarmetal.com; world 450 Mt)',
-    note: 'Bauxite.',
-  },
-  {
-    mineral: 'aluminum',
-    stage: 'mining',
-    country: 'BR',
-    sharePct: 7.3,
-    year: 2024,
-    source: 'USGS MCS 2025 (bauxite; world 450 Mt dry)',
-    note: 'Bauxite. Brazil 33 Mt; not re-verified against the PDF in this session.',
-  },
-  {
-    mineral: 'aluminum',
-    stage: 'mining',
-    country: 'IN',
-    sharePct: 5.6,
-    year: 2024,
-    source: 'USGS MCS 2025 (bauxite 25 Mt, as republished by dollarmetal.com; world 450 Mt)',
-    note: 'Bauxite.',
-  },
+  // Bauxite mining rows (Guinea, Australia, Brazil from memory; China, India on the same unverified world total) were
+  // removed: aluminum mining now borrows the smelting shares (docs/model.md, Known gaps).
 
   // ── Aluminium: primary smelting (stage processing) ───────────────────────────
   {
@@ -166,99 +122,8 @@ export const productionSharesSupplement: ProductionShare[] = [
     note: '1,100 kt.',
   },
 
-  // ── Copper mining (Chile already in CSV as 28% / 2021 from EU CRM) ───────────
-  {
-    mineral: 'copper',
-    stage: 'mining',
-    country: 'CD',
-    sharePct: 14.3,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 23 Mt Cu content)',
-    note: 'DRC 3.3 Mt. World total 23 Mt recalled from MCS 2025, not re-verified. For consistency: Chile is 5.3 Mt = 23% in the same table (CSV keeps 28% / 2021).',
-  },
-  {
-    mineral: 'copper',
-    stage: 'mining',
-    country: 'PE',
-    sharePct: 11.3,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 23 Mt Cu content)',
-    note: 'Peru 2.6 Mt.',
-  },
-  {
-    mineral: 'copper',
-    stage: 'mining',
-    country: 'CN',
-    sharePct: 7.8,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 23 Mt Cu content)',
-    note: 'China 1.8 Mt; recalled from MCS 2025, not re-verified in this session.',
-  },
-
-  // ── Zinc mining ──────────────────────────────────────────────────────────────
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'CN',
-    sharePct: 33.3,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt Zn content); country tonnages as republished by Experts Club / open4business',
-    note: 'China 4.0 Mt. World total 12 Mt (rounded) from MCS 2025, recalled.',
-  },
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'PE',
-    sharePct: 10.8,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt); via Experts Club',
-    note: '1.3 Mt.',
-  },
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'AU',
-    sharePct: 9.2,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt); via Experts Club',
-    note: '1.1 Mt.',
-  },
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'IN',
-    sharePct: 7.2,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt); via Experts Club',
-    note: '860 kt.',
-  },
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'US',
-    sharePct: 6.3,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt); via Experts Club',
-    note: '750 kt.',
-  },
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'MX',
-    sharePct: 5.8,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt); via Experts Club',
-    note: '700 kt.',
-  },
-  {
-    mineral: 'zinc',
-    stage: 'mining',
-    country: 'BO',
-    sharePct: 4.3,
-    year: 2024,
-    source: 'USGS MCS 2025 (world 12 Mt); via Experts Club',
-    note: '510 kt.',
-  },
+  // Copper mining (DR Congo, Peru, China on a recalled world total) and zinc mining (China recalled, the rest on the
+  // same rounded total) were replaced by USGS MCS 2026 rows in production-shares-mcs2026.ts (copper: refinery output).
 
   // ── Silver mining ────────────────────────────────────────────────────────────
   {
