@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { agreements as embeddedAgreements } from './data/agreements.ts';
-import { governance } from './data/governance.ts';
-import { governanceSupplement } from './data/governance-supplement.ts';
+import { type WgiRow, wgi2023, wgiRelease } from './data/governance.ts';
 import { type MineralEntry, mineralGroups, minerals } from './data/minerals.ts';
 import { policyEvents as embeddedPolicyEvents } from './data/policy-events.ts';
 import { productCategories } from './data/product-categories.ts';
@@ -95,25 +94,21 @@ function buildMinerals(): Map<string, Mineral> {
   return out;
 }
 
-function mergeGovernance(base: Governance[], supplement: Governance[]): Map<string, Governance> {
+/** The WGI rows as the model reads them: one release, its source and year on every country. */
+function buildGovernance(rows: readonly WgiRow[]): Map<string, Governance> {
   const out = new Map<string, Governance>();
-  for (const g of base) out.set(g.country, { ...g });
-  for (const s of supplement) {
-    const prev = out.get(s.country);
-    if (!prev) {
-      out.set(s.country, { ...s });
-      continue;
-    }
-    // A supplement row wins where it has a value; the vintage and source say which values came from where.
-    const pv = s.politicalStability ?? prev.politicalStability;
-    const ge = s.governmentEffectiveness ?? prev.governmentEffectiveness;
-    const sameSource = s.politicalStability !== null && s.governmentEffectiveness !== null;
-    out.set(s.country, {
-      country: s.country,
+  for (const [country, wgiCode, , va, pv, ge, rq, rl, cc] of rows) {
+    out.set(country, {
+      country,
+      wgiCode,
+      voiceAccountability: va,
       politicalStability: pv,
       governmentEffectiveness: ge,
-      vintage: sameSource ? s.vintage : `${prev.vintage}; ${s.vintage}`,
-      source: sameSource ? s.source : `${prev.source}; ${s.source}`,
+      regulatoryQuality: rq,
+      ruleOfLaw: rl,
+      controlOfCorruption: cc,
+      vintage: wgiRelease.vintage,
+      source: wgiRelease.source,
     });
   }
   return out;
@@ -188,7 +183,7 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
   validateEvents(policyEvents);
   const mineralMap = buildMinerals();
   const shareIndex = indexShares([...productionShares, ...productionSharesSupplement]);
-  const governanceMap = mergeGovernance(governance, governanceSupplement);
+  const governanceMap = buildGovernance(wgi2023);
   const vulnerabilityMap = new Map(vulnerability.map((v) => [v.mineral, v]));
   const eventMinerals = expandEventMinerals(mineralMap, policyEvents);
   const live = overrides.policyRevision !== undefined;
@@ -197,8 +192,8 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
     mineralGroups,
     productionShares,
     productionSharesSupplement,
-    governance,
-    governanceSupplement,
+    wgi2023,
+    wgiRelease,
     vulnerability,
     policyEvents: live ? embeddedPolicyEvents : policyEvents,
     agreements: live ? embeddedAgreements : agreements,
