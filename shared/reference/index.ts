@@ -45,7 +45,7 @@ export interface StageShares {
 export interface ReferenceData {
   /**
    * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
-   * operators have revised the timeline, the policy revision (`ref-0e6736a261ce.p17`).
+   * operators have revised the timeline, the policy revision (`ref-ab282a25e829.p17`).
    */
   dataVersion: string;
   /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
@@ -174,7 +174,7 @@ export interface ReferenceOverrides {
 /** The shipped timeline, which stored revisions override by id. */
 export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
 
-/** `ref-0e6736a261ce.p17` → `ref-0e6736a261ce`: the release part of a data version. */
+/** `ref-ab282a25e829.p17` → `ref-ab282a25e829`: the release part of a data version. */
 export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {
