@@ -354,11 +354,18 @@ export const referenceMinerals = z
   })
   .openapi('ReferenceMinerals');
 
+const wgiEstimate = z.number().nullable().describe('WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated');
+
 export const governance = z
   .object({
     country: countryCode,
-    politicalStability: z.number().nullable(),
-    governmentEffectiveness: z.number().nullable(),
+    wgiCode: z.string().describe("the World Bank's own economy code (ZAR for the DR Congo)"),
+    voiceAccountability: wgiEstimate,
+    politicalStability: wgiEstimate,
+    governmentEffectiveness: wgiEstimate,
+    regulatoryQuality: wgiEstimate,
+    ruleOfLaw: wgiEstimate,
+    controlOfCorruption: wgiEstimate,
     vintage: z.string(),
     source: z.string(),
   })
@@ -374,7 +381,9 @@ export const referenceCountries = z
         name: z.string(),
         governance: governance.nullable(),
         governanceRisk: z.number(),
-        governanceDefaulted: z.boolean().describe('true when the country has no governance data (a default is used)'),
+        governanceDefaulted: z
+          .boolean()
+          .describe('true when the WGI does not cover the country (the world mean is assumed)'),
       }),
     ),
   })

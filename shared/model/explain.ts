@@ -84,7 +84,11 @@ function describeStage(
     }
     const gov = governanceRisk(ref, s.country);
     if (gov.risk >= 0.5) {
-      parts.push(gov.known ? `weak governance (${gov.source})` : 'no governance data: world-average default assumed');
+      parts.push(
+        gov.known
+          ? `weak governance (WGI ${gov.estimate.toFixed(2)}, mean of ${gov.dimensions} dimensions, world mean 0; ${gov.source})`
+          : `no WGI data for ${name}: world mean assumed`,
+      );
       if (gov.source) sources.push(gov.source);
     }
   }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { agreements as embeddedAgreements } from './data/agreements.ts';
-import { governance } from './data/governance.ts';
-import { governanceSupplement } from './data/governance-supplement.ts';
+import { type WgiRow, wgi2023, wgiRelease } from './data/governance.ts';
 import { type MineralEntry, mainStages, mineralGroups, minerals } from './data/minerals.ts';
 import { policyEvents as embeddedPolicyEvents } from './data/policy-events.ts';
 import { productCategories } from './data/product-categories.ts';
@@ -47,7 +46,7 @@ export interface StageShares {
 export interface ReferenceData {
   /**
    * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
-   * operators have revised the timeline, the policy revision (`ref-012b371a133c.p17`).
+   * operators have revised the timeline, the policy revision (`ref-1ea27b199959.p17`).
    */
   dataVersion: string;
   /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
@@ -96,25 +95,21 @@ function buildMinerals(): Map<string, Mineral> {
   return out;
 }
 
-function mergeGovernance(base: Governance[], supplement: Governance[]): Map<string, Governance> {
+/** The WGI rows as the model reads them: one release, its source and year on every country. */
+function buildGovernance(rows: readonly WgiRow[]): Map<string, Governance> {
   const out = new Map<string, Governance>();
-  for (const g of base) out.set(g.country, { ...g });
-  for (const s of supplement) {
-    const prev = out.get(s.country);
-    if (!prev) {
-      out.set(s.country, { ...s });
-      continue;
-    }
-    // A supplement row wins where it has a value; the vintage and source say which values came from where.
-    const pv = s.politicalStability ?? prev.politicalStability;
-    const ge = s.governmentEffectiveness ?? prev.governmentEffectiveness;
-    const sameSource = s.politicalStability !== null && s.governmentEffectiveness !== null;
-    out.set(s.country, {
-      country: s.country,
+  for (const [country, wgiCode, , va, pv, ge, rq, rl, cc] of rows) {
+    out.set(country, {
+      country,
+      wgiCode,
+      voiceAccountability: va,
       politicalStability: pv,
       governmentEffectiveness: ge,
-      vintage: sameSource ? s.vintage : `${prev.vintage}; ${s.vintage}`,
-      source: sameSource ? s.source : `${prev.source}; ${s.source}`,
+      regulatoryQuality: rq,
+      ruleOfLaw: rl,
+      controlOfCorruption: cc,
+      vintage: wgiRelease.vintage,
+      source: wgiRelease.source,
     });
   }
   return out;
@@ -180,7 +175,7 @@ export interface ReferenceOverrides {
 /** The shipped timeline, which stored revisions override by id. */
 export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
 
-/** `ref-012b371a133c.p17` → `ref-012b371a133c`: the release part of a data version. */
+/** `ref-1ea27b199959.p17` → `ref-1ea27b199959`: the release part of a data version. */
 export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {
@@ -189,7 +184,7 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
   validateEvents(policyEvents);
   const mineralMap = buildMinerals();
   const shareIndex = indexShares([...productionShares, ...productionSharesSupplement, ...productionSharesMcs2026]);
-  const governanceMap = mergeGovernance(governance, governanceSupplement);
+  const governanceMap = buildGovernance(wgi2023);
   const vulnerabilityMap = new Map(vulnerability.map((v) => [v.mineral, v]));
   const eventMinerals = expandEventMinerals(mineralMap, policyEvents);
   const live = overrides.policyRevision !== undefined;
@@ -200,8 +195,8 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
     productionSharesSupplement,
     productionSharesMcs2026,
     mainStages,
-    governance,
-    governanceSupplement,
+    wgi2023,
+    wgiRelease,
     vulnerability,
     policyEvents: live ? embeddedPolicyEvents : policyEvents,
     agreements: live ? embeddedAgreements : agreements,

@@ -28,14 +28,28 @@ export interface ProductionShare extends Sourced {
   proxyOf?: string;
 }
 
-/** World Bank Worldwide Governance Indicators, estimate units (about -2.5 weak … +2.5 strong). */
+/**
+ * World Bank Worldwide Governance Indicators for one economy, estimate units (about -2.5 weak … +2.5 strong): all six
+ * dimensions of one release; null = the WGI does not estimate that dimension for this economy.
+ */
 export interface Governance {
+  /** ISO 3166-1 alpha-2. */
   country: string;
+  /** The WGI's own economy code (ZAR for the DR Congo, ROM for Romania …). */
+  wgiCode: string;
+  /** Voice and Accountability (VA). */
+  voiceAccountability: number | null;
   /** Political Stability and Absence of Violence/Terrorism (PV). */
   politicalStability: number | null;
   /** Government Effectiveness (GE). */
   governmentEffectiveness: number | null;
-  /** Which year each value describes, e.g. `2023` or `PV 2022 / GE 2023`. */
+  /** Regulatory Quality (RQ). */
+  regulatoryQuality: number | null;
+  /** Rule of Law (RL). */
+  ruleOfLaw: number | null;
+  /** Control of Corruption (CC). */
+  controlOfCorruption: number | null;
+  /** The year the estimates describe, e.g. `2023`. */
   vintage: string;
   source: string;
 }

@@ -1312,15 +1312,27 @@ export interface components {
         name: string;
         governance: components['schemas']['Governance'];
         governanceRisk: number;
-        /** @description true when the country has no governance data (a default is used) */
+        /** @description true when the WGI does not cover the country (the world mean is assumed) */
         governanceDefaulted: boolean;
       }[];
     };
     Governance: {
       /** @description ISO 3166-1 alpha-2 */
       country: string;
+      /** @description the World Bank's own economy code (ZAR for the DR Congo) */
+      wgiCode: string;
+      /** @description WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated */
+      voiceAccountability: number | null;
+      /** @description WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated */
       politicalStability: number | null;
+      /** @description WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated */
       governmentEffectiveness: number | null;
+      /** @description WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated */
+      regulatoryQuality: number | null;
+      /** @description WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated */
+      ruleOfLaw: number | null;
+      /** @description WGI estimate, about -2.5 weak … +2.5 strong; null = not estimated */
+      controlOfCorruption: number | null;
       vintage: string;
       source: string;
     } | null;

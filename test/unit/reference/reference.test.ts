@@ -176,7 +176,8 @@ describe('proxy shares in drivers', () => {
     expect(scored.drivers[0]?.text).toContain(
       'of rhodium mine output is in South Africa (proxy: platinum mine output;',
     );
-    // Rhodium from South Africa moved from 15.6 (default HHI) to 27.1 with the proxy shares (data ref-012b371a133c).
-    expect(scored.score).toBe(27.1);
+    // Rhodium from South Africa moved from 15.6 (default HHI) to 27.1 with the proxy shares, then to 24.3 with WGI
+    // 2023's six-dimension mean for South Africa (data ref-1ea27b199959).
+    expect(scored.score).toBe(24.3);
   });
 });

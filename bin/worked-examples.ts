@@ -1,0 +1,185 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * npx tsx bin/worked-examples.ts
+ *
+ * Recomputes, from the code and the embedded data, every figure docs/model.md quotes (sections 1–4, 7 and 8) and
+ * prints them, one `name value` a line, to paste into the document when the data or the model move.
+ * test/unit/model/worked-examples.test.ts pins the same figures, so a change that moves one fails until the document
+ * and the test are updated together. Intermediate values (w, τ, p, I, G) are recomputed from `governanceRisk`,
+ * `measuresInForce`, `agreementInForce`, `restrictionIntensity` and `PARAMS`, as section 3 describes them.
+ */
+import { fileURLToPath } from 'node:url';
+import { governanceRisk } from '../shared/model/governance.ts';
+import { agreementInForce, measuresInForce } from '../shared/model/policy.ts';
+import { portfolioExposure } from '../shared/model/portfolio.ts';
+import { runScenario } from '../shared/model/scenario.ts';
+import { createScorer, PARAMS, restrictionIntensity } from '../shared/model/score.ts';
+import type { ScoringContext, SupplierInput } from '../shared/model/types.ts';
+import { type ReferenceData, referenceData, type Stage } from '../shared/reference/index.ts';
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+
+const ctx = (asOf: string, buyerCountry = 'US', endUse: ScoringContext['endUse'] = 'civil'): ScoringContext => ({
+  asOf,
+  buyerCountry,
+  endUse,
+});
+
+function input(
+  id: string,
+  lines: [mineral: string, origin: string, processing: string | null, share: number | null][],
+  extra: Partial<SupplierInput> = {},
+): SupplierInput {
+  return {
+    supplierId: id,
+    supplierName: null,
+    supplierCountry: null,
+    annualSpendUsd: null,
+    tier: 1,
+    alternativeSources: 0,
+    inventoryDays: 0,
+    exposures: lines.map(([mineral, originCountry, processingCountry, share]) => ({
+      mineral,
+      originCountry,
+      processingCountry,
+      share,
+    })),
+    ...extra,
+  };
+}
+
+/** The section-3 intermediates of one stage in one country: w, τ, p (with relief), I, G. */
+function stageTerms(ref: ReferenceData, c: ScoringContext, mineral: string, stage: Stage, country: string) {
+  const covers = ref.minerals.get(mineral)?.covers ?? [mineral];
+  const propensity = (cc: string) =>
+    1 -
+    (1 - PARAMS.governanceWeight * governanceRisk(ref, cc).risk) *
+      (1 - restrictionIntensity(measuresInForce(ref, cc, covers, c)));
+  const { shares, divisor } = ref.stageShares(mineral, stage);
+  const tau = restrictionIntensity(measuresInForce(ref, country, covers, c));
+  const p = propensity(country) * (agreementInForce(ref, country, covers, c) ? 1 - PARAMS.agreementRelief : 1);
+  const share = (shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor;
+  const g = shares.reduce((sum, s) => sum + (s.sharePct / divisor) ** 2 * propensity(s.country), 0);
+  return {
+    w: r3(governanceRisk(ref, country).risk),
+    tau: r4(tau),
+    p: r4(p),
+    I: r4(PARAMS.impactFloor + (1 - PARAMS.impactFloor) * share),
+    G: r4(g),
+  };
+}
+
+export function workedExamples(ref: ReferenceData = referenceData()): Record<string, number | string> {
+  const out: Record<string, number | string> = { dataVersion: ref.dataVersion };
+  const one = (asOf: string, buyer: string, mineral: string, origin: string, processing: string | null = null) =>
+    createScorer(ref, ctx(asOf, buyer)).score(input('X', [[mineral, origin, processing, 1]]));
+  const score = (...a: Parameters<typeof one>) => one(...a).score;
+
+  // 2.1: governance risk of the countries the text names.
+  for (const c of ['AU', 'JP', 'US', 'MY', 'CN', 'RU', 'CD', 'MM', 'TR'])
+    out[`w ${c}`] = r3(governanceRisk(ref, c).risk);
+
+  // Section 1 and section 3: single lines, share 100%, no mitigants.
+  const lines: [string, string, string, string, string | null][] = [
+    ['2026-11-28', 'US', 'dysprosium', 'CN', 'CN'],
+    ['2026-11-28', 'US', 'dysprosium', 'AU', 'MY'],
+    ['2026-11-20', 'US', 'gallium', 'CN', null],
+    ['2026-11-28', 'US', 'gallium', 'CN', null],
+    ['2026-11-20', 'DE', 'gallium', 'CN', null],
+    ['2026-11-28', 'DE', 'gallium', 'CN', null],
+    ['2025-10-01', 'US', 'holmium', 'CN', null],
+    ['2025-10-20', 'US', 'holmium', 'CN', null],
+    ['2025-12-01', 'US', 'holmium', 'CN', null],
+    ['2026-12-01', 'US', 'holmium', 'CN', null],
+    ['2026-11-10', 'US', 'neodymium', 'CN', 'CN'],
+    ['2026-11-11', 'US', 'neodymium', 'CN', 'CN'],
+    ['2026-11-10', 'US', 'graphite', 'CN', 'CN'],
+    ['2026-11-11', 'US', 'graphite', 'CN', 'CN'],
+    ['2026-11-10', 'US', 'lithium', 'AU', 'AU'],
+    ['2026-11-11', 'US', 'lithium', 'AU', 'AU'],
+    ['2026-11-10', 'US', 'lithium', 'AU', 'CN'],
+    ['2026-11-11', 'US', 'lithium', 'AU', 'CN'],
+  ];
+  for (const [asOf, buyer, mineral, origin, processing] of lines) {
+    const s = one(asOf, buyer, mineral, origin, processing);
+    const key = `${mineral} ${origin}/${processing ?? 'world'} ${asOf} ${buyer}`;
+    out[key] = s.score;
+    const m = s.minerals[0];
+    const line = m?.lines[0];
+    if (m && line) {
+      out[`${key} SR`] = r4(m.supplyRisk);
+      out[`${key} V`] = r4(m.vulnerability);
+      for (const st of line.stages) {
+        out[`${key} R ${st.stage} ${st.country}`] = st.risk;
+        if (st.country !== 'WORLD') {
+          for (const [k, v] of Object.entries(stageTerms(ref, ctx(asOf, buyer), mineral, st.stage, st.country)))
+            out[`${key} ${k} ${st.stage} ${st.country}`] = v;
+        } else out[`${key} G ${st.stage} world`] = stageTerms(ref, ctx(asOf, buyer), mineral, st.stage, 'ZZ').G;
+      }
+    }
+  }
+
+  // Section 3: the multi-mineral supplier.
+  const multi = input(
+    'MULTI',
+    [
+      ['dysprosium', 'CN', 'CN', 0.6],
+      ['dysprosium', 'AU', 'MY', 0.3],
+      ['neodymium', 'CN', 'CN', null],
+      ['cobalt', 'CD', 'CN', null],
+    ],
+    { alternativeSources: 1, inventoryDays: 90, annualSpendUsd: 1_000_000 },
+  );
+  const multiScored = createScorer(ref, ctx('2026-11-28')).score(multi);
+  out['multi score'] = multiScored.score;
+  out['multi band'] = multiScored.band;
+  for (const m of multiScored.minerals) out[`multi ${m.mineral}`] = m.score;
+  out['multi dysprosium SR'] = r4(multiScored.minerals.find((m) => m.mineral === 'dysprosium')?.supplyRisk ?? 0);
+  out['multi without mitigants'] = createScorer(ref, ctx('2026-11-28')).score({
+    ...multi,
+    alternativeSources: 0,
+    inventoryDays: 0,
+  }).score;
+
+  // Section 4: cobalt, military end use, the DR Congo's measures.
+  const cobalt = (o: string, p: string | null, asOf: string, endUse: ScoringContext['endUse'] = 'civil') =>
+    createScorer(ref, ctx(asOf, 'US', endUse)).score(input('X', [['cobalt', o, p, 1]])).score;
+  out['cobalt CN/CN 2026-11-28 civil'] = cobalt('CN', 'CN', '2026-11-28');
+  out['cobalt CN/CN 2026-11-28 military'] = cobalt('CN', 'CN', '2026-11-28', 'military');
+  for (const d of ['2025-01-15', '2025-06-01', '2025-12-01', '2028-01-01'])
+    out[`cobalt CD/world ${d}`] = cobalt('CD', null, d);
+  for (const d of ['2025-01-15', '2025-06-01']) out[`cobalt AU/FI ${d}`] = cobalt('AU', 'FI', d);
+
+  // Section 7: the portfolio example.
+  const dyAuMy = input('DY-AU-MY', [['dysprosium', 'AU', 'MY', 1]], { annualSpendUsd: 500_000 });
+  const stored = [multiScored, createScorer(ref, ctx('2026-11-28')).score(dyAuMy)];
+  const portfolio = portfolioExposure(stored, ['mineral']);
+  const dy = portfolio.groups.find((g) => g.key.mineral === 'dysprosium');
+  out['portfolio Dy HHI'] = portfolio.concentration.find((c) => c.mineral === 'dysprosium')?.sourcingHhi ?? 'none';
+  out['portfolio Dy weighted'] = dy?.spendWeightedScore ?? 'none';
+  out['portfolio Dy max'] = dy?.maxScore ?? 'none';
+  out['portfolio score'] = portfolio.totals.spendWeightedScore ?? 'none';
+
+  // Section 8: scenarios.
+  const renewal = runScenario(
+    ref,
+    { modify: [{ id: 'CN-2025-70', effectiveUntil: '2027-11-10' }] },
+    [input('HO', [['holmium', 'CN', null, 1]]), dyAuMy, multi],
+    ctx('2026-12-01'),
+  );
+  for (const s of renewal.suppliers) out[`renewal ${s.supplierId}`] = `${s.base.score} -> ${s.scenario.score}`;
+  const ban = runScenario(
+    ref,
+    { add: [{ country: 'CN', kind: 'export_ban', minerals: ['gallium'], effectiveFrom: '2026-12-01' }] },
+    [input('GA', [['gallium', 'CN', null, 1]])],
+    ctx('2026-12-01', 'DE'),
+  );
+  for (const s of ban.suppliers) out[`gallium ban ${s.supplierId} DE`] = `${s.base.score} -> ${s.scenario.score}`;
+  out['score Ho CN 2025-10-01 (before any control)'] = score('2025-10-01', 'US', 'holmium', 'CN');
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const [k, v] of Object.entries(workedExamples())) console.log(`${k}\t${v}`);
+}
