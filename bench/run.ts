@@ -10,13 +10,22 @@ import { fileURLToPath } from 'node:url';
 import { apiBench } from './api.ts';
 import { cliVsParse } from './cli-vs-parse.ts';
 import { initBench } from './init.ts';
+import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 import { uploadsBench } from './uploads.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [cliVsParse, pipelineBench, uploadsBench, policyBench, apiBench, initBench];
+const BENCHMARKS: readonly Benchmark[] = [
+  cliVsParse,
+  pipelineBench,
+  uploadsBench,
+  policyBench,
+  apiBench,
+  initBench,
+  notifyBench,
+];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsPath = join(root, 'bench', 'results.json');
