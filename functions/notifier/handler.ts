@@ -3,7 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, MissingConfigurationError, requiredEnv, sqsClient } from '../../shared/aws-clients.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type AttemptOutcome, attemptDelivery, type NotifyDeps } from '../../shared/notify/attempt.ts';
-import { fanOut } from '../../shared/notify/fan-out.ts';
+import { fanOut, listingOnce } from '../../shared/notify/fan-out.ts';
 import { type NotifyMessage, notifyMessage, notifyMessageSchema } from '../../shared/notify/message.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
@@ -36,11 +36,22 @@ const OUTCOME_METRIC: Partial<Record<AttemptOutcome['outcome'], string>> = {
  */
 export function createNotifierHandler(deps: NotifyDeps) {
   const { logger, metrics } = telemetry();
-  const recordHandler = async (record: SQSRecord) => {
+  // Per invocation (its context object): the endpoints of a tenant are listed once for the batch's events.
+  const stores = new WeakMap<object, NotifyDeps['webhooks']>();
+  const depsFor = (context?: Context): NotifyDeps => {
+    if (!context) return deps;
+    let webhooks = stores.get(context);
+    if (!webhooks) {
+      webhooks = listingOnce(deps.webhooks);
+      stores.set(context, webhooks);
+    }
+    return { ...deps, webhooks };
+  };
+  const recordHandler = async (record: SQSRecord, context?: Context) => {
     try {
       const message = parse(record);
       if (message.kind === 'event') {
-        const result = await fanOut(deps, message.event);
+        const result = await fanOut(depsFor(context), message.event);
         logger.info('change fanned out', {
           tenant: message.event.detail.tenant,
           changeId: message.event.detail.changeId,

@@ -84,11 +84,17 @@ async function record(
   m: DeliveryMessage,
   attempt: DeliveryAttempt,
   step: NextStep,
+  /** The delivery as this attempt read it: the store writes over it without reading it again. */
+  read: Delivery,
 ): Promise<{ recorded: boolean; delivery: Delivery | null }> {
-  const delivery = await deps.webhooks.recordAttempt(m.tenant, m.webhookId, m.deliveryId, attempt, {
-    status: step.status,
-    nextAttemptAt: step.nextAttemptAt,
-  });
+  const delivery = await deps.webhooks.recordAttempt(
+    m.tenant,
+    m.webhookId,
+    m.deliveryId,
+    attempt,
+    { status: step.status, nextAttemptAt: step.nextAttemptAt },
+    read,
+  );
   // Another receive of the same message recorded this number first: its retry is its own to queue.
   const mine = delivery?.attempts.find((a) => a.attempt === attempt.attempt)?.at === attempt.at;
   return { recorded: mine, delivery };
@@ -100,7 +106,8 @@ export async function attemptDelivery(
   /** How often the queue has handed this message out (ApproximateReceiveCount): 1 the first time. */
   receives = 1,
 ): Promise<AttemptOutcome> {
-  const delivery = await deps.webhooks.getDelivery(m.tenant, m.webhookId, m.deliveryId);
+  // One read for both items: the delivery decides what to do, the endpoint is what an attempt sends with.
+  const { delivery, webhook } = await deps.webhooks.getDeliveryAndWebhook(m.tenant, m.webhookId, m.deliveryId);
   if (!delivery) return { outcome: 'skipped', reason: 'no such delivery' };
   if (delivery.status === 'delivered' || delivery.status === 'dead')
     return { outcome: 'skipped', reason: `the delivery is ${delivery.status}` };
@@ -123,18 +130,17 @@ export async function attemptDelivery(
     return { outcome: 'deferred', delaySeconds: hop };
   }
 
-  const webhook = await deps.webhooks.getWebhook(m.tenant, m.webhookId);
   if (!webhook) {
     const attempt = deletedAttempt(m.attempt, now);
     const step: NextStep = { status: 'dead', nextAttemptAt: null, retryInMs: null, deadBecause: 'endpoint deleted' };
-    await record(deps, m, attempt, step);
+    await record(deps, m, attempt, step, delivery);
     return { outcome: 'dead', attempt, deadBecause: step.deadBecause };
   }
 
   const result = await deliverSafely(deps, webhook, delivery, now);
   const attempt = attemptOf(result, m.attempt, now);
   const step = nextStep(result, m.attempt, deps.now(), { random: deps.random, timeScale: deps.timeScale });
-  const { recorded } = await record(deps, m, attempt, step);
+  const { recorded } = await record(deps, m, attempt, step, delivery);
   if (recorded && step.retryInMs !== null)
     await sendDeliveryMessages(deps.queue, [next(m, m.attempt + 1, delaySecondsFor(step.retryInMs))]);
   const outcome = step.status === 'delivered' || step.status === 'dead' ? step.status : 'failed';

@@ -13,7 +13,7 @@ import type { SupplierRiskChangedEvent } from '../changes/events.ts';
 import { deliveryMessage } from '../webhooks/delivery-message.ts';
 import { matchesFilters } from '../webhooks/filters.ts';
 import { changePayload, deliveryIdFor, messageIdFor } from '../webhooks/payload.ts';
-import type { Delivery, Webhook } from '../webhooks/port.ts';
+import type { Delivery, Webhook, WebhookStore } from '../webhooks/port.ts';
 import type { NotifyDeps } from './attempt.ts';
 import { type ScheduledMessage, sendDeliveryMessages } from './send.ts';
 
@@ -43,6 +43,25 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (errors.length > 0) throw errors[0];
+}
+
+/**
+ * The store, listing each tenant's endpoints once: one batch of events (one invocation) mostly holds one tenant's
+ * changes, and its records run at once. Made per invocation, so an endpoint registered since shows on the next.
+ */
+export function listingOnce(store: WebhookStore): WebhookStore {
+  const listed = new Map<string, Promise<Webhook[]>>();
+  const listWebhooks = (tenant: string) => {
+    let p = listed.get(tenant);
+    if (!p) {
+      p = store.listWebhooks(tenant);
+      listed.set(tenant, p);
+      // A failed listing is not kept: another record of the batch lists again.
+      p.catch(() => listed.delete(tenant));
+    }
+    return p;
+  };
+  return Object.assign(Object.create(store) as WebhookStore, { listWebhooks });
 }
 
 /** The delivery of the change to one endpoint, as first stored. */

@@ -1,14 +1,14 @@
 /**
- * Webhook endpoints and their delivery log on DynamoDB (issue 10), keyed under the tenant (table.ts):
+ * Webhook endpoints on DynamoDB (issue 10), keyed under the tenant (table.ts), and the WebhookStore port over them
+ * and the delivery log (webhook-deliveries.ts):
  *   endpoint        T#{tenant}#WH             / WH#{webhookId}
  *   endpoint count  T#{tenant}#WH             / COUNT            (the per-tenant limit, without a transaction)
- *   delivery        T#{tenant}#WH#{webhookId} / DLV#{deliveryId} (ids start with the event time: newest first)
- * Only single-item conditional writes: a delivery is created once (attribute_not_exists), an attempt is recorded
- * once (the stored attempt count must be below its number), a rotation applies to the endpoint as it was read.
- * Secrets live in the endpoint item only. Deliveries expire DELIVERY_LOG.ttlDays after their last update.
+ * Only single-item conditional writes: a rotation applies to the endpoint as it was read. Secrets live in the
+ * endpoint item only.
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -19,21 +19,18 @@ import {
 import {
   DELIVERY_LOG,
   type Delivery,
-  type DeliveryAttempt,
-  type DeliveryStatus,
   MaxWebhooksError,
   type Webhook,
   type WebhookSecret,
   type WebhookStore,
 } from '../webhooks/port.ts';
-import { InvalidCursorError } from './port.ts';
-import { deliveriesPk, deliverySk, TABLE, webhookSk, webhooksPk } from './table.ts';
+import { deliveriesPk, deliverySk, webhookSk, webhooksPk } from './table.ts';
+import { DynamoDbDeliveryLog, toDelivery } from './webhook-deliveries.ts';
 
 const COUNT_SK = 'COUNT';
+/** BatchGetItem calls for an attempt's two items before giving up on unprocessed keys (throttling). */
+const UNPROCESSED_TRIES = 5;
 const WEBHOOK_PREFIX = 'WH#';
-const DELIVERY_PREFIX = 'DLV#';
-const DAY_SECONDS = 24 * 3600;
-const MAX_PAGE = 100;
 /** Read-modify-write retries when another writer changed the item in between (then its error is thrown). */
 const CONTENDED_TRIES = 5;
 
@@ -56,19 +53,6 @@ export function rotatedSecrets(
   return [{ secret, createdAt: now, expiresAt: null }, ...kept];
 }
 
-/** The delivery log's expiry (epoch seconds) for an item updated at `updatedAt`. */
-export const deliveryExpiry = (updatedAt: string) =>
-  Math.floor(Date.parse(updatedAt) / 1000) + DELIVERY_LOG.ttlDays * DAY_SECONDS;
-
-/** Delivery list cursors: the last sort key read, base64url; checked to be one of this endpoint's keys. */
-const encodeCursor = (sk: string) => Buffer.from(sk, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^DLV#dlv_[0-9a-z_]{1,120}$/.test(sk) || encodeCursor(sk) !== cursor)
-    throw new InvalidCursorError('this cursor was not given out by the delivery log');
-  return sk;
-}
-
 function toWebhook(item: Record<string, unknown>): Webhook {
   return {
     tenant: item.tenant as string,
@@ -83,32 +67,48 @@ function toWebhook(item: Record<string, unknown>): Webhook {
   };
 }
 
-function toDelivery(item: Record<string, unknown>): Delivery {
-  return {
-    tenant: item.tenant as string,
-    webhookId: item.webhookId as string,
-    deliveryId: item.deliveryId as string,
-    messageId: item.messageId as string,
-    changeId: (item.changeId as string | null | undefined) ?? null,
-    eventType: item.eventType as Delivery['eventType'],
-    status: item.status as DeliveryStatus,
-    payload: item.payload as string,
-    attemptCount: item.attemptCount as number,
-    attempts: (item.attempts as DeliveryAttempt[] | undefined) ?? [],
-    nextAttemptAt: (item.nextAttemptAt as string | null | undefined) ?? null,
-    createdAt: item.createdAt as string,
-    updatedAt: item.updatedAt as string,
-  };
-}
-
 export class DynamoDbWebhookStore implements WebhookStore {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly log: DynamoDbDeliveryLog;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.log = new DynamoDbDeliveryLog(this.doc, tableName);
+  }
+
+  startDelivery: WebhookStore['startDelivery'] = (delivery) => this.log.startDelivery(delivery);
+  getDelivery: WebhookStore['getDelivery'] = (...a) => this.log.getDelivery(...a);
+  recordAttempt: WebhookStore['recordAttempt'] = (...a) => this.log.recordAttempt(...a);
+  reopenDelivery: WebhookStore['reopenDelivery'] = (...a) => this.log.reopenDelivery(...a);
+  listDeliveries: WebhookStore['listDeliveries'] = (...a) => this.log.listDeliveries(...a);
+
+  /** Both items in one BatchGetItem (strongly consistent, as the single reads): an attempt's one read. */
+  async getDeliveryAndWebhook(
+    tenant: string,
+    webhookId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: Delivery | null; webhook: Webhook | null }> {
+    const keys = [
+      { pk: deliveriesPk(tenant, webhookId), sk: deliverySk(deliveryId) },
+      { pk: webhooksPk(tenant), sk: webhookSk(webhookId) },
+    ];
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = keys;
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries >= UNPROCESSED_TRIES) throw new Error('BatchGetItem left keys unprocessed after retries');
+      if (tries > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** tries));
+      const r = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(r.Responses?.[this.tableName] ?? []));
+      pending = (r.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+    const delivery = found.find((i) => i.sk === keys[0]?.sk);
+    const webhook = found.find((i) => i.sk === keys[1]?.sk);
+    return { delivery: delivery ? toDelivery(delivery) : null, webhook: webhook ? toWebhook(webhook) : null };
   }
 
   async createWebhook(webhook: Webhook): Promise<void> {
@@ -246,132 +246,5 @@ export class DynamoDbWebhookStore implements WebhookStore {
         if (!isConditionFailure(e) || tries >= CONTENDED_TRIES) throw e;
       }
     }
-  }
-
-  async startDelivery(delivery: Delivery): Promise<{ created: boolean; delivery: Delivery }> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: deliveriesPk(delivery.tenant, delivery.webhookId),
-            sk: deliverySk(delivery.deliveryId),
-            ...delivery,
-            [TABLE.ttlAttribute]: deliveryExpiry(delivery.updatedAt),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { created: true, delivery };
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
-    const stored = await this.getDelivery(delivery.tenant, delivery.webhookId, delivery.deliveryId);
-    return { created: false, delivery: stored ?? delivery };
-  }
-
-  async getDelivery(tenant: string, webhookId: string, deliveryId: string): Promise<Delivery | null> {
-    const r = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: deliveriesPk(tenant, webhookId), sk: deliverySk(deliveryId) },
-        ConsistentRead: true,
-      }),
-    );
-    return r.Item ? toDelivery(r.Item) : null;
-  }
-
-  async recordAttempt(
-    tenant: string,
-    webhookId: string,
-    deliveryId: string,
-    attempt: DeliveryAttempt,
-    next: { status: DeliveryStatus; nextAttemptAt: string | null },
-  ): Promise<Delivery | null> {
-    for (let tries = 0; ; tries++) {
-      const current = await this.getDelivery(tenant, webhookId, deliveryId);
-      if (!current || current.attemptCount >= attempt.attempt) return current;
-      const updated: Delivery = {
-        ...current,
-        attemptCount: attempt.attempt,
-        attempts: [...current.attempts, attempt].slice(-DELIVERY_LOG.attemptsKept),
-        status: next.status,
-        nextAttemptAt: next.nextAttemptAt,
-        updatedAt: later(attempt.at, current.updatedAt),
-      };
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: deliveriesPk(tenant, webhookId), sk: deliverySk(deliveryId) },
-            UpdateExpression:
-              'SET attemptCount = :n, attempts = :attempts, #status = :status, nextAttemptAt = :next, updatedAt = :u, #ttl = :ttl',
-            // Recorded once per number, and on the item as read (its kept attempts are rewritten whole).
-            ConditionExpression: 'attemptCount = :prev AND attemptCount < :n',
-            ExpressionAttributeNames: { '#status': 'status', '#ttl': TABLE.ttlAttribute },
-            ExpressionAttributeValues: {
-              ':n': updated.attemptCount,
-              ':prev': current.attemptCount,
-              ':attempts': updated.attempts,
-              ':status': updated.status,
-              ':next': updated.nextAttemptAt,
-              ':u': updated.updatedAt,
-              ':ttl': deliveryExpiry(updated.updatedAt),
-            },
-          }),
-        );
-        return updated;
-      } catch (e) {
-        if (!isConditionFailure(e) || tries >= CONTENDED_TRIES) throw e;
-      }
-    }
-  }
-
-  async reopenDelivery(tenant: string, webhookId: string, deliveryId: string, now: string): Promise<Delivery | null> {
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: deliveriesPk(tenant, webhookId), sk: deliverySk(deliveryId) },
-          UpdateExpression: 'SET #status = :pending, nextAttemptAt = :now, updatedAt = :now, #ttl = :ttl',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status', '#ttl': TABLE.ttlAttribute },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':ttl': deliveryExpiry(now) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return r.Attributes ? toDelivery(r.Attributes) : null;
-    } catch (e) {
-      if (isConditionFailure(e)) return null;
-      throw e;
-    }
-  }
-
-  async listDeliveries(
-    tenant: string,
-    webhookId: string,
-    options: { limit?: number; cursor?: string; status?: DeliveryStatus } = {},
-  ): Promise<{ items: Delivery[]; cursor: string | null }> {
-    const pk = deliveriesPk(tenant, webhookId);
-    const limit = Math.max(1, Math.min(options.limit ?? 50, MAX_PAGE));
-    const r = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(options.cursor ? { ExclusiveStartKey: { pk, sk: decodeCursor(options.cursor) } } : {}),
-        ...(options.status
-          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ':prefix': DELIVERY_PREFIX,
-          ...(options.status ? { ':status': options.status } : {}),
-        },
-      }),
-    );
-    const last = r.LastEvaluatedKey?.sk;
-    return { items: (r.Items ?? []).map(toDelivery), cursor: typeof last === 'string' ? encodeCursor(last) : null };
   }
 }

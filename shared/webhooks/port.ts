@@ -113,9 +113,16 @@ export interface WebhookStore {
   /** Creates the delivery unless it exists (a redelivered event); returns it as stored either way. */
   startDelivery(delivery: Delivery): Promise<{ created: boolean; delivery: Delivery }>;
   getDelivery(tenant: string, webhookId: string, deliveryId: string): Promise<Delivery | null>;
+  /** An attempt's one read: its delivery and its endpoint (either null when gone). */
+  getDeliveryAndWebhook(
+    tenant: string,
+    webhookId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: Delivery | null; webhook: Webhook | null }>;
   /**
    * Appends an attempt and sets the status and next attempt time, unless an attempt with that number is already
-   * recorded (a redelivered queue message): then returns the delivery unchanged.
+   * recorded (a redelivered queue message): then returns the delivery unchanged. `read`: the delivery as the caller
+   * just read it, which saves the store a read (after a conflicting write it reads again).
    */
   recordAttempt(
     tenant: string,
@@ -123,6 +130,7 @@ export interface WebhookStore {
     deliveryId: string,
     attempt: DeliveryAttempt,
     next: { status: DeliveryStatus; nextAttemptAt: string | null },
+    read?: Delivery,
   ): Promise<Delivery | null>;
   /** A manual retry from the log: status back to pending, attempts kept; null if no such delivery. */
   reopenDelivery(tenant: string, webhookId: string, deliveryId: string, now: string): Promise<Delivery | null>;

@@ -65,6 +65,13 @@ export class FakeWebhookStore implements WebhookStore {
     return structuredClone(this.deliveries.get(key(tenant, webhookId, deliveryId)) ?? null);
   }
 
+  async getDeliveryAndWebhook(tenant: string, webhookId: string, deliveryId: string) {
+    return {
+      delivery: await this.getDelivery(tenant, webhookId, deliveryId),
+      webhook: await this.getWebhook(tenant, webhookId),
+    };
+  }
+
   async recordAttempt(
     tenant: string,
     webhookId: string,

@@ -217,6 +217,37 @@ describe.each(stores)('%s', (name, make) => {
     ).toBeNull();
   });
 
+  it('reads a delivery and its endpoint in one call; an attempt over a stale read is recorded on the item as it is', async () => {
+    const store = make();
+    const w = webhook(tenant('both'));
+    await store.createWebhook(w);
+    const d = delivery(w, 3);
+    await store.startDelivery(d);
+    expect(await store.getDeliveryAndWebhook(w.tenant, w.webhookId, d.deliveryId)).toEqual({ delivery: d, webhook: w });
+    expect(await store.getDeliveryAndWebhook(tenant('other'), w.webhookId, d.deliveryId)).toEqual({
+      delivery: null,
+      webhook: null,
+    });
+    const read = (await store.getDelivery(w.tenant, w.webhookId, d.deliveryId)) as typeof d;
+    // Another receive records attempt 1 after this read: attempt 2 over the stale read still lands, after it.
+    await store.recordAttempt(w.tenant, w.webhookId, d.deliveryId, attempt(1), {
+      status: 'failed',
+      nextAttemptAt: at(5),
+    });
+    const second = await store.recordAttempt(
+      w.tenant,
+      w.webhookId,
+      d.deliveryId,
+      attempt(2, 'delivered'),
+      { status: 'delivered', nextAttemptAt: null },
+      read,
+    );
+    expect(second?.attempts.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(second).toMatchObject({ attemptCount: 2, status: 'delivered' });
+    await store.deleteWebhook(w.tenant, w.webhookId);
+    expect(await store.getDeliveryAndWebhook(w.tenant, w.webhookId, d.deliveryId)).toMatchObject({ webhook: null });
+  });
+
   it('lists deliveries newest first, in pages, by status, and refuses a cursor it did not give', async () => {
     const store = make();
     const w = webhook(tenant('log'));

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createNotifierHandler } from '../../../functions/notifier/handler.ts';
 import { quietLocalTelemetry } from '../../../infra/local/runtime.ts';
 import { deliveryMessage } from '../../../shared/webhooks/delivery-message.ts';
-import { changeEvent, notifyFixture, ok, webhook } from '../../helpers/fake-notify.ts';
+import { change, changeEvent, notifyFixture, ok, webhook } from '../../helpers/fake-notify.ts';
 import { failedItemIds, lambdaContext, sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
 
 beforeAll(() => quietLocalTelemetry());
@@ -30,6 +30,33 @@ describe('the notifier handler', () => {
       'https://hooks.example.com/wh_b',
     ]);
     expect([...f.store.deliveries.values()].every((d) => d.status === 'delivered')).toBe(true);
+  });
+
+  it("lists a tenant's endpoints once per invocation, whatever its batch holds; the next invocation lists again", async () => {
+    const f = notifyFixture();
+    await f.store.createWebhook(webhook({ webhookId: 'wh_a' }));
+    let listings = 0;
+    const list = f.store.listWebhooks.bind(f.store);
+    f.store.listWebhooks = (tenant: string) => {
+      listings++;
+      return list(tenant);
+    };
+    const handler = createNotifierHandler(f.deps);
+    const events = Array.from({ length: 10 }, (_, i) =>
+      sqsRecord(changeEvent({ ...change(), changeId: `S-${i}@1`, supplierId: `S-${i}` }, `evt-${i}`), {
+        messageId: `m-${i}`,
+      }),
+    );
+    expect(failedItemIds(await handler(sqsEvent(...events), lambdaContext()))).toEqual([]);
+    expect(listings).toBe(1);
+    expect(f.queue.sent).toHaveLength(10);
+    // An endpoint registered since is seen by the next invocation.
+    await f.store.createWebhook(webhook({ webhookId: 'wh_b' }));
+    listings = 0;
+    const later = sqsRecord(changeEvent({ ...change(), changeId: 'S-x@1', supplierId: 'S-x' }, 'evt-x'));
+    await handler(sqsEvent(later), lambdaContext());
+    expect(listings).toBe(1);
+    expect(f.queue.sent).toHaveLength(12);
   });
 
   it('a slow endpoint holds no other: the batch runs its records at once', async () => {
