@@ -41,7 +41,9 @@ export const stageRisk = z
 
 export const lineRisk = z
   .object({
-    originCountry: z.string(),
+    originCountry: z
+      .string()
+      .describe('ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix'),
     processingCountry: z.string().nullable(),
     share: z.number().describe('fraction of the mineral this line carries'),
     risk: z.number().describe('0–1: the riskier of its stages'),
@@ -98,7 +100,7 @@ export const scoredSupplier = z
 export const exposure = z
   .object({
     mineral: z.string(),
-    originCountry: z.string(),
+    originCountry: z.string().nullable().describe('ISO alpha-2; null = unknown (the world mining mix)'),
     processingCountry: z.string().nullable(),
     share: z.number().nullable(),
   })

@@ -4,8 +4,8 @@ import type { Stage } from '../reference/types.ts';
 export interface Exposure {
   /** Mineral or group id, normalised (e.g. `dysprosium`, `rare_earths`). */
   mineral: string;
-  /** ISO alpha-2 of the mine origin. */
-  originCountry: string;
+  /** ISO alpha-2 of the mine origin; null = unknown (the world mining mix is assumed, as for undeclared shares). */
+  originCountry: string | null;
   /** ISO alpha-2 of the refining/processing country; null = unknown (the world processing mix is assumed). */
   processingCountry: string | null;
   /** Fraction 0–1 of the supplier's supply of this mineral; null = not stated (shares the undeclared remainder). */
@@ -53,7 +53,7 @@ export interface MeasureInForce {
 
 export interface StageRisk {
   stage: Stage;
-  /** ISO alpha-2, or `WORLD` for the world mix (unknown processing country or undeclared origin). */
+  /** ISO alpha-2, or `WORLD` for the world mix (unknown origin or processing country, or the undeclared share). */
   country: string;
   /** 0–1. */
   risk: number;
@@ -65,6 +65,7 @@ export interface StageRisk {
 }
 
 export interface LineRisk {
+  /** ISO alpha-2, or `WORLD`: origin unknown (declared so, or the undeclared remainder), scored at the world mix. */
   originCountry: string;
   processingCountry: string | null;
   /** Fraction of the mineral this line carries (the undeclared remainder is its own line, origin `WORLD`). */

@@ -76,8 +76,8 @@ export class SupplierListAssembler {
         return {
           row: r.row,
           field: 'origin_country',
-          value: e.originCountry,
-          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''} on row ${p.rows[i]}`,
+          value: e.originCountry ?? 'unknown',
+          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry ?? 'an unknown origin'}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''} on row ${p.rows[i]}`,
         };
       if (x.share !== null) {
         shareSum += x.share;

@@ -5,7 +5,14 @@ import {
   MAX_SUPPLIER_NAME_LENGTH,
   MAX_TIER,
 } from '../model/limits.ts';
-import { parseCountry, parseMineral, parseShare, parseSpendUsd, parseWholeNumber } from '../model/normalise.ts';
+import {
+  parseCountry,
+  parseCountryOrUnknown,
+  parseMineral,
+  parseShare,
+  parseSpendUsd,
+  parseWholeNumber,
+} from '../model/normalise.ts';
 import type { Exposure } from '../model/types.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
 import type { Column, HeaderMap } from './header.ts';
@@ -86,18 +93,18 @@ export function validateRow(
     else problems = withProblem(problems, row, 'mineral', rawMineral, m.message);
   }
 
+  // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage.
   let originCountry: string | null = null;
   const rawOrigin = cellAt(record, idx.origin_country);
-  if (rawOrigin === '') problems = withProblem(problems, row, 'origin_country', '', 'origin_country is required');
-  else {
-    const c = parseCountry(rawOrigin);
+  if (rawOrigin !== '') {
+    const c = parseCountryOrUnknown(rawOrigin);
     if (c.ok) originCountry = c.value;
     else problems = withProblem(problems, row, 'origin_country', rawOrigin, c.message);
   }
   let processingCountry: string | null = null;
   const rawProcessing = cellAt(record, idx.processing_country);
   if (rawProcessing !== '') {
-    const c = parseCountry(rawProcessing);
+    const c = parseCountryOrUnknown(rawProcessing);
     if (c.ok) processingCountry = c.value;
     else problems = withProblem(problems, row, 'processing_country', rawProcessing, c.message);
   }
@@ -180,7 +187,7 @@ export function validateRow(
       alternativeSources,
       inventoryDays,
     },
-    exposure: { mineral, originCountry: originCountry as string, processingCountry, share },
+    exposure: { mineral, originCountry, processingCountry, share },
   };
 }
 

@@ -796,6 +796,7 @@ export interface components {
       lines: components['schemas']['LineRisk'][];
     };
     LineRisk: {
+      /** @description ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix */
       originCountry: string;
       processingCountry: string | null;
       /** @description fraction of the mineral this line carries */
@@ -862,7 +863,8 @@ export interface components {
     };
     Exposure: {
       mineral: string;
-      originCountry: string;
+      /** @description ISO alpha-2; null = unknown (the world mining mix) */
+      originCountry: string | null;
       processingCountry: string | null;
       share: number | null;
     };
@@ -1833,7 +1835,7 @@ export interface operations {
              */
             mineral: string;
             /**
-             * @description ISO alpha-2/alpha-3, English name or alias
+             * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
              * @example CN
              * @example AU
              * @example CHN
@@ -1842,9 +1844,9 @@ export interface operations {
              * @example US
              * @example DE
              */
-            originCountry: string;
+            originCountry?: string | null;
             /**
-             * @description where it is refined; unknown = the world mix
+             * @description where it is refined; absent, null, blank or "unknown" = the world processing mix
              * @example CN
              * @example AU
              * @example CHN
@@ -2081,6 +2083,7 @@ export interface operations {
       query?: {
         band?: 'low' | 'medium' | 'high' | 'critical';
         mineral?: string;
+        /** @description origin or processing country of a line; "unknown" for a line whose origin or processing is unknown */
         country?: string;
         limit?: number;
         cursor?: string;
@@ -2213,7 +2216,7 @@ export interface operations {
                */
               mineral: string;
               /**
-               * @description ISO alpha-2/alpha-3, English name or alias
+               * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
                * @example CN
                * @example AU
                * @example CHN
@@ -2222,9 +2225,9 @@ export interface operations {
                * @example US
                * @example DE
                */
-              originCountry: string;
+              originCountry?: string | null;
               /**
-               * @description where it is refined; unknown = the world mix
+               * @description where it is refined; absent, null, blank or "unknown" = the world processing mix
                * @example CN
                * @example AU
                * @example CHN
