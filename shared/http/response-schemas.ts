@@ -15,6 +15,12 @@ const countryCode = z.string().describe('ISO 3166-1 alpha-2');
 
 export const band = z.enum(['low', 'medium', 'high', 'critical']).openapi('Band');
 const stage = z.enum(['mining', 'processing']);
+/** Which flows through its country a measure stops (docs/model.md 2.2); absent = `all`. */
+export const measureStage = z
+  .enum(['all', 'mining', 'raw', 'processing'])
+  .describe(
+    'the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output',
+  );
 
 // --- the scored supplier (shared/model/types.ts) ---
 
@@ -25,6 +31,14 @@ export const measureInForce = z
     state: z.enum(['active', 'suspended', 'announced']),
     suspendedBy: z.string().optional(),
     lapsedSuspension: z.string().optional(),
+    stage: z
+      .enum(['mining', 'raw', 'processing'])
+      .optional()
+      .describe("the flows it stops when not every flow through its country (the event's `stage`)"),
+    flowShare: z
+      .number()
+      .optional()
+      .describe('for a `raw` measure on a line processed where not stated: the part of the flow it stops, 0–1'),
   })
   .openapi('MeasureInForce');
 
@@ -393,6 +407,7 @@ export const policyEvent = z
       z.object({ kind: z.literal('country'), country: countryCode }),
       z.object({ kind: z.literal('country_military'), country: countryCode }),
     ]),
+    stage: measureStage.optional(),
     suspends: z.array(z.string()).optional(),
     notes: z.string().optional(),
     source: z.string(),

@@ -24,11 +24,18 @@ const DESTINATION_WORDS = (e: PolicyEvent): string => {
   return '';
 };
 
+/** What a stage-scoped measure restricts, after its kind: "export ban on unprocessed ore and concentrate". */
+const STAGE_SCOPE_WORDS = {
+  mining: ' on mine output',
+  raw: ' on unprocessed ore and concentrate',
+  processing: ' on processed output',
+} as const;
+
 /** "export licensing active since 2025-04-04 (MOFCOM/GAC Announcement 18 (2025))" and the like. */
 export function describeMeasure(ref: ReferenceData, m: MeasureInForce): string {
   const e = ref.policyEventsById.get(m.id);
   if (!e) return m.id;
-  const what = `${KIND_WORDS[e.kind] ?? e.kind}${DESTINATION_WORDS(e)}`;
+  const what = `${KIND_WORDS[e.kind] ?? e.kind}${m.stage ? STAGE_SCOPE_WORDS[m.stage] : ''}${DESTINATION_WORDS(e)}`;
   if (m.state === 'announced') return `${what} announced, in force from ${e.effectiveFrom} (${e.instrument})`;
   if (m.state === 'suspended') {
     const s = m.suspendedBy ? ref.policyEventsById.get(m.suspendedBy) : undefined;
@@ -84,7 +91,7 @@ function describeStage(
     }
   }
   for (const m of s.measures) {
-    parts.push(describeMeasure(ref, m));
+    parts.push(describeMeasure(ref, m) + flowWords(mineralName, s, m));
     const e = ref.policyEventsById.get(m.id);
     if (e) sources.push(`${e.instrument}: ${e.source}`);
   }
@@ -96,6 +103,21 @@ function describeStage(
     sources.push(agreement.source);
   }
   return { text: parts.join('; '), sources };
+}
+
+/** Which flow a stage-scoped measure stops on this line: drivers say so, since it is not every flow of its country. */
+function flowWords(mineralName: string, s: StageRisk, m: MeasureInForce): string {
+  if (m.stage === undefined || s.country === 'WORLD') return '';
+  const name = countryName(s.country);
+  if (m.stage === 'raw') {
+    const part =
+      m.flowShare === undefined
+        ? ''
+        : `; processing not declared: it bears on the ${pct(m.flowShare)} of world ${mineralName} refining outside ${name}`;
+    return `: it stops ${mineralName} mined in ${name} and processed elsewhere${part}`;
+  }
+  if (m.stage === 'mining') return `: it bears on ${mineralName} mined in ${name}, wherever it is processed`;
+  return `: it bears on ${mineralName} processed in ${name}, wherever it was mined`;
 }
 
 /**

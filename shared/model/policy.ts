@@ -36,7 +36,7 @@ export function measuresInForce(
     if (!reachesBuyer(e, ctx) || !touches(ref, e, covers)) continue;
     if (ctx.asOf < e.announced) continue;
     if (e.effectiveUntil !== null && ctx.asOf > e.effectiveUntil) continue;
-    const base = { id: e.id, kind: e.kind };
+    const base = e.stage && e.stage !== 'all' ? { id: e.id, kind: e.kind, stage: e.stage } : { id: e.id, kind: e.kind };
     if (ctx.asOf < e.effectiveFrom) {
       out.push({ ...base, state: 'announced' });
       continue;

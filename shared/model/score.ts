@@ -26,8 +26,10 @@ import type {
  * drivers' points in explain.ts) or to the share fallback rules of shared/reference/index.ts; stored with every
  * score, so a bump rescores what is stored. Data changes move dataVersion.
  * 1.1.0: drivers' points are each line's part of the supplier's score (1.0.0: of its mineral's score).
+ * 1.2.0: stage-scoped measures (a `raw` ban stops ore processed elsewhere only, and no raw ban enters the world
+ * term); unknown origins read as the world mining mix (docs/model.md, changelog).
  */
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '1.2.0';
 
 export const PARAMS = {
   /** Share of a country's governance risk that becomes baseline disruption propensity (no measure in force). */
@@ -71,6 +73,17 @@ export function restrictionIntensity(measures: readonly MeasureInForce[]): numbe
   return 1 - keep;
 }
 
+/**
+ * Whether a measure of the stage country bears on this stage of a line: `all` on either stage; `mining` and `raw` on
+ * the mine origin, `raw` only when the ore leaves the country to be processed (`exported`); `processing` on the
+ * processing country.
+ */
+export function bearsOn(m: MeasureInForce, stage: Stage, exported: boolean): boolean {
+  if (m.stage === undefined) return true;
+  if (stage === 'processing') return m.stage === 'processing';
+  return m.stage === 'mining' || (m.stage === 'raw' && exported);
+}
+
 /** Propensity of a country to disrupt a flow: governance baseline united with restrictions. */
 function propensity(governance: number, restriction: number): number {
   return 1 - (1 - PARAMS.governanceWeight * governance) * (1 - restriction);
@@ -98,12 +111,16 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
 
   const coversOf = (mineral: string) => ref.minerals.get(mineral)?.covers ?? [mineral];
 
-  /** p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. */
-  const countryPropensity = (mineral: string, country: string): number =>
-    propensity(
-      governanceRisk(ref, country).risk,
-      restrictionIntensity(measuresInForce(ref, country, coversOf(mineral), context)),
-    );
+  /** The country's measures on the mineral that bear on this stage of a line (`bearsOn`). */
+  const stageMeasures = (mineral: string, stage: Stage, country: string, exported: boolean): MeasureInForce[] =>
+    measuresInForce(ref, country, coversOf(mineral), context).filter((m) => bearsOn(m, stage, exported));
+
+  /**
+   * p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. A `raw` measure is left
+   * out: it moves where the ore is refined, not how much of the mineral reaches the world market.
+   */
+  const countryPropensity = (mineral: string, stage: Stage, country: string): number =>
+    propensity(governanceRisk(ref, country).risk, restrictionIntensity(stageMeasures(mineral, stage, country, false)));
 
   /** G_k = Σ_c s_c² · p_c — the EU HHI_WGI,t over world shares, with p_c in place of WGI_c·t_c. */
   const globalTerm = (mineral: string, stage: Stage): number => {
@@ -112,19 +129,22 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     if (hit !== undefined) return hit;
     const { shares, divisor } = ref.stageShares(mineral, stage);
     let g = 0;
-    for (const s of shares) g += (s.sharePct / divisor) ** 2 * countryPropensity(mineral, s.country);
+    for (const s of shares) g += (s.sharePct / divisor) ** 2 * countryPropensity(mineral, stage, s.country);
     globalCache.set(key, g);
     return g;
   };
 
-  /** R_k(c) = 1 − (1 − p_c·I_c)(1 − γ·G_k): the country cuts this flow, or the world market is disrupted. */
-  const stageRisk = (mineral: string, stage: Stage, country: string): StageRisk => {
-    const key = `${mineral}|${stage}|${country}`;
+  /**
+   * R_k(c) = 1 − (1 − p_c·I_c)(1 − γ·G_k): the country cuts this flow, or the world market is disrupted. `exported`:
+   * the mine output leaves the country unprocessed, so the country's `raw` measures bear on it too.
+   */
+  const stageRisk = (mineral: string, stage: Stage, country: string, exported = false): StageRisk => {
+    const key = `${mineral}|${stage}|${country}|${exported ? 'x' : ''}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const covers = coversOf(mineral);
     const { shares, basis, divisor } = ref.stageShares(mineral, stage);
-    const measures = measuresInForce(ref, country, covers, context);
+    const measures = stageMeasures(mineral, stage, country, exported);
     const agreement = agreementInForce(ref, country, covers, context);
     const unrelieved = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
     // The agreement relieves this buyer's bilateral flow, not the world market.
@@ -146,18 +166,53 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     return result;
   };
 
-  /** Expected stage risk over the world mix: used when the country is unknown. Unlisted remainder: default country. */
-  const worldStageRisk = (mineral: string, stage: Stage): StageRisk => {
-    const key = `${mineral}|${stage}|${WORLD}`;
+  /**
+   * The mining stage of a line mined in `origin` and processed in `processing` (null = unknown). A `raw` measure of
+   * the origin stops the ore only if it is processed elsewhere: fully when the processing country is another, not at
+   * all when it is the origin, and when it is unknown for the part of the world's processing outside the origin
+   * (the world processing mix, as an unknown processing country is read everywhere): the stage risk is then the
+   * expectation over the two flows, R = q·R_exported + (1 − q)·R_domestic.
+   */
+  const miningRisk = (mineral: string, origin: string, processing: string | null): StageRisk => {
+    const domestic = stageRisk(mineral, 'mining', origin, false);
+    if (processing === origin) return domestic;
+    const exported = stageRisk(mineral, 'mining', origin, true);
+    if (!exported.measures.some((m) => m.stage === 'raw')) return domestic;
+    if (processing !== null) return exported;
+    const key = `${mineral}|mining|${origin}|?`;
+    const hit = stageCache.get(key);
+    if (hit) return hit;
+    const { shares, divisor } = ref.stageShares(mineral, 'processing');
+    const q = 1 - (shares.find((s) => s.country === origin)?.sharePct ?? 0) / divisor;
+    const flowShare = round4(q);
+    // The driver says what was assumed, even when all of the world's processing is elsewhere (flowShare 1).
+    const result: StageRisk = {
+      ...exported,
+      risk: flowShare >= 1 ? exported.risk : round4(q * exported.risk + (1 - q) * domestic.risk),
+      measures: exported.measures.map((m) => (m.stage === 'raw' ? { ...m, flowShare } : m)),
+    };
+    stageCache.set(key, result);
+    return result;
+  };
+
+  /**
+   * Expected stage risk over the world mix: used when the country is unknown. Unlisted remainder: default country.
+   * At the mining stage each producer's risk is that of ore processed in `processing` (null = unknown), so its `raw`
+   * measures count as they would on its own line.
+   */
+  const worldStageRisk = (mineral: string, stage: Stage, processing: string | null = null): StageRisk => {
+    const key = `${mineral}|${stage}|${WORLD}|${processing ?? ''}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const { shares, divisor } = ref.stageShares(mineral, stage);
+    const producerRisk = (country: string) =>
+      stage === 'mining' ? miningRisk(mineral, country, processing) : stageRisk(mineral, stage, country);
     let listed = 0;
     let risk = 0;
     for (const s of shares) {
       const f = s.sharePct / divisor;
       listed += f;
-      risk += f * stageRisk(mineral, stage, s.country).risk;
+      risk += f * producerRisk(s.country).risk;
     }
     // The unlisted rest of the world: many small producers, governance at the documented default, no measures.
     if (listed < 1) risk += (1 - listed) * stageRisk(mineral, stage, WORLD_REST).risk;
@@ -167,7 +222,7 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
       country: WORLD,
       risk: round4(risk),
       worldShare: null,
-      measures: top ? stageRisk(mineral, stage, top.country).measures : [],
+      measures: top ? producerRisk(top.country).measures : [],
       agreement: null,
     };
     stageCache.set(key, result);
@@ -183,7 +238,9 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     let route = routeCache.get(key);
     if (!route) {
       const stages: StageRisk[] = [];
-      stages.push(origin === null ? worldStageRisk(mineral, 'mining') : stageRisk(mineral, 'mining', origin));
+      stages.push(
+        origin === null ? worldStageRisk(mineral, 'mining', processing) : miningRisk(mineral, origin, processing),
+      );
       if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing));
       else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing'));
       // The weakest link: the line is as exposed as its riskier stage.

@@ -49,6 +49,13 @@ export interface MeasureInForce {
   suspendedBy?: string;
   /** The suspension that held it and has lapsed by the as-of date. */
   lapsedSuspension?: string;
+  /** The flows it stops, when not every flow through its country (`PolicyEvent.stage`). */
+  stage?: 'mining' | 'raw' | 'processing';
+  /**
+   * For a `raw` measure on a line whose processing country is unknown: the part of the flow it stops (0–1), the
+   * world's processing outside the measure's country. Absent when the processing country is declared.
+   */
+  flowShare?: number;
 }
 
 export interface StageRisk {

@@ -82,6 +82,13 @@ export const policyEventBody = z
       z.object({ kind: z.literal('all') }).strict(),
       z.object({ kind: z.enum(['country', 'country_military']), country: text(64, COUNTRIES) }).strict(),
     ]),
+    /** The flows a measure stops (docs/model.md 2.2); absent = `all`. Not for a suspension. */
+    stage: z
+      .enum(['all', 'mining', 'raw', 'processing'])
+      .optional()
+      .describe(
+        'the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output',
+      ),
     /** Shipped measures (GET /v1/reference/policy-events), for a suspension. */
     suspends: z
       .array(text(64, ['CN-2025-61', 'CN-2024-46-C2', 'CN-2023-GA-GE']))
@@ -179,6 +186,8 @@ export function checkPolicyEvent(
   if (body.kind === 'suspension') {
     if (suspends.length === 0)
       c.errors.push({ path: 'suspends', message: 'a suspension names the measures it suspends' });
+    if (body.stage !== undefined && body.stage !== 'all')
+      c.errors.push({ path: 'stage', message: 'a suspension holds whole measures: it has no stage of its own' });
     suspends.forEach((s, i) => {
       const target = ref.policyEventsById.get(s);
       if (!target) {
@@ -207,6 +216,8 @@ export function checkPolicyEvent(
     effectiveFrom,
     effectiveUntil,
     destination,
+    // `all` is the default and is not written, so an event reads (and hashes) the same whether or not it says so.
+    ...(body.stage !== undefined && body.stage !== 'all' ? { stage: body.stage } : {}),
     ...(body.kind === 'suspension' ? { suspends } : {}),
     ...(body.notes ? { notes: body.notes } : {}),
     source: body.source,

@@ -826,6 +826,13 @@ export interface components {
       state: 'active' | 'suspended' | 'announced';
       suspendedBy?: string;
       lapsedSuspension?: string;
+      /**
+       * @description the flows it stops when not every flow through its country (the event's `stage`)
+       * @enum {string}
+       */
+      stage?: 'mining' | 'raw' | 'processing';
+      /** @description for a `raw` measure on a line processed where not stated: the part of the flow it stops, 0–1 */
+      flowShare?: number;
     };
     Driver: {
       /** @description points of the score this driver accounts for (negative for mitigants) */
@@ -1378,6 +1385,11 @@ export interface components {
             /** @description ISO 3166-1 alpha-2 */
             country: string;
           };
+      /**
+       * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
+       * @enum {string}
+       */
+      stage?: 'all' | 'mining' | 'raw' | 'processing';
       suspends?: string[];
       notes?: string;
       source: string;
@@ -4484,6 +4496,11 @@ export interface operations {
                  */
                 country: string;
               };
+          /**
+           * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
+           * @enum {string}
+           */
+          stage?: 'all' | 'mining' | 'raw' | 'processing';
           suspends?: string[];
           notes?: string;
           reason: string;
@@ -4815,6 +4832,11 @@ export interface operations {
                  */
                 country: string;
               };
+          /**
+           * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
+           * @enum {string}
+           */
+          stage?: 'all' | 'mining' | 'raw' | 'processing';
           suspends?: string[];
           notes?: string;
           reason: string;

@@ -249,8 +249,10 @@ const measureArb: fc.Arbitrary<PolicyEvent> = fc
     from: dateArb,
     lengthDays: fc.option(fc.integer({ min: 1, max: 1500 }), { nil: null }),
     destination: fc.constantFrom<PolicyEvent['destination']>({ kind: 'all' }, { kind: 'country', country: 'US' }),
+    // Stage-scoped measures too: each must keep every property.
+    stage: fc.constantFrom<PolicyEvent['stage']>(undefined, 'all', 'mining', 'raw', 'processing'),
   })
-  .map(({ country, mineral, kind, from, lengthDays, destination }) => ({
+  .map(({ country, mineral, kind, from, lengthDays, destination, stage }) => ({
     id: `TEST-${country}-${mineral}-${kind}`,
     country,
     instrument: 'hypothetical measure',
@@ -260,6 +262,7 @@ const measureArb: fc.Arbitrary<PolicyEvent> = fc
     effectiveFrom: from,
     effectiveUntil: lengthDays === null ? null : addDays(from, lengthDays),
     destination,
+    ...(stage ? { stage } : {}),
     source: 'test',
   }));
 
