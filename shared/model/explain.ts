@@ -90,11 +90,18 @@ function describeStage(
       if (gov.source) sources.push(gov.source);
     }
   }
+  let assumed: number | undefined;
   for (const m of s.measures) {
     parts.push(describeMeasure(ref, m) + flowWords(mineralName, s, m));
+    assumed ??= m.flowShare;
     const e = ref.policyEventsById.get(m.id);
     if (e) sources.push(`${e.instrument}: ${e.source}`);
   }
+  // A raw-ore measure on a line processed where not stated: what part of the flow it was taken to stop (2.2).
+  if (assumed !== undefined && s.country !== 'WORLD')
+    parts.push(
+      `processing not declared: ${pct(assumed)} of world ${mineralName} refining is outside ${countryName(s.country)}, the part of the flow the raw-ore measure stops`,
+    );
   const agreement = s.agreement ? ref.agreementsById.get(s.agreement) : undefined;
   if (agreement) {
     parts.push(
@@ -109,13 +116,7 @@ function describeStage(
 function flowWords(mineralName: string, s: StageRisk, m: MeasureInForce): string {
   if (m.stage === undefined || s.country === 'WORLD') return '';
   const name = countryName(s.country);
-  if (m.stage === 'raw') {
-    const part =
-      m.flowShare === undefined
-        ? ''
-        : `; processing not declared: it bears on the ${pct(m.flowShare)} of world ${mineralName} refining outside ${name}`;
-    return `: it stops ${mineralName} mined in ${name} and processed elsewhere${part}`;
-  }
+  if (m.stage === 'raw') return `: it stops ${mineralName} mined in ${name} and processed elsewhere`;
   if (m.stage === 'mining') return `: it bears on ${mineralName} mined in ${name}, wherever it is processed`;
   return `: it bears on ${mineralName} processed in ${name}, wherever it was mined`;
 }

@@ -115,3 +115,32 @@ describe('a measure on mine output or on processed output', () => {
     );
   });
 });
+
+describe('the shipped stage-scoped measures (docs/model.md section 4)', () => {
+  const score = (asOf: string, mineral: string, o: string, p: string | null, buyer = 'US') =>
+    createScorer(ref, context(asOf, buyer)).score(only(mineral, o, p)).score;
+
+  it.each([
+    ['2026-02-24', 'lithium', 'ZW', 'CN', 39.0],
+    ['2026-12-03', 'lithium', 'ZW', 'CN', 52.0],
+    ['2026-12-03', 'lithium', 'ZW', 'ZW', 21.0],
+    ['2026-12-03', 'lithium', 'ZW', null, 52.0],
+    ['2025-12-01', 'nickel', 'ID', 'ID', 17.8],
+    ['2026-06-01', 'nickel', 'ID', 'ID', 51.8],
+    ['2027-01-01', 'nickel', 'ID', 'ID', 17.8],
+    ['2025-12-01', 'nickel', 'ID', 'CN', 62.3],
+    ['2026-06-01', 'nickel', 'ID', 'CN', 63.8],
+    ['2025-12-01', 'nickel', 'ID', null, 35.8],
+    ['2026-06-01', 'nickel', 'ID', null, 56.6],
+    ['2026-12-03', 'manganese', 'GA', 'CN', 33.9],
+    ['2029-01-01', 'manganese', 'GA', 'CN', 57.0],
+    ['2029-01-01', 'manganese', 'GA', 'GA', 18.6],
+    ['2026-12-03', 'uranium', 'KZ', 'RU', 41.0],
+  ])('%s %s %s/%s scores %d for a US buyer', (asOf, mineral, o, p, expected) => {
+    expect(score(asOf, mineral, o, p)).toBe(expected);
+  });
+
+  it('Russia’s uranium measure reaches US buyers only', () => {
+    expect(score('2026-12-03', 'uranium', 'KZ', 'RU', 'DE')).toBe(21.4);
+  });
+});
