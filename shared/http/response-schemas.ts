@@ -35,6 +35,10 @@ export const measureInForce = z
       .enum(['mining', 'raw', 'processing'])
       .optional()
       .describe("the flows it stops when not every flow through its country (the event's `stage`)"),
+    entity: z
+      .string()
+      .optional()
+      .describe('for an entity-level measure: the listed entity this supplier or its line processor matched'),
     flowShare: z
       .number()
       .optional()
@@ -117,6 +121,7 @@ export const exposure = z
     originCountry: z.string().nullable().describe('ISO alpha-2; null = unknown (the world mining mix)'),
     processingCountry: z.string().nullable(),
     share: z.number().nullable(),
+    processor: z.string().nullable().optional().describe('the company that processes this line, if declared'),
   })
   .openapi('Exposure');
 
@@ -406,6 +411,7 @@ export const policyEvent = z
       z.object({ kind: z.literal('all') }),
       z.object({ kind: z.literal('country'), country: countryCode }),
       z.object({ kind: z.literal('country_military'), country: countryCode }),
+      z.object({ kind: z.literal('entities'), entities: z.array(z.string()) }),
     ]),
     stage: measureStage.optional(),
     suspends: z.array(z.string()).optional(),

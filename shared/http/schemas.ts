@@ -5,7 +5,12 @@
  */
 import * as z from 'zod';
 import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts';
-import { MAX_EXPOSURES_PER_SUPPLIER, MAX_SUPPLIER_ID_LENGTH, MAX_SUPPLIER_NAME_LENGTH } from '../model/limits.ts';
+import {
+  MAX_EXPOSURES_PER_SUPPLIER,
+  MAX_PROCESSOR_LENGTH,
+  MAX_SUPPLIER_ID_LENGTH,
+  MAX_SUPPLIER_NAME_LENGTH,
+} from '../model/limits.ts';
 import { MAX_LIST_CURSOR_CHARS } from '../store/list-cursor.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
 
@@ -59,6 +64,16 @@ export const exposureInput = z.object({
     ])
     .nullish()
     .describe('fraction 0–1, a percentage above 1, or "35%"'),
+  processor: z
+    .string()
+    .max(MAX_PROCESSOR_LENGTH)
+    .superRefine((name, ctx) => {
+      const bad = textProblem(name);
+      if (bad) ctx.addIssue({ code: 'custom', message: bad });
+    })
+    .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS, examples: ['MP Materials'] })
+    .nullish()
+    .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
 });
 
 export const supplierFields = {

@@ -19,6 +19,7 @@ const pct = (x: number) => `${x >= 0.995 ? Math.round(x * 1000) / 10 : Math.roun
 
 const DESTINATION_WORDS = (e: PolicyEvent): string => {
   const d = e.destination;
+  if (d.kind === 'entities') return ' to listed entities';
   if (d.kind === 'country') return ` to ${d.country} buyers`;
   if (d.kind === 'country_military') return ` to ${d.country} military end users`;
   return '';
@@ -36,15 +37,16 @@ export function describeMeasure(ref: ReferenceData, m: MeasureInForce): string {
   const e = ref.policyEventsById.get(m.id);
   if (!e) return m.id;
   const what = `${KIND_WORDS[e.kind] ?? e.kind}${m.stage ? STAGE_SCOPE_WORDS[m.stage] : ''}${DESTINATION_WORDS(e)}`;
-  if (m.state === 'announced') return `${what} announced, in force from ${e.effectiveFrom} (${e.instrument})`;
+  const listed = m.entity ? `: ${m.entity} (this supplier or its processor) is listed` : '';
+  if (m.state === 'announced') return `${what} announced, in force from ${e.effectiveFrom} (${e.instrument})${listed}`;
   if (m.state === 'suspended') {
     const s = m.suspendedBy ? ref.policyEventsById.get(m.suspendedBy) : undefined;
     const until = s?.effectiveUntil ? ` until ${s.effectiveUntil}` : '';
-    return `${what} (${e.instrument}) suspended${until} by ${s?.instrument ?? 'a suspension'}: latent risk, it returns when the suspension ends`;
+    return `${what} (${e.instrument}) suspended${until} by ${s?.instrument ?? 'a suspension'}: latent risk, it returns when the suspension ends${listed}`;
   }
   const lapsedEvent = m.lapsedSuspension ? ref.policyEventsById.get(m.lapsedSuspension) : undefined;
   const lapsed = lapsedEvent ? `; its suspension ended ${lapsedEvent.effectiveUntil}` : '';
-  return `${what} active since ${e.effectiveFrom} (${e.instrument})${lapsed}`;
+  return `${what} active since ${e.effectiveFrom} (${e.instrument})${lapsed}${listed}`;
 }
 
 function describeStage(

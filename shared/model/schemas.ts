@@ -11,6 +11,8 @@ export const exposureSchema = z.object({
   originCountry: z.nullable(iso2()),
   processingCountry: z.nullable(iso2()),
   share: z.nullable(z.number().check(z.gte(0), z.lte(1))),
+  // Optional: messages queued before it existed still parse.
+  processor: z.optional(z.nullable(text(1, 200))),
 });
 
 export const supplierInputSchema = z.object({

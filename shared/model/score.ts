@@ -6,6 +6,7 @@
  * (Blengini et al. 2017) and GeoPolRisk (Gemechu et al. 2015), applied to one supplier's actual sourcing.
  */
 import type { ReferenceData, Stage } from '../reference/index.ts';
+import { type EntityMatches, entityMatches, matchesKey, NO_ENTITIES } from './entities.ts';
 import { explainSupplier } from './explain.ts';
 import { governanceRisk } from './governance.ts';
 import { agreementInForce, measuresInForce } from './policy.ts';
@@ -111,9 +112,18 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
 
   const coversOf = (mineral: string) => ref.minerals.get(mineral)?.covers ?? [mineral];
 
-  /** The country's measures on the mineral that bear on this stage of a line (`bearsOn`). */
-  const stageMeasures = (mineral: string, stage: Stage, country: string, exported: boolean): MeasureInForce[] =>
-    measuresInForce(ref, country, coversOf(mineral), context).filter((m) => bearsOn(m, stage, exported));
+  /**
+   * The country's measures on the mineral that bear on this stage of a line (`bearsOn`); entity-level ones only where
+   * the line's supplier or processor is listed (`entities`).
+   */
+  const stageMeasures = (
+    mineral: string,
+    stage: Stage,
+    country: string,
+    exported: boolean,
+    entities: EntityMatches = NO_ENTITIES,
+  ): MeasureInForce[] =>
+    measuresInForce(ref, country, coversOf(mineral), context, entities).filter((m) => bearsOn(m, stage, exported));
 
   /**
    * p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. A `raw` measure is left
@@ -138,13 +148,19 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
    * R_k(c) = 1 − (1 − p_c·I_c)(1 − γ·G_k): the country cuts this flow, or the world market is disrupted. `exported`:
    * the mine output leaves the country unprocessed, so the country's `raw` measures bear on it too.
    */
-  const stageRisk = (mineral: string, stage: Stage, country: string, exported = false): StageRisk => {
-    const key = `${mineral}|${stage}|${country}|${exported ? 'x' : ''}`;
+  const stageRisk = (
+    mineral: string,
+    stage: Stage,
+    country: string,
+    exported = false,
+    entities: EntityMatches = NO_ENTITIES,
+  ): StageRisk => {
+    const key = `${mineral}|${stage}|${country}|${exported ? 'x' : ''}|${matchesKey(entities)}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const covers = coversOf(mineral);
     const { shares, basis, divisor } = ref.stageShares(mineral, stage);
-    const measures = stageMeasures(mineral, stage, country, exported);
+    const measures = stageMeasures(mineral, stage, country, exported, entities);
     const agreement = agreementInForce(ref, country, covers, context);
     const unrelieved = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
     // The agreement relieves this buyer's bilateral flow, not the world market.
@@ -173,13 +189,18 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
    * (the world processing mix, as an unknown processing country is read everywhere): the stage risk is then the
    * expectation over the two flows, R = q·R_exported + (1 − q)·R_domestic.
    */
-  const miningRisk = (mineral: string, origin: string, processing: string | null): StageRisk => {
-    const domestic = stageRisk(mineral, 'mining', origin, false);
+  const miningRisk = (
+    mineral: string,
+    origin: string,
+    processing: string | null,
+    entities: EntityMatches = NO_ENTITIES,
+  ): StageRisk => {
+    const domestic = stageRisk(mineral, 'mining', origin, false, entities);
     if (processing === origin) return domestic;
-    const exported = stageRisk(mineral, 'mining', origin, true);
+    const exported = stageRisk(mineral, 'mining', origin, true, entities);
     if (!exported.measures.some((m) => m.stage === 'raw')) return domestic;
     if (processing !== null) return exported;
-    const key = `${mineral}|mining|${origin}|?`;
+    const key = `${mineral}|mining|${origin}|?|${matchesKey(entities)}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const { shares, divisor } = ref.stageShares(mineral, 'processing');
@@ -200,13 +221,20 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
    * At the mining stage each producer's risk is that of ore processed in `processing` (null = unknown), so its `raw`
    * measures count as they would on its own line.
    */
-  const worldStageRisk = (mineral: string, stage: Stage, processing: string | null = null): StageRisk => {
-    const key = `${mineral}|${stage}|${WORLD}|${processing ?? ''}`;
+  const worldStageRisk = (
+    mineral: string,
+    stage: Stage,
+    processing: string | null = null,
+    entities: EntityMatches = NO_ENTITIES,
+  ): StageRisk => {
+    const key = `${mineral}|${stage}|${WORLD}|${processing ?? ''}|${matchesKey(entities)}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const { shares, divisor } = ref.stageShares(mineral, stage);
     const producerRisk = (country: string) =>
-      stage === 'mining' ? miningRisk(mineral, country, processing) : stageRisk(mineral, stage, country);
+      stage === 'mining'
+        ? miningRisk(mineral, country, processing, entities)
+        : stageRisk(mineral, stage, country, false, entities);
     let listed = 0;
     let risk = 0;
     for (const s of shares) {
@@ -233,16 +261,24 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
 
   /** Stages and risk of a route (mineral, origin, processing) do not depend on the share: computed once per route. */
   const routeCache = new Map<string, { stages: StageRisk[]; risk: number }>();
-  const lineRisk = (mineral: string, origin: string | null, processing: string | null, share: number): LineRisk => {
-    const key = `${mineral}\u0001${origin}\u0001${processing}`;
+  const lineRisk = (
+    mineral: string,
+    origin: string | null,
+    processing: string | null,
+    share: number,
+    entities: EntityMatches = NO_ENTITIES,
+  ): LineRisk => {
+    const key = `${mineral}\u0001${origin}\u0001${processing}\u0001${matchesKey(entities)}`;
     let route = routeCache.get(key);
     if (!route) {
       const stages: StageRisk[] = [];
       stages.push(
-        origin === null ? worldStageRisk(mineral, 'mining', processing) : miningRisk(mineral, origin, processing),
+        origin === null
+          ? worldStageRisk(mineral, 'mining', processing, entities)
+          : miningRisk(mineral, origin, processing, entities),
       );
-      if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing));
-      else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing'));
+      if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing, false, entities));
+      else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing', null, entities));
       // The weakest link: the line is as exposed as its riskier stage.
       let risk = 0;
       for (const s of stages) risk = Math.max(risk, s.risk);
@@ -293,10 +329,13 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
           const e = exposures[i] as Exposure;
           const share = shares[i] ?? 0;
           declared += share;
-          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share));
+          const entities = entityMatches(ref, [supplier.supplierName, e.processor]);
+          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share, entities));
         }
-        // What the supplier does not declare is assumed to come from the world mix.
-        if (declared < 1 - 1e-9) lines.push(lineRisk(mineral, null, null, 1 - declared));
+        // What the supplier does not declare is assumed to come from the world mix (the supplier itself still is
+        // whoever it is: a listed supplier's undeclared share is reached by measures on it).
+        if (declared < 1 - 1e-9)
+          lines.push(lineRisk(mineral, null, null, 1 - declared, entityMatches(ref, [supplier.supplierName])));
         let supplyRisk = 0;
         for (const l of lines) supplyRisk += l.share * l.risk;
         const vulnerability = vulnerabilityOf(mineral);

@@ -11,6 +11,8 @@ export interface RawExposure {
   originCountry?: string | null | undefined;
   processingCountry?: string | null | undefined;
   share?: number | string | null | undefined;
+  /** The company that processes this line (matched against entity-level measures); absent, null or blank = none. */
+  processor?: string | null | undefined;
 }
 
 export interface RawSupplier {
@@ -63,7 +65,8 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
     const share =
       e.share != null && e.share !== '' ? take(`${p}.share`, String(e.share), parseShare(String(e.share))) : null;
     if (mineral === null || !origin.ok || !processing.ok) return;
-    const key = `${mineral}|${origin.value ?? ''}|${processing.value ?? ''}`;
+    const processor = e.processor != null && e.processor.trim() !== '' ? e.processor.trim() : null;
+    const key = `${mineral}|${origin.value ?? ''}|${processing.value ?? ''}|${processor ?? ''}`;
     const dup = seen.get(key);
     if (dup !== undefined) {
       errors.push({
@@ -84,7 +87,11 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
           message: `shares for ${mineral} sum to ${Math.round(sum * 1000) / 10}%: above 100%`,
         });
     }
-    exposures.push({ mineral, originCountry: origin.value, processingCountry: processing.value, share });
+    exposures.push(
+      processor === null
+        ? { mineral, originCountry: origin.value, processingCountry: processing.value, share }
+        : { mineral, originCountry: origin.value, processingCountry: processing.value, share, processor },
+    );
   });
   if (errors.length > 0) return { ok: false, errors };
   return {

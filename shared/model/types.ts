@@ -10,6 +10,11 @@ export interface Exposure {
   processingCountry: string | null;
   /** Fraction 0–1 of the supplier's supply of this mineral; null = not stated (shares the undeclared remainder). */
   share: number | null;
+  /**
+   * The company that processes (smelts, refines) this line for the supplier, by name, if declared: matched against
+   * entity-level measures (shared/model/entities.ts), as the supplier's own name is. Absent or null = not declared.
+   */
+  processor?: string | null;
 }
 
 export interface SupplierInput {
@@ -49,6 +54,8 @@ export interface MeasureInForce {
   suspendedBy?: string;
   /** The suspension that held it and has lapsed by the as-of date. */
   lapsedSuspension?: string;
+  /** For an entity-level measure: the listed entity this supplier or its line's processor was matched to. */
+  entity?: string;
   /** The flows it stops, when not every flow through its country (`PolicyEvent.stage`). */
   stage?: 'mining' | 'raw' | 'processing';
   /**

@@ -39,7 +39,8 @@ function eventScope(events: readonly (PolicyEvent | null)[], refs: readonly Refe
   let allBuyers = false;
   const buyers = new Set<string>();
   const addDestination = (d: DestinationScope) => {
-    if (d.kind === 'all') allBuyers = true;
+    // An entity-level measure reaches listed suppliers of any buyer: every buyer is in scope (a superset).
+    if (d.kind === 'all' || d.kind === 'entities') allBuyers = true;
     else buyers.add(d.country);
   };
   for (const e of events) {

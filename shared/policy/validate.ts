@@ -81,6 +81,16 @@ export const policyEventBody = z
     destination: z.union([
       z.object({ kind: z.literal('all') }).strict(),
       z.object({ kind: z.enum(['country', 'country_military']), country: text(64, COUNTRIES) }).strict(),
+      z
+        .object({
+          kind: z.literal('entities'),
+          entities: z
+            .array(text(200, ['MP Materials', 'USA Rare Earth']))
+            .min(1)
+            .max(500)
+            .describe('the companies it names; a supplier or a line processor matching one (normalised) is reached'),
+        })
+        .strict(),
     ]),
     /** The flows a measure stops (docs/model.md 2.2); absent = `all`. Not for a suspension. */
     stage: z
@@ -177,10 +187,13 @@ export function checkPolicyEvent(
     [effectiveFrom, 'effectiveFrom', effectiveUntil, 'effectiveUntil'],
   ]);
   const country = c.country(body.country, 'country');
+  const d = body.destination;
   const destination: DestinationScope =
-    body.destination.kind === 'all'
+    d.kind === 'all'
       ? { kind: 'all' }
-      : { kind: body.destination.kind, country: c.country(body.destination.country, 'destination.country') };
+      : d.kind === 'entities'
+        ? { kind: 'entities', entities: d.entities }
+        : { kind: d.kind, country: c.country(d.country, 'destination.country') };
   const minerals = body.minerals.map((m, i) => c.mineral(m, `minerals[${i}]`, true));
   const suspends = body.suspends ?? [];
   if (body.kind === 'suspension') {

@@ -53,7 +53,12 @@ export type MeasureKind = 'export_licensing' | 'export_quota' | 'export_ban' | '
 export type DestinationScope =
   | { kind: 'all' }
   | { kind: 'country'; country: string }
-  | { kind: 'country_military'; country: string };
+  | { kind: 'country_military'; country: string }
+  /**
+   * Named companies, whatever their country (China's 2026-06-22 list): reaches a supplier that is one of them, or a
+   * line whose declared processor is (shared/model/entities.ts).
+   */
+  | { kind: 'entities'; entities: string[] };
 
 /**
  * Which flows through the measure's country a measure stops (docs/model.md 2.2):

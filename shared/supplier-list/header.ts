@@ -13,6 +13,7 @@ export const COLUMNS = [
   'share',
   'alternative_sources',
   'inventory_days',
+  'processor',
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];

@@ -1,6 +1,7 @@
 import {
   MAX_ALTERNATIVE_SOURCES,
   MAX_INVENTORY_DAYS,
+  MAX_PROCESSOR_LENGTH,
   MAX_SUPPLIER_ID_LENGTH,
   MAX_SUPPLIER_NAME_LENGTH,
   MAX_TIER,
@@ -152,6 +153,20 @@ export function validateRow(
     else problems = withProblem(problems, row, 'inventory_days', rawDays, p.message);
   }
 
+  const processor = cellAt(record, idx.processor);
+  if (processor.length > MAX_PROCESSOR_LENGTH)
+    problems = withProblem(
+      problems,
+      row,
+      'processor',
+      processor.slice(0, 40),
+      `processor is longer than ${MAX_PROCESSOR_LENGTH} characters`,
+    );
+  else if (processor !== '') {
+    const bad = textProblem(processor);
+    if (bad) problems = withProblem(problems, row, 'processor', processor, `processor ${bad}`);
+  }
+
   const name = cellAt(record, idx.supplier_name);
   if (name.length > MAX_SUPPLIER_NAME_LENGTH)
     problems = withProblem(
@@ -187,7 +202,10 @@ export function validateRow(
       alternativeSources,
       inventoryDays,
     },
-    exposure: { mineral, originCountry, processingCountry, share },
+    exposure:
+      processor === ''
+        ? { mineral, originCountry, processingCountry, share }
+        : { mineral, originCountry, processingCountry, share, processor },
   };
 }
 

@@ -831,6 +831,8 @@ export interface components {
        * @enum {string}
        */
       stage?: 'mining' | 'raw' | 'processing';
+      /** @description for an entity-level measure: the listed entity this supplier or its line processor matched */
+      entity?: string;
       /** @description for a `raw` measure on a line processed where not stated: the part of the flow it stops, 0–1 */
       flowShare?: number;
     };
@@ -874,6 +876,8 @@ export interface components {
       originCountry: string | null;
       processingCountry: string | null;
       share: number | null;
+      /** @description the company that processes this line, if declared */
+      processor?: string | null;
     };
     SupplierPage: {
       items: components['schemas']['SupplierView'][];
@@ -1384,6 +1388,11 @@ export interface components {
             kind: 'country_military';
             /** @description ISO 3166-1 alpha-2 */
             country: string;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'entities';
+            entities: string[];
           };
       /**
        * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
@@ -1870,6 +1879,11 @@ export interface operations {
             processingCountry?: string | null;
             /** @description fraction 0–1, a percentage above 1, or "35%" */
             share?: number | string | null;
+            /**
+             * @description the company that processes (smelts, refines) this line, matched against entity-level measures
+             * @example MP Materials
+             */
+            processor?: string | null;
           }[];
         };
       };
@@ -2251,6 +2265,11 @@ export interface operations {
               processingCountry?: string | null;
               /** @description fraction 0–1, a percentage above 1, or "35%" */
               share?: number | string | null;
+              /**
+               * @description the company that processes (smelts, refines) this line, matched against entity-level measures
+               * @example MP Materials
+               */
+              processor?: string | null;
             }[];
           }[];
           /** Format: date */
@@ -4495,6 +4514,12 @@ export interface operations {
                  * @example JP
                  */
                 country: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'entities';
+                /** @description the companies it names; a supplier or a line processor matching one (normalised) is reached */
+                entities: string[];
               };
           /**
            * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
@@ -4831,6 +4856,12 @@ export interface operations {
                  * @example JP
                  */
                 country: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'entities';
+                /** @description the companies it names; a supplier or a line processor matching one (normalised) is reached */
+                entities: string[];
               };
           /**
            * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output

@@ -416,4 +416,21 @@ export const policyEvents: PolicyEvent[] = [
       'temporary restriction on enriched uranium to the US and to entities under US jurisdiction, except under one-time FSTEC licences: read as discretionary licensing (the CSV lists export_ban); enrichment is processing, so it bears on uranium processed in Russia; the model proxies uranium processing shares by mine shares, which understates Russian enrichment (about 44% of world capacity)',
     source: 'Government of Russia statement 2024-11-15 via MENAFN (RT) and News-Time (RIA) 2024-11-15',
   },
+  // Entity-level: reaches only a supplier that is, or a line whose declared processor is, a listed entity
+  // (shared/model/entities.ts); every other supplier scores as if it were not there.
+  {
+    id: 'CN-2026-ENTITIES',
+    country: 'CN',
+    instrument: 'MOFCOM export control list addition (2026-06-22): ten US entities',
+    kind: 'export_ban',
+    minerals: ['all_dual_use'],
+    announced: '2026-06-22',
+    effectiveFrom: '2026-06-22',
+    effectiveUntil: null,
+    destination: { kind: 'entities', entities: ['MP Materials', 'USA Rare Earth', 'Aveox'] },
+    notes:
+      'all dual-use exports from China to the listed entities prohibited, and any party anywhere forbidden to transfer Chinese-origin dual-use items to them; ten US entities, of which the reports found name three (MP Materials, USA Rare Earth, Aveox): the other seven (aerospace, drones, radar, shipbuilding) can be added by a revision once their names are confirmed',
+    source:
+      'MOFCOM statement 2026-06-22 via Benchmark Mineral Intelligence, Kalkine (Reuters) and Azzet 2026-06; Aveox named by Reuters via taurustrading.org',
+  },
 ];

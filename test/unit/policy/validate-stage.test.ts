@@ -37,3 +37,24 @@ describe('a measure’s stage', () => {
     expect(policyEventBody.safeParse({ ...body({}), stage: 'ore' }).success).toBe(false);
   });
 });
+
+describe('an entity-level destination', () => {
+  it('names companies and is recorded as given', () => {
+    const r = checkPolicyEvent(
+      'CN-E',
+      body({
+        country: 'CN',
+        minerals: ['all_dual_use'],
+        destination: { kind: 'entities', entities: ['MP Materials'] },
+      }),
+      ref,
+    );
+    expect(r.ok && r.event.destination).toEqual({ kind: 'entities', entities: ['MP Materials'] });
+  });
+
+  it('is refused without a name', () => {
+    expect(policyEventBody.safeParse({ ...body({}), destination: { kind: 'entities', entities: [] } }).success).toBe(
+      false,
+    );
+  });
+});
