@@ -13,7 +13,7 @@ import { governanceRisk } from '../shared/model/governance.ts';
 import { agreementInForce, measuresInForce } from '../shared/model/policy.ts';
 import { portfolioExposure } from '../shared/model/portfolio.ts';
 import { runScenario } from '../shared/model/scenario.ts';
-import { createScorer, PARAMS, restrictionIntensity } from '../shared/model/score.ts';
+import { bearsOn, createScorer, PARAMS, restrictionIntensity } from '../shared/model/score.ts';
 import type { ScoringContext, SupplierInput } from '../shared/model/types.ts';
 import { type ReferenceData, referenceData, type Stage } from '../shared/reference/index.ts';
 
@@ -49,16 +49,28 @@ function input(
   };
 }
 
-/** The section-3 intermediates of one stage in one country: w, τ, p (with relief), I, G. */
-function stageTerms(ref: ReferenceData, c: ScoringContext, mineral: string, stage: Stage, country: string) {
+/**
+ * The section-3 intermediates of one stage in one country: w, τ, p (with relief), I, G. Measures count as the model
+ * counts them (`bearsOn`): on the line's stage, `raw` ones only on ore leaving its country (`exported`), and none of
+ * them in the world term.
+ */
+function stageTerms(
+  ref: ReferenceData,
+  c: ScoringContext,
+  mineral: string,
+  stage: Stage,
+  country: string,
+  exported = false,
+) {
   const covers = ref.minerals.get(mineral)?.covers ?? [mineral];
-  const propensity = (cc: string) =>
-    1 -
-    (1 - PARAMS.governanceWeight * governanceRisk(ref, cc).risk) *
-      (1 - restrictionIntensity(measuresInForce(ref, cc, covers, c)));
+  const measures = (cc: string, leaves: boolean) =>
+    measuresInForce(ref, cc, covers, c).filter((m) => bearsOn(m, stage, leaves));
+  const propensity = (cc: string, leaves = false) =>
+    1 - (1 - PARAMS.governanceWeight * governanceRisk(ref, cc).risk) * (1 - restrictionIntensity(measures(cc, leaves)));
   const { shares, divisor } = ref.stageShares(mineral, stage);
-  const tau = restrictionIntensity(measuresInForce(ref, country, covers, c));
-  const p = propensity(country) * (agreementInForce(ref, country, covers, c) ? 1 - PARAMS.agreementRelief : 1);
+  const tau = restrictionIntensity(measures(country, exported));
+  const p =
+    propensity(country, exported) * (agreementInForce(ref, country, covers, c) ? 1 - PARAMS.agreementRelief : 1);
   const share = (shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor;
   const g = shares.reduce((sum, s) => sum + (s.sharePct / divisor) ** 2 * propensity(s.country), 0);
   return {
@@ -113,7 +125,11 @@ export function workedExamples(ref: ReferenceData = referenceData()): Record<str
       for (const st of line.stages) {
         out[`${key} R ${st.stage} ${st.country}`] = st.risk;
         if (st.country !== 'WORLD') {
-          for (const [k, v] of Object.entries(stageTerms(ref, ctx(asOf, buyer), mineral, st.stage, st.country)))
+          // The ore leaves its country when the line is processed elsewhere (or where not stated).
+          const exported = st.stage === 'mining' && processing !== origin;
+          for (const [k, v] of Object.entries(
+            stageTerms(ref, ctx(asOf, buyer), mineral, st.stage, st.country, exported),
+          ))
             out[`${key} ${k} ${st.stage} ${st.country}`] = v;
         } else out[`${key} G ${st.stage} world`] = stageTerms(ref, ctx(asOf, buyer), mineral, st.stage, 'ZZ').G;
       }

@@ -103,8 +103,9 @@ interface Transition {
   reaches: (buyerCountry: string, endUse: EndUse) => boolean;
 }
 
+/** An entity-level measure may reach any buyer (some of its suppliers may be listed): counted, as targets.ts does. */
 const reaches = (d: DestinationScope, buyer: string, endUse: EndUse) =>
-  d.kind === 'all' || (d.country === buyer && (d.kind === 'country' || endUse === 'military'));
+  d.kind === 'all' || d.kind === 'entities' || (d.country === buyer && (d.kind === 'country' || endUse === 'military'));
 
 const KIND_WORDS: Record<string, string> = {
   export_licensing: 'export licensing',

@@ -15,6 +15,12 @@ const countryCode = z.string().describe('ISO 3166-1 alpha-2');
 
 export const band = z.enum(['low', 'medium', 'high', 'critical']).openapi('Band');
 const stage = z.enum(['mining', 'processing']);
+/** Which flows through its country a measure stops (docs/model.md 2.2); absent = `all`. */
+export const measureStage = z
+  .enum(['all', 'mining', 'raw', 'processing'])
+  .describe(
+    'the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output',
+  );
 
 // --- the scored supplier (shared/model/types.ts) ---
 
@@ -25,6 +31,18 @@ export const measureInForce = z
     state: z.enum(['active', 'suspended', 'announced']),
     suspendedBy: z.string().optional(),
     lapsedSuspension: z.string().optional(),
+    stage: z
+      .enum(['mining', 'raw', 'processing'])
+      .optional()
+      .describe("the flows it stops when not every flow through its country (the event's `stage`)"),
+    entity: z
+      .string()
+      .optional()
+      .describe('for an entity-level measure: the listed entity this supplier or its line processor matched'),
+    flowShare: z
+      .number()
+      .optional()
+      .describe('for a `raw` measure on a line processed where not stated: the part of the flow it stops, 0–1'),
   })
   .openapi('MeasureInForce');
 
@@ -41,7 +59,9 @@ export const stageRisk = z
 
 export const lineRisk = z
   .object({
-    originCountry: z.string(),
+    originCountry: z
+      .string()
+      .describe('ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix'),
     processingCountry: z.string().nullable(),
     share: z.number().describe('fraction of the mineral this line carries'),
     risk: z.number().describe('0–1: the riskier of its stages'),
@@ -98,9 +118,10 @@ export const scoredSupplier = z
 export const exposure = z
   .object({
     mineral: z.string(),
-    originCountry: z.string(),
+    originCountry: z.string().nullable().describe('ISO alpha-2; null = unknown (the world mining mix)'),
     processingCountry: z.string().nullable(),
     share: z.number().nullable(),
+    processor: z.string().nullable().optional().describe('the company that processes this line, if declared'),
   })
   .openapi('Exposure');
 
@@ -403,7 +424,9 @@ export const policyEvent = z
       z.object({ kind: z.literal('all') }),
       z.object({ kind: z.literal('country'), country: countryCode }),
       z.object({ kind: z.literal('country_military'), country: countryCode }),
+      z.object({ kind: z.literal('entities'), entities: z.array(z.string()) }),
     ]),
+    stage: measureStage.optional(),
     suspends: z.array(z.string()).optional(),
     notes: z.string().optional(),
     source: z.string(),

@@ -5,7 +5,12 @@
  */
 import * as z from 'zod';
 import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts';
-import { MAX_EXPOSURES_PER_SUPPLIER, MAX_SUPPLIER_ID_LENGTH, MAX_SUPPLIER_NAME_LENGTH } from '../model/limits.ts';
+import {
+  MAX_EXPOSURES_PER_SUPPLIER,
+  MAX_PROCESSOR_LENGTH,
+  MAX_SUPPLIER_ID_LENGTH,
+  MAX_SUPPLIER_NAME_LENGTH,
+} from '../model/limits.ts';
 import { MAX_LIST_CURSOR_CHARS } from '../store/list-cursor.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
 
@@ -43,8 +48,12 @@ const countryName = z.string().max(64).meta({ examples: COUNTRY_EXAMPLES });
 
 export const exposureInput = z.object({
   mineral: mineralName.min(1).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
-  originCountry: countryName.min(1).describe('ISO alpha-2/alpha-3, English name or alias'),
-  processingCountry: countryName.nullish().describe('where it is refined; unknown = the world mix'),
+  originCountry: countryName
+    .nullish()
+    .describe('ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix'),
+  processingCountry: countryName
+    .nullish()
+    .describe('where it is refined; absent, null, blank or "unknown" = the world processing mix'),
   share: z
     .union([
       z.number().min(0).max(100),
@@ -55,6 +64,16 @@ export const exposureInput = z.object({
     ])
     .nullish()
     .describe('fraction 0–1, a percentage above 1, or "35%"'),
+  processor: z
+    .string()
+    .max(MAX_PROCESSOR_LENGTH)
+    .superRefine((name, ctx) => {
+      const bad = textProblem(name);
+      if (bad) ctx.addIssue({ code: 'custom', message: bad });
+    })
+    .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS, examples: ['MP Materials'] })
+    .nullish()
+    .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
 });
 
 export const supplierFields = {
@@ -124,7 +143,9 @@ export const batchCreateRequest = z
 export const listSuppliersQuery = z.object({
   band: z.enum(['low', 'medium', 'high', 'critical']).optional(),
   mineral: mineralName.optional(),
-  country: countryName.optional(),
+  country: countryName
+    .optional()
+    .describe('origin or processing country of a line; "unknown" for a line whose origin or processing is unknown'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   // One index key, base64url: short enough that any request carrying it fits API Gateway's 10,240-byte request line
   // and headers (shared/store/list-cursor.ts).

@@ -22,25 +22,34 @@ const pct = (x: number) => `${x >= 0.995 ? Math.round(x * 1000) / 10 : Math.roun
 
 const DESTINATION_WORDS = (e: PolicyEvent): string => {
   const d = e.destination;
+  if (d.kind === 'entities') return ' to listed entities';
   if (d.kind === 'country') return ` to ${d.country} buyers`;
   if (d.kind === 'country_military') return ` to ${d.country} military end users`;
   return '';
 };
 
+/** What a stage-scoped measure restricts, after its kind: "export ban on unprocessed ore and concentrate". */
+const STAGE_SCOPE_WORDS = {
+  mining: ' on mine output',
+  raw: ' on unprocessed ore and concentrate',
+  processing: ' on processed output',
+} as const;
+
 /** "export licensing active since 2025-04-04 (MOFCOM/GAC Announcement 18 (2025))" and the like. */
 export function describeMeasure(ref: ReferenceData, m: MeasureInForce): string {
   const e = ref.policyEventsById.get(m.id);
   if (!e) return m.id;
-  const what = `${KIND_WORDS[e.kind] ?? e.kind}${DESTINATION_WORDS(e)}`;
-  if (m.state === 'announced') return `${what} announced, in force from ${e.effectiveFrom} (${e.instrument})`;
+  const what = `${KIND_WORDS[e.kind] ?? e.kind}${m.stage ? STAGE_SCOPE_WORDS[m.stage] : ''}${DESTINATION_WORDS(e)}`;
+  const listed = m.entity ? `: ${m.entity} (this supplier or its processor) is listed` : '';
+  if (m.state === 'announced') return `${what} announced, in force from ${e.effectiveFrom} (${e.instrument})${listed}`;
   if (m.state === 'suspended') {
     const s = m.suspendedBy ? ref.policyEventsById.get(m.suspendedBy) : undefined;
     const until = s?.effectiveUntil ? ` until ${s.effectiveUntil}` : '';
-    return `${what} (${e.instrument}) suspended${until} by ${s?.instrument ?? 'a suspension'}: latent risk, it returns when the suspension ends`;
+    return `${what} (${e.instrument}) suspended${until} by ${s?.instrument ?? 'a suspension'}: latent risk, it returns when the suspension ends${listed}`;
   }
   const lapsedEvent = m.lapsedSuspension ? ref.policyEventsById.get(m.lapsedSuspension) : undefined;
   const lapsed = lapsedEvent ? `; its suspension ended ${lapsedEvent.effectiveUntil}` : '';
-  return `${what} active since ${e.effectiveFrom} (${e.instrument})${lapsed}`;
+  return `${what} active since ${e.effectiveFrom} (${e.instrument})${lapsed}${listed}`;
 }
 
 function describeStage(
@@ -92,11 +101,18 @@ function describeStage(
       if (gov.source) sources.push(gov.source);
     }
   }
+  let assumed: number | undefined;
   for (const m of s.measures) {
-    parts.push(describeMeasure(ref, m));
+    parts.push(describeMeasure(ref, m) + flowWords(mineralName, s, m));
+    assumed ??= m.flowShare;
     const e = ref.policyEventsById.get(m.id);
     if (e) sources.push(`${e.instrument}: ${e.source}`);
   }
+  // A raw-ore measure on a line processed where not stated: what part of the flow it was taken to stop (2.2).
+  if (assumed !== undefined && s.country !== 'WORLD')
+    parts.push(
+      `processing not declared: ${pct(assumed)} of world ${mineralName} refining is outside ${countryName(s.country)}, the part of the flow the raw-ore measure stops`,
+    );
   const agreement = s.agreement ? ref.agreementsById.get(s.agreement) : undefined;
   if (agreement) {
     parts.push(
@@ -105,6 +121,15 @@ function describeStage(
     sources.push(agreement.source);
   }
   return { text: parts.join('; '), sources };
+}
+
+/** Which flow a stage-scoped measure stops on this line: drivers say so, since it is not every flow of its country. */
+function flowWords(mineralName: string, s: StageRisk, m: MeasureInForce): string {
+  if (m.stage === undefined || s.country === 'WORLD') return '';
+  const name = countryName(s.country);
+  if (m.stage === 'raw') return `: it stops ${mineralName} mined in ${name} and processed elsewhere`;
+  if (m.stage === 'mining') return `: it bears on ${mineralName} mined in ${name}, wherever it is processed`;
+  return `: it bears on ${mineralName} processed in ${name}, wherever it was mined`;
 }
 
 /**

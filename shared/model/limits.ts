@@ -10,3 +10,5 @@ export const MAX_EXPOSURES_PER_SUPPLIER = 500;
 export const MAX_TIER = 10;
 export const MAX_ALTERNATIVE_SOURCES = 1000;
 export const MAX_INVENTORY_DAYS = 3650;
+/** A line's declared processor (a company name, matched against entity-level measures). */
+export const MAX_PROCESSOR_LENGTH = 200;

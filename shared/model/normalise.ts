@@ -81,6 +81,30 @@ export function parseCountry(raw: string): Parsed<string> {
   return result;
 }
 
+/**
+ * What a user writes for a country they do not know: a blank cell, `unknown`, `world`, `not known`, `n/a`, `-`, `?`
+ * (any case; spaces, `_`, `/` and `.` ignored). Such a line is scored at the world mix of its stage (docs/model.md 2.8).
+ */
+// Not `NA`: that is Namibia.
+const UNKNOWN_COUNTRY = new Set(['', 'unknown', 'world', 'not known', 'n a', '-', '?']);
+
+export function isUnknownCountry(raw: string | null | undefined): boolean {
+  if (raw === null || raw === undefined) return true;
+  return UNKNOWN_COUNTRY.has(
+    raw
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_/.]+/g, ' ')
+      .trim(),
+  );
+}
+
+/** A country, or null for one the user says is unknown (`isUnknownCountry`): origin and processing countries. */
+export function parseCountryOrUnknown(raw: string | null | undefined): Parsed<string | null> {
+  if (isUnknownCountry(raw)) return ok(null);
+  return parseCountry(raw as string);
+}
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /**

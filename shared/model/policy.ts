@@ -1,5 +1,6 @@
 import type { ReferenceData } from '../reference/index.ts';
 import type { Agreement, PolicyEvent } from '../reference/types.ts';
+import { type EntityMatches, NO_ENTITIES } from './entities.ts';
 import type { MeasureInForce, ScoringContext } from './types.ts';
 
 /** Dates are YYYY-MM-DD strings, so lexical order is date order. Intervals are inclusive. */
@@ -7,11 +8,21 @@ function inForce(asOf: string, from: string, until: string | null): boolean {
   return from <= asOf && (until === null || asOf <= until);
 }
 
-function reachesBuyer(event: PolicyEvent, ctx: ScoringContext): boolean {
+/**
+ * Whether a measure bears on this buyer's flow. An entity-level one does only where the supplier or the line's
+ * processor is a listed entity (`entities`: the line's matches); without matches it never does.
+ */
+function reachesBuyer(event: PolicyEvent, ctx: ScoringContext, entities: EntityMatches = NO_ENTITIES): boolean {
   const d = event.destination;
   if (d.kind === 'all') return true;
+  if (d.kind === 'entities') return entities.has(event.id);
   if (d.kind === 'country') return d.country === ctx.buyerCountry;
   return d.country === ctx.buyerCountry && ctx.endUse === 'military';
+}
+
+/** For wake-up dates and scopes: an entity-level measure may reach any buyer (some supplier may be listed). */
+function mayReachBuyer(event: PolicyEvent, ctx: ScoringContext): boolean {
+  return event.destination.kind === 'entities' || reachesBuyer(event, ctx);
 }
 
 function touches(ref: ReferenceData, event: PolicyEvent, covers: readonly string[]): boolean {
@@ -29,14 +40,18 @@ export function measuresInForce(
   country: string,
   covers: readonly string[],
   ctx: ScoringContext,
+  entities: EntityMatches = NO_ENTITIES,
 ): MeasureInForce[] {
   const out: MeasureInForce[] = [];
   for (const e of ref.policyEvents) {
     if (e.kind === 'suspension' || e.country !== country) continue;
-    if (!reachesBuyer(e, ctx) || !touches(ref, e, covers)) continue;
+    if (!reachesBuyer(e, ctx, entities) || !touches(ref, e, covers)) continue;
     if (ctx.asOf < e.announced) continue;
     if (e.effectiveUntil !== null && ctx.asOf > e.effectiveUntil) continue;
-    const base = { id: e.id, kind: e.kind };
+    const entity = entities.get(e.id);
+    const base: MeasureInForce = { id: e.id, kind: e.kind, state: 'active' };
+    if (entity !== undefined) base.entity = entity;
+    if (e.stage && e.stage !== 'all') base.stage = e.stage;
     if (ctx.asOf < e.effectiveFrom) {
       out.push({ ...base, state: 'announced' });
       continue;
@@ -122,7 +137,7 @@ export function nextPolicyChange(ref: ReferenceData, minerals: readonly string[]
   // A measure that does not reach this buyer moves none of its scores (measuresInForce leaves it out everywhere).
   for (const e of ref.policyEvents) {
     const set = ref.eventMinerals.get(e.id);
-    if (e.kind !== 'suspension' && set && reachesBuyer(e, ctx) && [...covers].some((m) => set.has(m)))
+    if (e.kind !== 'suspension' && set && mayReachBuyer(e, ctx) && [...covers].some((m) => set.has(m)))
       relevant.add(e.id);
   }
   for (const e of ref.policyEvents) {

@@ -10,7 +10,10 @@ export type GroupDimension = 'mineral' | 'country';
 /** The group a row stands for: the dimensions asked for, in the order mineral then country. */
 export interface ExposureGroupKey {
   mineral?: string;
-  /** Origin country (ISO alpha-2) of the lines, or `WORLD` for the undeclared remainder of a supplier's mineral. */
+  /**
+   * Origin country (ISO alpha-2) of the lines, or `WORLD` for an unknown origin: a line declared unknown, or the
+   * undeclared remainder of a supplier's mineral (both scored at the world mining mix).
+   */
   country?: string;
 }
 
@@ -180,8 +183,8 @@ function totalsOf(suppliers: readonly ScoredSupplier[], unallocated: number): Po
  * - Spend: each supplier's `annualSpendUsd` is allocated over its minerals equally and, within a mineral, over its
  *   lines by line share. A supplier with `annualSpendUsd` null counts as 0 spend but is still counted in every
  *   supplier count (groups, bands, totals).
- * - Country = the line's origin country; the undeclared remainder of a supplier's mineral (origin `WORLD`) stays its
- *   own `WORLD` group and counts as one origin in the concentration.
+ * - Country = the line's origin country; an unknown origin (a line declared unknown, or the undeclared remainder of
+ *   a supplier's mineral: origin `WORLD`) is its own `WORLD` group and counts as one origin in the concentration.
  * - Groups carry the spend-weighted mean and the maximum of the *mineral* score of their lines; the totals carry the
  *   spend-weighted mean of the *supplier* scores.
  * - `groupBy` may name mineral, country, both, or neither (one group for the whole portfolio, key `{}`).

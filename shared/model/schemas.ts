@@ -8,9 +8,11 @@ const iso2 = () => z.string().check(z.length(2));
 /** Normalised supplier input, as the core scores it (ids, ISO codes, fractions). Carried on the score queue. */
 export const exposureSchema = z.object({
   mineral: text(1, 64),
-  originCountry: iso2(),
+  originCountry: z.nullable(iso2()),
   processingCountry: z.nullable(iso2()),
   share: z.nullable(z.number().check(z.gte(0), z.lte(1))),
+  // Optional: messages queued before it existed still parse.
+  processor: z.optional(z.nullable(text(1, 200))),
 });
 
 export const supplierInputSchema = z.object({

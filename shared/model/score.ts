@@ -6,6 +6,7 @@
  * (Blengini et al. 2017) and GeoPolRisk (Gemechu et al. 2015), applied to one supplier's actual sourcing.
  */
 import type { ReferenceData, Stage } from '../reference/index.ts';
+import { type EntityMatches, entityMatches, matchesKey, NO_ENTITIES } from './entities.ts';
 import { explainSupplier } from './explain.ts';
 import { governanceRisk } from './governance.ts';
 import { agreementInForce, measuresInForce } from './policy.ts';
@@ -26,8 +27,10 @@ import type {
  * drivers' points in explain.ts) or to the share fallback rules of shared/reference/index.ts; stored with every
  * score, so a bump rescores what is stored. Data changes move dataVersion.
  * 1.1.0: drivers' points are each line's part of the supplier's score (1.0.0: of its mineral's score).
+ * 1.2.0: stage-scoped measures (a `raw` ban stops ore processed elsewhere only, and no raw ban enters the world
+ * term); unknown origins read as the world mining mix (docs/model.md, changelog).
  */
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '1.2.0';
 
 export const PARAMS = {
   /** Share of a country's governance risk that becomes baseline disruption propensity (no measure in force). */
@@ -71,6 +74,17 @@ export function restrictionIntensity(measures: readonly MeasureInForce[]): numbe
   return 1 - keep;
 }
 
+/**
+ * Whether a measure of the stage country bears on this stage of a line: `all` on either stage; `mining` and `raw` on
+ * the mine origin, `raw` only when the ore leaves the country to be processed (`exported`); `processing` on the
+ * processing country.
+ */
+export function bearsOn(m: MeasureInForce, stage: Stage, exported: boolean): boolean {
+  if (m.stage === undefined) return true;
+  if (stage === 'processing') return m.stage === 'processing';
+  return m.stage === 'mining' || (m.stage === 'raw' && exported);
+}
+
 /** Propensity of a country to disrupt a flow: governance baseline united with restrictions. */
 function propensity(governance: number, restriction: number): number {
   return 1 - (1 - PARAMS.governanceWeight * governance) * (1 - restriction);
@@ -98,12 +112,25 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
 
   const coversOf = (mineral: string) => ref.minerals.get(mineral)?.covers ?? [mineral];
 
-  /** p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. */
-  const countryPropensity = (mineral: string, country: string): number =>
-    propensity(
-      governanceRisk(ref, country).risk,
-      restrictionIntensity(measuresInForce(ref, country, coversOf(mineral), context)),
-    );
+  /**
+   * The country's measures on the mineral that bear on this stage of a line (`bearsOn`); entity-level ones only where
+   * the line's supplier or processor is listed (`entities`).
+   */
+  const stageMeasures = (
+    mineral: string,
+    stage: Stage,
+    country: string,
+    exported: boolean,
+    entities: EntityMatches = NO_ENTITIES,
+  ): MeasureInForce[] =>
+    measuresInForce(ref, country, coversOf(mineral), context, entities).filter((m) => bearsOn(m, stage, exported));
+
+  /**
+   * p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. A `raw` measure is left
+   * out: it moves where the ore is refined, not how much of the mineral reaches the world market.
+   */
+  const countryPropensity = (mineral: string, stage: Stage, country: string): number =>
+    propensity(governanceRisk(ref, country).risk, restrictionIntensity(stageMeasures(mineral, stage, country, false)));
 
   /** G_k = Σ_c s_c² · p_c — the EU HHI_WGI,t over world shares, with p_c in place of WGI_c·t_c. */
   const globalTerm = (mineral: string, stage: Stage): number => {
@@ -112,19 +139,28 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     if (hit !== undefined) return hit;
     const { shares, divisor } = ref.stageShares(mineral, stage);
     let g = 0;
-    for (const s of shares) g += (s.sharePct / divisor) ** 2 * countryPropensity(mineral, s.country);
+    for (const s of shares) g += (s.sharePct / divisor) ** 2 * countryPropensity(mineral, stage, s.country);
     globalCache.set(key, g);
     return g;
   };
 
-  /** R_k(c) = 1 − (1 − p_c·I_c)(1 − γ·G_k): the country cuts this flow, or the world market is disrupted. */
-  const stageRisk = (mineral: string, stage: Stage, country: string): StageRisk => {
-    const key = `${mineral}|${stage}|${country}`;
+  /**
+   * R_k(c) = 1 − (1 − p_c·I_c)(1 − γ·G_k): the country cuts this flow, or the world market is disrupted. `exported`:
+   * the mine output leaves the country unprocessed, so the country's `raw` measures bear on it too.
+   */
+  const stageRisk = (
+    mineral: string,
+    stage: Stage,
+    country: string,
+    exported = false,
+    entities: EntityMatches = NO_ENTITIES,
+  ): StageRisk => {
+    const key = `${mineral}|${stage}|${country}|${exported ? 'x' : ''}|${matchesKey(entities)}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const covers = coversOf(mineral);
     const { shares, basis, divisor } = ref.stageShares(mineral, stage);
-    const measures = measuresInForce(ref, country, covers, context);
+    const measures = stageMeasures(mineral, stage, country, exported, entities);
     const agreement = agreementInForce(ref, country, covers, context);
     const unrelieved = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
     // The agreement relieves this buyer's bilateral flow, not the world market.
@@ -146,18 +182,65 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     return result;
   };
 
-  /** Expected stage risk over the world mix: used when the country is unknown. Unlisted remainder: default country. */
-  const worldStageRisk = (mineral: string, stage: Stage): StageRisk => {
-    const key = `${mineral}|${stage}|${WORLD}`;
+  /**
+   * The mining stage of a line mined in `origin` and processed in `processing` (null = unknown). A `raw` measure of
+   * the origin stops the ore only if it is processed elsewhere: fully when the processing country is another, not at
+   * all when it is the origin, and when it is unknown for the part of the world's processing outside the origin
+   * (the world processing mix, as an unknown processing country is read everywhere): the stage risk is then the
+   * expectation over the two flows, R = q·R_exported + (1 − q)·R_domestic.
+   */
+  const miningRisk = (
+    mineral: string,
+    origin: string,
+    processing: string | null,
+    entities: EntityMatches = NO_ENTITIES,
+  ): StageRisk => {
+    const domestic = stageRisk(mineral, 'mining', origin, false, entities);
+    if (processing === origin) return domestic;
+    const exported = stageRisk(mineral, 'mining', origin, true, entities);
+    if (!exported.measures.some((m) => m.stage === 'raw')) return domestic;
+    if (processing !== null) return exported;
+    const key = `${mineral}|mining|${origin}|?|${matchesKey(entities)}`;
+    const hit = stageCache.get(key);
+    if (hit) return hit;
+    const { shares, divisor } = ref.stageShares(mineral, 'processing');
+    const q = 1 - (shares.find((s) => s.country === origin)?.sharePct ?? 0) / divisor;
+    const flowShare = round4(q);
+    // The driver says what was assumed, even when all of the world's processing is elsewhere (flowShare 1).
+    const result: StageRisk = {
+      ...exported,
+      risk: flowShare >= 1 ? exported.risk : round4(q * exported.risk + (1 - q) * domestic.risk),
+      measures: exported.measures.map((m) => (m.stage === 'raw' ? { ...m, flowShare } : m)),
+    };
+    stageCache.set(key, result);
+    return result;
+  };
+
+  /**
+   * Expected stage risk over the world mix: used when the country is unknown. Unlisted remainder: default country.
+   * At the mining stage each producer's risk is that of ore processed in `processing` (null = unknown), so its `raw`
+   * measures count as they would on its own line.
+   */
+  const worldStageRisk = (
+    mineral: string,
+    stage: Stage,
+    processing: string | null = null,
+    entities: EntityMatches = NO_ENTITIES,
+  ): StageRisk => {
+    const key = `${mineral}|${stage}|${WORLD}|${processing ?? ''}|${matchesKey(entities)}`;
     const hit = stageCache.get(key);
     if (hit) return hit;
     const { shares, divisor } = ref.stageShares(mineral, stage);
+    const producerRisk = (country: string) =>
+      stage === 'mining'
+        ? miningRisk(mineral, country, processing, entities)
+        : stageRisk(mineral, stage, country, false, entities);
     let listed = 0;
     let risk = 0;
     for (const s of shares) {
       const f = s.sharePct / divisor;
       listed += f;
-      risk += f * stageRisk(mineral, stage, s.country).risk;
+      risk += f * producerRisk(s.country).risk;
     }
     // The unlisted rest of the world: many small producers, governance at the documented default, no measures.
     if (listed < 1) risk += (1 - listed) * stageRisk(mineral, stage, WORLD_REST).risk;
@@ -167,7 +250,7 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
       country: WORLD,
       risk: round4(risk),
       worldShare: null,
-      measures: top ? stageRisk(mineral, stage, top.country).measures : [],
+      measures: top ? producerRisk(top.country).measures : [],
       agreement: null,
     };
     stageCache.set(key, result);
@@ -178,14 +261,24 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
 
   /** Stages and risk of a route (mineral, origin, processing) do not depend on the share: computed once per route. */
   const routeCache = new Map<string, { stages: StageRisk[]; risk: number }>();
-  const lineRisk = (mineral: string, origin: string | null, processing: string | null, share: number): LineRisk => {
-    const key = `${mineral}\u0001${origin}\u0001${processing}`;
+  const lineRisk = (
+    mineral: string,
+    origin: string | null,
+    processing: string | null,
+    share: number,
+    entities: EntityMatches = NO_ENTITIES,
+  ): LineRisk => {
+    const key = `${mineral}\u0001${origin}\u0001${processing}\u0001${matchesKey(entities)}`;
     let route = routeCache.get(key);
     if (!route) {
       const stages: StageRisk[] = [];
-      stages.push(origin === null ? worldStageRisk(mineral, 'mining') : stageRisk(mineral, 'mining', origin));
-      if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing));
-      else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing'));
+      stages.push(
+        origin === null
+          ? worldStageRisk(mineral, 'mining', processing, entities)
+          : miningRisk(mineral, origin, processing, entities),
+      );
+      if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing, false, entities));
+      else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing', null, entities));
       // The weakest link: the line is as exposed as its riskier stage.
       let risk = 0;
       for (const s of stages) risk = Math.max(risk, s.risk);
@@ -236,10 +329,13 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
           const e = exposures[i] as Exposure;
           const share = shares[i] ?? 0;
           declared += share;
-          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share));
+          const entities = entityMatches(ref, [supplier.supplierName, e.processor]);
+          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share, entities));
         }
-        // What the supplier does not declare is assumed to come from the world mix.
-        if (declared < 1 - 1e-9) lines.push(lineRisk(mineral, null, null, 1 - declared));
+        // What the supplier does not declare is assumed to come from the world mix (the supplier itself still is
+        // whoever it is: a listed supplier's undeclared share is reached by measures on it).
+        if (declared < 1 - 1e-9)
+          lines.push(lineRisk(mineral, null, null, 1 - declared, entityMatches(ref, [supplier.supplierName])));
         let supplyRisk = 0;
         for (const l of lines) supplyRisk += l.share * l.risk;
         const vulnerability = vulnerabilityOf(mineral);

@@ -2,14 +2,17 @@
  * A supplier as an API client writes it (names, codes, aliases, shares as fractions or percentages) → the core's
  * normalised SupplierInput, with the same rules and messages as a CSV row, and every problem as a field path.
  */
-import { type Parsed, parseCountry, parseMineral, parseShare } from './normalise.ts';
+import { type Parsed, parseCountry, parseCountryOrUnknown, parseMineral, parseShare } from './normalise.ts';
 import type { Exposure, SupplierInput } from './types.ts';
 
 export interface RawExposure {
   mineral: string;
-  originCountry: string;
+  /** Absent, null, blank or `unknown`: the world mining mix. */
+  originCountry?: string | null | undefined;
   processingCountry?: string | null | undefined;
   share?: number | string | null | undefined;
+  /** The company that processes this line (matched against entity-level measures); absent, null or blank = none. */
+  processor?: string | null | undefined;
 }
 
 export interface RawSupplier {
@@ -49,16 +52,21 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
   raw.exposures.forEach((e, i) => {
     const p = `exposures[${i}]`;
     const mineral = take(`${p}.mineral`, e.mineral, parseMineral(e.mineral));
-    const origin = take(`${p}.originCountry`, e.originCountry, parseCountry(e.originCountry));
-    const processing =
-      e.processingCountry != null && e.processingCountry !== ''
-        ? take(`${p}.processingCountry`, e.processingCountry, parseCountry(e.processingCountry))
-        : null;
+    const origin = parseCountryOrUnknown(e.originCountry);
+    if (!origin.ok)
+      errors.push({ path: at(`${p}.originCountry`), value: e.originCountry ?? '', message: origin.message });
+    const processing = parseCountryOrUnknown(e.processingCountry);
+    if (!processing.ok)
+      errors.push({
+        path: at(`${p}.processingCountry`),
+        value: e.processingCountry ?? '',
+        message: processing.message,
+      });
     const share =
       e.share != null && e.share !== '' ? take(`${p}.share`, String(e.share), parseShare(String(e.share))) : null;
-    if (mineral === null || origin === null) return;
-    if (e.processingCountry != null && e.processingCountry !== '' && processing === null) return;
-    const key = `${mineral}|${origin}|${processing ?? ''}`;
+    if (mineral === null || !origin.ok || !processing.ok) return;
+    const processor = e.processor != null && e.processor.trim() !== '' ? e.processor.trim() : null;
+    const key = `${mineral}|${origin.value ?? ''}|${processing.value ?? ''}|${processor ?? ''}`;
     const dup = seen.get(key);
     if (dup !== undefined) {
       errors.push({
@@ -79,7 +87,11 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
           message: `shares for ${mineral} sum to ${Math.round(sum * 1000) / 10}%: above 100%`,
         });
     }
-    exposures.push({ mineral, originCountry: origin, processingCountry: processing, share });
+    exposures.push(
+      processor === null
+        ? { mineral, originCountry: origin.value, processingCountry: processing.value, share }
+        : { mineral, originCountry: origin.value, processingCountry: processing.value, share, processor },
+    );
   });
   if (errors.length > 0) return { ok: false, errors };
   return {

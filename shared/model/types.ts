@@ -4,12 +4,17 @@ import type { Stage } from '../reference/types.ts';
 export interface Exposure {
   /** Mineral or group id, normalised (e.g. `dysprosium`, `rare_earths`). */
   mineral: string;
-  /** ISO alpha-2 of the mine origin. */
-  originCountry: string;
+  /** ISO alpha-2 of the mine origin; null = unknown (the world mining mix is assumed, as for undeclared shares). */
+  originCountry: string | null;
   /** ISO alpha-2 of the refining/processing country; null = unknown (the world processing mix is assumed). */
   processingCountry: string | null;
   /** Fraction 0–1 of the supplier's supply of this mineral; null = not stated (shares the undeclared remainder). */
   share: number | null;
+  /**
+   * The company that processes (smelts, refines) this line for the supplier, by name, if declared: matched against
+   * entity-level measures (shared/model/entities.ts), as the supplier's own name is. Absent or null = not declared.
+   */
+  processor?: string | null;
 }
 
 export interface SupplierInput {
@@ -49,11 +54,20 @@ export interface MeasureInForce {
   suspendedBy?: string;
   /** The suspension that held it and has lapsed by the as-of date. */
   lapsedSuspension?: string;
+  /** For an entity-level measure: the listed entity this supplier or its line's processor was matched to. */
+  entity?: string;
+  /** The flows it stops, when not every flow through its country (`PolicyEvent.stage`). */
+  stage?: 'mining' | 'raw' | 'processing';
+  /**
+   * For a `raw` measure on a line whose processing country is unknown: the part of the flow it stops (0–1), the
+   * world's processing outside the measure's country. Absent when the processing country is declared.
+   */
+  flowShare?: number;
 }
 
 export interface StageRisk {
   stage: Stage;
-  /** ISO alpha-2, or `WORLD` for the world mix (unknown processing country or undeclared origin). */
+  /** ISO alpha-2, or `WORLD` for the world mix (unknown origin or processing country, or the undeclared share). */
   country: string;
   /** 0–1. */
   risk: number;
@@ -65,6 +79,7 @@ export interface StageRisk {
 }
 
 export interface LineRisk {
+  /** ISO alpha-2, or `WORLD`: origin unknown (declared so, or the undeclared remainder), scored at the world mix. */
   originCountry: string;
   processingCountry: string | null;
   /** Fraction of the mineral this line carries (the undeclared remainder is its own line, origin `WORLD`). */

@@ -39,7 +39,8 @@ function eventScope(events: readonly (PolicyEvent | null)[], refs: readonly Refe
   let allBuyers = false;
   const buyers = new Set<string>();
   const addDestination = (d: DestinationScope) => {
-    if (d.kind === 'all') allBuyers = true;
+    // An entity-level measure reaches listed suppliers of any buyer: every buyer is in scope (a superset).
+    if (d.kind === 'all' || d.kind === 'entities') allBuyers = true;
     else buyers.add(d.country);
   };
   for (const e of events) {
@@ -122,8 +123,8 @@ export function inScope(scope: ChangeScope, ref: ReferenceData, input: SupplierI
   };
   if (scope.countries === 'any') return input.exposures.some((e) => mineralMeets(e.mineral));
   const countries = scope.countries;
-  // A line meets a country-scoped change (an agreement) if it is mined or processed there, or processed where not
-  // stated (the model takes the world's processing mix); a mineral whose stated shares leave part of it undeclared
+  // A line meets a country-scoped change (an agreement) if it is mined or processed there, or mined or processed
+  // where not stated (the model takes the world's mining or processing mix); a mineral whose stated shares leave part of it undeclared
   // meets it too (the model fills that part with the world mix, every producer included: allocateShares, score.ts).
   const stated = new Map<string, { sum: number; unstated: boolean }>();
   for (const e of input.exposures) {
@@ -132,7 +133,13 @@ export function inScope(scope: ChangeScope, ref: ReferenceData, input: SupplierI
     else t.sum += e.share;
     stated.set(e.mineral, t);
     if (!mineralMeets(e.mineral)) continue;
-    if (countries.has(e.originCountry) || e.processingCountry === null || countries.has(e.processingCountry))
+    // An unknown origin is the world's mining mix: every producer of the mineral, the partner included.
+    if (
+      e.originCountry === null ||
+      countries.has(e.originCountry) ||
+      e.processingCountry === null ||
+      countries.has(e.processingCountry)
+    )
       return true;
   }
   for (const [mineral, t] of stated) if (!t.unstated && t.sum < 1 - 1e-9 && mineralMeets(mineral)) return true;

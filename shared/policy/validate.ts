@@ -81,7 +81,24 @@ export const policyEventBody = z
     destination: z.union([
       z.object({ kind: z.literal('all') }).strict(),
       z.object({ kind: z.enum(['country', 'country_military']), country: text(64, COUNTRIES) }).strict(),
+      z
+        .object({
+          kind: z.literal('entities'),
+          entities: z
+            .array(text(200, ['MP Materials', 'USA Rare Earth']))
+            .min(1)
+            .max(500)
+            .describe('the companies it names; a supplier or a line processor matching one (normalised) is reached'),
+        })
+        .strict(),
     ]),
+    /** The flows a measure stops (docs/model.md 2.2); absent = `all`. Not for a suspension. */
+    stage: z
+      .enum(['all', 'mining', 'raw', 'processing'])
+      .optional()
+      .describe(
+        'the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output',
+      ),
     /** Shipped measures (GET /v1/reference/policy-events), for a suspension. */
     suspends: z
       .array(text(64, ['CN-2025-61', 'CN-2024-46-C2', 'CN-2023-GA-GE']))
@@ -170,15 +187,20 @@ export function checkPolicyEvent(
     [effectiveFrom, 'effectiveFrom', effectiveUntil, 'effectiveUntil'],
   ]);
   const country = c.country(body.country, 'country');
+  const d = body.destination;
   const destination: DestinationScope =
-    body.destination.kind === 'all'
+    d.kind === 'all'
       ? { kind: 'all' }
-      : { kind: body.destination.kind, country: c.country(body.destination.country, 'destination.country') };
+      : d.kind === 'entities'
+        ? { kind: 'entities', entities: d.entities }
+        : { kind: d.kind, country: c.country(d.country, 'destination.country') };
   const minerals = body.minerals.map((m, i) => c.mineral(m, `minerals[${i}]`, true));
   const suspends = body.suspends ?? [];
   if (body.kind === 'suspension') {
     if (suspends.length === 0)
       c.errors.push({ path: 'suspends', message: 'a suspension names the measures it suspends' });
+    if (body.stage !== undefined && body.stage !== 'all')
+      c.errors.push({ path: 'stage', message: 'a suspension holds whole measures: it has no stage of its own' });
     suspends.forEach((s, i) => {
       const target = ref.policyEventsById.get(s);
       if (!target) {
@@ -207,6 +229,8 @@ export function checkPolicyEvent(
     effectiveFrom,
     effectiveUntil,
     destination,
+    // `all` is the default and is not written, so an event reads (and hashes) the same whether or not it says so.
+    ...(body.stage !== undefined && body.stage !== 'all' ? { stage: body.stage } : {}),
     ...(body.kind === 'suspension' ? { suspends } : {}),
     ...(body.notes ? { notes: body.notes } : {}),
     source: body.source,

@@ -46,7 +46,7 @@ export interface StageShares {
 export interface ReferenceData {
   /**
    * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
-   * operators have revised the timeline, the policy revision (`ref-1ea27b199959.p17`).
+   * operators have revised the timeline, the policy revision (`ref-9126265822b3.p17`).
    */
   dataVersion: string;
   /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
@@ -175,7 +175,7 @@ export interface ReferenceOverrides {
 /** The shipped timeline, which stored revisions override by id. */
 export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
 
-/** `ref-1ea27b199959.p17` → `ref-1ea27b199959`: the release part of a data version. */
+/** `ref-9126265822b3.p17` → `ref-9126265822b3`: the release part of a data version. */
 export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {

@@ -72,7 +72,22 @@ export type MeasureKind = 'export_licensing' | 'export_quota' | 'export_ban' | '
 export type DestinationScope =
   | { kind: 'all' }
   | { kind: 'country'; country: string }
-  | { kind: 'country_military'; country: string };
+  | { kind: 'country_military'; country: string }
+  /**
+   * Named companies, whatever their country (China's 2026-06-22 list): reaches a supplier that is one of them, or a
+   * line whose declared processor is (shared/model/entities.ts).
+   */
+  | { kind: 'entities'; entities: string[] };
+
+/**
+ * Which flows through the measure's country a measure stops (docs/model.md 2.2):
+ * - `all` (the default): every flow through the country, mined there or processed there;
+ * - `mining`: the country's mine output (a production cap), whatever the line's processing country;
+ * - `raw`: unprocessed ore and concentrate leaving the country: a line mined there and processed elsewhere, not metal
+ *   refined in the same country;
+ * - `processing`: the country's processed output (refined, separated, enriched): a line processed there.
+ */
+export type MeasureStage = 'all' | 'mining' | 'raw' | 'processing';
 
 /** An export-control measure (or a suspension of measures) taken by a producing country. */
 export interface PolicyEvent {
@@ -89,6 +104,8 @@ export interface PolicyEvent {
   /** Last day in force (inclusive), YYYY-MM-DD; null = open-ended. */
   effectiveUntil: string | null;
   destination: DestinationScope;
+  /** The flows it stops; absent = `all`. */
+  stage?: MeasureStage;
   /** For `suspension`: the ids of the measures it suspends. */
   suspends?: string[];
   notes?: string;

@@ -24,7 +24,7 @@ function intern(text: string): string {
 
 export function tableRow(s: ScoredSupplier): TableRow {
   const w = s.worst;
-  const origin = w ? (w.originCountry === 'WORLD' ? 'undeclared' : countryName(w.originCountry)) : '';
+  const origin = w ? (w.originCountry === 'WORLD' ? 'unknown (world mix)' : countryName(w.originCountry)) : '';
   return {
     supplierId: s.supplierId,
     supplierName: s.supplierName,

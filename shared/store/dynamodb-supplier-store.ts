@@ -85,7 +85,8 @@ function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
   const id = x.input.supplierId;
   const countries = new Set<string>();
   for (const e of x.input.exposures) {
-    countries.add(e.originCountry);
+    // An unknown origin is the world mix: `WORLD`, as its lines show it.
+    countries.add(e.originCountry ?? 'WORLD');
     if (e.processingCountry) countries.add(e.processingCountry);
   }
   const item: SupplierItem = {

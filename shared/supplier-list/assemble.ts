@@ -72,12 +72,16 @@ export class SupplierListAssembler {
     for (let i = 0; i < lines.length; i++) {
       const x = lines[i] as (typeof lines)[number];
       if (x.mineral !== e.mineral) continue;
-      if (x.originCountry === e.originCountry && x.processingCountry === e.processingCountry)
+      if (
+        x.originCountry === e.originCountry &&
+        x.processingCountry === e.processingCountry &&
+        (x.processor ?? null) === (e.processor ?? null)
+      )
         return {
           row: r.row,
           field: 'origin_country',
-          value: e.originCountry,
-          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''} on row ${p.rows[i]}`,
+          value: e.originCountry ?? 'unknown',
+          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry ?? 'an unknown origin'}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''}${e.processor ? ` by ${e.processor}` : ''} on row ${p.rows[i]}`,
         };
       if (x.share !== null) {
         shareSum += x.share;

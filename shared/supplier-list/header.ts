@@ -13,10 +13,15 @@ export const COLUMNS = [
   'share',
   'alternative_sources',
   'inventory_days',
+  'processor',
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];
 
+/**
+ * `origin_country` stays required as a column, though a cell may be blank or `unknown` (the world mining mix): a
+ * file whose origin header is misspelt is refused, rather than read as every origin unknown.
+ */
 export const REQUIRED_COLUMNS: readonly Column[] = ['supplier_id', 'mineral', 'origin_country'];
 
 /** `Supplier ID`, `supplier-id`, `supplierId`, `SUPPLIER_ID` → `supplierid`. */

@@ -1,11 +1,19 @@
 import {
   MAX_ALTERNATIVE_SOURCES,
   MAX_INVENTORY_DAYS,
+  MAX_PROCESSOR_LENGTH,
   MAX_SUPPLIER_ID_LENGTH,
   MAX_SUPPLIER_NAME_LENGTH,
   MAX_TIER,
 } from '../model/limits.ts';
-import { parseCountry, parseMineral, parseShare, parseSpendUsd, parseWholeNumber } from '../model/normalise.ts';
+import {
+  parseCountry,
+  parseCountryOrUnknown,
+  parseMineral,
+  parseShare,
+  parseSpendUsd,
+  parseWholeNumber,
+} from '../model/normalise.ts';
 import type { Exposure } from '../model/types.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
 import type { Column, HeaderMap } from './header.ts';
@@ -86,18 +94,18 @@ export function validateRow(
     else problems = withProblem(problems, row, 'mineral', rawMineral, m.message);
   }
 
+  // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage.
   let originCountry: string | null = null;
   const rawOrigin = cellAt(record, idx.origin_country);
-  if (rawOrigin === '') problems = withProblem(problems, row, 'origin_country', '', 'origin_country is required');
-  else {
-    const c = parseCountry(rawOrigin);
+  if (rawOrigin !== '') {
+    const c = parseCountryOrUnknown(rawOrigin);
     if (c.ok) originCountry = c.value;
     else problems = withProblem(problems, row, 'origin_country', rawOrigin, c.message);
   }
   let processingCountry: string | null = null;
   const rawProcessing = cellAt(record, idx.processing_country);
   if (rawProcessing !== '') {
-    const c = parseCountry(rawProcessing);
+    const c = parseCountryOrUnknown(rawProcessing);
     if (c.ok) processingCountry = c.value;
     else problems = withProblem(problems, row, 'processing_country', rawProcessing, c.message);
   }
@@ -145,6 +153,20 @@ export function validateRow(
     else problems = withProblem(problems, row, 'inventory_days', rawDays, p.message);
   }
 
+  const processor = cellAt(record, idx.processor);
+  if (processor.length > MAX_PROCESSOR_LENGTH)
+    problems = withProblem(
+      problems,
+      row,
+      'processor',
+      processor.slice(0, 40),
+      `processor is longer than ${MAX_PROCESSOR_LENGTH} characters`,
+    );
+  else if (processor !== '') {
+    const bad = textProblem(processor);
+    if (bad) problems = withProblem(problems, row, 'processor', processor, `processor ${bad}`);
+  }
+
   const name = cellAt(record, idx.supplier_name);
   if (name.length > MAX_SUPPLIER_NAME_LENGTH)
     problems = withProblem(
@@ -180,7 +202,10 @@ export function validateRow(
       alternativeSources,
       inventoryDays,
     },
-    exposure: { mineral, originCountry: originCountry as string, processingCountry, share },
+    exposure:
+      processor === ''
+        ? { mineral, originCountry, processingCountry, share }
+        : { mineral, originCountry, processingCountry, share, processor },
   };
 }
 

@@ -216,9 +216,13 @@ describe('scoring, portfolio, scenarios, reference', () => {
     expect(r.response.status).toBe(200);
     const page = conforms(upcoming.upcomingPage, r.data);
     expect(page).toMatchObject({ asOf: TODAY, horizon: '2027-02-08', cursor: null });
-    expect(page.items.map((s) => s.supplierId)).toEqual(['DY-1', 'GA-1']);
+    expect(page.items.map((s) => s.supplierId)).toEqual(['DY-1', 'GA-1', 'NI-1']);
     expect(page.items[1]?.moves).toMatchObject([
       { date: '2026-11-28', causes: [{ id: 'CN-2024-46-C2-SUSP', change: 'suspension_lapses' }] },
+    ]);
+    // Indonesia's 2026 nickel ore quota (stage mining) ends with 2026: its day after moves every nickel line.
+    expect(page.items[2]?.moves).toMatchObject([
+      { date: '2027-01-01', causes: [{ id: 'ID-2026-RKAB', change: 'expires' }] },
     ]);
     const bad = await api.GET('/v1/upcoming', { params: { query: { days: 731 } } });
     expect(bad.response.status).toBe(400);

@@ -796,6 +796,7 @@ export interface components {
       lines: components['schemas']['LineRisk'][];
     };
     LineRisk: {
+      /** @description ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix */
       originCountry: string;
       processingCountry: string | null;
       /** @description fraction of the mineral this line carries */
@@ -825,6 +826,15 @@ export interface components {
       state: 'active' | 'suspended' | 'announced';
       suspendedBy?: string;
       lapsedSuspension?: string;
+      /**
+       * @description the flows it stops when not every flow through its country (the event's `stage`)
+       * @enum {string}
+       */
+      stage?: 'mining' | 'raw' | 'processing';
+      /** @description for an entity-level measure: the listed entity this supplier or its line processor matched */
+      entity?: string;
+      /** @description for a `raw` measure on a line processed where not stated: the part of the flow it stops, 0–1 */
+      flowShare?: number;
     };
     Driver: {
       /** @description points of the score this driver accounts for (negative for mitigants) */
@@ -862,9 +872,12 @@ export interface components {
     };
     Exposure: {
       mineral: string;
-      originCountry: string;
+      /** @description ISO alpha-2; null = unknown (the world mining mix) */
+      originCountry: string | null;
       processingCountry: string | null;
       share: number | null;
+      /** @description the company that processes this line, if declared */
+      processor?: string | null;
     };
     SupplierPage: {
       items: components['schemas']['SupplierView'][];
@@ -1389,7 +1402,17 @@ export interface components {
             kind: 'country_military';
             /** @description ISO 3166-1 alpha-2 */
             country: string;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'entities';
+            entities: string[];
           };
+      /**
+       * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
+       * @enum {string}
+       */
+      stage?: 'all' | 'mining' | 'raw' | 'processing';
       suspends?: string[];
       notes?: string;
       source: string;
@@ -1847,7 +1870,7 @@ export interface operations {
              */
             mineral: string;
             /**
-             * @description ISO alpha-2/alpha-3, English name or alias
+             * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
              * @example CN
              * @example AU
              * @example CHN
@@ -1856,9 +1879,9 @@ export interface operations {
              * @example US
              * @example DE
              */
-            originCountry: string;
+            originCountry?: string | null;
             /**
-             * @description where it is refined; unknown = the world mix
+             * @description where it is refined; absent, null, blank or "unknown" = the world processing mix
              * @example CN
              * @example AU
              * @example CHN
@@ -1870,6 +1893,11 @@ export interface operations {
             processingCountry?: string | null;
             /** @description fraction 0–1, a percentage above 1, or "35%" */
             share?: number | string | null;
+            /**
+             * @description the company that processes (smelts, refines) this line, matched against entity-level measures
+             * @example MP Materials
+             */
+            processor?: string | null;
           }[];
         };
       };
@@ -2095,6 +2123,7 @@ export interface operations {
       query?: {
         band?: 'low' | 'medium' | 'high' | 'critical';
         mineral?: string;
+        /** @description origin or processing country of a line; "unknown" for a line whose origin or processing is unknown */
         country?: string;
         limit?: number;
         cursor?: string;
@@ -2227,7 +2256,7 @@ export interface operations {
                */
               mineral: string;
               /**
-               * @description ISO alpha-2/alpha-3, English name or alias
+               * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
                * @example CN
                * @example AU
                * @example CHN
@@ -2236,9 +2265,9 @@ export interface operations {
                * @example US
                * @example DE
                */
-              originCountry: string;
+              originCountry?: string | null;
               /**
-               * @description where it is refined; unknown = the world mix
+               * @description where it is refined; absent, null, blank or "unknown" = the world processing mix
                * @example CN
                * @example AU
                * @example CHN
@@ -2250,6 +2279,11 @@ export interface operations {
               processingCountry?: string | null;
               /** @description fraction 0–1, a percentage above 1, or "35%" */
               share?: number | string | null;
+              /**
+               * @description the company that processes (smelts, refines) this line, matched against entity-level measures
+               * @example MP Materials
+               */
+              processor?: string | null;
             }[];
           }[];
           /** Format: date */
@@ -4494,7 +4528,18 @@ export interface operations {
                  * @example JP
                  */
                 country: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'entities';
+                /** @description the companies it names; a supplier or a line processor matching one (normalised) is reached */
+                entities: string[];
               };
+          /**
+           * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
+           * @enum {string}
+           */
+          stage?: 'all' | 'mining' | 'raw' | 'processing';
           suspends?: string[];
           notes?: string;
           reason: string;
@@ -4825,7 +4870,18 @@ export interface operations {
                  * @example JP
                  */
                 country: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'entities';
+                /** @description the companies it names; a supplier or a line processor matching one (normalised) is reached */
+                entities: string[];
               };
+          /**
+           * @description the flows it stops: all (default) every flow through the country; mining its mine output; raw unprocessed ore and concentrate leaving it (a line mined there and processed elsewhere); processing its processed output
+           * @enum {string}
+           */
+          stage?: 'all' | 'mining' | 'raw' | 'processing';
           suspends?: string[];
           notes?: string;
           reason: string;

@@ -21,6 +21,7 @@ export function supplierRow(overrides: Partial<CsvRow> = {}): CsvRow {
     share: '',
     alternative_sources: '1',
     inventory_days: '30',
+    processor: '',
     ...overrides,
   };
 }

@@ -17,7 +17,7 @@ export function supplier(overrides: Partial<SupplierInput> = {}): SupplierInput 
 
 export function line(
   mineral: string,
-  originCountry: string,
+  originCountry: string | null,
   processingCountry: string | null = null,
   share: number | null = 1,
 ): Exposure {

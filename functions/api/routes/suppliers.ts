@@ -3,7 +3,7 @@ import { publishNotable } from '../../../shared/changes/publish.ts';
 import { HttpProblem, problem } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
 import { listSuppliersQuery, putSupplierBody, putSupplierQuery } from '../../../shared/http/schemas.ts';
-import { parseCountry, parseMineral } from '../../../shared/model/normalise.ts';
+import { parseCountryOrUnknown, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
 import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
@@ -144,7 +144,8 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   const mineral = q.mineral ? parseMineral(q.mineral) : null;
   if (mineral && !mineral.ok)
     throw problem(400, mineral.message, [{ path: 'query.mineral', message: mineral.message }]);
-  const country = q.country ? parseCountry(q.country) : null;
+  // `country=unknown` lists suppliers with a line whose origin or processing country is unknown (the world mix).
+  const country = q.country ? parseCountryOrUnknown(q.country) : null;
   if (country && !country.ok)
     throw problem(400, country.message, [{ path: 'query.country', message: country.message }]);
   const keep = (s: StoredSupplier) =>

@@ -2,8 +2,8 @@ import type { PolicyEvent } from '../types.ts';
 
 /**
  * Export-control measures on critical minerals and their suspensions: China's, as compiled in the project brief
- * (shared/reference/export-controls.csv), then the DR Congo's 2025 cobalt measures, sourced here (the brief has
- * none outside China). Dates are inclusive: a measure is in force from `effectiveFrom`
+ * (shared/reference/export-controls.csv), the DR Congo's 2025 cobalt measures, sourced here, and other producers'
+ * measures from ../shared/reference/export-controls-2026.csv, each with its stage scope (`stage`; absent = all). Dates are inclusive: a measure is in force from `effectiveFrom`
  * through `effectiveUntil`. A suspension suspends the measures named in `suspends` for its own period only;
  * when it lapses they are in force again without any change here.
  *
@@ -77,7 +77,7 @@ export const policyEvents: PolicyEvent[] = [
   {
     id: 'CN-2024-46-C2-SUSP',
     country: 'CN',
-    instrument: 'MOFCOM announcement (2025-11-09)',
+    instrument: 'MOFCOM Announcement 72 (2025)',
     kind: 'suspension',
     minerals: ['gallium', 'germanium', 'antimony', 'superhard_materials', 'graphite'],
     announced: '2025-11-09',
@@ -85,8 +85,10 @@ export const policyEvents: PolicyEvent[] = [
     effectiveUntil: '2026-11-27',
     destination: { kind: 'country', country: 'US' },
     suspends: ['CN-2024-46-C2'],
-    notes: 'suspends CN-2024-46-C2 until 2026-11-27; licensing (CN-2023-*, CN-2024-SB) still applies',
-    source: 'Business Times 2025-11-10',
+    notes:
+      'suspends CN-2024-46-C2 until 2026-11-27; clause 1 (CN-2024-46-C1, US military end users) stays; licensing (CN-2023-*, CN-2024-SB) still applies; no extension found as of 2026-07 (export-controls-2026.csv: CN-2025-72)',
+    source:
+      'MOFCOM statement 2025-11-09 via Business Times 2025-11-09 and Pakistan Today (Xinhua) 2025-11-09; GvW blog 2025-11',
   },
   {
     id: 'CN-2025-FEB',
@@ -254,8 +256,181 @@ export const policyEvents: PolicyEvent[] = [
     effectiveUntil: '2027-12-31',
     destination: { kind: 'all' },
     notes:
-      'annual cobalt export quotas allocated by past exports: 18,125 t for 2025-10-16..12-31, 96,600 t for 2026 (87,000 t base + 9,600 t strategic) and for 2027 at the 2026 level, revisable quarterly; about 40% of the 2024 output (about 244 kt, GlobalData); no decision beyond 2027 yet, so it ends here',
+      'annual cobalt export quotas allocated by past exports: 18,125 t for 2025-10-16..12-31, 96,600 t for 2026 (87,000 t base + 9,600 t strategic) and for 2027 at the 2026 level, revisable quarterly; about 40% of the 2024 output (about 244 kt, GlobalData); no decision beyond 2027 yet, so it ends here. Extension (export-controls-2026.csv: CD-2026-CO-QUOTA-EXT): the 2025 volumes stay executable until 2026-03-31 (ARECOMS statement of late December 2025, reported 2026-01-14); the same quota regime carried over, not a further measure, so it is a note here rather than a second quota',
     source:
-      'ARECOMS Decision 004/ARECOMS/2025 (announced 2025-09-20), reported by Reuters 2025-09-21 and Bankable 2025-10',
+      'ARECOMS Decision 004/ARECOMS/2025 (announced 2025-09-20), reported by Reuters 2025-09-21 and Bankable 2025-10; ARECOMS statement (dated 2025-12-28 per Reuters, 2025-12-31 per Bloomberg) via mining.com and Mining and Business 2026-01-14',
+  },
+  // Other producers' measures (../shared/reference/export-controls-2026.csv), each checked against public reports
+  // (sources below). Most are bans on unprocessed ore or concentrate: `stage: 'raw'` applies them only to ore mined in
+  // the country and processed elsewhere (docs/model.md 2.2), never to what is refined there. Dates marked
+  // "approximate" in `notes` are the best public date found, not the instrument's own.
+  {
+    id: 'ZW-2022-LI-ORE',
+    country: 'ZW',
+    instrument: 'Base Minerals Export Control (Lithium Bearing Ores and Unbeneficiated Lithium) Order 2022',
+    kind: 'export_licensing',
+    minerals: ['lithium'],
+    announced: '2022-12-20',
+    effectiveFrom: '2022-12-20',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      "bans lithium-bearing ore and unbeneficiated lithium; concentrate, the form Zimbabwe's lithium leaves in, stayed exportable under the Base Minerals Export Control Act's permits (until ZW-2026-RAW), so it is read as licensing on the raw flow, not a ban (the CSV lists it as export_ban)",
+    source: 'Government notice by Mines Minister W. Chitando, reported by Reuters 2022-12-20 (marketscreener.com)',
+  },
+  {
+    id: 'ZW-2026-RAW',
+    country: 'ZW',
+    instrument:
+      'Ministry of Mines and Mining Development: suspension of raw mineral and lithium concentrate exports (2026-02-25)',
+    kind: 'export_ban',
+    minerals: ['lithium', 'all_raw_minerals'],
+    announced: '2026-02-25',
+    effectiveFrom: '2026-02-25',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'immediate suspension, cargo in transit included, "until further notice"; brings forward the lithium concentrate ban planned for 2027-01; Zimbabwe exported 1.128 Mt of spodumene concentrate in 2025, mostly to China for refining',
+    source: 'Ministry statement (Minister P. Kambamura) via Reuters/Zawya, Al Jazeera and Africanews 2026-02-25',
+  },
+  {
+    id: 'NA-2023-RAW',
+    country: 'NA',
+    instrument: 'Cabinet decision of 2023-06-06 prohibiting the export of unprocessed critical minerals',
+    kind: 'export_ban',
+    minerals: ['lithium', 'cobalt', 'manganese', 'graphite', 'rare_earths'],
+    announced: '2023-06-08',
+    effectiveFrom: '2023-06-08',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      "unprocessed crushed lithium ore, cobalt, manganese, graphite and rare earths; small quantities only with the mines minister's approval; decided at the 8th Cabinet meeting (2023-06-06), announced 2023-06-08; effective date approximate (the statement gave none)",
+    source:
+      'Namibian information ministry statement via Reuters (mining-technology.com) and Xinhua 2023-06-08; NBC 2023-06',
+  },
+  {
+    id: 'MY-2024-REE-RAW',
+    country: 'MY',
+    instrument: 'Malaysia moratorium on exports of raw (unprocessed) rare earths',
+    kind: 'export_ban',
+    minerals: ['rare_earths'],
+    announced: '2023-09-11',
+    effectiveFrom: '2024-01-01',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'announced by PM Anwar Ibrahim in parliament 2023-09-11; moratorium on non-radioactive raw rare earths approved by cabinet late October 2023, in force 2024-01-01; processed rare earths may be exported',
+    source: 'Reuters (nasdaq.com) 2023-09-11; Rare Earth Exchanges (citing New Straits Times and Reuters)',
+  },
+  {
+    id: 'ID-2020-NI-ORE',
+    country: 'ID',
+    instrument: 'Indonesia nickel ore export ban (MEMR Regulation 11/2019)',
+    kind: 'export_ban',
+    minerals: ['nickel'],
+    announced: '2019-09-02',
+    effectiveFrom: '2020-01-01',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'all grades of nickel ore, two years earlier than the 2017 rule said; regulation signed late August 2019 (the CSV has 2019-08-30), announced 2019-09-02; refined nickel, NPI, matte and MHP exports allowed; a WTO panel found against it 2022-11-30 (appealed into the void)',
+    source: 'Reuters 2019-09-02 (Financial Post, Al Jazeera); mining.com 2019-08; The Diplomat 2023-01',
+  },
+  {
+    id: 'ID-2023-BAUXITE',
+    country: 'ID',
+    instrument: 'Indonesia bauxite ore export ban (Law 3/2020 on Mineral and Coal Mining)',
+    kind: 'export_ban',
+    minerals: ['aluminum'],
+    announced: '2022-12-21',
+    effectiveFrom: '2023-06-10',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'bauxite ore; alumina and aluminium exports allowed; announced by President Widodo 2022-12-21 "from June 2023"; 2023-06-10 (three years after Law 3/2020) is approximate',
+    source: 'Presidential Secretariat 2022-12-21; Jakarta Globe and Reuters (Straits Times) 2022-12-21; alcircle.com',
+  },
+  {
+    id: 'ID-2026-RKAB',
+    country: 'ID',
+    instrument: 'Indonesia 2026 nickel ore mining quota (RKAB) cut',
+    kind: 'export_quota',
+    minerals: ['nickel'],
+    announced: '2025-12-23',
+    effectiveFrom: '2026-01-01',
+    effectiveUntil: '2026-12-31',
+    destination: { kind: 'all' },
+    stage: 'mining',
+    notes:
+      'approved nickel ore quota for 2026 about 250-270 Mt (ESDM: 250-260 Mt on 2026-01-14, 260-270 Mt on 2026-02-10) against about 379 Mt used in 2025: a production cap on ore, read as a quota on nickel mined in Indonesia wherever it is processed (stage mining); first reported 2025-12 (APNI via Bloomberg; announcement date approximate)',
+    source: 'SMM 2025-12-23 (Bloomberg, APNI); Mysteel 2025-12-30 and 2026-02',
+  },
+  {
+    id: 'TZ-2024-LI-RAW',
+    country: 'TZ',
+    instrument: 'Tanzania Ministry of Minerals: no export licences for unrefined lithium',
+    kind: 'export_ban',
+    minerals: ['lithium'],
+    announced: '2023-11-03',
+    effectiveFrom: '2024-05-31',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'export licences only with refining in Tanzania adding at least 5% of value; ministry letter dated 2023-06-08, made public 2023-11 (The Africa Report; announcement date approximate)',
+    source: 'intellinews.com 2023-11-03 (citing The Africa Report)',
+  },
+  {
+    id: 'GA-2029-MN-RAW',
+    country: 'GA',
+    instrument: 'Gabon council of ministers (2025-05-30): ban on raw manganese exports',
+    kind: 'export_ban',
+    minerals: ['manganese'],
+    announced: '2025-05-30',
+    effectiveFrom: '2029-01-01',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'announced by President Oligui Nguema, government statement published 2025-05-31; three-year transition for local processing: latent (announced) until 2029-01-01',
+    source: 'Government statement via TRT (AFP) 2025-05-31 and Mwebantu 2025-06-02',
+  },
+  {
+    id: 'RU-2024-U-US',
+    country: 'RU',
+    instrument: 'Russian government decision restricting enriched uranium exports to the US (2024-11-15)',
+    kind: 'export_licensing',
+    minerals: ['uranium'],
+    announced: '2024-11-15',
+    effectiveFrom: '2024-11-15',
+    effectiveUntil: null,
+    destination: { kind: 'country', country: 'US' },
+    stage: 'processing',
+    notes:
+      'temporary restriction on enriched uranium to the US and to entities under US jurisdiction, except under one-time FSTEC licences: read as discretionary licensing (the CSV lists export_ban); enrichment is processing, so it bears on uranium processed in Russia; the model proxies uranium processing shares by mine shares, which understates Russian enrichment (about 44% of world capacity)',
+    source: 'Government of Russia statement 2024-11-15 via MENAFN (RT) and News-Time (RIA) 2024-11-15',
+  },
+  // Entity-level: reaches only a supplier that is, or a line whose declared processor is, a listed entity
+  // (shared/model/entities.ts); every other supplier scores as if it were not there.
+  {
+    id: 'CN-2026-ENTITIES',
+    country: 'CN',
+    instrument: 'MOFCOM export control list addition (2026-06-22): ten US entities',
+    kind: 'export_ban',
+    minerals: ['all_dual_use'],
+    announced: '2026-06-22',
+    effectiveFrom: '2026-06-22',
+    effectiveUntil: null,
+    destination: { kind: 'entities', entities: ['MP Materials', 'USA Rare Earth', 'Aveox'] },
+    notes:
+      'all dual-use exports from China to the listed entities prohibited, and any party anywhere forbidden to transfer Chinese-origin dual-use items to them; ten US entities, of which the reports found name three (MP Materials, USA Rare Earth, Aveox): the other seven (aerospace, drones, radar, shipbuilding) can be added by a revision once their names are confirmed',
+    source:
+      'MOFCOM statement 2026-06-22 via Benchmark Mineral Intelligence, Kalkine (Reuters) and Azzet 2026-06; Aveox named by Reuters via taurustrading.org',
   },
 ];

@@ -40,4 +40,9 @@ export const productCategories: Record<string, { minerals: string[] | 'all'; rat
     minerals: ['graphite'],
     rationale: 'MOFCOM Ann. 58 (2025) covers artificial and natural graphite anode materials',
   },
+  all_raw_minerals: {
+    minerals: 'all',
+    rationale:
+      "Zimbabwe's 2026-02-25 suspension covers all raw minerals (ore and concentrate); its measure has stage `raw`, so it reaches only ore mined there and processed elsewhere, never what is refined there",
+  },
 };

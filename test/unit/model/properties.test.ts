@@ -43,7 +43,8 @@ const dateArb = fc
 const exposureArb = (mineral?: string): fc.Arbitrary<Exposure> =>
   fc.record({
     mineral: mineral ? fc.constant(mineral) : fc.constantFrom(...MINERALS),
-    originCountry: fc.constantFrom(...COUNTRIES),
+    // Unknown (null) origins too: the world mining mix must keep every property.
+    originCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null, freq: 4 }),
     processingCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null }),
     share: fc.constant<number | null>(null),
   });
@@ -248,8 +249,10 @@ const measureArb: fc.Arbitrary<PolicyEvent> = fc
     from: dateArb,
     lengthDays: fc.option(fc.integer({ min: 1, max: 1500 }), { nil: null }),
     destination: fc.constantFrom<PolicyEvent['destination']>({ kind: 'all' }, { kind: 'country', country: 'US' }),
+    // Stage-scoped measures too: each must keep every property.
+    stage: fc.constantFrom<PolicyEvent['stage']>(undefined, 'all', 'mining', 'raw', 'processing'),
   })
-  .map(({ country, mineral, kind, from, lengthDays, destination }) => ({
+  .map(({ country, mineral, kind, from, lengthDays, destination, stage }) => ({
     id: `TEST-${country}-${mineral}-${kind}`,
     country,
     instrument: 'hypothetical measure',
@@ -259,6 +262,7 @@ const measureArb: fc.Arbitrary<PolicyEvent> = fc
     effectiveFrom: from,
     effectiveUntil: lengthDays === null ? null : addDays(from, lengthDays),
     destination,
+    ...(stage ? { stage } : {}),
     source: 'test',
   }));
 
@@ -336,6 +340,85 @@ describe('time-aware', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('unknown origin', () => {
+  /** One line of `mineral`, all of it, from `origin` (null = unknown) processed in `processing` (null = unknown). */
+  const only = (mineral: string, origin: string | null, processing: string | null) =>
+    supplier({ exposures: [{ mineral, originCountry: origin, processingCountry: processing, share: 1 }] });
+
+  /** The world's producers at the mining stage, as fractions, and the unlisted rest (`ZZ`, the default country). */
+  const worldMix = (mineral: string): [string, number][] => {
+    const { shares, divisor } = ref.stageShares(mineral, 'mining');
+    const mix: [string, number][] = shares.map((s) => [s.country, s.sharePct / divisor]);
+    const listed = mix.reduce((sum, [, f]) => sum + f, 0);
+    if (listed < 1 - 1e-9) mix.push(['ZZ', 1 - listed]);
+    return mix;
+  };
+
+  it("scores its mining stage as the share-weighted world mix of the producers' own mining stages", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MINERALS),
+        fc.option(fc.constantFrom(...COUNTRIES), { nil: null }),
+        dateArb,
+        fc.constantFrom(...BUYERS),
+        (mineral, processing, asOf, buyer) => {
+          const scorer = createScorer(ref, context(asOf, buyer));
+          const unknown = scorer.score(only(mineral, null, processing)).minerals[0]?.lines[0];
+          let expected = 0;
+          for (const [country, f] of worldMix(mineral))
+            expected +=
+              f * (scorer.score(only(mineral, country, processing)).minerals[0]?.lines[0]?.stages[0]?.risk ?? 0);
+          expect(unknown?.originCountry).toBe('WORLD');
+          expect(unknown?.stages[0]?.country).toBe('WORLD');
+          expect(unknown?.stages[0]?.risk).toBeCloseTo(expected, 3);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("never scores below the world mix's least risky producer's line nor above the riskiest", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MINERALS),
+        fc.option(fc.constantFrom(...COUNTRIES), { nil: null }),
+        dateArb,
+        fc.constantFrom(...BUYERS),
+        (mineral, processing, asOf, buyer) => {
+          const scorer = createScorer(ref, context(asOf, buyer));
+          const unknown = scorer.score(only(mineral, null, processing));
+          const producers = worldMix(mineral).map(([country]) => scorer.score(only(mineral, country, processing)));
+          const risks = producers.map((p) => p.minerals[0]?.supplyRisk ?? 0);
+          const scores = producers.map((p) => p.score);
+          expect(unknown.minerals[0]?.supplyRisk).toBeGreaterThanOrEqual(Math.min(...risks));
+          expect(unknown.minerals[0]?.supplyRisk).toBeLessThanOrEqual(Math.max(...risks));
+          expect(unknown.score).toBeGreaterThanOrEqual(Math.min(...scores));
+          expect(unknown.score).toBeLessThanOrEqual(Math.max(...scores));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a line declared of unknown origin scores as the undeclared share does', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...MINERALS), fc.constantFrom(...COUNTRIES), dateArb, (mineral, origin, asOf) => {
+        // 40% from a known origin; the other 60% declared unknown, or left undeclared (the world-mix remainder).
+        const known = { mineral, originCountry: origin, processingCountry: null, share: 0.4 };
+        const declared = supplier({
+          exposures: [known, { mineral, originCountry: null, processingCountry: null, share: 0.6 }],
+        });
+        const undeclared = supplier({ exposures: [known] });
+        const a = scoreWith(declared, asOf, 'US');
+        const b = scoreWith(undeclared, asOf, 'US');
+        expect(a.score).toBe(b.score);
+        expect(a.minerals[0]?.supplyRisk).toBe(b.minerals[0]?.supplyRisk);
+      }),
+      { numRuns: 100 },
     );
   });
 });

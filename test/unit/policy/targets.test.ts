@@ -55,6 +55,8 @@ describe('which suppliers a revision can move', () => {
     expect(inScope(s, ref, supplier({ exposures: [line('lithium', 'AR', 'CL')] }), 'US')).toBe(true);
     expect(inScope(s, ref, supplier({ exposures: [line('lithium', 'AR', 'CN')] }), 'US')).toBe(false);
     expect(inScope(s, ref, supplier({ exposures: [line('lithium', 'CL')] }), 'JP')).toBe(false);
+    // Of unknown origin: the world mining mix, the partner included.
+    expect(inScope(s, ref, supplier({ exposures: [line('lithium', null, 'CN')] }), 'US')).toBe(true);
     const all = unionScopes([s, changeScope('agreement', null, { ...a, minerals: [] }, [ref])]);
     expect(inScope(all, ref, supplier({ exposures: [line('copper', 'CL')] }), 'US')).toBe(true);
   });
@@ -116,7 +118,7 @@ describe('which suppliers a revision can move', () => {
       .array(
         fc.record({
           mineral: fc.constantFrom(...minerals),
-          origin: fc.constantFrom(...countries),
+          origin: fc.option(fc.constantFrom(...countries), { nil: null, freq: 4 }),
           processing: fc.option(fc.constantFrom(...countries), { nil: null }),
           // Stated shares that may leave part of a mineral undeclared (the model fills it with the world mix).
           share: fc.option(fc.constantFrom(0.1, 0.3, 0.5), { nil: null }),

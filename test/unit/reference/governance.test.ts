@@ -10,6 +10,7 @@ import { createScorer } from '../../../shared/model/score.ts';
 import { isCountryCode } from '../../../shared/reference/countries.ts';
 import { wgi2023, wgiRelease } from '../../../shared/reference/data/governance.ts';
 import { productionShares } from '../../../shared/reference/data/production-shares.ts';
+import { productionSharesMcs2026 } from '../../../shared/reference/data/production-shares-mcs2026.ts';
 import { productionSharesSupplement } from '../../../shared/reference/data/production-shares-supplement.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
 import { context, singleLine } from '../../helpers/supplier-input.ts';
@@ -85,11 +86,12 @@ describe('the WGI data file', () => {
 
 describe('who takes the default', () => {
   const named = new Set<string>();
-  for (const r of [...productionShares, ...productionSharesSupplement]) named.add(r.country);
+  for (const r of [...productionShares, ...productionSharesSupplement, ...productionSharesMcs2026])
+    named.add(r.country);
   for (const a of ref.agreements) named.add(a.partnerCountry).add(a.buyerCountry);
   for (const e of ref.policyEvents) {
     named.add(e.country);
-    if (e.destination.kind !== 'all') named.add(e.destination.country);
+    if (e.destination.kind === 'country' || e.destination.kind === 'country_military') named.add(e.destination.country);
   }
 
   it('no country of the production data, agreements or policy events that the WGI covers takes the default', () => {

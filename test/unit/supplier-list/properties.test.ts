@@ -18,6 +18,7 @@ const cell = {
   share: fc.constantFrom('', '0.3', '30%', '60', '1', '140%', 'abc'),
   alternative_sources: fc.constantFrom('', '0', '2', '-1'),
   inventory_days: fc.constantFrom('', '30', '90', '-5'),
+  processor: fc.constantFrom('', '', 'MP Materials Corp.', 'Acme Refining'),
 } satisfies Record<keyof CsvRow, fc.Arbitrary<string>>;
 
 /** `rawName`: the name cell is written unquoted with a stray quote in it (`Acme "Best" Ltd`), as hand edits do. */
@@ -120,7 +121,7 @@ describe('supplier-list reading (properties)', () => {
   });
 
   it('a chunk boundary inside every multi-byte character, the BOM and a CRLF changes nothing', async () => {
-    const text = `\uFEFF${csvLine(COLUMNS)}\r\nS1,"Société, 北方稀土 🧲",DE,,1,Dy,Türkiye,,,,\r\nS2,Ωmega,KR,,1,REE,PRC,CN,35%,,\r\n`;
+    const text = `\uFEFF${csvLine(COLUMNS)}\r\nS1,"Société, 北方稀土 🧲",DE,,1,Dy,Türkiye,,,,,\r\nS2,Ωmega,KR,,1,REE,PRC,CN,35%,,,\r\n`;
     const bytes = new TextEncoder().encode(text);
     const whole = await readCsv(bytes);
     expect(whole.rejected).toEqual([]);

@@ -153,6 +153,7 @@ describe('quoting and row numbers', () => {
           'Share',
           'Alternative Sources',
           'Inventory Days',
+          'Processor',
         ],
       },
     );

@@ -70,10 +70,25 @@ describe('one row', () => {
   });
 
   it.each([
+    ['', ''],
+    ['unknown', ''],
+    [' Unknown ', 'not known'],
+    ['N/A', 'world'],
+    ['-', '?'],
+  ])("reads origin '%s' and processing '%s' as unknown: the world mix, not a rejection", (origin, processing) => {
+    const r = validate({ origin_country: origin, processing_country: processing });
+    expect(isRejection(r)).toBe(false);
+    expect(r).toMatchObject({ exposure: { originCountry: null, processingCountry: null } });
+  });
+
+  it("reads 'NA' as Namibia, not as 'n/a'", () => {
+    expect(validate({ origin_country: 'NA' })).toMatchObject({ exposure: { originCountry: 'NA' } });
+  });
+
+  it.each([
     [{ supplier_id: ' ' }, 'supplier_id', '', 'supplier_id is required'],
     [{ supplier_id: 'ACME/EU' }, 'supplier_id', 'ACME/EU', "supplier_id must not contain '/'"],
     [{ mineral: '' }, 'mineral', '', 'mineral is required'],
-    [{ origin_country: '' }, 'origin_country', '', 'origin_country is required'],
     [{ mineral: 'unobtainium' }, 'mineral', 'unobtainium', "unknown mineral 'unobtainium'"],
     [
       { origin_country: 'Congo' },

@@ -29,7 +29,7 @@ describe('events/suppliers/sample-with-errors.csv (as its README lists)', () => 
     [19, 'annual_spend_usd', /'lots' is not a number/],
     [22, 'supplier_id', /^supplier_id is required$/],
     [23, 'mineral', /^mineral is required$/],
-    [25, 'origin_country', /^origin_country is required$/],
+    [25, 'origin_country', /^country 'Congo' is ambiguous/],
     [
       26,
       'supplier_name',
