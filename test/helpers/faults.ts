@@ -41,7 +41,7 @@ function str(value: unknown): string | undefined {
  * The supplier a call writes: a PutItem of a supplier item (an upload's write) or an UpdateItem of one (a rescore's);
  * undefined for batch records, rejections and reads.
  */
-function supplierWrite(commandName: string, input: unknown): { pk: string; supplierId: string } | undefined {
+export function supplierWrite(commandName: string, input: unknown): { pk: string; supplierId: string } | undefined {
   if (!input || typeof input !== 'object') return undefined;
   const key =
     commandName === 'PutItemCommand' && 'Item' in input
@@ -164,7 +164,8 @@ export function injectThrottling(
   options: { fraction: number; commands?: readonly string[]; seed?: number },
 ): ThrottleStats {
   const random = seededRandom(options.seed ?? 1);
-  const commands = new Set(options.commands ?? ['PutItemCommand']);
+  // Default: every single-item write — supplier items (UpdateItem), their change records (PutItem), batch records.
+  const commands = new Set(options.commands ?? ['PutItemCommand', 'UpdateItemCommand']);
   const stats: ThrottleStats = { injected: 0 };
   addMiddleware(client, 'deserialize', 'throttle', (next, commandName) => async (args) => {
     if (commands.has(commandName) && random() < options.fraction) {
@@ -362,10 +363,11 @@ export function holdCalls(
  */
 export function delayCalls(
   client: DynamoDBClient,
-  options: { when: (commandName: string) => boolean; ms: number },
+  options: { when: (commandName: string, input: Record<string, unknown>) => boolean; ms: number },
 ): void {
   addMiddleware(client, 'deserialize', 'delay', (next, commandName) => async (args) => {
-    if (options.when(commandName)) await new Promise((resolve) => setTimeout(resolve, options.ms));
+    if (options.when(commandName, args.input as Record<string, unknown>))
+      await new Promise((resolve) => setTimeout(resolve, options.ms));
     return next(args);
   });
 }

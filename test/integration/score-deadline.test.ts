@@ -13,7 +13,7 @@ import type { ScoreMessage } from '../../shared/queue/message.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { delayCalls, holdCalls } from '../helpers/faults.ts';
+import { delayCalls, holdCalls, supplierWrite } from '../helpers/faults.ts';
 import { FAST, scoreMessage, supplierInput } from '../helpers/pipeline.ts';
 
 quietLocalTelemetry();
@@ -83,7 +83,7 @@ describe('a chunk whose writes hang on every delivery', () => {
       ],
       (client) => {
         // MOCK (faults.ts): supplier writes that never answer, as in a stalled network; nothing local produces one.
-        const hold = holdCalls(client, { when: (command) => command === 'PutItemCommand' });
+        const hold = holdCalls(client, { when: (command, input) => supplierWrite(command, input) !== undefined });
         stops.push(async () => hold.release());
       },
     );
@@ -108,10 +108,13 @@ describe('a chunk whose writes hang on every delivery', () => {
       inputVersion: 1,
       input: supplierInput(`S-${String(i).padStart(3, '0')}`, [['cobalt', 'CD', 'CN']]),
     }));
-    // MOCK (faults.ts): every supplier write and read takes 40 ms more, as over a slow network, so a delivery of
-    // 400 suppliers (25 rounds of 16) cannot finish in the 1 s the function has.
+    // MOCK (faults.ts): every supplier write (and its change record) and read takes 40 ms more, as over a slow
+    // network, so a delivery of 400 suppliers (25 rounds of 16) cannot finish in the 1 s the function has.
     const { store, reports } = await runChunk('deadline-slow', suppliers, (client) =>
-      delayCalls(client, { when: (c) => c === 'PutItemCommand' || c === 'GetItemCommand', ms: 40 }),
+      delayCalls(client, {
+        when: (c, input) => c === 'PutItemCommand' || c === 'GetItemCommand' || supplierWrite(c, input) !== undefined,
+        ms: 40,
+      }),
     );
 
     expect(reports).toHaveLength(QUEUE_SETTINGS.maxReceiveCount);
