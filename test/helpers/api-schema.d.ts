@@ -5067,6 +5067,7 @@ export interface operations {
            * @example US
            * @example JP
            * @example DE
+           * @example EU
            */
           buyerCountry: string;
           /**
@@ -5373,6 +5374,7 @@ export interface operations {
            * @example US
            * @example JP
            * @example DE
+           * @example EU
            */
           buyerCountry: string;
           /**
