@@ -9,7 +9,7 @@
  */
 import type { SupplierInput } from '../model/types.ts';
 import { productCategories } from '../reference/data/product-categories.ts';
-import type { ReferenceData } from '../reference/index.ts';
+import { countriesOf, type ReferenceData } from '../reference/index.ts';
 import type { Agreement, DestinationScope, PolicyEvent } from '../reference/types.ts';
 import type { PolicyItem } from './record-revision.ts';
 import type { PolicyItemKind } from './types.ts';
@@ -69,8 +69,9 @@ function agreementScope(agreements: readonly (Agreement | null)[]): ChangeScope 
   const countries = new Set<string>();
   for (const a of agreements) {
     if (!a) continue;
-    buyers.add(a.buyerCountry);
-    countries.add(a.partnerCountry);
+    // A party may be a group (`EU`): the agreement moves every member's buyers, or lines from every member.
+    for (const c of countriesOf(a.buyerCountry)) buyers.add(c);
+    for (const c of countriesOf(a.partnerCountry)) countries.add(c);
     if (a.minerals.length === 0) allMinerals = true;
     for (const m of a.minerals) minerals.add(m);
   }

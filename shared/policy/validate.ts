@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { parseCountry, parseIsoDate, parseMineral } from '../model/normalise.ts';
 import { productCategories } from '../reference/data/product-categories.ts';
-import type { ReferenceData } from '../reference/index.ts';
+import { countryGroup, type ReferenceData } from '../reference/index.ts';
 import type { Agreement, DestinationScope, PolicyEvent } from '../reference/types.ts';
 import { closest } from '../text/suggest.ts';
 import type { PolicySource } from './types.ts';
@@ -111,7 +111,8 @@ export const policyEventBody = z
 
 export const agreementBody = z
   .object({
-    buyerCountry: text(64, ['US', 'JP', 'DE']),
+    /** A country, or `EU` for an agreement the EU signs for its member states. */
+    buyerCountry: text(64, ['US', 'JP', 'DE', 'EU']),
     partnerCountry: text(64, ['AU', 'DR Congo', 'Chile', 'ID']),
     title: text(300),
     effectiveFrom: date(EFFECTIVE_FROM),
@@ -144,6 +145,12 @@ class Checker {
     const c = parseCountry(raw);
     if (!c.ok) this.errors.push({ path, message: c.message });
     return c.ok ? c.value : raw;
+  }
+
+  /** A party to an agreement: a country, or a country group by its id (`EU`, for its member states). */
+  party(raw: string, path: string): string {
+    const group = countryGroup(raw.trim().toUpperCase());
+    return group ? group.id : this.country(raw, path);
   }
 
   /** A mineral id, a group id or a product category; names and aliases are read as the supplier list reads them. */
@@ -249,10 +256,20 @@ export function checkAgreement(
   const effectiveUntil = body.effectiveUntil === null ? null : c.date(body.effectiveUntil, 'effectiveUntil');
   const sourceDate = c.date(body.sourceDate, 'sourceDate');
   c.ordered([[effectiveFrom, 'effectiveFrom', effectiveUntil, 'effectiveUntil']]);
-  const buyerCountry = c.country(body.buyerCountry, 'buyerCountry');
-  const partnerCountry = c.country(body.partnerCountry, 'partnerCountry');
-  if (buyerCountry === partnerCountry && c.errors.length === 0)
+  const buyerCountry = c.party(body.buyerCountry, 'buyerCountry');
+  const partnerCountry = c.party(body.partnerCountry, 'partnerCountry');
+  const buyerGroup = countryGroup(buyerCountry);
+  const partnerGroup = countryGroup(partnerCountry);
+  if (c.errors.length === 0 && (buyerCountry === partnerCountry || (buyerGroup && partnerGroup)))
     c.errors.push({ path: 'partnerCountry', message: 'an agreement is between two countries' });
+  else if (
+    c.errors.length === 0 &&
+    (buyerGroup?.members.includes(partnerCountry) || partnerGroup?.members.includes(buyerCountry))
+  )
+    c.errors.push({
+      path: 'partnerCountry',
+      message: `${buyerGroup?.id ?? partnerGroup?.id} signs for its members: the partner cannot be one of them`,
+    });
   const minerals = body.minerals.map((m, i) => c.mineral(m, `minerals[${i}]`, false));
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
   return {

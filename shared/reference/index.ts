@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { agreements as embeddedAgreements } from './data/agreements.ts';
+import { countryGroups } from './data/country-groups.ts';
 import { type WgiRow, wgi2023, wgiRelease } from './data/governance.ts';
 import { type MineralEntry, mainStages, mineralGroups, minerals } from './data/minerals.ts';
 import { policyEvents as embeddedPolicyEvents } from './data/policy-events.ts';
@@ -8,9 +9,27 @@ import { productionShares } from './data/production-shares.ts';
 import { productionSharesMcs2026 } from './data/production-shares-mcs2026.ts';
 import { productionSharesSupplement } from './data/production-shares-supplement.ts';
 import { vulnerability } from './data/vulnerability.ts';
-import type { Agreement, Governance, PolicyEvent, ProductionShare, Stage, Vulnerability } from './types.ts';
+import type {
+  Agreement,
+  CountryGroup,
+  Governance,
+  PolicyEvent,
+  ProductionShare,
+  ResolvedAgreement,
+  Stage,
+  Vulnerability,
+} from './types.ts';
 
-export type { Agreement, Governance, PolicyEvent, ProductionShare, Stage, Vulnerability } from './types.ts';
+export type {
+  Agreement,
+  CountryGroup,
+  Governance,
+  PolicyEvent,
+  ProductionShare,
+  ResolvedAgreement,
+  Stage,
+  Vulnerability,
+} from './types.ts';
 
 export interface Mineral {
   id: string;
@@ -46,7 +65,7 @@ export interface StageShares {
 export interface ReferenceData {
   /**
    * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
-   * operators have revised the timeline, the policy revision (`ref-9126265822b3.p17`).
+   * operators have revised the timeline, the policy revision (`ref-3a3de2734304.p17`).
    */
   dataVersion: string;
   /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
@@ -58,7 +77,14 @@ export interface ReferenceData {
   vulnerability: ReadonlyMap<string, Vulnerability>;
   policyEvents: readonly PolicyEvent[];
   policyEventsById: ReadonlyMap<string, PolicyEvent>;
-  agreements: readonly Agreement[];
+  /**
+   * The agreements as the model reads them, between two countries: one of a country group (`EU`) appears once per
+   * member, each copy under the declared agreement's id. Ids therefore repeat; look an id up in `agreementsById`.
+   */
+  agreements: readonly ResolvedAgreement[];
+  /** The agreements as declared (a party may be a group), as the timeline holds them and the API lists them. */
+  declaredAgreements: readonly Agreement[];
+  /** Declared agreements by id: what a driver names ("… for EU buyers"). */
   agreementsById: ReadonlyMap<string, Agreement>;
   /** Expanded mineral set of each policy event (product categories and groups resolved to minerals). */
   eventMinerals: ReadonlyMap<string, ReadonlySet<string>>;
@@ -111,6 +137,50 @@ function buildGovernance(rows: readonly WgiRow[]): Map<string, Governance> {
       vintage: wgiRelease.vintage,
       source: wgiRelease.source,
     });
+  }
+  return out;
+}
+
+const groupsById: ReadonlyMap<string, CountryGroup> = new Map(countryGroups.map((g) => [g.id, g]));
+
+/** The country group with this id (`EU`), if any. */
+export const countryGroup = (id: string): CountryGroup | undefined => groupsById.get(id);
+
+/** The countries a party of an agreement stands for: a group's members, or the country itself. */
+export const countriesOf = (party: string): readonly string[] => groupsById.get(party)?.members ?? [party];
+
+/**
+ * Agreements as declared: copies resolved from a group (`declaredAs`) fold back into the one agreement they came
+ * from, so a dataset can be rebuilt from another's `agreements` (what-if scenarios do) and read the same.
+ */
+export function declaredAgreementsOf(list: readonly (Agreement | ResolvedAgreement)[]): Agreement[] {
+  const out: Agreement[] = [];
+  const folded = new Set<string>();
+  for (const a of list) {
+    if (!('declaredAs' in a) || a.declaredAs === undefined) {
+      out.push(a);
+      continue;
+    }
+    if (folded.has(a.id)) continue;
+    folded.add(a.id);
+    const { declaredAs, ...rest } = a;
+    out.push({ ...rest, ...declaredAs });
+  }
+  return out;
+}
+
+/** One agreement per pair of countries the parties stand for, in declared order (the model takes the first match). */
+export function resolveAgreements(declared: readonly Agreement[]): ResolvedAgreement[] {
+  const out: ResolvedAgreement[] = [];
+  for (const a of declared) {
+    if (!groupsById.has(a.buyerCountry) && !groupsById.has(a.partnerCountry)) {
+      out.push(a);
+      continue;
+    }
+    const declaredAs = { buyerCountry: a.buyerCountry, partnerCountry: a.partnerCountry };
+    for (const buyerCountry of countriesOf(a.buyerCountry))
+      for (const partnerCountry of countriesOf(a.partnerCountry))
+        if (buyerCountry !== partnerCountry) out.push({ ...a, buyerCountry, partnerCountry, declaredAs });
   }
   return out;
 }
@@ -175,13 +245,14 @@ export interface ReferenceOverrides {
 /** The shipped timeline, which stored revisions override by id. */
 export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
 
-/** `ref-9126265822b3.p17` → `ref-9126265822b3`: the release part of a data version. */
+/** `ref-3a3de2734304.p17` → `ref-3a3de2734304`: the release part of a data version. */
 export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {
   const policyEvents = overrides.policyEvents ?? embeddedPolicyEvents;
-  const agreements = overrides.agreements ?? embeddedAgreements;
+  const agreements = declaredAgreementsOf(overrides.agreements ?? embeddedAgreements);
   validateEvents(policyEvents);
+  validateAgreements(agreements);
   const mineralMap = buildMinerals();
   const shareIndex = indexShares([...productionShares, ...productionSharesSupplement, ...productionSharesMcs2026]);
   const governanceMap = buildGovernance(wgi2023);
@@ -200,6 +271,7 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
     vulnerability,
     policyEvents: live ? embeddedPolicyEvents : policyEvents,
     agreements: live ? embeddedAgreements : agreements,
+    countryGroups,
     productCategories,
   })}`;
   const policyRevision = overrides.policyRevision ?? 0;
@@ -244,7 +316,8 @@ export function buildReferenceData(overrides: ReferenceOverrides = {}): Referenc
     vulnerability: vulnerabilityMap,
     policyEvents,
     policyEventsById: new Map(policyEvents.map((e) => [e.id, e])),
-    agreements,
+    agreements: resolveAgreements(agreements),
+    declaredAgreements: agreements,
     agreementsById: new Map(agreements.map((a) => [a.id, a])),
     eventMinerals,
     stageShares,
@@ -266,6 +339,22 @@ function validateEvents(events: readonly PolicyEvent[]): void {
   for (const e of events)
     for (const id of e.suspends ?? [])
       if (!ids.has(id)) throw new Error(`suspension '${e.id}' names unknown measure '${id}'`);
+}
+
+/** Fail fast on agreements the model cannot read: duplicate ids, bad dates, a group on both sides. */
+function validateAgreements(agreements: readonly Agreement[]): void {
+  const ids = new Set<string>();
+  const date = /^\d{4}-\d{2}-\d{2}$/;
+  for (const a of agreements) {
+    if (ids.has(a.id)) throw new Error(`agreement id '${a.id}' appears twice`);
+    ids.add(a.id);
+    for (const d of [a.effectiveFrom, a.effectiveUntil])
+      if (d !== null && !date.test(d)) throw new Error(`agreement '${a.id}' has a bad date '${d}'`);
+    if (a.effectiveUntil !== null && a.effectiveUntil < a.effectiveFrom)
+      throw new Error(`agreement '${a.id}' ends before it starts`);
+    if (groupsById.has(a.buyerCountry) && groupsById.has(a.partnerCountry))
+      throw new Error(`agreement '${a.id}' is between two country groups`);
+  }
 }
 
 let defaultData: ReferenceData | undefined;

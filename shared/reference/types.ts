@@ -112,10 +112,27 @@ export interface PolicyEvent {
   source: string;
 }
 
-/** A critical-minerals cooperation agreement between a buyer's country and a partner (origin) country. */
+/**
+ * A group of countries an agreement can name as one party (the EU signs for its member states). The reference loader
+ * resolves an agreement of a group to one agreement per member, so the model only ever sees countries.
+ */
+export interface CountryGroup extends Sourced {
+  /** Not an ISO 3166-1 alpha-2 code in use for a country (`EU` is exceptionally reserved for the Union). */
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 codes. */
+  members: string[];
+}
+
+/**
+ * A critical-minerals cooperation agreement between a buyer's country and a partner (origin) country. Either party
+ * may be a country group (`EU`): the agreement then holds for every member, as if each had signed it.
+ */
 export interface Agreement {
   id: string;
+  /** ISO 3166-1 alpha-2, or a country group id (`EU`). */
   buyerCountry: string;
+  /** ISO 3166-1 alpha-2, or a country group id (`EU`). */
   partnerCountry: string;
   title: string;
   /** Signed / in force from, YYYY-MM-DD. */
@@ -125,4 +142,13 @@ export interface Agreement {
   /** Mineral ids it covers; empty = all critical minerals. */
   minerals: string[];
   source: string;
+}
+
+/**
+ * One agreement as the model reads it: between two countries. An agreement of a group appears once per member, each
+ * copy with the declared agreement's id and, in `declaredAs`, the parties as declared (so the declared agreement can
+ * be told apart, and rebuilt, from its copies).
+ */
+export interface ResolvedAgreement extends Agreement {
+  declaredAs?: { buyerCountry: string; partnerCountry: string };
 }

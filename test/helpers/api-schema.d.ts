@@ -5123,6 +5123,7 @@ export interface operations {
            * @example US
            * @example JP
            * @example DE
+           * @example EU
            */
           buyerCountry: string;
           /**
@@ -5429,6 +5430,7 @@ export interface operations {
            * @example US
            * @example JP
            * @example DE
+           * @example EU
            */
           buyerCountry: string;
           /**

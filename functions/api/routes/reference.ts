@@ -62,7 +62,7 @@ export async function referencePolicyEvents(req: ApiRequest, deps: ApiDeps) {
     dataVersion: ref.dataVersion,
     policyRevision: timeline.revision,
     policyEvents: ref.policyEvents.map((e) => ({ ...e, ...eventState(ref, timeline, e, asOf) })),
-    agreements: ref.agreements.map((a) => ({
+    agreements: ref.declaredAgreements.map((a) => ({
       ...a,
       inForce: a.effectiveFrom <= asOf && (a.effectiveUntil === null || asOf <= a.effectiveUntil),
       revision: timeline.setBy.get(itemKey('agreement', a.id)) ?? 0,

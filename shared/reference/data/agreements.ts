@@ -3,19 +3,41 @@
  * effectiveFrom = signing date (the instruments below take effect on signature or are non-binding frameworks),
  * effectiveUntil = null where no end date was found. minerals: [] = all critical minerals.
  *
+ * The model reads an agreement one way: it lowers the partner's risk for buyers in the buyer country. A bilateral
+ * instrument that serves both sides' buyers is entered once per direction (Japan–US 2023 and 2025: `US-JP-…` and
+ * `JP-US-…`). A party may be a country group (`EU`, data/country-groups.ts): the EU's strategic partnerships on raw
+ * materials are signed by the Commission for the Union, so they hold for a buyer in any member state.
+ *
  * Sources (each entry names its own): White House statements and fact sheets (2023-05-20, 2025-10-20,
  * 2025-10-26, 2025-10-28); USTR press release 2023-03-28; US State Dept media notes and fact sheets (2019-12/2020-01,
  * 2023 Mongolia MOU, 2025-12-04 Washington Accords instruments, 2026-02-04 Critical Minerals Ministerial);
  * Natural Resources Canada news release 2020-01-09; US Treasury 2025-04-30; partner-government statements
  * (Akorda/Kazinform, Saudi Ministry of Energy / SPA, Thai Ministry of Industry, Uzbek MFA and Ministry of Geology);
- * trade press where noted (S&P Global, The Star, Nation Thailand, Asharq Al-Awsat, Gazeta.uz).
+ * European Commission press releases and news articles (DG GROW, DG INTPA, EU Delegations) for the EU partnerships,
+ * with the partner's government or the trade press beside them; Japan's Prime Minister's Office (Kantei) for the
+ * Japan–Australia partnership text; trade press where noted (S&P Global, Reuters, Jiji Press, The Star, Nation
+ * Thailand, Asharq Al-Awsat, Gazeta.uz).
  *
  * Not included: multilateral instruments (Minerals Security Partnership / FORGE, G7 Critical Minerals Action Plan,
- * C5+1 Critical Minerals Dialogue) and the EU's strategic raw-materials partnerships (Canada, Ukraine, Kazakhstan,
- * Namibia, Argentina, Chile, Zambia, DRC, Greenland, Rwanda, Norway, Uzbekistan, Australia, Serbia, ...): the EU is
- * not a country and their dates were not verified here. Company-level offtake deals are not agreements either.
+ * C5+1 Critical Minerals Dialogue, the Lobito Corridor MOU), agency-level work plans without a government party
+ * (JOGMEC's 2023 scope-of-work documents with Namibia and the DR Congo), joint statements that launch no instrument
+ * (EU–Japan Competitiveness Alliance 2025), and company-level offtake deals. The reverse direction of the other US
+ * bilaterals (an Australian, Canadian or British buyer sourcing from the US) is not entered: no buyer outside the US,
+ * the EU and Japan was asked for.
  */
 import type { Agreement } from '../types.ts';
+
+/** The EU's strategic partnerships on raw materials: signed by the Commission for the Union, all raw materials. */
+const EU_PARTNERSHIP = (partnerCountry: string, effectiveFrom: string, title: string, source: string): Agreement => ({
+  id: `EU-${partnerCountry}-${effectiveFrom.slice(0, 7)}`,
+  buyerCountry: 'EU',
+  partnerCountry,
+  title,
+  effectiveFrom,
+  effectiveUntil: null,
+  minerals: [],
+  source,
+});
 
 /** The 2026 Critical Minerals Ministerial (Washington, 2026-02-04): the US signed 11 bilateral frameworks/MOUs. */
 const MINISTERIAL_2026 =
@@ -302,5 +324,162 @@ export const agreements: Agreement[] = [
     effectiveUntil: null,
     minerals: [],
     source: 'S&P Global 2026-02-05 ("The UK also signed an MOU on Feb. 5 with the US")',
+  },
+
+  // Japan as buyer: the Japan–US instruments above, seen from Japan, and Japan's own partnerships.
+  {
+    id: 'JP-US-2023-03',
+    buyerCountry: 'JP',
+    partnerCountry: 'US',
+    title:
+      'Agreement Between the Government of Japan and the Government of the United States of America on Strengthening Critical Minerals Supply Chains',
+    effectiveFrom: '2023-03-28',
+    effectiveUntil: null,
+    minerals: ['cobalt', 'graphite', 'lithium', 'manganese', 'nickel'],
+    source:
+      'USTR press release 2023-03-28 (in force on signature; each side commits not to impose export duties on the covered minerals to the other); covered minerals per IEA policy database entry (updated 2024-05-28) and Jiji Press 2023-03-28',
+  },
+  {
+    id: 'JP-AU-2022-10',
+    buyerCountry: 'JP',
+    partnerCountry: 'AU',
+    title:
+      "Partnership between Japan's Ministry of Economy, Trade and Industry and Australia's Department of Industry, Science and Resources and Department of Foreign Affairs and Trade Concerning Critical Minerals",
+    effectiveFrom: '2022-10-22',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      "Prime Minister's Office of Japan (Kantei), partnership text dated 2022-10-22 (signed in Perth during Prime Minister Kishida's visit); Argus 2022-10-22",
+  },
+  {
+    id: 'JP-EU-2023-07',
+    buyerCountry: 'JP',
+    partnerCountry: 'EU',
+    title:
+      'Administrative Arrangement between the European Commission and the Japan Organization for Metals and Energy Security (JOGMEC) on cooperation in critical raw materials supply chains',
+    effectiveFrom: '2023-07-06',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'European Commission press release on the EU–Japan summit 2023-07-13 ("signing of the Administrative Arrangement between the Commission and JOGMEC on 6 July"); Yomiuri Shimbun 2023-07-06',
+  },
+  {
+    id: 'JP-CA-2023-09',
+    buyerCountry: 'JP',
+    partnerCountry: 'CA',
+    title: 'Japan–Canada Memorandum of Cooperation on battery supply chains (METI and Natural Resources Canada)',
+    effectiveFrom: '2023-09-21',
+    effectiveUntil: null,
+    minerals: ['lithium', 'nickel', 'cobalt', 'graphite', 'manganese'],
+    source:
+      'Government of Canada statement via Reuters 2023-09-21 (signed in Ottawa by Minister Wilkinson and METI Minister Nishimura); Jiji Press 2023-09-21 ("lithium and other minerals necessary for batteries"); the minerals listed are the battery minerals of the Japan–US agreement, the statement names lithium only',
+  },
+  {
+    id: 'JP-US-2025-10',
+    buyerCountry: 'JP',
+    partnerCountry: 'US',
+    title:
+      'United States–Japan Framework for Securing the Supply of Critical Minerals and Rare Earths through Mining and Processing',
+    effectiveFrom: '2025-10-28',
+    effectiveUntil: null,
+    minerals: [],
+    source: 'White House statement 2025-10-28 (signed in Tokyo by President Trump and Prime Minister Takaichi)',
+  },
+  // The EU's strategic partnerships on raw materials, in the order signed.
+  EU_PARTNERSHIP(
+    'CA',
+    '2021-06-15',
+    'EU–Canada Strategic Partnership on Raw Materials',
+    'European Commission press release 2021-06-21 "EU and Canada set up a strategic partnership on raw materials"; endorsed at the EU–Canada summit of 2021-06-14/15 (CETA Bilateral Dialogue on Raw Materials joint report, Global Affairs Canada 2021-07-15: "political endorsement at the EU-Canada Summit, on June 14-15, 2021"; announced 2021-06-15)',
+  ),
+  EU_PARTNERSHIP(
+    'UA',
+    '2021-07-13',
+    'Memorandum of Understanding on a Strategic Partnership on Critical Raw Materials and Batteries between the EU and Ukraine',
+    'Keynote speech of Commission Vice-President Šefčovič, Kyiv 2021-07-13; European Economic and Social Committee 2021-07-14 ("signed on 13 July" by Šefčovič and Prime Minister Shmyhal); Interfax-Ukraine 2021-07-13',
+  ),
+  EU_PARTNERSHIP(
+    'KZ',
+    '2022-11-07',
+    'Memorandum of Understanding on a strategic partnership in sustainable raw materials, batteries and renewable hydrogen value chains between the EU and Kazakhstan',
+    'European Commission press release "COP27: European Union concludes a strategic partnership with Kazakhstan on raw materials, batteries and renewable hydrogen", as relayed by Wired-Gov 2022-11-08 ("yesterday signed" by President von der Leyen and Prime Minister Smailov); Azernews 2023-05-22 and EIAS: signed 2022-11-07',
+  ),
+  EU_PARTNERSHIP(
+    'NA',
+    '2022-11-08',
+    'Memorandum of Understanding on a strategic partnership on sustainable raw materials value chains and renewable hydrogen between the EU and Namibia',
+    'European Commission, DG GROW news article 2022-11-08 "Partnership on sustainable raw materials value chains and renewable hydrogen between the EU and Namibia" ("On 8 November, in the margins of COP-27 … signed")',
+  ),
+  EU_PARTNERSHIP(
+    'AR',
+    '2023-06-13',
+    'Memorandum of Understanding establishing a partnership between the EU and Argentina on sustainable raw materials value chains',
+    'European Commission press release, Brussels 2023-06-13 ("Today, in Buenos Aires … signed"); Reuters 2023-06-13',
+  ),
+  EU_PARTNERSHIP(
+    'CL',
+    '2023-07-18',
+    'Memorandum of Understanding on a partnership between the EU and Chile on sustainable raw materials value chains',
+    'European Commission press release "Global Gateway: EU and Chile strengthen cooperation on sustainable critical raw materials supply chains" (EU–CELAC summit, Brussels, 17–18 July; Commissioner Breton and Foreign Minister van Klaveren); EFE via CNN Chile 2023-07-18 ("este martes"); Marca Chile: "mardi (18 juillet 2023)"',
+  ),
+  EU_PARTNERSHIP(
+    'CD',
+    '2023-10-26',
+    'Memorandum of Understanding for a partnership on critical and strategic raw materials value chains between the EU and the Democratic Republic of the Congo',
+    'European Commission press release 2023-10-26 "Global Gateway: EU signs strategic partnerships on critical raw materials value chains with DRC and Zambia" (Global Gateway Forum, Brussels)',
+  ),
+  EU_PARTNERSHIP(
+    'ZM',
+    '2023-10-26',
+    'Memorandum of Understanding on a strategic partnership on sustainable raw materials value chains between the EU and Zambia',
+    'European Commission press release 2023-10-26 "Global Gateway: EU signs strategic partnerships on critical raw materials value chains with DRC and Zambia" (Global Gateway Forum, Brussels)',
+  ),
+  EU_PARTNERSHIP(
+    'GL',
+    '2023-11-30',
+    'Memorandum of Understanding on a strategic partnership on sustainable raw materials value chains between the EU and Greenland',
+    'European Commission press release "EU and Greenland sign strategic partnership on sustainable raw materials value chains" (signed in Brussels by Executive Vice-President Šefčovič and Minister Nathanielsen); Naalakkersuisut (Government of Greenland) news 2023-12; Eunews 2025-01-08: "Signed on November 30, 2023"',
+  ),
+  EU_PARTNERSHIP(
+    'RW',
+    '2024-02-19',
+    'Memorandum of Understanding on sustainable raw materials value chains between the EU and Rwanda',
+    'European Commission press release "EU and Rwanda sign a Memorandum of Understanding on Sustainable Raw Materials Value Chains", as relayed by the European Business Council for Africa ("On February 19 2024", Commissioner Urpilainen and Foreign Minister Biruta); Commissioner Urpilainen on X 2024-02-19',
+  ),
+  EU_PARTNERSHIP(
+    'NO',
+    '2024-03-21',
+    'Memorandum of Understanding on a strategic partnership on sustainable land-based raw materials and battery value chains between the EU and Norway',
+    'European Commission press release "EU and Norway sign strategic partnership on sustainable land-based raw materials and battery value chains" (Executive Vice-President Šefčovič and Minister Vestre), undated as relayed; rawmaterials.net 2024-03-22: signed "on Thursday", i.e. 2024-03-21 (the day is taken from that report); electrive 2024-03-25',
+  ),
+  EU_PARTNERSHIP(
+    'UZ',
+    '2024-04-05',
+    'Memorandum of Understanding on a strategic partnership on critical raw materials between the EU and Uzbekistan',
+    'Delegation of the EU to Uzbekistan press release 2024-04-05 (signed by Executive Vice-President Dombrovskis and Minister Kudratov); bne IntelliNews 2024-04-08; AHK Central Asia: "Am 5. April 2024 unterzeichneten"',
+  ),
+  EU_PARTNERSHIP(
+    'AU',
+    '2024-05-28',
+    'Memorandum of Understanding between the European Union and Australia on a Strategic Partnership on Sustainable Critical and Strategic Minerals',
+    'Australian Department of Industry, Science and Resources, MoU text (industry.gov.au); European Commission press release ("signed today" by Dombrovskis, Breton and Ministers King and Farrell), as relayed by Mirage News; dpa-AFX 2024-05 ("on Tuesday"); CMS Law-Now 2024-06: "on 28 May 2024 signed"',
+  ),
+  EU_PARTNERSHIP(
+    'RS',
+    '2024-07-19',
+    'Memorandum of Understanding on a strategic partnership on sustainable raw materials, battery value chains and electric vehicles between the EU and Serbia',
+    'European Commission press release on the High-Level Summit on critical raw materials, Belgrade, as relayed by European Interest ("signed on July 19" by Executive Vice-President Šefčovič and Minister Đedović Handanović); Reuters via Swissinfo 2024-07 ("agreed on Friday"); EIZ Publishing: "am 19. Juli 2024 … unterzeichnet"',
+  ),
+  {
+    id: 'EU-JP-2023-07',
+    buyerCountry: 'EU',
+    partnerCountry: 'JP',
+    title:
+      'Administrative Arrangement between the European Commission and the Japan Organization for Metals and Energy Security (JOGMEC) on cooperation in critical raw materials supply chains',
+    effectiveFrom: '2023-07-06',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'European Commission press release on the EU–Japan summit 2023-07-13 ("signing of the Administrative Arrangement between the Commission and JOGMEC on 6 July"); Yomiuri Shimbun 2023-07-06',
   },
 ];

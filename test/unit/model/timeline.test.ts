@@ -95,16 +95,108 @@ describe('dysprosium: separated in China versus sourced from Australia and proce
 
 describe('buyer-side agreements', () => {
   it('an origin covered by an agreement with the buyer country scores lower for that buyer', () => {
-    // US–Australia framework (2025-10-20); Germany has no bilateral agreement in the data.
+    // US–Australia framework (2025-10-20); Switzerland has no agreement with Australia in the data.
     const us = scoreOf('2026-11-28', 'US', 'lithium', 'AU', 'AU');
-    const de = scoreOf('2026-11-28', 'DE', 'lithium', 'AU', 'AU');
-    expect(us.score).toBeLessThan(de.score);
+    const ch = scoreOf('2026-11-28', 'CH', 'lithium', 'AU', 'AU');
+    expect(us.score).toBeLessThan(ch.score);
   });
 
   it('has no effect before it is signed', () => {
     const withoutAgreements = buildReferenceData({ agreements: [] });
     const early = scoreOf('2019-06-01', 'US', 'lithium', 'AU', 'AU');
     expect(early.score).toBe(scoreOf('2019-06-01', 'US', 'lithium', 'AU', 'AU', withoutAgreements).score);
+  });
+});
+
+describe('buyers beyond the US (EU strategic partnerships on raw materials, Japan)', () => {
+  const dayBefore = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const withoutEu = buildReferenceData({
+    agreements: ref.declaredAgreements.filter((a) => a.buyerCountry !== 'EU' && a.partnerCountry !== 'EU'),
+  });
+  const stageAgreements = (s: ReturnType<typeof scoreOf>) =>
+    (s.minerals[0]?.lines[0]?.stages ?? []).map((st) => st.agreement);
+  // A partner, the signing date of its EU partnership, and a mineral mined there (the origin's own share counts).
+  const PARTNERS: [string, string, string][] = [
+    ['CA', '2021-06-15', 'nickel'],
+    ['UA', '2021-07-13', 'titanium'],
+    ['KZ', '2022-11-07', 'uranium'],
+    ['NA', '2022-11-08', 'uranium'],
+    ['AR', '2023-06-13', 'lithium'],
+    ['CL', '2023-07-18', 'lithium'],
+    ['CD', '2023-10-26', 'cobalt'],
+    ['ZM', '2023-10-26', 'copper'],
+    ['GL', '2023-11-30', 'rare_earths'],
+    ['RW', '2024-02-19', 'tantalum'],
+    ['NO', '2024-03-21', 'rare_earths'],
+    ['UZ', '2024-04-05', 'uranium'],
+    ['AU', '2024-05-28', 'lithium'],
+    ['RS', '2024-07-19', 'lithium'],
+  ];
+
+  it('a German buyer sourcing from each partner gets the partnership from its signing date, and not the day before', () => {
+    for (const [partner, date, mineral] of PARTNERS) {
+      const id = `EU-${partner}-${date.slice(0, 7)}`;
+      const on = scoreOf(date, 'DE', mineral, partner, partner);
+      const before = scoreOf(dayBefore(date), 'DE', mineral, partner, partner);
+      expect(stageAgreements(on), partner).toEqual([id, id]);
+      expect(stageAgreements(before), partner).toEqual([null, null]);
+      expect(on.score, partner).toBeLessThan(scoreOf(date, 'DE', mineral, partner, partner, withoutEu).score);
+      expect(before.score, partner).toBe(scoreOf(dayBefore(date), 'DE', mineral, partner, partner, withoutEu).score);
+    }
+  });
+
+  it('every member state gets it alike: a French, Polish or Greek buyer scores as a German one', () => {
+    for (const buyer of ['FR', 'PL', 'GR', 'IE'])
+      for (const [partner, , mineral] of PARTNERS)
+        expect(scoreOf('2025-01-01', buyer, mineral, partner, partner).score, `${buyer} ${partner}`).toBe(
+          scoreOf('2025-01-01', 'DE', mineral, partner, partner).score,
+        );
+  });
+
+  it('an EU partnership moves a German buyer exactly as the same agreement of the US moves a US buyer', () => {
+    const a = { title: 't', effectiveFrom: '2021-06-15', effectiveUntil: null, minerals: [], source: 's' };
+    const eu = buildReferenceData({ agreements: [{ ...a, id: 'T', buyerCountry: 'EU', partnerCountry: 'CA' }] });
+    const us = buildReferenceData({ agreements: [{ ...a, id: 'T', buyerCountry: 'US', partnerCountry: 'CA' }] });
+    const none = buildReferenceData({ agreements: [] });
+    for (const mineral of ['nickel', 'cobalt', 'uranium', 'potash']) {
+      const relief = (data: typeof ref, buyer: string) =>
+        scoreOf('2024-01-01', buyer, mineral, 'CA', 'CA', none).score -
+        scoreOf('2024-01-01', buyer, mineral, 'CA', 'CA', data).score;
+      expect(relief(eu, 'DE'), mineral).toBeGreaterThan(0);
+      expect(relief(eu, 'DE'), mineral).toBeCloseTo(relief(us, 'US'), 6);
+    }
+  });
+
+  it('a US buyer is unaffected by the EU partnerships: the same score, lines and drivers (only the data version differs)', () => {
+    const stripped = ({ dataVersion: _, ...rest }: ReturnType<typeof scoreOf>) => rest;
+    for (const [partner, date, mineral] of PARTNERS)
+      for (const asOf of [dayBefore(date), date, '2026-11-28'])
+        expect(stripped(scoreOf(asOf, 'US', mineral, partner, partner)), `${partner} ${asOf}`).toEqual(
+          stripped(scoreOf(asOf, 'US', mineral, partner, partner, withoutEu)),
+        );
+  });
+
+  it('the driver names the partnership and says whose buyers it serves', () => {
+    const s = scoreOf('2025-01-01', 'DE', 'lithium', 'CL', 'CL');
+    const texts = s.drivers.map((d) => d.text).join(' ');
+    expect(texts).toMatch(
+      /partnership between the EU and Chile on sustainable raw materials value chains \(2023-07-18\)/,
+    );
+    expect(texts).toMatch(/for EU buyers/);
+  });
+
+  it('a Japanese buyer sourcing graphite from the US gets the Japan–US agreement from 2023-03-28', () => {
+    expect(stageAgreements(scoreOf('2023-03-28', 'JP', 'graphite', 'US', 'US'))).toEqual([
+      'JP-US-2023-03',
+      'JP-US-2023-03',
+    ]);
+    expect(stageAgreements(scoreOf('2023-03-27', 'JP', 'graphite', 'US', 'US'))).toEqual([null, null]);
+    // Outside its five minerals, the 2025 framework (all minerals) takes over from 2025-10-28.
+    expect(stageAgreements(scoreOf('2025-10-27', 'JP', 'copper', 'US', 'US'))).toEqual([null, null]);
+    expect(stageAgreements(scoreOf('2025-10-28', 'JP', 'copper', 'US', 'US'))).toEqual([
+      'JP-US-2025-10',
+      'JP-US-2025-10',
+    ]);
   });
 });
 

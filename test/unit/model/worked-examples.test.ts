@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { workedExamples } from '../../../bin/worked-examples.ts';
 
-// [name as bin/worked-examples.ts prints it, value]. Data ref-9126265822b3 (WGI 2023, mean of six dimensions).
+// [name as bin/worked-examples.ts prints it, value]. Data ref-3a3de2734304 (WGI 2023, mean of six dimensions; EU and Japanese agreements move none of these figures).
 const PINNED: [string, number | string][] = [
   ['w AU', 0.191],
   ['w JP', 0.23],
@@ -160,6 +160,6 @@ describe('worked examples of docs/model.md', () => {
   });
 
   it('are computed on the data version the document names', () => {
-    expect(computed.dataVersion).toBe('ref-9126265822b3');
+    expect(computed.dataVersion).toBe('ref-3a3de2734304');
   });
 });

@@ -11,7 +11,7 @@ import {
 import { type RevisionRequest, recordRevision } from '../../../shared/policy/record-revision.ts';
 import { effectiveTimeline } from '../../../shared/policy/timeline.ts';
 import type { PolicyRevision } from '../../../shared/policy/types.ts';
-import type { PolicyEventBody } from '../../../shared/policy/validate.ts';
+import { checkAgreement, type PolicyEventBody } from '../../../shared/policy/validate.ts';
 import { baselineTimeline, referenceData } from '../../../shared/reference/index.ts';
 import type { PolicyEvent } from '../../../shared/reference/types.ts';
 import { FakePolicyRevisions } from '../../helpers/fake-policy.ts';
@@ -295,5 +295,42 @@ describe('a dry run and measure states', () => {
     expect(eventState(r.ref, r.timeline, susp, '2026-12-03')).toEqual({ state: 'active', revision: 1 });
     expect(eventState(r.ref, r.timeline, susp, '2027-11-28').state).toBe('expired');
     expect(eventState(r.ref, r.timeline, susp, '2025-01-01').state).toBe('not_announced');
+  });
+});
+
+describe('an agreement of a country group', () => {
+  const ref = referenceData();
+  const body = (buyerCountry: string, partnerCountry: string) => ({
+    buyerCountry,
+    partnerCountry,
+    title: 'EU–Chile partnership, revised',
+    effectiveFrom: '2023-07-18',
+    effectiveUntil: null,
+    minerals: [],
+    reason: 'test',
+    ...source,
+  });
+
+  it('accepts the EU as a party, by its id in any case, and keeps it as the group', () => {
+    const checked = checkAgreement('EU-CL-2023-07', body('eu', 'Chile'), ref);
+    expect(checked.ok && checked.agreement).toMatchObject({ buyerCountry: 'EU', partnerCountry: 'CL' });
+    const partner = checkAgreement('JP-EU-2023-07', body('JP', 'EU'), ref);
+    expect(partner.ok && partner.agreement).toMatchObject({ buyerCountry: 'JP', partnerCountry: 'EU' });
+  });
+
+  it('refuses a member state as partner of its own group, and two groups', () => {
+    const member = checkAgreement('X', body('EU', 'Germany'), ref);
+    expect(member.ok ? [] : member.errors.map((e) => e.path)).toEqual(['partnerCountry']);
+    const two = checkAgreement('X', body('EU', 'EU'), ref);
+    expect(two.ok ? [] : two.errors.map((e) => e.path)).toEqual(['partnerCountry']);
+  });
+
+  it('a recorded EU agreement reaches German buyers through the effective timeline', async () => {
+    const d = deps();
+    await recordRevision(d, { kind: 'agreement', id: 'EU-PE-2026-01', action: 'put', body: body('EU', 'Peru') }, who);
+    const current = await new CurrentReference(d.store, baselineTimeline).current();
+    const de = createScorer(current.ref, { asOf: '2026-12-01', buyerCountry: 'DE', endUse: 'civil' });
+    const line = de.score(singleLine('copper', 'PE', 'PE')).minerals[0]?.lines[0];
+    expect(line?.stages.map((s) => s.agreement)).toEqual(['EU-PE-2026-01', 'EU-PE-2026-01']);
   });
 });

@@ -61,6 +61,28 @@ describe('which suppliers a revision can move', () => {
     expect(inScope(all, ref, supplier({ exposures: [line('copper', 'CL')] }), 'US')).toBe(true);
   });
 
+  it("an EU agreement: every member state's buyers; a group as partner: lines from every member state", () => {
+    const a: Agreement = {
+      id: 'EU-X',
+      buyerCountry: 'EU',
+      partnerCountry: 'CL',
+      title: 't',
+      effectiveFrom: '2026-01-01',
+      effectiveUntil: null,
+      minerals: ['lithium'],
+      source: 's',
+    };
+    const s = changeScope('agreement', null, a, [ref]);
+    for (const buyer of ['DE', 'FR', 'GR'])
+      expect(inScope(s, ref, supplier({ exposures: [line('lithium', 'CL')] }), buyer), buyer).toBe(true);
+    expect(inScope(s, ref, supplier({ exposures: [line('lithium', 'CL')] }), 'US')).toBe(false);
+    expect(inScope(s, ref, supplier({ exposures: [line('lithium', 'CL')] }), 'NO')).toBe(false);
+    const partner = changeScope('agreement', null, { ...a, buyerCountry: 'JP', partnerCountry: 'EU' }, [ref]);
+    expect(inScope(partner, ref, supplier({ exposures: [line('lithium', 'PT')] }), 'JP')).toBe(true);
+    expect(inScope(partner, ref, supplier({ exposures: [line('lithium', 'CL', 'FR')] }), 'JP')).toBe(true);
+    expect(inScope(partner, ref, supplier({ exposures: [line('lithium', 'CL', 'CN')] }), 'JP')).toBe(false);
+  });
+
   it('property: a supplier outside the scope scores exactly the same before and after the revision', () => {
     const minerals = ['lithium', 'cobalt', 'gallium', 'graphite', 'dysprosium', 'rare_earths', 'nickel', 'antimony'];
     const countries = ['CN', 'CD', 'AU', 'CL', 'ZW', 'US', 'ID', 'MY'];

@@ -177,7 +177,7 @@ describe('proxy shares in drivers', () => {
       'of rhodium mine output is in South Africa (proxy: platinum mine output;',
     );
     // Rhodium from South Africa moved from 15.6 (default HHI) to 27.1 with the proxy shares, then to 24.3 with WGI
-    // 2023's six-dimension mean for South Africa (data ref-9126265822b3).
+    // 2023's six-dimension mean for South Africa (data ref-3a3de2734304).
     expect(scored.score).toBe(24.3);
   });
 });
