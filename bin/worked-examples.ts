@@ -13,8 +13,16 @@ import { governanceRisk } from '../shared/model/governance.ts';
 import { agreementInForce, measuresInForce } from '../shared/model/policy.ts';
 import { portfolioExposure } from '../shared/model/portfolio.ts';
 import { runScenario } from '../shared/model/scenario.ts';
-import { bearsOn, createScorer, PARAMS, restrictionIntensity } from '../shared/model/score.ts';
+import {
+  bearsOn,
+  createScorer,
+  governanceWeightOf,
+  PARAMS,
+  propensity,
+  restrictionIntensity,
+} from '../shared/model/score.ts';
 import type { ScoringContext, SupplierInput } from '../shared/model/types.ts';
+import { mainStages } from '../shared/reference/data/minerals.ts';
 import { type ReferenceData, referenceData, type Stage } from '../shared/reference/index.ts';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -28,7 +36,7 @@ const ctx = (asOf: string, buyerCountry = 'US', endUse: ScoringContext['endUse']
 
 function input(
   id: string,
-  lines: [mineral: string, origin: string, processing: string | null, share: number | null][],
+  lines: [mineral: string, origin: string | null, processing: string | null, share: number | null][],
   extra: Partial<SupplierInput> = {},
 ): SupplierInput {
   return {
@@ -65,22 +73,78 @@ function stageTerms(
   const covers = ref.minerals.get(mineral)?.covers ?? [mineral];
   const measures = (cc: string, leaves: boolean) =>
     measuresInForce(ref, cc, covers, c).filter((m) => bearsOn(m, stage, leaves));
-  const propensity = (cc: string, leaves = false) =>
-    1 - (1 - PARAMS.governanceWeight * governanceRisk(ref, cc).risk) * (1 - restrictionIntensity(measures(cc, leaves)));
   const { shares, divisor } = ref.stageShares(mineral, stage);
+  const shareOf = (cc: string) => (shares.find((s) => s.country === cc)?.sharePct ?? 0) / divisor;
+  const p_ = (cc: string, leaves = false) =>
+    propensity(governanceRisk(ref, cc).risk, restrictionIntensity(measures(cc, leaves)), shareOf(cc));
+  // ρ: EoL-RIR of the least recycled member (section 2.11).
+  const rho = Math.min(
+    ...covers.map((m) => ref.vulnerability.get(m)?.eolRecyclingInputRate ?? PARAMS.defaultEolRecyclingInputRate),
+  );
   const tau = restrictionIntensity(measures(country, exported));
-  const p =
-    propensity(country, exported) * (agreementInForce(ref, country, covers, c) ? 1 - PARAMS.agreementRelief : 1);
-  const share = (shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor;
-  const g = shares.reduce((sum, s) => sum + (s.sharePct / divisor) ** 2 * propensity(s.country), 0);
+  const p = p_(country, exported) * (agreementInForce(ref, country, covers, c) ? 1 - PARAMS.agreementRelief : 1);
+  const share = shareOf(country);
+  const g = (1 - rho) * shares.reduce((sum, s) => sum + (s.sharePct / divisor) ** 2 * p_(s.country), 0);
   return {
     w: r3(governanceRisk(ref, country).risk),
+    alpha: r4(governanceWeightOf(share)),
     tau: r4(tau),
     p: r4(p),
-    I: r4(PARAMS.impactFloor + (1 - PARAMS.impactFloor) * share),
+    I: r4(PARAMS.impactFloor + (1 - PARAMS.impactFloor) * share * (1 - rho)),
     G: r4(g),
   };
 }
+
+/** The USGS top tier of the anchor (docs/model.md 2.16); rare earths as neodymium, dysprosium and the group. */
+export const ANCHOR_MINERALS = [
+  'gallium',
+  'germanium',
+  'tungsten',
+  'magnesium',
+  'antimony',
+  'graphite',
+  'bismuth',
+  'neodymium',
+  'dysprosium',
+  'rare_earths',
+] as const;
+
+/** The main stage of a mineral (`mainStages`), mining where none is named. */
+export function mainStageOf(mineral: string): Stage {
+  return mainStages[mineral] ?? 'mining';
+}
+
+const BROAD_LINES: [string, string, string | null][] = [
+  ['magnesium', 'CN', 'CN'],
+  ['tungsten', 'CN', 'CN'],
+  ['nickel', 'AU', 'AU'],
+  ['copper', 'CL', 'CL'],
+  ['lithium', 'AU', 'AU'],
+  ['lithium', 'AU', 'CN'],
+  ['cobalt', 'AU', 'FI'],
+  ['cobalt', 'CD', null],
+  ['platinum', 'ZA', 'ZA'],
+  ['niobium', 'BR', 'BR'],
+  ['copper', 'CN', 'CN'],
+  ['lead', 'CN', 'CN'],
+];
+
+const WORLD_MIX_MINERALS = [
+  'gallium',
+  'dysprosium',
+  'graphite',
+  'germanium',
+  'neodymium',
+  'tungsten',
+  'antimony',
+  'magnesium',
+  'cobalt',
+  'nickel',
+  'lithium',
+  'platinum',
+  'aluminum',
+  'copper',
+];
 
 export function workedExamples(ref: ReferenceData = referenceData()): Record<string, number | string> {
   const out: Record<string, number | string> = { dataVersion: ref.dataVersion };
@@ -193,6 +257,15 @@ export function workedExamples(ref: ReferenceData = referenceData()): Record<str
   );
   for (const s of ban.suppliers) out[`gallium ban ${s.supplierId} DE`] = `${s.base.score} -> ${s.scenario.score}`;
   out['score Ho CN 2025-10-01 (before any control)'] = score('2025-10-01', 'US', 'holmium', 'CN');
+
+  // Section 2.16: the anchor (USGS top tier from its dominant producer) and the broad set, US buyer, 2026-12-03.
+  for (const m of ANCHOR_MINERALS) {
+    const top = ref.stageShares(m, mainStageOf(m)).shares[0]?.country ?? 'none';
+    out[`anchor ${m} ${top}/${top}`] = score('2026-12-03', 'US', m, top, top);
+  }
+  for (const [m, o, p] of BROAD_LINES) out[`broad ${m} ${o}/${p ?? 'world'}`] = score('2026-12-03', 'US', m, o, p);
+  for (const m of WORLD_MIX_MINERALS)
+    out[`world mix ${m}`] = createScorer(ref, ctx('2026-12-03')).score(input('X', [[m, null, null, 1]])).score;
   return out;
 }
 

@@ -28,12 +28,17 @@ import type {
  * score, so a bump rescores what is stored. Data changes move dataVersion.
  * 1.1.0: drivers' points are each line's part of the supplier's score (1.0.0: of its mineral's score).
  * 1.2.0: stage-scoped measures (a `raw` ban stops ore processed elsewhere only, and no raw ban enters the world
- * term); unknown origins read as the world mining mix (docs/model.md, changelog).
+ * term); unknown origins read as the world mining mix; governance weighs with the country's squared world share and
+ * recycling relieves the impact and the world term, not the line (docs/model.md 2.16, changelog).
  */
 export const MODEL_VERSION = '1.2.0';
 
 export const PARAMS = {
-  /** Share of a country's governance risk that becomes baseline disruption propensity (no measure in force). */
+  /**
+   * Share of a country's governance risk that becomes baseline disruption propensity (no measure in force), for a
+   * country with a negligible world share; it rises with the square of the share (the EU's s² weighting) to 1 for a
+   * country holding the whole stage: α_c = α + (1 − α)·s_c².
+   */
   governanceWeight: 0.5,
   /** Restriction intensity of a measure in force, by kind (EU CRM's t_c idea: restrictions scale risk). */
   severity: { export_licensing: 0.6, export_quota: 0.7, export_ban: 1.0 } as Record<string, number>,
@@ -85,9 +90,20 @@ export function bearsOn(m: MeasureInForce, stage: Stage, exported: boolean): boo
   return m.stage === 'mining' || (m.stage === 'raw' && exported);
 }
 
-/** Propensity of a country to disrupt a flow: governance baseline united with restrictions. */
-function propensity(governance: number, restriction: number): number {
-  return 1 - (1 - PARAMS.governanceWeight * governance) * (1 - restriction);
+/**
+ * Governance weight α_c of a country holding `share` (0–1) of the stage's world supply: α + (1 − α)·s². A dominant
+ * producer with weak governance can withhold supply without a formal control, and a buyer has nowhere else to go.
+ */
+export function governanceWeightOf(share: number): number {
+  return PARAMS.governanceWeight + (1 - PARAMS.governanceWeight) * share * share;
+}
+
+/**
+ * Propensity of a country to disrupt a flow: governance baseline (weighted by the country's world share) united with
+ * restrictions. Non-decreasing in governance risk, world share and restriction; at most 1.
+ */
+export function propensity(governance: number, restriction: number, share = 0): number {
+  return 1 - (1 - governanceWeightOf(share) * governance) * (1 - restriction);
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -113,6 +129,22 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
   const coversOf = (mineral: string) => ref.minerals.get(mineral)?.covers ?? [mineral];
 
   /**
+   * ρ = EoL-RIR, the share of the market's input that end-of-life scrap supplies; for a group, its least recycled
+   * member (the most vulnerable, as for V). It relieves the world term only: a declared line is primary material.
+   */
+  const recyclingCache = new Map<string, number>();
+  const recyclingOf = (mineral: string): number => {
+    const hit = recyclingCache.get(mineral);
+    if (hit !== undefined) return hit;
+    let rho = 1;
+    for (const m of coversOf(mineral)) {
+      rho = Math.min(rho, ref.vulnerability.get(m)?.eolRecyclingInputRate ?? PARAMS.defaultEolRecyclingInputRate);
+    }
+    recyclingCache.set(mineral, rho);
+    return rho;
+  };
+
+  /**
    * The country's measures on the mineral that bear on this stage of a line (`bearsOn`); entity-level ones only where
    * the line's supplier or processor is listed (`entities`).
    */
@@ -129,17 +161,28 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
    * p_c for the world-market term: restrictions as this buyer meets them, no bilateral relief. A `raw` measure is left
    * out: it moves where the ore is refined, not how much of the mineral reaches the world market.
    */
-  const countryPropensity = (mineral: string, stage: Stage, country: string): number =>
-    propensity(governanceRisk(ref, country).risk, restrictionIntensity(stageMeasures(mineral, stage, country, false)));
+  const countryPropensity = (mineral: string, stage: Stage, country: string, share: number): number =>
+    propensity(
+      governanceRisk(ref, country).risk,
+      restrictionIntensity(stageMeasures(mineral, stage, country, false)),
+      share,
+    );
 
-  /** G_k = Σ_c s_c² · p_c — the EU HHI_WGI,t over world shares, with p_c in place of WGI_c·t_c. */
+  /**
+   * G_k = (1 − ρ) · Σ_c s_c² · p_c — the EU HHI_WGI,t over world shares, with p_c in place of WGI_c·t_c, less the
+   * part of the market end-of-life recycling supplies (ρ = EoL-RIR).
+   */
   const globalTerm = (mineral: string, stage: Stage): number => {
     const key = `${mineral}|${stage}`;
     const hit = globalCache.get(key);
     if (hit !== undefined) return hit;
     const { shares, divisor } = ref.stageShares(mineral, stage);
     let g = 0;
-    for (const s of shares) g += (s.sharePct / divisor) ** 2 * countryPropensity(mineral, stage, s.country);
+    for (const s of shares) {
+      const f = s.sharePct / divisor;
+      g += f * f * countryPropensity(mineral, stage, s.country, f);
+    }
+    g *= 1 - recyclingOf(mineral);
     globalCache.set(key, g);
     return g;
   };
@@ -162,13 +205,13 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     const { shares, basis, divisor } = ref.stageShares(mineral, stage);
     const measures = stageMeasures(mineral, stage, country, exported, entities);
     const agreement = agreementInForce(ref, country, covers, context);
-    const unrelieved = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures));
-    // The agreement relieves this buyer's bilateral flow, not the world market.
-    const p = agreement ? unrelieved * (1 - PARAMS.agreementRelief) : unrelieved;
     const known = basis.kind !== 'none';
     const share = known ? (shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor : null;
-    const impact = PARAMS.impactFloor + (1 - PARAMS.impactFloor) * (share ?? 0);
-    const g = known ? globalTerm(mineral, stage) : PARAMS.defaultHhi * unrelieved;
+    const unrelieved = propensity(governanceRisk(ref, country).risk, restrictionIntensity(measures), share ?? 0);
+    // The agreement relieves this buyer's bilateral flow, not the world market.
+    const p = agreement ? unrelieved * (1 - PARAMS.agreementRelief) : unrelieved;
+    const impact = PARAMS.impactFloor + (1 - PARAMS.impactFloor) * (share ?? 0) * (1 - recyclingOf(mineral));
+    const g = known ? globalTerm(mineral, stage) : PARAMS.defaultHhi * unrelieved * (1 - recyclingOf(mineral));
     const risk = round4(1 - (1 - p * impact) * (1 - PARAMS.globalWeight * g));
     const result: StageRisk = {
       stage,
@@ -294,16 +337,13 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     };
   };
 
-  /** V = SI × (1 − EoL-RIR); for a group, its most vulnerable member. */
+  /** V = SI (EU SI_SR); for a group, its most vulnerable member (highest SI). */
   const vulnerabilityOf = (mineral: string): number => {
     const hit = vulnerabilityCache.get(mineral);
     if (hit !== undefined) return hit;
     let v = 0;
     for (const m of coversOf(mineral)) {
-      const f = ref.vulnerability.get(m);
-      const si = f?.substitutionIndex ?? PARAMS.defaultSubstitutionIndex;
-      const eol = f?.eolRecyclingInputRate ?? PARAMS.defaultEolRecyclingInputRate;
-      v = Math.max(v, si * (1 - eol));
+      v = Math.max(v, ref.vulnerability.get(m)?.substitutionIndex ?? PARAMS.defaultSubstitutionIndex);
     }
     vulnerabilityCache.set(mineral, v);
     return v;

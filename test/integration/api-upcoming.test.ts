@@ -112,14 +112,14 @@ describe('GET /v1/upcoming on the shipped timeline', () => {
     expect(ga).toMatchObject({
       supplierName: 'Gallium Works',
       buyerCountry: 'US',
-      current: { score: 87.4, band: 'critical' },
+      current: { score: 91.6, band: 'critical' },
       moves: [
         {
           date: '2026-11-28',
           causes: [{ id: 'CN-2024-46-C2-SUSP', kind: 'suspension', change: 'suspension_lapses' }],
-          from: { score: 87.4, band: 'critical' },
+          from: { score: 91.6, band: 'critical' },
           to: { score: 97.6, band: 'critical' },
-          delta: 10.2,
+          delta: 6,
         },
       ],
     });
@@ -145,7 +145,7 @@ describe('GET /v1/upcoming on the shipped timeline', () => {
     expect(far.pages[0]).toMatchObject({ horizon: '2028-11-09', days: 730 });
     expect(far.items.map((s) => s.supplierId)).toEqual(['HO-US', 'GA-US', 'CO-US']);
     expect(far.items[2]?.moves).toMatchObject([
-      { date: '2028-01-01', causes: [{ id: 'CD-2025-CO-QUOTA', change: 'expires' }], delta: -22.5 },
+      { date: '2028-01-01', causes: [{ id: 'CD-2025-CO-QUOTA', change: 'expires' }], delta: -15 },
     ]);
     expect((await get(A, { days: '1' })).json.items.map((s: { supplierId: string }) => s.supplierId)).toEqual([
       'HO-US',

@@ -38,9 +38,9 @@ const one = (mineral: string, origin: string, processing: string | null = null, 
   supplier({ supplierId: id, exposures: [line(mineral, origin, processing, 1)] });
 
 describe('upcoming changes on the shipped timeline', () => {
-  it('gallium from China, US buyer: the Ann. 46 clause-2 suspension lapses on 2026-11-28 (87.4 → 97.6)', () => {
+  it('gallium from China, US buyer: the Ann. 46 clause-2 suspension lapses on 2026-11-28 (91.6 → 97.6)', () => {
     const r = upcomingChanges(one('gallium', 'CN'), window('US'), ref);
-    expect(r.current).toEqual({ score: 87.4, band: 'critical' });
+    expect(r.current).toEqual({ score: 91.6, band: 'critical' });
     expect(r.moves).toEqual([
       {
         date: '2026-11-28',
@@ -54,29 +54,29 @@ describe('upcoming changes on the shipped timeline', () => {
             suspends: ['CN-2024-46-C2'],
           }),
         ],
-        from: { score: 87.4, band: 'critical' },
+        from: { score: 91.6, band: 'critical' },
         to: { score: 97.6, band: 'critical' },
-        delta: 10.2,
-        deltaFromCurrent: 10.2,
+        delta: 6,
+        deltaFromCurrent: 6,
       },
     ]);
     expect(r.moves[0]?.causes[0]?.text).toMatch(/lapses \(last day 2026-11-27\)/);
   });
 
-  it('the same supplier for a German buyer: the US-only suspension moves nothing (79.1 throughout)', () => {
+  it('the same supplier for a German buyer: the US-only suspension moves nothing (87.0 throughout)', () => {
     const r = upcomingChanges(one('gallium', 'CN'), window('DE', MAX_UPCOMING_DAYS), ref);
     expect(r).toEqual({
       supplierId: 'gallium-CN',
       buyerCountry: 'DE',
-      current: { score: 79.1, band: 'critical' },
+      current: { score: 87.0, band: 'critical' },
       moves: [],
     });
   });
 
-  it('holmium from China moves on 2026-11-11 (Ann. 70 lapsed), high → critical', () => {
+  it('holmium from China moves on 2026-11-11 (Ann. 70 lapsed), 83.5 → 95.9', () => {
     const r = upcomingChanges(one('holmium', 'CN'), window('US', 1), ref);
     expect(r.moves.map((m) => [m.date, m.from, m.to, m.causes.map((c) => c.id)])).toEqual([
-      ['2026-11-11', { score: 69.7, band: 'high' }, { score: 92.6, band: 'critical' }, ['CN-2025-70']],
+      ['2026-11-11', { score: 83.5, band: 'critical' }, { score: 95.9, band: 'critical' }, ['CN-2025-70']],
     ]);
     expect(r.moves[0]?.causes[0]?.text).toMatch(/the measures apply again/);
   });
@@ -88,9 +88,9 @@ describe('upcoming changes on the shipped timeline', () => {
       {
         date: '2028-01-01',
         causes: [{ id: 'CD-2025-CO-QUOTA', kind: 'export_quota', change: 'expires' }],
-        from: { score: 49.8, band: 'medium' },
-        to: { score: 27.3, band: 'medium' },
-        delta: -22.5,
+        from: { score: 61.5, band: 'high' },
+        to: { score: 46.5, band: 'medium' },
+        delta: -15,
       },
     ]);
   });
@@ -104,11 +104,12 @@ describe('upcoming changes on the shipped timeline', () => {
     const s = supplier({ supplierId: 'multi', alternativeSources: 3, inventoryDays: 180, exposures });
     const r = upcomingChanges(s, window('US', MAX_UPCOMING_DAYS), ref);
     expect(r.moves.map((m) => m.date)).toEqual(['2026-11-11', '2026-11-28', '2028-01-01']);
-    expect(r.moves.at(-1)).toMatchObject({ from: { score: 62.1 }, to: { score: 61.3 }, delta: -0.8 });
-    // Without mitigants the worst mineral (gallium, 97.6) leaves the breadth term so little room that cobalt's fall
-    // (49.8 → 27.3) does not reach the supplier's score (98.0 on both days): no move on 2028-01-01.
+    expect(r.moves.at(-1)).toMatchObject({ from: { score: 62.5 }, to: { score: 62.1 }, delta: -0.4 });
+    // Without mitigants and with dysprosium CN/CN (94.9) beside holmium (95.9), the worst mineral (gallium, 97.6)
+    // leaves the breadth term so little room that cobalt's fall (61.5 → 46.5) does not reach the supplier's score
+    // (98.1 on both days): no move on 2028-01-01.
     const bare = upcomingChanges(
-      { ...s, alternativeSources: 0, inventoryDays: 0 },
+      { ...s, alternativeSources: 0, inventoryDays: 0, exposures: [...exposures, line('dysprosium', 'CN', 'CN', 1)] },
       window('US', MAX_UPCOMING_DAYS),
       ref,
     );

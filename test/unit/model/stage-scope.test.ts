@@ -116,33 +116,34 @@ describe('a measure on mine output or on processed output', () => {
   });
 });
 
-// Pinned on data ref-3a3de2734304 (WGI 2023 six-dimension governance merged with the stage-scoped model).
+// Pinned on data ref-3a3de2734304 (WGI 2023 six-dimension governance, EU and Japanese agreements), model 1.2.0 with
+// the share-weighted governance and recycling on the world term (docs/model.md 2.3, 2.16).
 describe('the shipped stage-scoped measures (docs/model.md section 4)', () => {
   const score = (asOf: string, mineral: string, o: string, p: string | null, buyer = 'US') =>
     createScorer(ref, context(asOf, buyer)).score(only(mineral, o, p)).score;
 
   it.each([
-    ['2026-02-24', 'lithium', 'ZW', 'CN', 39.2],
-    ['2026-12-03', 'lithium', 'ZW', 'CN', 51.9],
-    ['2026-12-03', 'lithium', 'ZW', 'ZW', 22.5],
-    ['2026-12-03', 'lithium', 'ZW', null, 51.9],
-    ['2025-12-01', 'nickel', 'ID', 'ID', 18.3],
-    ['2026-06-01', 'nickel', 'ID', 'ID', 51.9],
-    ['2027-01-01', 'nickel', 'ID', 'ID', 18.3],
-    ['2025-12-01', 'nickel', 'ID', 'CN', 62.4],
-    ['2026-06-01', 'nickel', 'ID', 'CN', 63.8],
-    ['2025-12-01', 'nickel', 'ID', null, 36.1],
-    ['2026-06-01', 'nickel', 'ID', null, 56.7],
-    ['2026-12-03', 'manganese', 'GA', 'CN', 35.0],
-    ['2029-01-01', 'manganese', 'GA', 'CN', 56.9],
-    ['2029-01-01', 'manganese', 'GA', 'GA', 20.3],
-    ['2026-12-03', 'uranium', 'KZ', 'RU', 41.0],
+    ['2026-02-24', 'lithium', 'ZW', 'CN', 39.4],
+    ['2026-12-03', 'lithium', 'ZW', 'CN', 52.0],
+    ['2026-12-03', 'lithium', 'ZW', 'ZW', 25.1],
+    ['2026-12-03', 'lithium', 'ZW', null, 52.0],
+    ['2025-12-01', 'nickel', 'ID', 'ID', 27.0],
+    ['2026-06-01', 'nickel', 'ID', 'ID', 59.7],
+    ['2027-01-01', 'nickel', 'ID', 'ID', 27.0],
+    ['2025-12-01', 'nickel', 'ID', 'CN', 70.2],
+    ['2026-06-01', 'nickel', 'ID', 'CN', 71.8],
+    ['2025-12-01', 'nickel', 'ID', null, 44.5],
+    ['2026-06-01', 'nickel', 'ID', null, 64.6],
+    ['2026-12-03', 'manganese', 'GA', 'CN', 38.5],
+    ['2029-01-01', 'manganese', 'GA', 'CN', 61.6],
+    ['2029-01-01', 'manganese', 'GA', 'GA', 23.1],
+    ['2026-12-03', 'uranium', 'KZ', 'RU', 41.3],
   ])('%s %s %s/%s scores %d for a US buyer', (asOf, mineral, o, p, expected) => {
     expect(score(asOf, mineral, o, p)).toBe(expected);
   });
 
   it('Russia’s uranium measure reaches US buyers only', () => {
     // A German buyer: no Russian measure, and the EU–Kazakhstan partnership (2022) relieves the mine flow.
-    expect(score('2026-12-03', 'uranium', 'KZ', 'RU', 'DE')).toBe(21.3);
+    expect(score('2026-12-03', 'uranium', 'KZ', 'RU', 'DE')).toBe(21.8);
   });
 });

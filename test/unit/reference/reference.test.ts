@@ -177,7 +177,8 @@ describe('proxy shares in drivers', () => {
       'of rhodium mine output is in South Africa (proxy: platinum mine output;',
     );
     // Rhodium from South Africa moved from 15.6 (default HHI) to 27.1 with the proxy shares, then to 24.3 with WGI
-    // 2023's six-dimension mean for South Africa (data ref-3a3de2734304).
-    expect(scored.score).toBe(24.3);
+    // 2023's six-dimension mean for South Africa (data ref-1ea27b199959), then to 37.7 with model 1.2.0's share-weighted
+    // governance (South Africa holds 71% of the proxy) and recycling on the world term only (docs/model.md 2.16).
+    expect(scored.score).toBe(37.7);
   });
 });
