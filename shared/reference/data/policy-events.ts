@@ -416,6 +416,56 @@ export const policyEvents: PolicyEvent[] = [
       'temporary restriction on enriched uranium to the US and to entities under US jurisdiction, except under one-time FSTEC licences: read as discretionary licensing (the CSV lists export_ban); enrichment is processing, so it bears on uranium processed in Russia; the model proxies uranium processing shares by mine shares, which understates Russian enrichment (about 44% of world capacity)',
     source: 'Government of Russia statement 2024-11-15 via MENAFN (RT) and News-Time (RIA) 2024-11-15',
   },
+  // Further producers' measures beyond the CSV (issue 11), each from public reports (sources below).
+  {
+    id: 'MW-2025-RAW',
+    country: 'MW',
+    instrument: 'Presidential executive order prohibiting the export of raw minerals (dated 2025-10-23)',
+    kind: 'export_ban',
+    minerals: ['all_raw_minerals'],
+    announced: '2025-10-22',
+    effectiveFrom: '2025-10-21',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'announced by President Mutharika 2025-10-22; the order (dated 2025-10-23, released 2025-10-25) covers all minerals extracted in Malawi (uranium, rare earths, niobium, graphite, tantalum, bauxite, heavy mineral sands, rutile, phosphate, copper among those named) and says the prohibition took effect 2025-10-21, before its announcement; minerals processed, refined or value-added in Malawi are exempt',
+    source:
+      'Executive order via Xinhua (African Youth News) 2025-10-26 and Africa One News 2025-10-27; announcement reported by The Moment 2025-10-22 and Pan Africa Visions 2025-10 (Business & Human Rights Resource Centre)',
+  },
+  {
+    id: 'ID-2025-CU-CONC',
+    country: 'ID',
+    instrument:
+      'Indonesia raw mineral export ban (Law 3/2020): end of the copper concentrate export permits on 2024-12-31',
+    kind: 'export_ban',
+    minerals: ['copper'],
+    announced: '2024-05-31',
+    effectiveFrom: '2025-01-01',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'raw minerals banned from June 2023, but Freeport Indonesia and Amman Mineral kept copper concentrate export permits while their smelters were built; the Trade Ministry said on 2024-05-31 they could export until 2024-12-31, so the ban on copper concentrate applies from 2025-01-01 (announcement date approximate: the date the end of the exemption was set); copper cathode exports allowed; a regulation of 2025-03 allows six-month export permits under force majeure (Freeport after its smelter fire, Amman recommended 480,000 dmt from 2025-10-31), read as exceptions to the ban, not licensing',
+    source:
+      'Reuters via SMM (dzs-trading.com) 2024-05-31; IDN Financials 2025-02; Reuters via worldenergynews.com 2025-03-06; Reuters via Kitco 2025-11-03',
+  },
+  {
+    id: 'VN-2026-REE-RAW',
+    country: 'VN',
+    instrument: 'Law amending the Law on Geology and Minerals (passed 2025-12-11): rare earths chapter',
+    kind: 'export_ban',
+    minerals: ['rare_earths'],
+    announced: '2025-12-11',
+    effectiveFrom: '2026-01-01',
+    effectiveUntil: null,
+    destination: { kind: 'all' },
+    stage: 'raw',
+    notes:
+      'rare earths made a special strategic mineral: export of raw rare earth minerals prohibited, only state-designated or licensed enterprises may explore, mine and process; passed by the National Assembly 2025-12-11, in force 2026-01-01 (reported as "January 2026"); Reuters notes rare earth ore exports have been banned since at least 2021 and that the deep-processing clause indirectly restricts refined exports too (not modelled: Vietnam has virtually no refining capacity)',
+    source:
+      'Reuters 2025-12-11 via TRT World and myParaluman; Bloomberg via Business Times 2025-12; Lao Dong; Digitimes 2025-12-12',
+  },
   // Entity-level: reaches only a supplier that is, or a line whose declared processor is, a listed entity
   // (shared/model/entities.ts); every other supplier scores as if it were not there.
   {

@@ -43,6 +43,6 @@ export const productCategories: Record<string, { minerals: string[] | 'all'; rat
   all_raw_minerals: {
     minerals: 'all',
     rationale:
-      "Zimbabwe's 2026-02-25 suspension covers all raw minerals (ore and concentrate); its measure has stage `raw`, so it reaches only ore mined there and processed elsewhere, never what is refined there",
+      "Zimbabwe's 2026-02-25 suspension and Malawi's 2025-10-21 executive order cover all raw minerals (ore and concentrate); their measures have stage `raw`, so they reach only ore mined there and processed elsewhere, never what is refined there",
   },
 };

@@ -116,7 +116,7 @@ describe('a measure on mine output or on processed output', () => {
   });
 });
 
-// Pinned on data ref-3a3de2734304 (WGI 2023 six-dimension governance, EU and Japanese agreements), model 1.2.0 with
+// Pinned on data ref-b53c244b4a44 (WGI 2023 six-dimension governance, EU and Japanese agreements), model 1.2.0 with
 // the share-weighted governance and recycling on the world term (docs/model.md 2.3, 2.16).
 describe('the shipped stage-scoped measures (docs/model.md section 4)', () => {
   const score = (asOf: string, mineral: string, o: string, p: string | null, buyer = 'US') =>
