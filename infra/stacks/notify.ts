@@ -2,7 +2,6 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
@@ -11,7 +10,7 @@ import { type DataStore, WEBHOOK_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
 import { watchNotifications } from './notify-monitoring.ts';
 import { PipelineFunction } from './pipeline-function.ts';
-import type { Queues } from './queues.ts';
+import { type Queues, queueEventSource } from './queues.ts';
 import type { StageKey } from './stage-key.ts';
 
 /** How long EventBridge keeps trying the notify queue before an event goes to the failed-invocations queue. */
@@ -92,14 +91,7 @@ export class Notifications extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.notify.queueArn] }),
     );
-    this.notifier.fn.addEventSource(
-      new SqsEventSource(queues.notify, {
-        batchSize: NOTIFY_QUEUE_SETTINGS.batchSize,
-        maxBatchingWindow: Duration.seconds(NOTIFY_QUEUE_SETTINGS.maxBatchingWindowSeconds),
-        maxConcurrency: NOTIFY_QUEUE_SETTINGS.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
+    this.notifier.fn.addEventSource(queueEventSource(queues.notify, NOTIFY_QUEUE_SETTINGS));
     Validations.of(this.notifier.fn).acknowledge(
       {
         id: 'Serverless-LambdaDLQ',

@@ -3,7 +3,6 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { DestinationConfig, IDestination, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
@@ -11,7 +10,7 @@ import type { StageConfig } from '../config.ts';
 import { type DataStore, PLATFORM_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
 import { PipelineFunction } from './pipeline-function.ts';
-import type { Queues } from './queues.ts';
+import { type Queues, queueEventSource } from './queues.ts';
 import { RescoreWorker } from './rescore-worker.ts';
 import type { StageKey } from './stage-key.ts';
 import { UPLOAD_PREFIX, type Uploads } from './uploads.ts';
@@ -119,14 +118,7 @@ export class Pipeline extends Construct {
     );
     // Scores follow the live policy timeline: the revisions' partition, and no other, may be queried.
     this.score.role.addToPrincipalPolicy(data.statement(['dynamodb:Query'], [PLATFORM_PARTITIONS.policy]));
-    this.score.fn.addEventSource(
-      new SqsEventSource(queues.score, {
-        batchSize: QUEUE_SETTINGS.batchSize,
-        maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.maxBatchingWindowSeconds),
-        maxConcurrency: QUEUE_SETTINGS.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
+    this.score.fn.addEventSource(queueEventSource(queues.score, QUEUE_SETTINGS));
     Validations.of(this.score.fn).acknowledge(
       {
         id: 'Serverless-LambdaDLQ',

@@ -1,5 +1,6 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type IQueue, Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import {
@@ -155,3 +156,18 @@ export class Queues extends Construct {
     return [queue, dlq];
   }
 }
+
+/**
+ * The event source mapping of a queue's consumer, from the queue's settings (defined once in shared/): batches,
+ * window, concurrency, and partial batch responses (a failed record is retried alone).
+ */
+export const queueEventSource = (
+  queue: IQueue,
+  settings: { batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency: number },
+) =>
+  new SqsEventSource(queue, {
+    batchSize: settings.batchSize,
+    maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+    maxConcurrency: settings.maxConcurrency,
+    reportBatchItemFailures: true,
+  });

@@ -1,13 +1,12 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { RESCORE_QUEUE_SETTINGS, RESCORE_WORKER_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
 import type { StageConfig } from '../config.ts';
 import { type DataStore, PLATFORM_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
 import { PipelineFunction } from './pipeline-function.ts';
-import type { Queues } from './queues.ts';
+import { type Queues, queueEventSource } from './queues.ts';
 import type { StageKey } from './stage-key.ts';
 
 export interface RescoreWorkerProps {
@@ -56,14 +55,7 @@ export class RescoreWorker extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.rescore.queueArn] }),
     );
-    this.worker.fn.addEventSource(
-      new SqsEventSource(queues.rescore, {
-        batchSize: RESCORE_QUEUE_SETTINGS.batchSize,
-        maxBatchingWindow: Duration.seconds(RESCORE_QUEUE_SETTINGS.maxBatchingWindowSeconds),
-        maxConcurrency: RESCORE_QUEUE_SETTINGS.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
+    this.worker.fn.addEventSource(queueEventSource(queues.rescore, RESCORE_QUEUE_SETTINGS));
     Validations.of(this.worker.fn).acknowledge(
       {
         id: 'Serverless-LambdaDLQ',
