@@ -14,6 +14,7 @@ import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
+import { storeBench } from './store.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 import { uploadsBench } from './uploads.ts';
 
@@ -25,6 +26,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   apiBench,
   initBench,
   notifyBench,
+  storeBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
