@@ -133,7 +133,7 @@ async function run(file: string, asOf: string) {
       const ctx = { asOf, buyerCountry: s.buyer, endUse: 'civil' as const };
       const want = createScorer(recorded.ref, ctx).score(s.input).score;
       if (want !== createScorer(ref, ctx).score(s.input).score) moved++;
-      const got = (await runtime.store.getSupplier(s.tenant, s.input.supplierId))?.result.score;
+      const got = (await runtime.store.getSupplier(s.tenant, s.input.supplierId))?.summary.score;
       if (got !== want) missed++;
     }
 

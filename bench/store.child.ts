@@ -126,7 +126,7 @@ async function run(file: string, asOf: string) {
       let cursor: string | null = null;
       do {
         const page = await runtime.store.listSuppliers(u.tenant, { limit: 1000, ...(cursor ? { cursor } : {}) });
-        for (const s of page.items) scoresBefore.set(`${u.tenant}/${s.supplierId}`, s.result.score);
+        for (const s of page.items) scoresBefore.set(`${u.tenant}/${s.supplierId}`, s.summary.score);
         cursor = page.cursor;
       } while (cursor);
     }
@@ -171,7 +171,7 @@ async function run(file: string, asOf: string) {
         for (const s of page.items) {
           const pk = `T#${u.tenant}#S#${s.supplierId}`;
           const units = (m.bySupplier.get(pk) ?? 0) - (first.bySupplier.get(pk) ?? 0);
-          if (s.result.score === scoresBefore.get(`${u.tenant}/${s.supplierId}`)) {
+          if (s.summary.score === scoresBefore.get(`${u.tenant}/${s.supplierId}`)) {
             unchangedUnits += units;
             unchanged++;
           } else {

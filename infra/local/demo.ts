@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { resolveOptions, UsageError } from '../../bin/commands/score.ts';
 import { MODEL_VERSION } from '../../shared/model/score.ts';
+import { recomputeScore } from '../../shared/model/stored-score.ts';
 import type { ScoredSupplier } from '../../shared/model/types.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { JsonResultWriter } from '../../shared/report/json.ts';
@@ -94,10 +95,11 @@ async function readBack(
   batchId: string,
 ): Promise<ScoredSupplier[]> {
   const out: ScoredSupplier[] = [];
+  const ref = await runtime.policy.current.get();
   let cursor: string | null | undefined;
   do {
     const page = await runtime.store.listSuppliers(TENANT, { limit: 500, ...(cursor ? { cursor } : {}) });
-    for (const s of page.items) if (s.batchId === batchId) out.push(s.result);
+    for (const s of page.items) if (s.batchId === batchId) out.push(recomputeScore(ref, s.input, s.summary).result);
     cursor = page.cursor;
   } while (cursor);
   return out;

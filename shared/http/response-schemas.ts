@@ -138,10 +138,28 @@ export const supplierInput = z
   })
   .openapi('SupplierInput');
 
+/** A stored score read with other versions than it was computed with (shared/model/stored-score.ts). */
+export const recomputedWith = z
+  .object({
+    modelVersion: z.string(),
+    dataVersion: z.string(),
+    stored: z
+      .object({ score: z.number(), band, modelVersion: z.string(), dataVersion: z.string() })
+      .describe('the score as stored, and the versions that computed it'),
+  })
+  .nullable()
+  .describe(
+    'null: `score` is the stored score, recomputed on read with the model and data versions that computed it. Otherwise the running model or data differ from those: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it',
+  )
+  .openapi('RecomputedWith');
+
 export const supplierView = z
   .object({
     supplier: supplierInput.describe('the input as normalised and stored'),
-    score: scoredSupplier,
+    score: scoredSupplier.describe(
+      'the full breakdown, recomputed on read from the stored input (the store keeps only its summary)',
+    ),
+    recomputedWith,
     inputVersion: z.number().int(),
     updatedAt: dateTime,
     nextChangeDate: isoDate.nullable().describe('first date the score could change by policy alone'),

@@ -76,8 +76,8 @@ export async function processSegment(
       try {
         // A proposal's run judges the scope against both timelines; any other run has one.
         const selected = scope
-          ? inScope(scope, target, sup.input, sup.result.buyerCountry) ||
-            (target !== base && inScope(scope, base, sup.input, sup.result.buyerCountry))
+          ? inScope(scope, target, sup.input, sup.summary.buyerCountry) ||
+            (target !== base && inScope(scope, base, sup.input, sup.summary.buyerCountry))
           : undefined;
         decisions.push(decide(run, sup, { base, target, selected }));
       } catch (err) {

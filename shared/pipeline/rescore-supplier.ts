@@ -51,15 +51,16 @@ export function decide(
   s: StoredSupplier,
   refs: { base: ReferenceData; target: ReferenceData; selected: boolean | undefined },
 ): Decision {
-  const otherModel = s.result.modelVersion !== MODEL_VERSION;
-  const otherData = referenceVersionOf(s.result.dataVersion) !== refs.target.referenceVersion;
+  // Against the stored summary: the versions and the score as they were computed (no stored breakdown is needed).
+  const otherModel = s.summary.modelVersion !== MODEL_VERSION;
+  const otherData = referenceVersionOf(s.summary.dataVersion) !== refs.target.referenceVersion;
   const stale = otherModel || otherData;
   const due = s.nextChangeDate !== null && s.nextChangeDate <= run.asOf;
   if (refs.selected === false || (refs.selected === undefined && !due && !stale)) return { kind: 'skipped' };
 
-  const ctx: ScoringContext = { asOf: run.asOf, buyerCountry: s.result.buyerCountry, endUse: 'civil' };
+  const ctx: ScoringContext = { asOf: run.asOf, buyerCountry: s.summary.buyerCountry, endUse: 'civil' };
   const result = cachedScorer(refs.target, ctx).score(s.input);
-  const old = run.dryRun ? cachedScorer(refs.base, ctx).score(s.input) : s.result;
+  const old = run.dryRun ? cachedScorer(refs.base, ctx).score(s.input) : s.summary;
   const nextChangeDate = nextPolicyChange(
     refs.target,
     s.input.exposures.map((e) => e.mineral),
@@ -68,7 +69,8 @@ export function decide(
   const moved = result.score !== old.score || result.band !== old.band;
   const tenant = s.tenant;
   const supplierId = s.supplierId;
-  // A new model or release is written even where the score stands, so every score names what computed it.
+  // A new model or release is written even where the score stands, so every score names what computed it: with the
+  // compact item that is one write unit (same index key, no change record).
   if (moved || (!run.dryRun && stale))
     return {
       kind: 'changed',

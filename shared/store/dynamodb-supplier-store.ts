@@ -12,7 +12,6 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
-import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
 import { putChangeRecord } from './change-log.ts';
 import { decodeListCursor, encodeListCursor } from './list-cursor.ts';
@@ -34,18 +33,8 @@ import {
 } from './port.ts';
 import { retryUnprocessed } from './retry.ts';
 import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
-import {
-  BATCH_SK,
-  batchPk,
-  byScorePk,
-  byScoreSk,
-  dueForRescorePk,
-  dueForRescoreSk,
-  errorSk,
-  SUPPLIER_SK,
-  supplierPk,
-  TABLE,
-} from './table.ts';
+import { fromItem, holdsInput, INPUT_ATTRIBUTE, LEGACY_ATTRIBUTES, toItem } from './supplier-item.ts';
+import { BATCH_SK, batchPk, errorSk, SUPPLIER_SK, supplierPk, TABLE } from './table.ts';
 
 /** Concurrent conditional puts per chunk: enough to hide latency, few enough not to burst a partition. */
 const PUT_CONCURRENCY = 16;
@@ -56,70 +45,10 @@ type BatchWriteWriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']
 
 const nowIso = () => new Date().toISOString();
 
-interface SupplierItem {
-  pk: string;
-  sk: string;
-  tenant: string;
-  supplierId: string;
-  inputVersion: number;
-  /** JSON strings: one attribute each, cheap to marshal and returned verbatim. */
-  input: string;
-  result: string;
-  score: number;
-  band: string;
-  asOf: string;
-  modelVersion: string;
-  dataVersion: string;
-  minerals: string[];
-  countries: string[];
-  nextChangeDate?: string;
-  batchId?: string;
-  updatedAt: string;
-  gsi1pk: string;
-  gsi1sk: string;
-  gsi2pk?: string;
-  gsi2sk?: string;
-}
-
-function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
-  const id = x.input.supplierId;
-  const countries = new Set<string>();
-  for (const e of x.input.exposures) {
-    // An unknown origin is the world mix: `WORLD`, as its lines show it.
-    countries.add(e.originCountry ?? 'WORLD');
-    if (e.processingCountry) countries.add(e.processingCountry);
-  }
-  const item: SupplierItem = {
-    pk: supplierPk(tenant, id),
-    sk: SUPPLIER_SK,
-    tenant,
-    supplierId: id,
-    inputVersion: x.inputVersion,
-    input: JSON.stringify(x.input),
-    result: JSON.stringify(x.result),
-    score: x.result.score,
-    band: x.result.band,
-    asOf: x.result.asOf,
-    modelVersion: x.result.modelVersion,
-    dataVersion: x.result.dataVersion,
-    minerals: [...new Set(x.input.exposures.map((e) => e.mineral))],
-    countries: [...countries],
-    updatedAt: at,
-    gsi1pk: byScorePk(tenant, id),
-    gsi1sk: byScoreSk(x.result.score, id),
-  };
-  if (x.batchId) item.batchId = x.batchId;
-  if (x.nextChangeDate) {
-    item.nextChangeDate = x.nextChangeDate;
-    item.gsi2pk = dueForRescorePk(tenant, id);
-    item.gsi2sk = dueForRescoreSk(x.nextChangeDate, tenant, id);
-  }
-  return item;
-}
-
 /** What a tombstone does not keep (its change attributes stay: the next write derives its change from them). */
 const TOMBSTONE_REMOVES = [
   'input',
+  'i',
   'result',
   'summary',
   'score',
@@ -145,20 +74,6 @@ const TOMBSTONE_REMOVES = [
  * and a tombstone is a few dozen bytes. A newer PUT replaces it.
  */ const isLive = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
   item !== undefined && item.deletedAt === undefined;
-
-/** A supplier item as the application sees it (the rescore scan reads items through it too). */
-export function fromItem(item: Record<string, unknown>): StoredSupplier {
-  return {
-    tenant: item.tenant as string,
-    supplierId: item.supplierId as string,
-    inputVersion: item.inputVersion as number,
-    input: JSON.parse(item.input as string) as SupplierInput,
-    result: JSON.parse(item.result as string) as ScoredSupplier,
-    nextChangeDate: (item.nextChangeDate as string | undefined) ?? null,
-    batchId: (item.batchId as string | undefined) ?? null,
-    updatedAt: item.updatedAt as string,
-  };
-}
 
 function toBatch(item: Record<string, unknown>): BatchRecord {
   const n = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : 0);
@@ -286,7 +201,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
           // before counting it, or before writing its change record). It counts as stored, and is not written again.
           const stored = await this.alreadyStored(tenant, mode, x);
           if (!stored) return { stored: false, rows };
-          await this.recordChange(changeOfItem(stored), changes);
+          await this.recordChange(changeOfItem(stored, x.result), changes);
           return { stored: true, rows };
         }
         await this.recordChange(
@@ -334,7 +249,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
    */
   private upsertUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
     const { pk, sk, ...attributes } = toItem(tenant, x, at);
-    const absent = ['deletedAt', 'batchId', 'nextChangeDate', 'gsi2pk', 'gsi2sk'].filter((k) => !(k in attributes));
+    const absent = ['deletedAt', 'batchId', 'nextChangeDate', 'gsi2pk', 'gsi2sk', ...LEGACY_ATTRIBUTES].filter(
+      (k) => !(k in attributes),
+    );
     return this.update({ pk, sk }, attributes, absent, changeClauses(x.result, cause, at), {
       condition: 'attribute_not_exists(pk) OR inputVersion < :v',
       values: { ':v': x.inputVersion },
@@ -348,9 +265,6 @@ export class DynamoDbSupplierStore implements SupplierStore {
   private rescoreUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
     const item = toItem(tenant, x, at);
     const set: Record<string, unknown> = {
-      result: item.result,
-      score: item.score,
-      band: item.band,
       asOf: item.asOf,
       modelVersion: item.modelVersion,
       dataVersion: item.dataVersion,
@@ -358,7 +272,10 @@ export class DynamoDbSupplierStore implements SupplierStore {
       gsi1sk: item.gsi1sk,
       ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {}),
     };
-    const absent = item.nextChangeDate ? [] : ['nextChangeDate', 'gsi2pk', 'gsi2sk'];
+    const absent = [
+      ...(item.nextChangeDate ? [] : ['nextChangeDate', 'gsi2pk', 'gsi2sk']),
+      ...LEGACY_ATTRIBUTES.slice(1),
+    ];
     return this.update({ pk: item.pk, sk: item.sk }, set, absent, changeClauses(x.result, cause, at), {
       condition:
         'inputVersion = :v AND NOT (#asOf = :asOf AND #modelVersion = :modelVersion AND #dataVersion = :dataVersion)',
@@ -401,8 +318,8 @@ export class DynamoDbSupplierStore implements SupplierStore {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #asOf, modelVersion, dataVersion, ${CHANGE_ATTRIBUTES.join(', ')}`,
-        ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input' },
+        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, ${CHANGE_ATTRIBUTES.join(', ')}`,
+        ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input', '#i': INPUT_ATTRIBUTE },
         ConsistentRead: true,
       }),
     );
@@ -412,7 +329,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
     // in the same millisecond): the one that landed first stays, the other is superseded, not taken for a redelivery.
     const same =
       mode === 'upsert'
-        ? ((stored.batchId as string | undefined) ?? null) === x.batchId && stored.input === JSON.stringify(x.input)
+        ? ((stored.batchId as string | undefined) ?? null) === x.batchId && holdsInput(stored, x.input)
         : stored.asOf === x.result.asOf &&
           stored.modelVersion === x.result.modelVersion &&
           stored.dataVersion === x.result.dataVersion;

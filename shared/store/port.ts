@@ -1,16 +1,20 @@
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { MineralRiskError } from '../errors.ts';
+import type { StoredScore } from '../model/stored-score.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
 
-/** A supplier's input and latest score, as stored. */
+/**
+ * A supplier's input and latest score, as stored: the score's summary, not its full breakdown (recomputeScore in
+ * shared/model/stored-score.ts rebuilds that from the input).
+ */
 export interface StoredSupplier {
   tenant: string;
   supplierId: string;
   /** Monotonic version of the input (upload or API time, ms); an older version never overwrites a newer one. */
   inputVersion: number;
   input: SupplierInput;
-  result: ScoredSupplier;
+  summary: StoredScore;
   /** First date the score could change by policy alone (null = none scheduled). */
   nextChangeDate: string | null;
   batchId: string | null;

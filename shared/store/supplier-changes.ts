@@ -5,6 +5,8 @@
  * - bumps `changeSeq` and sets `changeAt` and `changeCause`.
  * The change record (CHG#{changeSeq}) is derived from that item alone, so whoever finds the write already stored — a
  * redelivered message — derives the very same record and writes it if it is missing.
+ * A summary keeps its drivers without their wording (supplier-item.ts): a record words a driver as the written
+ * result does, and one the result no longer has by what it was about.
  */
 import {
   type ChangeCause,
@@ -13,7 +15,9 @@ import {
   scoreChange,
   summarise,
 } from '../changes/change-record.ts';
-import type { ScoredSupplier } from '../model/types.ts';
+import { type StoredScore, storedScoreOf } from '../model/stored-score.ts';
+import type { Driver, ScoredSupplier } from '../model/types.ts';
+import { decodeSummary, encodeSummary } from './supplier-item.ts';
 
 /** The attributes this file owns on a supplier item. */
 export const CHANGE_ATTRIBUTES = ['summary', 'prevSummary', 'changeSeq', 'changeAt', 'changeCause'] as const;
@@ -41,17 +45,47 @@ export function changeClauses(
   };
   if (after) {
     set.push('summary = :summary');
-    values[':summary'] = JSON.stringify(summarise(after));
+    values[':summary'] = encodeSummary(storedScoreOf(after));
   }
   return { set, values };
 }
 
-const isLive = (item: Record<string, unknown>) => item.deletedAt === undefined && item.result !== undefined;
+const isLive = (item: Record<string, unknown>) =>
+  item.deletedAt === undefined && (item.summary !== undefined || item.result !== undefined);
+
+/**
+ * A stored summary as a change side, its drivers worded as `wording`'s drivers about the same mineral and country
+ * are (largest first, each used once); one it does not have is named by what it was about.
+ */
+function sideOf(s: StoredScore, wording: readonly Driver[]): ChangeSide {
+  const pool = [...wording].sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
+  const drivers = s.drivers.map((d): Driver => {
+    const i = pool.findIndex((w) => w.mineral === d.mineral && w.country === d.country);
+    const w = i >= 0 ? pool.splice(i, 1)[0] : undefined;
+    const about = [d.mineral ?? 'mitigants', d.country ? `in ${d.country}` : ''].filter(Boolean).join(' ');
+    return { ...d, text: w?.text ?? `${about}: no longer a driver`, sources: w?.sources ?? [] };
+  });
+  return {
+    score: s.score,
+    band: s.band,
+    worst: s.worst,
+    drivers,
+    modelVersion: s.modelVersion,
+    dataVersion: s.dataVersion,
+  };
+}
+
+/** A stored summary attribute as a change side (an older item's JSON-object summary as it is); null for none. */
+function sideOfAttribute(encoded: string | undefined, wording: readonly Driver[]): ChangeSide | null {
+  const raw = encoded ?? NO_SUMMARY;
+  const compact = decodeSummary(raw);
+  return compact ? sideOf(compact, wording) : (JSON.parse(raw) as ChangeSide | null);
+}
 
 /** What the item held before a write (its summary; the full result of an item written before summaries existed). */
-function sideBefore(old: Record<string, unknown> | undefined): ChangeSide | null {
+function sideBefore(old: Record<string, unknown> | undefined, wording: readonly Driver[]): ChangeSide | null {
   if (!old || !isLive(old)) return null;
-  if (typeof old.summary === 'string') return JSON.parse(old.summary) as ChangeSide | null;
+  if (typeof old.summary === 'string') return sideOfAttribute(old.summary, wording);
   return summarise(JSON.parse(old.result as string) as ScoredSupplier);
 }
 
@@ -68,27 +102,33 @@ export function changeOfWrite(input: {
   at: string;
 }): { record: ChangeRecord; sequence: number } | null {
   const sequence = ((input.old?.changeSeq as number | undefined) ?? 0) + 1;
+  const wording = input.after?.drivers ?? [];
   const record = scoreChange({
     tenant: input.tenant,
     supplierId: input.supplierId,
     sequence,
     at: input.at,
     cause: input.cause,
-    before: sideBefore(input.old),
-    after: input.after,
+    before: sideBefore(input.old, wording),
+    // Through the stored form, as a redelivery reads it: both derive the same record.
+    after: input.after ? sideOf(storedScoreOf(input.after), wording) : null,
   });
   return record ? { record, sequence } : null;
 }
 
-/** The change the item's last write made, derived from the item alone (a redelivery's view); null if none. */
-export function changeOfItem(item: Record<string, unknown>): { record: ChangeRecord; sequence: number } | null {
+/**
+ * The change the item's last write made, derived from the item (a redelivery's view) and the result that write
+ * carried (its drivers' wording; none for a delete); null if none.
+ */
+export function changeOfItem(
+  item: Record<string, unknown>,
+  written: ScoredSupplier | null = null,
+): { record: ChangeRecord; sequence: number } | null {
   const sequence = item.changeSeq as number | undefined;
   if (sequence === undefined || typeof item.changeCause !== 'string') return null;
-  const before = JSON.parse((item.prevSummary as string | undefined) ?? NO_SUMMARY) as ChangeSide | null;
-  const after =
-    item.deletedAt === undefined
-      ? (JSON.parse((item.summary as string | undefined) ?? NO_SUMMARY) as ChangeSide | null)
-      : null;
+  const wording = written?.drivers ?? [];
+  const before = sideOfAttribute(item.prevSummary as string | undefined, wording);
+  const after = item.deletedAt === undefined ? sideOfAttribute(item.summary as string | undefined, wording) : null;
   const record = scoreChange({
     tenant: item.tenant as string,
     supplierId: item.supplierId as string,

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { fromItem } from './dynamodb-supplier-store.ts';
 import type { StoredSupplier } from './port.ts';
 import type { SupplierScan } from './rescore-port.ts';
+import { fromItem, SUPPLIER_PROJECTION } from './supplier-item.ts';
 import { dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
 
 const encode = (key: Record<string, unknown> | undefined) =>
@@ -35,8 +35,8 @@ export class DynamoDbSupplierScan implements SupplierScan {
         Limit: limit,
         ExclusiveStartKey: decode(cursor),
         FilterExpression: 'sk = :sk AND attribute_not_exists(deletedAt)',
-        ProjectionExpression: 'tenant, supplierId, inputVersion, #input, #result, nextChangeDate, batchId, updatedAt',
-        ExpressionAttributeNames: { '#input': 'input', '#result': 'result' },
+        ProjectionExpression: SUPPLIER_PROJECTION.expression,
+        ExpressionAttributeNames: SUPPLIER_PROJECTION.names,
         ExpressionAttributeValues: { ':sk': SUPPLIER_SK },
       }),
     );

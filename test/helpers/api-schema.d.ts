@@ -852,7 +852,8 @@ export interface components {
     };
     SupplierView: {
       supplier: components['schemas']['SupplierInput'];
-      score: components['schemas']['ScoredSupplier'];
+      score: components['schemas']['ScoredSupplier'] & unknown;
+      recomputedWith: components['schemas']['RecomputedWith'];
       inputVersion: number;
       /** @description ISO 8601 date-time (UTC) */
       updatedAt: string;
@@ -879,6 +880,18 @@ export interface components {
       /** @description the company that processes this line, if declared */
       processor?: string | null;
     };
+    /** @description null: `score` is the stored score, recomputed on read with the model and data versions that computed it. Otherwise the running model or data differ from those: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it */
+    RecomputedWith: {
+      modelVersion: string;
+      dataVersion: string;
+      /** @description the score as stored, and the versions that computed it */
+      stored: {
+        score: number;
+        band: components['schemas']['Band'];
+        modelVersion: string;
+        dataVersion: string;
+      };
+    } | null;
     SupplierPage: {
       items: components['schemas']['SupplierView'][];
       /** @description pass as ?cursor= for the next page; null on the last. With a filter, a page reads at most 2,000 suppliers: it may hold fewer items than limit, even none, and still have a cursor */
@@ -1571,6 +1584,7 @@ export type SchemaSupplierQueued = components['schemas']['SupplierQueued'];
 export type SchemaSupplierView = components['schemas']['SupplierView'];
 export type SchemaSupplierInput = components['schemas']['SupplierInput'];
 export type SchemaExposure = components['schemas']['Exposure'];
+export type SchemaRecomputedWith = components['schemas']['RecomputedWith'];
 export type SchemaSupplierPage = components['schemas']['SupplierPage'];
 export type SchemaScoreResult = components['schemas']['ScoreResult'];
 export type SchemaRejection = components['schemas']['Rejection'];

@@ -13,6 +13,7 @@ import type { ScoredSupplier, SupplierInput } from '../../shared/model/types.ts'
 import type { ScoreMessage } from '../../shared/queue/message.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
 import type { StoredSupplier } from '../../shared/store/port.ts';
+import { INPUT_ATTRIBUTE, inputOfItem } from '../../shared/store/supplier-item.ts';
 import { observeWrites, seededRandom, type WriteLog } from './faults.ts';
 import { type SqsRecordOptions, sqsRecord } from './sqs-events.ts';
 import { type CsvRow, supplierRow, toCsv } from './supplier-csv.ts';
@@ -219,14 +220,14 @@ export async function tableFigures(runtime: LocalRuntime, tenant: string, batchI
         ConsistentRead: true,
         FilterExpression: 'sk = :sk AND tenant = :t AND batchId = :b',
         ExpressionAttributeValues: { ':sk': 'SUPPLIER', ':t': tenant, ':b': batchId },
-        ProjectionExpression: 'supplierId, #input',
-        ExpressionAttributeNames: { '#input': 'input' },
+        ProjectionExpression: 'supplierId, #input, #i',
+        ExpressionAttributeNames: { '#input': 'input', '#i': INPUT_ATTRIBUTE },
         ExclusiveStartKey: start,
       }),
     );
     for (const item of page.Items ?? []) {
       figures.suppliers++;
-      figures.rows += (JSON.parse(item.input as string) as SupplierInput).exposures.length;
+      figures.rows += inputOfItem(item).exposures.length;
       figures.supplierIds.push(item.supplierId as string);
     }
     start = page.LastEvaluatedKey;

@@ -37,6 +37,7 @@ import {
   tableFigures,
 } from '../helpers/pipeline.ts';
 import { lambdaContext, sqsEvent } from '../helpers/sqs-events.ts';
+import { storedResult } from '../helpers/stored.ts';
 import { type TempDir, tempDir } from '../helpers/temp.ts';
 
 const SAMPLE = 'events/suppliers/sample.csv';
@@ -201,7 +202,9 @@ describe('DynamoDB throttling and unprocessed items', () => {
       await expectBatchAgreesWithTable(p, 'acme', batch);
       expect(batch).toMatchObject({ rows: cli.summary.rows, rowsStored: cli.summary.scored, rowsDeadLettered: 0 });
       expect(await allRejections(p, 'acme', batch.batchId)).toEqual(cli.rejected);
-      expect(byId((await storedOfBatch(p, 'acme', batch.batchId)).map((s) => s.result))).toEqual(byId(cli.results));
+      expect(byId((await storedOfBatch(p, 'acme', batch.batchId)).map((s) => storedResult(s)))).toEqual(
+        byId(cli.results),
+      );
     }
     // Every throttled call was retried by the SDK (a retry each), none surfaced to the handler.
     expect(throttle?.injected).toBeGreaterThan(5);
@@ -381,7 +384,7 @@ describe('a 10,000-row upload with faults injected', () => {
     );
     expect(await allRejections(p, 'acme', 'big')).toEqual(cli.rejected);
     const stored = await storedOfBatch(p, 'acme', 'big');
-    expect(byId(stored.map((s) => s.result))).toEqual(byId(cli.results.filter((r) => r.supplierId !== victim)));
+    expect(byId(stored.map((s) => storedResult(s)))).toEqual(byId(cli.results.filter((r) => r.supplierId !== victim)));
 
     const figures = {
       rows: batch.rows,

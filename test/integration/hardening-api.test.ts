@@ -87,7 +87,7 @@ describe('text SQS refuses, and text no supplier has', () => {
     expect(run.counts.failed).toBe(0);
     expect(run.counts.rescored).toBeGreaterThanOrEqual(2);
     for (const tenant of ['legacy', 'other'])
-      expect((await api.runtime.store.getSupplier(tenant, `${tenant}-1`))?.result.asOf).toBe(due);
+      expect((await api.runtime.store.getSupplier(tenant, `${tenant}-1`))?.summary.asOf).toBe(due);
     expect((await api.runtime.store.getSupplier('legacy', 'legacy-1'))?.input.supplierName).toBe(
       'Old \uffff Name \ufffe',
     );

@@ -24,6 +24,7 @@ import {
 } from '../helpers/pipeline.ts';
 import { s3ObjectCreatedEvent } from '../helpers/s3-events.ts';
 import { lambdaContext, sqsEvent } from '../helpers/sqs-events.ts';
+import { storedResult } from '../helpers/stored.ts';
 import { context } from '../helpers/supplier-input.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -85,7 +86,7 @@ describe('upload → ingest → queue → score → store', () => {
 
       // Scores read back from the store equal the CLI's exactly.
       const stored = await storedOfBatch(p, 'acme', 'b-1');
-      expect(byId(stored.map((s) => s.result))).toEqual(byId(cli.results));
+      expect(byId(stored.map((s) => storedResult(s)))).toEqual(byId(cli.results));
       expect(p.writes.writtenTwice()).toEqual([]);
       expect(p.queue.stats().deadLettered).toBe(0);
     });
@@ -261,7 +262,7 @@ describe('the score function, one message at a time', () => {
     );
     expect((await p.handlers.score(event, lambdaContext())).batchItemFailures).toEqual([]);
     const rescored = await p.store.getSupplier(tenant, 'S-1');
-    expect(rescored?.result.asOf).toBe('2026-11-11');
+    expect(rescored?.summary.asOf).toBe('2026-11-11');
     expect((await p.handlers.score(event, lambdaContext())).batchItemFailures).toEqual([]);
     expect(await p.store.getSupplier(tenant, 'S-1')).toEqual(rescored);
     // One write for the upsert, one for the rescore.
@@ -323,7 +324,7 @@ describe('the score function, one message at a time', () => {
     expect(await p.store.getSupplier(tenant, 'S-1')).toMatchObject({
       inputVersion: 2000,
       input: newer,
-      result: { asOf: '2026-12-01' },
+      summary: { asOf: '2026-12-01' },
     });
   });
 });
@@ -402,9 +403,9 @@ describe('rescore', () => {
     }
     const holmium = await p.store.getSupplier('acme', 'HO-CN');
     const cobalt = await p.store.getSupplier('acme', 'CO-AU');
-    expect(holmium?.result.asOf).toBe('2026-11-10');
+    expect(holmium?.summary.asOf).toBe('2026-11-10');
     expect(holmium?.nextChangeDate).toBe('2026-11-11');
-    expect(cobalt?.result.asOf).toBe('2026-11-10');
+    expect(cobalt?.summary.asOf).toBe('2026-11-10');
     const deliveredBefore = p.deliveries.all.length;
 
     const first = await p.rescore('2026-11-11');
@@ -419,8 +420,8 @@ describe('rescore', () => {
     expect(p.deliveries.all.length).toBe(deliveredBefore);
 
     const after = await p.store.getSupplier('acme', 'HO-CN');
-    expect(after?.result.asOf).toBe('2026-11-11');
-    expect(after?.result.score).toBeGreaterThan(holmium?.result.score ?? Number.POSITIVE_INFINITY);
+    expect(after?.summary.asOf).toBe('2026-11-11');
+    expect(after?.summary.score).toBeGreaterThan(holmium?.summary.score ?? Number.POSITIVE_INFINITY);
     // A rescore changes the score, not the input: the supplier still belongs to the upload that set its input.
     expect(after).toMatchObject({ inputVersion: holmium?.inputVersion, input: holmium?.input, batchId: 'b-1' });
     expect(after?.nextChangeDate === null || (after?.nextChangeDate ?? '') > '2026-11-11').toBe(true);

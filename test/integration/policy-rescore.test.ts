@@ -164,11 +164,11 @@ describe('a policy revision rescores what it moves, fanned out', () => {
       const stored = await deps.store.getSupplier(s.tenant, s.input.supplierId);
       const want = expected(recorded.ref, s);
       const before = expected(referenceData(), s);
-      expect(stored?.result.score).toBe(want.score);
+      expect(stored?.summary.score).toBe(want.score);
       if (want.score !== before.score) {
         moved++;
-        expect(stored?.result.dataVersion).toBe(recorded.ref.dataVersion);
-      } else expect(stored?.result.dataVersion).toBe(referenceData().dataVersion);
+        expect(stored?.summary.dataVersion).toBe(recorded.ref.dataVersion);
+      } else expect(stored?.summary.dataVersion).toBe(referenceData().dataVersion);
     }
     expect(moved).toBeGreaterThan(5);
     const view = await deps.runs.viewRun(run?.runId as string);
@@ -231,7 +231,7 @@ describe('a policy revision rescores what it moves, fanned out', () => {
     const delivered = await drain(() => (calls++ % 2 === 0 ? 900_000 : RESCORE_RUN.marginMs - 1), 2);
     expect(delivered).toBeGreaterThan(RESCORE_RUN.segments);
     for (const s of all)
-      expect((await deps.store.getSupplier(s.tenant, s.input.supplierId))?.result.score).toBe(
+      expect((await deps.store.getSupplier(s.tenant, s.input.supplierId))?.summary.score).toBe(
         expected(recorded.ref, s).score,
       );
     const view = await deps.runs.viewRun((await deps.runs.listRuns(1))[0]?.runId as string);

@@ -1,6 +1,7 @@
 import { json, queryParams } from '../../../shared/http/request.ts';
 import { portfolioQuery } from '../../../shared/http/schemas.ts';
 import { type GroupDimension, portfolioExposure } from '../../../shared/model/portfolio.ts';
+import { recomputeScore } from '../../../shared/model/stored-score.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 import { allSuppliers } from '../tenant-suppliers.ts';
 
@@ -12,7 +13,7 @@ export async function exposure(req: ApiRequest, deps: ApiDeps) {
   return json(200, {
     groupBy: q.groupBy,
     ...portfolioExposure(
-      suppliers.map((s) => s.result),
+      suppliers.map((s) => recomputeScore(deps.ref, s.input, s.summary).result),
       groupBy,
     ),
   });

@@ -6,21 +6,28 @@ import { listSuppliersQuery, putSupplierBody, putSupplierQuery } from '../../../
 import { parseCountryOrUnknown, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
 import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
+import { recomputeScore } from '../../../shared/model/stored-score.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import { chunkMessages } from '../../../shared/queue/message.ts';
 import { QueueUnavailableError, sendMessages } from '../../../shared/queue/send-messages.ts';
+import type { ReferenceData } from '../../../shared/reference/index.ts';
 import { decodeListCursor } from '../../../shared/store/list-cursor.ts';
 import type { StoredSupplier } from '../../../shared/store/port.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
-const view = (s: StoredSupplier) => ({
-  supplier: s.input,
-  score: s.result,
-  inputVersion: s.inputVersion,
-  updatedAt: s.updatedAt,
-  nextChangeDate: s.nextChangeDate,
-});
+/** A stored supplier as the API shows it: its full breakdown recomputed with the running model and data. */
+function view(s: StoredSupplier, ref: ReferenceData) {
+  const { result, recomputedWith } = recomputeScore(ref, s.input, s.summary);
+  return {
+    supplier: s.input,
+    score: result,
+    recomputedWith,
+    inputVersion: s.inputVersion,
+    updatedAt: s.updatedAt,
+    nextChangeDate: s.nextChangeDate,
+  };
+}
 
 export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
   const supplierId = req.params.supplierId as string;
@@ -112,7 +119,7 @@ async function announce(deps: ApiDeps, changes: readonly ChangeRecord[]): Promis
 export async function getSupplier(req: ApiRequest, deps: ApiDeps) {
   const s = await deps.store.getSupplier(req.tenant, req.params.supplierId as string);
   if (!s) throw problem(404, `no supplier '${req.params.supplierId}'`);
-  return json(200, view(s));
+  return json(200, view(s, deps.ref));
 }
 
 /**
@@ -149,7 +156,7 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   if (country && !country.ok)
     throw problem(400, country.message, [{ path: 'query.country', message: country.message }]);
   const keep = (s: StoredSupplier) =>
-    (!q.band || s.result.band === q.band) &&
+    (!q.band || s.summary.band === q.band) &&
     (!mineral?.ok || s.input.exposures.some((e) => e.mineral === mineral.value)) &&
     (!country?.ok ||
       s.input.exposures.some((e) => e.originCountry === country.value || e.processingCountry === country.value));
@@ -166,6 +173,6 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
       ...(q.cursor ? { cursor: q.cursor } : {}),
       ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
     });
-    return json(200, { items: page.items.map(view), cursor: page.cursor });
+    return json(200, { items: page.items.map((s) => view(s, deps.ref)), cursor: page.cursor });
   });
 }

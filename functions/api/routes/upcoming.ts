@@ -35,7 +35,7 @@ export async function upcomingPage(req: ApiRequest, deps: ApiDeps, maxExamined =
     let v = found.get(s.supplierId);
     if (!v) {
       // Each supplier for the buyer country it is stored and rescored for.
-      const window: UpcomingWindow = { today, horizon, buyerCountry: s.result.buyerCountry };
+      const window: UpcomingWindow = { today, horizon, buyerCountry: s.summary.buyerCountry };
       v = { ...planner.upcoming(s.input, window), supplierName: s.input.supplierName };
       found.set(s.supplierId, v);
     }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
 import { createScorer } from '../../../shared/model/score.ts';
+import { storedScoreOf } from '../../../shared/model/stored-score.ts';
 import type { SupplierInput } from '../../../shared/model/types.ts';
 import { planScheduledRun, segmentMessageSchema, startRun } from '../../../shared/pipeline/rescore-run.ts';
 import { processSegment } from '../../../shared/pipeline/rescore-segment.ts';
@@ -32,7 +33,7 @@ function stored(
     supplierId: id,
     inputVersion: 1,
     input,
-    result: createScorer(ref, ctx).score({ ...input, exposures: input.exposures ?? [] }),
+    summary: storedScoreOf(createScorer(ref, ctx).score({ ...input, exposures: input.exposures ?? [] })),
     nextChangeDate: nextPolicyChange(ref, ['holmium'], ctx),
     batchId: null,
     updatedAt: '2026-11-10T00:00:00.000Z',

@@ -1,0 +1,188 @@
+/**
+ * The supplier item's codec (issue 12: a typical item ≤ 1 KiB, one write unit). An item keeps what cannot be
+ * recomputed: the input (`i`, a JSON array, no field names) and the stored score (`summary`, written by
+ * supplier-changes.ts beside `prevSummary`, also a JSON array), plus what conditions, scans and indexes read
+ * (versions, dates, index keys). The full result is not stored: readers recompute it (shared/model/stored-score.ts).
+ *
+ * Items written before this codec (`input` and `result` as JSON objects) are still read; a write replaces them.
+ */
+import { type StoredScore, storedScoreOf } from '../model/stored-score.ts';
+import type { Band, Exposure, ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { ScoredWrite, StoredSupplier } from './port.ts';
+import { byScorePk, byScoreSk, dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
+
+/** The compact input's attribute; `input` and `result` (and the attributes below) are those of older items. */
+export const INPUT_ATTRIBUTE = 'i';
+/** Older items' attributes a write removes; `input` first: a rescore keeps it (it keeps the input as stored). */
+export const LEGACY_ATTRIBUTES = ['input', 'result', 'score', 'band', 'minerals', 'countries'] as const;
+/** What a scan needs to rebuild a StoredSupplier (older items' attributes included). */
+export const SUPPLIER_PROJECTION = {
+  expression: 'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt',
+  names: { '#i': INPUT_ATTRIBUTE, '#input': 'input', '#result': 'result', '#summary': 'summary' },
+} as const;
+
+type Line =
+  | [string, string | null, string | null, number | null]
+  | [string, string | null, string | null, number | null, string | null];
+type InputTuple = [string | null, string | null, number | null, number | null, number, number, Line[]];
+
+/** The input without its id (the key holds it) and without field names: about half the JSON object's bytes. */
+export function encodeInput(input: SupplierInput): string {
+  const lines = input.exposures.map((e): Line => {
+    const base: Line = [e.mineral, e.originCountry, e.processingCountry, e.share];
+    // `processor` absent and `processor: null` both mean "not declared"; the codec keeps which it was, exactly.
+    return e.processor === undefined ? base : [e.mineral, e.originCountry, e.processingCountry, e.share, e.processor];
+  });
+  const t: InputTuple = [
+    input.supplierName,
+    input.supplierCountry,
+    input.annualSpendUsd,
+    input.tier,
+    input.alternativeSources,
+    input.inventoryDays,
+    lines,
+  ];
+  return JSON.stringify(t);
+}
+
+export function decodeInput(supplierId: string, encoded: string): SupplierInput {
+  const [supplierName, supplierCountry, annualSpendUsd, tier, alternativeSources, inventoryDays, lines] = JSON.parse(
+    encoded,
+  ) as InputTuple;
+  return {
+    supplierId,
+    supplierName,
+    supplierCountry,
+    annualSpendUsd,
+    tier,
+    alternativeSources,
+    inventoryDays,
+    exposures: lines.map((l): Exposure => {
+      const e: Exposure = { mineral: l[0], originCountry: l[1], processingCountry: l[2], share: l[3] };
+      if (l.length > 4) e.processor = l[4] ?? null;
+      return e;
+    }),
+  };
+}
+
+type WorstTuple = [string, string, string | null] | 0;
+type SummaryTuple = [
+  number,
+  Band,
+  WorstTuple,
+  [number, string | null, string | null][],
+  string,
+  string,
+  string,
+  string,
+];
+
+export function encodeSummary(s: StoredScore): string {
+  const t: SummaryTuple = [
+    s.score,
+    s.band,
+    s.worst ? [s.worst.mineral, s.worst.originCountry, s.worst.processingCountry] : 0,
+    s.drivers.map((d) => [d.points, d.mineral, d.country]),
+    s.asOf,
+    s.buyerCountry,
+    s.modelVersion,
+    s.dataVersion,
+  ];
+  return JSON.stringify(t);
+}
+
+/** A stored summary; null for none (`'null'`) or one of the older JSON-object form (read from its `result`). */
+export function decodeSummary(encoded: string): StoredScore | null {
+  const t = JSON.parse(encoded) as unknown;
+  if (!Array.isArray(t)) return null;
+  const [score, band, worst, drivers, asOf, buyerCountry, modelVersion, dataVersion] = t as SummaryTuple;
+  return {
+    score,
+    band,
+    worst: worst === 0 ? null : { mineral: worst[0], originCountry: worst[1], processingCountry: worst[2] },
+    drivers: drivers.map(([points, mineral, country]) => ({ points, mineral, country })),
+    asOf,
+    buyerCountry,
+    modelVersion,
+    dataVersion,
+  };
+}
+
+/** The attributes a write sets (the summary and change attributes are supplier-changes.ts's). */
+export interface SupplierItem {
+  pk: string;
+  sk: string;
+  tenant: string;
+  supplierId: string;
+  inputVersion: number;
+  i: string;
+  asOf: string;
+  modelVersion: string;
+  dataVersion: string;
+  nextChangeDate?: string;
+  batchId?: string;
+  updatedAt: string;
+  gsi1pk: string;
+  gsi1sk: string;
+  gsi2pk?: string;
+  gsi2sk?: string;
+}
+
+export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
+  const id = x.input.supplierId;
+  const item: SupplierItem = {
+    pk: supplierPk(tenant, id),
+    sk: SUPPLIER_SK,
+    tenant,
+    supplierId: id,
+    inputVersion: x.inputVersion,
+    i: encodeInput(x.input),
+    asOf: x.result.asOf,
+    modelVersion: x.result.modelVersion,
+    dataVersion: x.result.dataVersion,
+    updatedAt: at,
+    gsi1pk: byScorePk(tenant, id),
+    gsi1sk: byScoreSk(x.result.score, id),
+  };
+  if (x.batchId) item.batchId = x.batchId;
+  if (x.nextChangeDate) {
+    item.nextChangeDate = x.nextChangeDate;
+    item.gsi2pk = dueForRescorePk(tenant, id);
+    item.gsi2sk = dueForRescoreSk(x.nextChangeDate, tenant, id);
+  }
+  return item;
+}
+
+/** The stored input of an item (compact, or an older item's JSON object). */
+export function inputOfItem(item: Record<string, unknown>): SupplierInput {
+  return typeof item[INPUT_ATTRIBUTE] === 'string'
+    ? decodeInput(item.supplierId as string, item[INPUT_ATTRIBUTE])
+    : (JSON.parse(item.input as string) as SupplierInput);
+}
+
+/** Whether the item holds this very input (a redelivery's test), whichever form it was stored in. */
+export const holdsInput = (item: Record<string, unknown>, input: SupplierInput): boolean =>
+  typeof item[INPUT_ATTRIBUTE] === 'string'
+    ? item[INPUT_ATTRIBUTE] === encodeInput(input)
+    : item.input === JSON.stringify(input);
+
+/** The stored score of a live item: its compact summary, or an older item's full result. */
+export function storedScoreOfItem(item: Record<string, unknown>): StoredScore {
+  const compact = typeof item.summary === 'string' ? decodeSummary(item.summary) : null;
+  if (compact) return compact;
+  return storedScoreOf(JSON.parse(item.result as string) as ScoredSupplier);
+}
+
+/** A supplier item as the application sees it (the rescore scan reads items through it too). */
+export function fromItem(item: Record<string, unknown>): StoredSupplier {
+  return {
+    tenant: item.tenant as string,
+    supplierId: item.supplierId as string,
+    inputVersion: item.inputVersion as number,
+    input: inputOfItem(item),
+    summary: storedScoreOfItem(item),
+    nextChangeDate: (item.nextChangeDate as string | undefined) ?? null,
+    batchId: (item.batchId as string | undefined) ?? null,
+    updatedAt: item.updatedAt as string,
+  };
+}
