@@ -20,7 +20,7 @@ import { planPolicyRun } from '../shared/pipeline/rescore-run.ts';
 import { recordRevision } from '../shared/policy/record-revision.ts';
 import { baselineTimeline } from '../shared/reference/index.ts';
 import type { PolicyEvent } from '../shared/reference/types.ts';
-import { SUPPLIER_SK } from '../shared/store/table.ts';
+import { SUPPLIER_SK, TABLE } from '../shared/store/table.ts';
 import { itemBytes } from './item-size.ts';
 
 type Kind = 'supplier' | 'change' | 'batch' | 'other';
@@ -74,22 +74,71 @@ function meterWrites(client: DynamoDBClient): Consumed {
 
 const snapshot = (c: Consumed) => ({ byKind: { ...c.byKind }, bySupplier: new Map(c.bySupplier) });
 
-async function supplierItems(client: DynamoDBClient): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
+type Item = Record<string, AttributeValue>;
+
+/** Every supplier item and change record, by pk and sk. */
+async function supplierPartitions(client: DynamoDBClient): Promise<Map<string, Item>> {
+  const items = new Map<string, Item>();
+  let start: Item | undefined;
   do {
     const r: ScanCommandOutput = await client.send(
       new ScanCommand({
         TableName: LOCAL_TABLE,
-        FilterExpression: 'sk = :sk',
-        ExpressionAttributeValues: { ':sk': { S: SUPPLIER_SK } },
+        FilterExpression: 'sk = :sk OR begins_with(sk, :chg)',
+        ExpressionAttributeValues: { ':sk': { S: SUPPLIER_SK }, ':chg': { S: 'CHG#' } },
         ExclusiveStartKey: start,
       }),
     );
-    items.push(...(r.Items ?? []));
+    for (const item of r.Items ?? []) items.set(`${text(item.pk)}|${text(item.sk)}`, item);
     start = r.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/**
+ * The index writes between two states of the items, by DynamoDB's rules (dynalite reports the table's units only):
+ * an entry that appears is one put of its size, one that goes is one delete, a moved key both; an unmoved entry is
+ * written again only if it projects every attribute and the item changed. Writes within one phase that a later one
+ * undid are not seen (a phase writes each supplier once here).
+ */
+function indexUnits(
+  before: Map<string, Item>,
+  after: Map<string, Item>,
+): { byIndex: Record<string, number>; bySupplier: Map<string, number> } {
+  const byIndex: Record<string, number> = {};
+  const bySupplier = new Map<string, number>();
+  const indexes = Object.values(TABLE.indexes);
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const was = before.get(key);
+    const now = after.get(key);
+    for (const ix of indexes) {
+      const entry = (item: Item | undefined) =>
+        item?.[ix.partitionKey] && item[ix.sortKey] ? `${text(item[ix.partitionKey])}|${text(item[ix.sortKey])}` : null;
+      const all = ix.name === TABLE.indexes.changes.name;
+      const size = (item: Item) =>
+        all
+          ? itemBytes(item)
+          : itemBytes({
+              pk: item.pk,
+              sk: item.sk,
+              [ix.partitionKey]: item[ix.partitionKey],
+              [ix.sortKey]: item[ix.sortKey],
+            } as Item);
+      const [e0, e1] = [entry(was), entry(now)];
+      let units = 0;
+      if (e0 !== null && (e1 === null || e1 !== e0)) units += writeUnits(size(was as Item));
+      if (e1 !== null && (e0 === null || e1 !== e0)) units += writeUnits(size(now as Item));
+      if (e0 !== null && e0 === e1 && all && JSON.stringify(was) !== JSON.stringify(now))
+        units += writeUnits(size(now as Item));
+      if (units === 0) continue;
+      byIndex[ix.name] = (byIndex[ix.name] ?? 0) + units;
+      const pk = key.slice(0, key.indexOf('|'));
+      bySupplier.set(pk, (bySupplier.get(pk) ?? 0) + units);
+    }
+  }
+  return { byIndex, bySupplier };
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -120,7 +169,9 @@ async function run(file: string, asOf: string) {
       suppliers += batch.suppliersStored;
     }
     const first = snapshot(m);
-    const sizes = (await supplierItems(runtime.dynamo.client)).map(itemBytes);
+    const afterFirst = await supplierPartitions(runtime.dynamo.client);
+    const firstIndex = indexUnits(new Map(), afterFirst);
+    const sizes = [...afterFirst.values()].filter((i) => text(i.sk) === SUPPLIER_SK).map(itemBytes);
     const scoresBefore = new Map<string, number>();
     for (const u of uploads) {
       let cursor: string | null = null;
@@ -160,6 +211,7 @@ async function run(file: string, asOf: string) {
     if (!started) throw new Error('no run started');
     const view = await runtime.waitForRun(started.runId, { timeoutMs: 30 * 60_000 });
 
+    const rescoreIndex = indexUnits(afterFirst, await supplierPartitions(runtime.dynamo.client));
     let unchangedUnits = 0;
     let changedUnits = 0;
     let unchanged = 0;
@@ -170,7 +222,8 @@ async function run(file: string, asOf: string) {
         const page = await runtime.store.listSuppliers(u.tenant, { limit: 1000, ...(cursor ? { cursor } : {}) });
         for (const s of page.items) {
           const pk = `T#${u.tenant}#S#${s.supplierId}`;
-          const units = (m.bySupplier.get(pk) ?? 0) - (first.bySupplier.get(pk) ?? 0);
+          const units =
+            (m.bySupplier.get(pk) ?? 0) - (first.bySupplier.get(pk) ?? 0) + (rescoreIndex.bySupplier.get(pk) ?? 0);
           if (s.summary.score === scoresBefore.get(`${u.tenant}/${s.supplierId}`)) {
             unchangedUnits += units;
             unchanged++;
@@ -187,7 +240,8 @@ async function run(file: string, asOf: string) {
     return {
       suppliers,
       first: first.byKind,
-      firstTotal,
+      firstIndexes: firstIndex.byIndex,
+      firstTotal: firstTotal + Object.values(firstIndex.byIndex).reduce((a, b) => a + b, 0),
       itemBytes: { p50: percentile(sizes, 50), p90: percentile(sizes, 90), max: Math.max(...sizes) },
       rescore: {
         examined: view.counts.examined,
@@ -195,7 +249,13 @@ async function run(file: string, asOf: string) {
         unchanged,
         unchangedUnits,
         changedUnits,
-        bookkeepingUnits: runTotal - firstTotal - unchangedUnits - changedUnits,
+        indexes: rescoreIndex.byIndex,
+        bookkeepingUnits:
+          runTotal -
+          firstTotal -
+          unchangedUnits -
+          changedUnits +
+          Object.values(rescoreIndex.byIndex).reduce((a, b) => a + b, 0),
       },
     };
   } finally {
