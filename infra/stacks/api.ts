@@ -85,8 +85,8 @@ const ONE_MINUTE = Duration.minutes(1);
  *   and their segments, the run list), Query (also the run list, `RUN#INDEX`), BatchGetItem; no Scan;
  *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises) and on the
  *   webhook partitions (an endpoint count, a rotation, a reopened delivery), never on a supplier or batch; Query on
- *   the `byScore` index (the supplier list) and the `changes` index (the change feed) — the API never reads
- *   `dueForRescore`; DeleteItem only of a webhook endpoint (or its count), no other item;
+ *   the `byScore` index (the supplier list) and the `changes` index (the change feed), no other index;
+ *   DeleteItem only of a webhook endpoint (or its count), no other item;
  * - SendMessage (SendMessageBatch) to the score queue, to the rescore queue (the segments of a run it starts) and
  *   to the notify queue (a test delivery, a retry from the delivery log);
  * - PutEvents on the change bus (infra/stacks/notify.ts), for its own source only;

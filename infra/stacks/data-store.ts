@@ -49,8 +49,8 @@ function keys(def: Definition, schema: KeySchema) {
 
 /**
  * The one DynamoDB table, built from `tableDefinition()` in shared/store/table.ts (the local runtime creates its
- * dynalite table from the same definition): keys, the indexes with their projections (`byScore` and
- * `dueForRescore` keys only, the tenant's change feed `changes` whole items), on-demand billing. Plus what only AWS
+ * dynalite table from the same definition): keys, the indexes with their projections (`byScore` keys
+ * only, the tenant's change feed `changes` whole items), on-demand billing. Plus what only AWS
  * has: point-in-time recovery, encryption at rest with the AWS managed key, TTL on `expiresAt`.
  */
 export class DataStore extends Construct {

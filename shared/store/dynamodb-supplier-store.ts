@@ -249,9 +249,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
    */
   private upsertUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
     const { pk, sk, ...attributes } = toItem(tenant, x, at);
-    const absent = ['deletedAt', 'batchId', 'nextChangeDate', 'gsi2pk', 'gsi2sk', ...LEGACY_ATTRIBUTES].filter(
-      (k) => !(k in attributes),
-    );
+    const absent = ['deletedAt', 'batchId', 'nextChangeDate', ...LEGACY_ATTRIBUTES].filter((k) => !(k in attributes));
     return this.update({ pk, sk }, attributes, absent, changeClauses(x.result, cause, at), {
       condition: 'attribute_not_exists(pk) OR inputVersion < :v',
       values: { ':v': x.inputVersion },
@@ -270,12 +268,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
       dataVersion: item.dataVersion,
       updatedAt: item.updatedAt,
       gsi1sk: item.gsi1sk,
-      ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {}),
+      ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate } : {}),
     };
-    const absent = [
-      ...(item.nextChangeDate ? [] : ['nextChangeDate', 'gsi2pk', 'gsi2sk']),
-      ...LEGACY_ATTRIBUTES.slice(1),
-    ];
+    const absent = [...(item.nextChangeDate ? [] : ['nextChangeDate']), ...LEGACY_ATTRIBUTES.slice(1)];
     return this.update({ pk: item.pk, sk: item.sk }, set, absent, changeClauses(x.result, cause, at), {
       condition:
         'inputVersion = :v AND NOT (#asOf = :asOf AND #modelVersion = :modelVersion AND #dataVersion = :dataVersion)',
@@ -840,42 +835,6 @@ export class DynamoDbSupplierStore implements SupplierStore {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       return (await this.getBatch(batch.tenant, batch.batchId)) ?? batch;
     }
-  }
-
-  async dueForRescore(
-    asOf: string,
-    options: { limit?: number; cursor?: string } = {},
-  ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
-    // The cursor walks the index shards in order: { shard, key }.
-    const { dueForRescore } = TABLE.indexes;
-    const state = decodeCursor(options.cursor) as { shard: number; key?: Record<string, unknown> } | undefined;
-    let shard = state?.shard ?? 0;
-    let startKey = state?.key;
-    const limit = options.limit ?? 100;
-    const found: StoredSupplier[] = [];
-    while (shard < dueForRescore.shards && found.length < limit) {
-      const r = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: dueForRescore.name,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :upTo',
-          ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':upTo': `${asOf}#\uffff` },
-          ExclusiveStartKey: startKey,
-          Limit: limit - found.length,
-        }),
-      );
-      for (const k of r.Items ?? []) {
-        const full = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: k.pk, sk: k.sk } }));
-        if (isLive(full.Item)) found.push(fromItem(full.Item));
-      }
-      if (r.LastEvaluatedKey) startKey = r.LastEvaluatedKey;
-      else {
-        shard++;
-        startKey = undefined;
-      }
-    }
-    const done = shard >= dueForRescore.shards;
-    return { items: found, cursor: done ? null : encodeCursor({ shard, key: startKey }) };
   }
 
   async scoredWithOtherVersions(

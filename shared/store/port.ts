@@ -207,11 +207,6 @@ export interface SupplierStore {
   markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void>;
   /** Fails the batch only if it is still `ingesting` (a stalled ingest); returns the record as it is after. */
   failStalledBatch(tenant: string, batchId: string, reason: string): Promise<BatchRecord | null>;
-  /** Suppliers (all tenants) whose next policy change date is on or before `asOf`. */
-  dueForRescore(
-    asOf: string,
-    options?: { limit?: number; cursor?: string },
-  ): Promise<{ items: StoredSupplier[]; cursor: string | null }>;
   /**
    * Suppliers (all tenants) scored with another model version, or a data version not of this release
    * (`referenceVersion`; any policy revision on top of it counts as this release).

@@ -9,12 +9,21 @@
 import { type StoredScore, storedScoreOf } from '../model/stored-score.ts';
 import type { Band, Exposure, ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { ScoredWrite, StoredSupplier } from './port.ts';
-import { byScorePk, byScoreSk, dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
+import { byScorePk, byScoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
 
 /** The compact input's attribute; `input` and `result` (and the attributes below) are those of older items. */
 export const INPUT_ATTRIBUTE = 'i';
 /** Older items' attributes a write removes; `input` first: a rescore keeps it (it keeps the input as stored). */
-export const LEGACY_ATTRIBUTES = ['input', 'result', 'score', 'band', 'minerals', 'countries'] as const;
+export const LEGACY_ATTRIBUTES = [
+  'input',
+  'result',
+  'score',
+  'band',
+  'minerals',
+  'countries',
+  'gsi2pk',
+  'gsi2sk',
+] as const;
 /** What a scan needs to rebuild a StoredSupplier (older items' attributes included). */
 export const SUPPLIER_PROJECTION = {
   expression: 'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt',
@@ -124,8 +133,6 @@ export interface SupplierItem {
   updatedAt: string;
   gsi1pk: string;
   gsi1sk: string;
-  gsi2pk?: string;
-  gsi2sk?: string;
 }
 
 export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
@@ -145,11 +152,7 @@ export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem
     gsi1sk: byScoreSk(x.result.score, id),
   };
   if (x.batchId) item.batchId = x.batchId;
-  if (x.nextChangeDate) {
-    item.nextChangeDate = x.nextChangeDate;
-    item.gsi2pk = dueForRescorePk(tenant, id);
-    item.gsi2sk = dueForRescoreSk(x.nextChangeDate, tenant, id);
-  }
+  if (x.nextChangeDate) item.nextChangeDate = x.nextChangeDate;
   return item;
 }
 

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import type { StoredSupplier } from './port.ts';
 import type { SupplierScan } from './rescore-port.ts';
 import { fromItem, SUPPLIER_PROJECTION } from './supplier-item.ts';
-import { dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
+import { SUPPLIER_SK, supplierPk } from './table.ts';
 
 const encode = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -50,15 +50,9 @@ export class DynamoDbSupplierScan implements SupplierScan {
     inputVersion: number,
     nextChangeDate: string | null,
   ): Promise<boolean> {
+    // gsi2pk/gsi2sk: an older item's keys of the index there no longer is.
     const set = nextChangeDate
-      ? {
-          UpdateExpression: 'SET nextChangeDate = :d, gsi2pk = :pk2, gsi2sk = :sk2',
-          values: {
-            ':d': nextChangeDate,
-            ':pk2': dueForRescorePk(tenant, supplierId),
-            ':sk2': dueForRescoreSk(nextChangeDate, tenant, supplierId),
-          },
-        }
+      ? { UpdateExpression: 'SET nextChangeDate = :d REMOVE gsi2pk, gsi2sk', values: { ':d': nextChangeDate } }
       : { UpdateExpression: 'REMOVE nextChangeDate, gsi2pk, gsi2sk', values: {} };
     try {
       await this.doc.send(

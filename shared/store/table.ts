@@ -25,8 +25,8 @@ export const TABLE = {
   indexes: {
     /** Suppliers of a tenant by score, highest first: gsi1pk = T#{tenant}#{shard}, gsi1sk = inverted score#id. */
     byScore: { name: 'byScore', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', shards: 8 },
-    /** Suppliers due for rescoring: gsi2pk = DUE#{shard}, gsi2sk = nextChangeDate#tenant#supplierId (sparse). */
-    dueForRescore: { name: 'dueForRescore', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', shards: 8 },
+    // No index of suppliers due for rescoring: every rescore run scans the table anyway, so it would be writes for
+    // nothing (docs/operations.md, "Writes per supplier"). Older items' gsi2pk/gsi2sk are removed by their next write.
     /**
      * A tenant's change records in the order they were recorded: gsi3pk = T#{tenant}#CHG#{shard}, gsi3sk =
      * {recordedAt}#{supplierId}@{sequence}. Projects every attribute: the feed is read far more often than written.
@@ -82,15 +82,9 @@ export const byScorePk = (tenant: string, supplierId: string) =>
 export const byScoreSk = (score: number, supplierId: string) =>
   `${String(1000 - Math.round(score * 10)).padStart(4, '0')}#${supplierId}`;
 
-export const dueForRescorePk = (tenant: string, supplierId: string) =>
-  `DUE#${shardOf(`${tenant}#${supplierId}`, TABLE.indexes.dueForRescore.shards)}`;
-
-export const dueForRescoreSk = (nextChangeDate: string, tenant: string, supplierId: string) =>
-  `${nextChangeDate}#${tenant}#${supplierId}`;
-
 /** Key and attribute definitions in DynamoDB API shape (CreateTable / CDK). */
 export function tableDefinition(tableName: string) {
-  const { byScore, dueForRescore, changes } = TABLE.indexes;
+  const { byScore, changes } = TABLE.indexes;
   const s = 'S' as const;
   return {
     TableName: tableName,
@@ -100,8 +94,6 @@ export function tableDefinition(tableName: string) {
       { AttributeName: TABLE.sortKey, AttributeType: s },
       { AttributeName: byScore.partitionKey, AttributeType: s },
       { AttributeName: byScore.sortKey, AttributeType: s },
-      { AttributeName: dueForRescore.partitionKey, AttributeType: s },
-      { AttributeName: dueForRescore.sortKey, AttributeType: s },
       { AttributeName: changes.partitionKey, AttributeType: s },
       { AttributeName: changes.sortKey, AttributeType: s },
     ],
@@ -109,7 +101,7 @@ export function tableDefinition(tableName: string) {
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
     ],
-    GlobalSecondaryIndexes: [byScore, dueForRescore, changes].map((i) => ({
+    GlobalSecondaryIndexes: [byScore, changes].map((i) => ({
       IndexName: i.name,
       KeySchema: [
         { AttributeName: i.partitionKey, KeyType: 'HASH' as const },

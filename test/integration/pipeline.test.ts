@@ -372,7 +372,6 @@ describe('a deleted supplier', () => {
     expect(await write(1000)).toMatchObject({ stored: 0, superseded: 1 });
     expect(await p.store.getSupplier(tenant, 'S-1')).toBeNull();
     expect((await p.store.listSuppliers(tenant)).items).toEqual([]);
-    expect((await p.store.dueForRescore('2026-12-01')).items).toEqual([]);
     expect((await p.store.scoredWithOtherVersions('0.0.0', 'none')).items).toEqual([]);
 
     // A PUT made after the DELETE creates it again.
