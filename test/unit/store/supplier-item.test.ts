@@ -17,6 +17,7 @@ import type { ScoredWrite } from '../../../shared/store/port.ts';
 import { changeClauses } from '../../../shared/store/supplier-changes.ts';
 import { decodeInput, encodeInput, fromItem, holdsInput, toItem } from '../../../shared/store/supplier-item.ts';
 import { readSupplierList } from '../../../shared/supplier-list/read.ts';
+import { supplier } from '../../helpers/supplier-input.ts';
 import { type TempDir, tempDir } from '../../helpers/temp.ts';
 
 const ref = referenceData();
@@ -92,16 +93,7 @@ describe('supplier item codec', () => {
   it('tells a declared-null processor from an absent one, and another input from the stored one', () => {
     const base = { mineral: 'cobalt', originCountry: 'CD', processingCountry: 'CN', share: 0.5 };
     for (const e of [base, { ...base, processor: null }, { ...base, processor: 'Huayou Cobalt' }]) {
-      const input: SupplierInput = {
-        supplierId: 'S-1',
-        supplierName: null,
-        supplierCountry: null,
-        annualSpendUsd: null,
-        tier: null,
-        alternativeSources: 0,
-        inventoryDays: 0,
-        exposures: [e],
-      };
+      const input = supplier({ supplierId: 'S-1', supplierName: null, tier: null, exposures: [e] });
       expect(decodeInput('S-1', encodeInput(input))).toEqual(input);
     }
     const item = { supplierId: 'S-1', i: encodeInput({ ...fromLines([base]) }) };
@@ -109,18 +101,8 @@ describe('supplier item codec', () => {
   });
 });
 
-function fromLines(exposures: Exposure[]): SupplierInput {
-  return {
-    supplierId: 'S-1',
-    supplierName: 'Cobalt Co',
-    supplierCountry: 'CD',
-    annualSpendUsd: 1_000_000,
-    tier: 2,
-    alternativeSources: 1,
-    inventoryDays: 30,
-    exposures,
-  };
-}
+const fromLines = (exposures: Exposure[]): SupplierInput =>
+  supplier({ supplierId: 'S-1', supplierCountry: 'CD', annualSpendUsd: 1_000_000, inventoryDays: 30, exposures });
 
 describe('supplier item size', () => {
   let dir: TempDir;
