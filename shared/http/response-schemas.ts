@@ -149,7 +149,7 @@ export const recomputedWith = z
   })
   .nullable()
   .describe(
-    'null: `score` is the stored score, recomputed on read with the model and data versions that computed it. Otherwise the running model or data differ from those: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it',
+    'null: `score` is the stored score, recomputed on read with the model and data versions that computed it (a policy revision of the running data release is rebuilt as it was). Otherwise the running model, or the running data release, is not the one that computed it: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it',
   )
   .openapi('RecomputedWith');
 

@@ -880,7 +880,7 @@ export interface components {
       /** @description the company that processes this line, if declared */
       processor?: string | null;
     };
-    /** @description null: `score` is the stored score, recomputed on read with the model and data versions that computed it. Otherwise the running model or data differ from those: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it */
+    /** @description null: `score` is the stored score, recomputed on read with the model and data versions that computed it (a policy revision of the running data release is rebuilt as it was). Otherwise the running model, or the running data release, is not the one that computed it: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it */
     RecomputedWith: {
       modelVersion: string;
       dataVersion: string;

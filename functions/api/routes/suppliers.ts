@@ -8,17 +8,25 @@ import { nextPolicyChange } from '../../../shared/model/policy.ts';
 import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
 import { recomputeScore } from '../../../shared/model/stored-score.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
+import { referenceAtVersion } from '../../../shared/policy/reference-at-version.ts';
 import { chunkMessages } from '../../../shared/queue/message.ts';
 import { QueueUnavailableError, sendMessages } from '../../../shared/queue/send-messages.ts';
-import type { ReferenceData } from '../../../shared/reference/index.ts';
+import { baselineTimeline } from '../../../shared/reference/index.ts';
 import { decodeListCursor } from '../../../shared/store/list-cursor.ts';
 import type { StoredSupplier } from '../../../shared/store/port.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
-/** A stored supplier as the API shows it: its full breakdown recomputed with the running model and data. */
-function view(s: StoredSupplier, ref: ReferenceData) {
-  const { result, recomputedWith } = recomputeScore(ref, s.input, s.summary);
+/**
+ * A stored supplier as the API shows it: its full breakdown recomputed with the data it was scored with (any policy
+ * revision of the running release can be rebuilt), else with the running data, saying so (`recomputedWith`).
+ */
+async function view(s: StoredSupplier, deps: ApiDeps) {
+  const scoredWith = await referenceAtVersion(
+    { store: deps.policy.store, baseline: baselineTimeline, running: deps.ref },
+    s.summary.dataVersion,
+  );
+  const { result, recomputedWith } = recomputeScore(scoredWith ?? deps.ref, s.input, s.summary);
   return {
     supplier: s.input,
     score: result,
@@ -119,7 +127,7 @@ async function announce(deps: ApiDeps, changes: readonly ChangeRecord[]): Promis
 export async function getSupplier(req: ApiRequest, deps: ApiDeps) {
   const s = await deps.store.getSupplier(req.tenant, req.params.supplierId as string);
   if (!s) throw problem(404, `no supplier '${req.params.supplierId}'`);
-  return json(200, view(s, deps.ref));
+  return json(200, await view(s, deps));
 }
 
 /**
@@ -173,6 +181,6 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
       ...(q.cursor ? { cursor: q.cursor } : {}),
       ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
     });
-    return json(200, { items: page.items.map((s) => view(s, deps.ref)), cursor: page.cursor });
+    return json(200, { items: await Promise.all(page.items.map((s) => view(s, deps))), cursor: page.cursor });
   });
 }

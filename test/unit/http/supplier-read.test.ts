@@ -1,6 +1,7 @@
 /**
  * GET /v1/suppliers/{id} reads a compact item (issue 12): the full breakdown is recomputed from the stored input,
- * and when the running model or data are not those that computed the stored score, the answer says so.
+ * with the data that computed it when it can be rebuilt (any policy revision of the running release); when the
+ * running model or data release are not those that computed the stored score, the answer says so.
  */
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps, ApiRequest } from '../../../functions/api/deps.ts';
@@ -36,7 +37,9 @@ async function read(s: StoredSupplier, ref: ReferenceData) {
     getSupplier: async () => s,
     listSuppliers: async () => ({ items: [s], cursor: null }),
   } as unknown as SupplierStore;
-  const deps = { store, ref } as unknown as ApiDeps;
+  // No policy revisions stored: the shipped timeline is revision 0.
+  const policy = { store: { listRevisions: async () => [] } };
+  const deps = { store, ref, policy } as unknown as ApiDeps;
   const req = (path: string, params: Record<string, string>): ApiRequest =>
     ({ event: apiEvent({ method: 'GET', path }), params, tenant: 'acme' }) as ApiRequest;
   const one = await getSupplier(req('/v1/suppliers/SUP-1', { supplierId: 'SUP-1' }), deps);
@@ -53,15 +56,20 @@ describe('reading a stored supplier', () => {
     expect(body.recomputedWith).toBeNull();
   });
 
-  it('says when the data changed since it was scored (a policy revision), with the stored score beside', async () => {
+  it('rebuilds the data of an earlier policy revision of the running release: the stored score, exactly', async () => {
     const revised = buildReferenceData({ policyRevision: 4 });
     const body = await read(stored(), revised);
-    expect(body.score.dataVersion).toBe(revised.dataVersion);
-    expect(body.score.asOf).toBe(ctx.asOf);
-    expect(body.score.buyerCountry).toBe(ctx.buyerCountry);
+    expect(body.score).toEqual(scored);
+    expect(body.recomputedWith).toBeNull();
+  });
+
+  it('says when the data release changed since it was scored, with the stored score beside', async () => {
+    const next = { ...shipped, referenceVersion: 'ref-0123456789ab', dataVersion: 'ref-0123456789ab' };
+    const body = await read(stored(), next);
+    expect(body.score).toEqual({ ...scored, dataVersion: next.dataVersion });
     expect(body.recomputedWith).toEqual({
       modelVersion: MODEL_VERSION,
-      dataVersion: revised.dataVersion,
+      dataVersion: next.dataVersion,
       stored: { score: scored.score, band: scored.band, modelVersion: MODEL_VERSION, dataVersion: shipped.dataVersion },
     });
   });
