@@ -29,7 +29,12 @@ export function storedScoreOf(r: ScoredSupplier): StoredScore {
     score: r.score,
     band: r.band,
     worst: r.worst,
-    drivers: summarise(r).drivers.map((d) => ({ points: d.points, mineral: d.mineral, country: d.country })),
+    // A mitigant rounded to nothing is -0 points; stored as JSON it is 0 (JSON has no -0): the same summary either way.
+    drivers: summarise(r).drivers.map((d) => ({
+      points: d.points === 0 ? 0 : d.points,
+      mineral: d.mineral,
+      country: d.country,
+    })),
     asOf: r.asOf,
     buyerCountry: r.buyerCountry,
     modelVersion: r.modelVersion,
