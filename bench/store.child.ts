@@ -213,6 +213,9 @@ async function run(file: string, asOf: string) {
 
     const rescoreIndex = indexUnits(afterFirst, await supplierPartitions(runtime.dynamo.client));
     let unchangedUnits = 0;
+    // Units on unchanged suppliers whose next change date alone moved: the cheap update the issue allows.
+    let dateOnlyUnits = 0;
+    let dateOnly = 0;
     let changedUnits = 0;
     let unchanged = 0;
     let changed = 0;
@@ -225,7 +228,11 @@ async function run(file: string, asOf: string) {
           const units =
             (m.bySupplier.get(pk) ?? 0) - (first.bySupplier.get(pk) ?? 0) + (rescoreIndex.bySupplier.get(pk) ?? 0);
           if (s.summary.score === scoresBefore.get(`${u.tenant}/${s.supplierId}`)) {
-            unchangedUnits += units;
+            const dateBefore = afterFirst.get(`${pk}|${SUPPLIER_SK}`)?.nextChangeDate?.S ?? null;
+            if (units > 0 && dateBefore !== s.nextChangeDate) {
+              dateOnlyUnits += units;
+              dateOnly++;
+            } else unchangedUnits += units;
             unchanged++;
           } else {
             changedUnits += units;
@@ -248,12 +255,15 @@ async function run(file: string, asOf: string) {
         changed,
         unchanged,
         unchangedUnits,
+        dateOnlyUnits,
+        dateOnly,
         changedUnits,
         indexes: rescoreIndex.byIndex,
         bookkeepingUnits:
           runTotal -
           firstTotal -
           unchangedUnits -
+          dateOnlyUnits -
           changedUnits +
           Object.values(rescoreIndex.byIndex).reduce((a, b) => a + b, 0),
       },
