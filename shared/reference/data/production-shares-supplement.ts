@@ -6,9 +6,11 @@ import type { ProductionShare } from '../types.ts';
  * rounded to 0.1. Where a value was not confirmed against the primary PDF in the research session,
  * the `note` says so. No (mineral, stage, country) triple duplicates a CSV row.
  */
-/** The primary source of the refining rows below (docs/model.md, section 5). */
-const IEA_CM_2025 =
-  'IEA Critical Minerals Dataset (Critical Minerals Data Explorer), May 2025 edition, sheet "2 Total supply for key minerals", refining, base case (CC BY 4.0)';
+/**
+ * The primary source of the refining rows below (docs/model.md, section 5): the IEA Critical Minerals Dataset (the
+ * Critical Minerals Data Explorer's download, CC BY 4.0), sheet "2 Total supply for key minerals".
+ */
+const IEA_CM_2025 = 'IEA Critical Minerals Dataset, May 2025 edition (refining, base case)';
 
 export const productionSharesSupplement: ProductionShare[] = [
   // ── Processing (refining) shares: IEA Critical Minerals Dataset, May 2025 edition ─────────────────────────
