@@ -213,6 +213,13 @@ const PINNED: [string, number | string][] = [
   ['world mix platinum', 35.1],
   ['world mix aluminum', 20.7],
   ['world mix copper', 11.7],
+  ['buyer US lithium AU/AU', 13.1],
+  ['buyer KR lithium AU/AU', 13.1],
+  ['buyer IN lithium AU/AU', 13.1],
+  ['buyer GB lithium AU/AU', 14.1],
+  ['buyer KR lithium CA/KR', 16.3],
+  ['buyer CA lithium CA/KR', 14.7],
+  ['buyer GB lithium CA/KR', 16.3],
 ];
 
 describe('worked examples of docs/model.md', () => {
