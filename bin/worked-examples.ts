@@ -34,7 +34,8 @@ const ctx = (asOf: string, buyerCountry = 'US', endUse: ScoringContext['endUse']
   endUse,
 });
 
-function input(
+/** A supplier of the given lines (mineral, origin, processing, share), no mitigants: the examples' input. */
+export function input(
   id: string,
   lines: [mineral: string, origin: string | null, processing: string | null, share: number | null][],
   extra: Partial<SupplierInput> = {},

@@ -49,6 +49,10 @@ const EU_PARTNERSHIP = (partnerCountry: string, effectiveFrom: string, title: st
 const MINISTERIAL_2026 =
   'US State Dept fact sheet "2026 Critical Minerals Ministerial" 2026-02-04 (reported by S&P Global 2026-02-05)';
 
+/** The Canada–Korea MoU of 2023-05-17: mutual, so entered in both directions under one title. */
+const CA_KR_MOU_2023 =
+  'Memorandum of Understanding between Natural Resources Canada, Innovation, Science and Economic Development Canada and the Ministry of Trade, Industry and Energy of Korea on Cooperation in Critical Mineral Supply Chains, the Clean Energy Transition and Energy Security';
+
 export const agreements: Agreement[] = [
   {
     id: 'US-CA-2020-01',
@@ -372,8 +376,7 @@ export const agreements: Agreement[] = [
     id: 'KR-CA-2023-05',
     buyerCountry: 'KR',
     partnerCountry: 'CA',
-    title:
-      'Memorandum of Understanding between Natural Resources Canada, Innovation, Science and Economic Development Canada and the Ministry of Trade, Industry and Energy of Korea on Cooperation in Critical Mineral Supply Chains, the Clean Energy Transition and Energy Security',
+    title: CA_KR_MOU_2023,
     effectiveFrom: '2023-05-17',
     effectiveUntil: null,
     minerals: [],
@@ -384,8 +387,7 @@ export const agreements: Agreement[] = [
     id: 'CA-KR-2023-05',
     buyerCountry: 'CA',
     partnerCountry: 'KR',
-    title:
-      'Memorandum of Understanding between Natural Resources Canada, Innovation, Science and Economic Development Canada and the Ministry of Trade, Industry and Energy of Korea on Cooperation in Critical Mineral Supply Chains, the Clean Energy Transition and Energy Security',
+    title: CA_KR_MOU_2023,
     effectiveFrom: '2023-05-17',
     effectiveUntil: null,
     minerals: [],

@@ -4,7 +4,7 @@
  * there), scores at least `high` for a US buyer as of 2026-12-03 — with or without a formal control in force.
  */
 import { describe, expect, it } from 'vitest';
-import { ANCHOR_MINERALS, mainStageOf } from '../../../bin/worked-examples.ts';
+import { ANCHOR_MINERALS, input, mainStageOf } from '../../../bin/worked-examples.ts';
 import { createScorer, governanceWeightOf, PARAMS } from '../../../shared/model/score.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
 
@@ -15,16 +15,7 @@ describe('the USGS top tier from its dominant producer (docs/model.md 2.16)', ()
   it.each(ANCHOR_MINERALS)('%s from its dominant producer scores at least high', (mineral) => {
     const dominant = ref.stageShares(mineral, mainStageOf(mineral)).shares[0]?.country;
     expect(dominant).toBe('CN');
-    const scored = scorer.score({
-      supplierId: 'anchor',
-      supplierName: null,
-      supplierCountry: null,
-      annualSpendUsd: null,
-      tier: 1,
-      alternativeSources: 0,
-      inventoryDays: 0,
-      exposures: [{ mineral, originCountry: dominant ?? null, processingCountry: dominant ?? null, share: 1 }],
-    });
+    const scored = scorer.score(input('anchor', [[mineral, dominant ?? null, dominant ?? null, 1]]));
     expect(scored.score).toBeGreaterThanOrEqual(PARAMS.bands.high);
     expect(['high', 'critical']).toContain(scored.band);
   });
@@ -32,16 +23,9 @@ describe('the USGS top tier from its dominant producer (docs/model.md 2.16)', ()
 
 describe('the drivers name the share-weighted governance term (docs/model.md 2.3)', () => {
   const line = (mineral: string, origin: string | null, processing: string | null, asOf = '2026-12-03') =>
-    createScorer(ref, { asOf, buyerCountry: 'US', endUse: 'civil' }).score({
-      supplierId: 'driver',
-      supplierName: null,
-      supplierCountry: null,
-      annualSpendUsd: null,
-      tier: 1,
-      alternativeSources: 0,
-      inventoryDays: 0,
-      exposures: [{ mineral, originCountry: origin, processingCountry: processing, share: 1 }],
-    });
+    createScorer(ref, { asOf, buyerCountry: 'US', endUse: 'civil' }).score(
+      input('driver', [[mineral, origin, processing, 1]]),
+    );
   const weightOf = (mineral: string, stage: 'mining' | 'processing', country: string) => {
     const { shares, divisor } = ref.stageShares(mineral, stage);
     return governanceWeightOf((shares.find((s) => s.country === country)?.sharePct ?? 0) / divisor);
