@@ -15,6 +15,21 @@ import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { Rejection } from '../supplier-list/row.ts';
 import { putChangeRecord } from './change-log.ts';
+import {
+  BATCH_SK,
+  batchPk,
+  byScorePk,
+  byScoreShardPk,
+  byScoreSk,
+  dueForRescorePk,
+  dueForRescoreShardPk,
+  dueForRescoreSk,
+  dueForRescoreSkUpTo,
+  ERROR_SK_MAX,
+  errorSk,
+  SUPPLIER_SK,
+  supplierPk,
+} from './keys.ts';
 import { decodeListCursor, encodeListCursor } from './list-cursor.ts';
 import {
   type BatchRecord,
@@ -34,18 +49,7 @@ import {
 } from './port.ts';
 import { retryUnprocessed } from './retry.ts';
 import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
-import {
-  BATCH_SK,
-  batchPk,
-  byScorePk,
-  byScoreSk,
-  dueForRescorePk,
-  dueForRescoreSk,
-  errorSk,
-  SUPPLIER_SK,
-  supplierPk,
-  TABLE,
-} from './table.ts';
+import { TABLE } from './table.ts';
 
 /** Concurrent conditional puts per chunk: enough to hide latency, few enough not to burst a partition. */
 const PUT_CONCURRENCY = 16;
@@ -494,7 +498,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
     for (;;) {
       const perShard = await Promise.all(
         Array.from({ length: byScore.shards }, async (_, shard) => {
-          const pk = `T#${tenant}#${shard}`;
+          const pk = byScoreShardPk(tenant, shard);
           const r = await this.doc.send(
             new QueryCommand({
               TableName: this.tableName,
@@ -667,7 +671,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
         ExpressionAttributeValues: {
           ':pk': batchPk(tenant, batchId),
           ':from': errorSk((options.after ?? 0) + 1),
-          ':to': 'ERR#9999999999',
+          ':to': ERROR_SK_MAX,
         },
         Limit: limit,
       }),
@@ -942,7 +946,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
           TableName: this.tableName,
           IndexName: dueForRescore.name,
           KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :upTo',
-          ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':upTo': `${asOf}#\uffff` },
+          ExpressionAttributeValues: { ':pk': dueForRescoreShardPk(shard), ':upTo': dueForRescoreSkUpTo(asOf) },
           ExclusiveStartKey: startKey,
           Limit: limit - found.length,
         }),
