@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../changes/port.ts';
+import { InvalidCursorError } from './errors.ts';
 import {
   CHANGE_SK_PATTERN,
   CHANGE_SK_PREFIX,
@@ -16,7 +17,6 @@ import {
   changesSk,
   supplierPk,
 } from './keys.ts';
-import { InvalidCursorError } from './port.ts';
 import { TABLE } from './table.ts';
 
 const DAY_SECONDS = 24 * 3600;

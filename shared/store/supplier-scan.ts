@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fromItem } from './dynamodb-supplier-store.ts';
 import { dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './keys.ts';
-import type { StoredSupplier } from './port.ts';
 import type { SupplierScan } from './rescore-port.ts';
+import type { StoredSupplier } from './supplier-port.ts';
 
 const encode = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;

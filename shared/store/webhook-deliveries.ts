@@ -14,8 +14,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_LOG, type Delivery, type DeliveryAttempt, type DeliveryStatus } from '../webhooks/port.ts';
+import { InvalidCursorError } from './errors.ts';
 import { DELIVERY_SK_PATTERN, DELIVERY_SK_PREFIX, deliveriesPk, deliverySk } from './keys.ts';
-import { InvalidCursorError } from './port.ts';
 import { TABLE } from './table.ts';
 
 const DAY_SECONDS = 24 * 3600;

@@ -4,7 +4,7 @@
  * secrets, deliveries newest first in pages with an opaque cursor. test/integration/webhook-store.test.ts runs the
  * same cases against both.
  */
-import { InvalidCursorError } from '../../shared/store/port.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
 import { rotatedSecrets } from '../../shared/store/webhooks.ts';
 import {
   DELIVERY_LOG,

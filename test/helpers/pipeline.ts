@@ -13,7 +13,7 @@ import type { ScoredSupplier, SupplierInput } from '../../shared/model/types.ts'
 import type { ScoreMessage } from '../../shared/queue/message.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
 import { SUPPLIER_SK } from '../../shared/store/keys.ts';
-import type { StoredSupplier } from '../../shared/store/port.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 import { observeWrites, seededRandom, type WriteLog } from './faults.ts';
 import { type SqsRecordOptions, sqsRecord } from './sqs-events.ts';
 import { type CsvRow, supplierRow, toCsv } from './supplier-csv.ts';

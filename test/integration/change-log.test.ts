@@ -14,8 +14,9 @@ import type { SupplierInput } from '../../shared/model/types.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
 import { CHANGE_SK_PREFIX } from '../../shared/store/keys.ts';
-import { InvalidCursorError, type ScoredWrite } from '../../shared/store/port.ts';
+import type { ScoredWrite } from '../../shared/store/supplier-port.ts';
 import { line, supplier } from '../helpers/supplier-input.ts';
 
 let dynamo: LocalDynamo;

@@ -8,8 +8,8 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
 import { deliveriesPk, deliverySk, webhooksPk } from '../../shared/store/keys.ts';
-import { InvalidCursorError } from '../../shared/store/port.ts';
 import { TABLE } from '../../shared/store/table.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { deliveryIdFor, messageIdFor, newWebhookId } from '../../shared/webhooks/payload.ts';
