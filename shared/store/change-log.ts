@@ -15,6 +15,7 @@ import {
   changesPk,
   changesShardPk,
   changesSk,
+  compareKeyBytes,
   supplierPk,
 } from './keys.ts';
 import { TABLE } from './table.ts';
@@ -77,9 +78,6 @@ function decodeHistoryCursor(cursor: string): string {
     throw new InvalidCursorError('this cursor was not given out by the supplier history');
   return sk;
 }
-
-/** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards use the same order. */
-const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 interface ShardPage {
   items: { sk: string; record: ChangeRecord }[];

@@ -110,3 +110,6 @@ export const changesPk = (tenant: string, supplierId: string) =>
   changesShardPk(tenant, shardOf(supplierId, TABLE.indexes.changes.shards));
 export const changesSk = (recordedAt: string, supplierId: string, sequence: number) =>
   `${recordedAt}#${supplierId}@${sequence}`;
+
+/** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards must use the same order. */
+export const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
