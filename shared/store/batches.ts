@@ -9,7 +9,7 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
-  type UpdateCommandOutput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type CounterDelta,
@@ -84,41 +84,29 @@ export class DynamoDbBatches implements BatchStore {
   }
 
   async recordBatchQueued(tenant: string, batchId: string, totals: BatchTotals): Promise<BatchRecord> {
-    let r: UpdateCommandOutput;
-    try {
-      r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(tenant, batchId),
-          UpdateExpression:
-            'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, rowsNotQueued = :rowsNotQueued, suppliersNotQueued = :suppliersNotQueued, #status = :scoring, updatedAt = :now' +
-            (totals.failure === null ? '' : ', failure = :failure'),
-          // acceptsQueued: a second ingest of the same upload (S3 delivers events at least once) may finish after the
-          // batch has completed: its totals are the same, and the completed batch is left as it is.
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
-          ExpressionAttributeNames: { '#rows': 'rows', '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':rows': totals.rows,
-            ':accepted': totals.accepted,
-            ':rejected': totals.rejected,
-            ':suppliers': totals.suppliers,
-            ':chunks': totals.chunks,
-            ':rowsNotQueued': totals.rowsNotQueued,
-            ':suppliersNotQueued': totals.suppliersNotQueued,
-            ...(totals.failure === null ? {} : { ':failure': failureText(totals.failure) }),
-            ':scoring': 'scoring',
-            ':now': nowIso(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const existing = await this.getBatch(tenant, batchId);
-      if (!existing) throw err;
-      return existing;
-    }
-    return this.completeIfDone(toBatch(r.Attributes ?? {}));
+    const r = await this.updateIf(tenant, batchId, {
+      UpdateExpression:
+        'SET #rows = :rows, accepted = :accepted, rejected = :rejected, suppliers = :suppliers, chunks = :chunks, rowsNotQueued = :rowsNotQueued, suppliersNotQueued = :suppliersNotQueued, #status = :scoring, updatedAt = :now' +
+        (totals.failure === null ? '' : ', failure = :failure'),
+      // acceptsQueued: a second ingest of the same upload (S3 delivers events at least once) may finish after the
+      // batch has completed: its totals are the same, and the completed batch is left as it is.
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
+      ExpressionAttributeNames: { '#rows': 'rows', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':rows': totals.rows,
+        ':accepted': totals.accepted,
+        ':rejected': totals.rejected,
+        ':suppliers': totals.suppliers,
+        ':chunks': totals.chunks,
+        ':rowsNotQueued': totals.rowsNotQueued,
+        ':suppliersNotQueued': totals.suppliersNotQueued,
+        ...(totals.failure === null ? {} : { ':failure': failureText(totals.failure) }),
+        ':scoring': 'scoring',
+        ':now': nowIso(),
+      },
+    });
+    if (r instanceof ConditionalCheckFailedException) return this.storedAfter(tenant, batchId, r);
+    return this.completeIfDone(r);
   }
 
   async recordChunkScored(
@@ -137,23 +125,14 @@ export class DynamoDbBatches implements BatchStore {
       };
     };
     const fresh = counted(chunkScored({ kind: 'pending' }, result) ?? {});
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          // The chunk's own mark makes the counters idempotent: a redelivered message adds nothing twice.
-          UpdateExpression: fresh.clause,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: fresh.values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return this.completeIfDone(toBatch(r.Attributes ?? {}));
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    const first = await this.updateIf(tenant, batchId, {
+      // The chunk's own mark makes the counters idempotent: a redelivered message adds nothing twice.
+      UpdateExpression: fresh.clause,
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: fresh.values,
+    });
+    if (!(first instanceof ConditionalCheckFailedException)) return this.completeIfDone(first);
     // Already counted, or redriven from the DLQ: move its rows from dead-lettered to scored, once.
     const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     const item = current.Item;
@@ -162,25 +141,14 @@ export class DynamoDbBatches implements BatchStore {
     const delta = mark.kind === 'dead-lettered' ? chunkScored(mark, result) : null;
     if (!delta) return toBatch(item);
     const redriven = counted(delta);
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `${redriven.clause} REMOVE #d`,
-          ConditionExpression: 'attribute_exists(#d) AND attribute_not_exists(#c)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: redriven.values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return this.completeIfDone(toBatch(r.Attributes ?? {}));
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const again = await this.getBatch(tenant, batchId);
-      if (!again) throw err;
-      return again;
-    }
+    const r = await this.updateIf(tenant, batchId, {
+      UpdateExpression: `${redriven.clause} REMOVE #d`,
+      ConditionExpression: 'attribute_exists(#d) AND attribute_not_exists(#c)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: redriven.values,
+    });
+    if (r instanceof ConditionalCheckFailedException) return this.storedAfter(tenant, batchId, r);
+    return this.completeIfDone(r);
   }
 
   async recordChunkDeadLettered(
@@ -194,51 +162,30 @@ export class DynamoDbBatches implements BatchStore {
     const decided = chunkDeadLettered({ kind: 'pending' }, dead);
     if (!decided) throw new Error('a pending chunk can always be dead-lettered');
     const add = addClause(decided.delta);
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(tenant, batchId),
-          UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
-          ExpressionAttributeNames: { '#c': scoredAttr(chunk), '#d': deadAttr(chunk) },
-          ExpressionAttributeValues: { ...add.values, ':part': decided.part, ':now': nowIso() },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return this.completeIfDone(toBatch(r.Attributes ?? {}));
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const again = await this.getBatch(tenant, batchId);
-      if (!again) throw err;
-      return again;
-    }
+    const r = await this.updateIf(tenant, batchId, {
+      UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
+      ExpressionAttributeNames: { '#c': scoredAttr(chunk), '#d': deadAttr(chunk) },
+      ExpressionAttributeValues: { ...add.values, ':part': decided.part, ':now': nowIso() },
+    });
+    if (r instanceof ConditionalCheckFailedException) return this.storedAfter(tenant, batchId, r);
+    return this.completeIfDone(r);
   }
 
   async failStalledBatch(tenant: string, batchId: string, reason: string): Promise<BatchRecord | null> {
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(tenant, batchId),
-          UpdateExpression: 'SET #status = :failed, failure = :reason, updatedAt = :now',
-          // failsWhenStalled
-          ConditionExpression: '#status = :ingesting',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':ingesting': 'ingesting',
-            ':reason': failureText(reason),
-            ':now': nowIso(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toBatch(r.Attributes ?? {});
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return this.getBatch(tenant, batchId);
-    }
+    const r = await this.updateIf(tenant, batchId, {
+      UpdateExpression: 'SET #status = :failed, failure = :reason, updatedAt = :now',
+      // failsWhenStalled
+      ConditionExpression: '#status = :ingesting',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':ingesting': 'ingesting',
+        ':reason': failureText(reason),
+        ':now': nowIso(),
+      },
+    });
+    return r instanceof ConditionalCheckFailedException ? this.getBatch(tenant, batchId) : r;
   }
 
   async markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void> {
@@ -278,20 +225,41 @@ export class DynamoDbBatches implements BatchStore {
               ':now': nowIso(),
             },
           };
+    const r = await this.updateIf(batch.tenant, batch.batchId, {
+      ExpressionAttributeNames: { '#status': 'status' },
+      ...update,
+    });
+    return r instanceof ConditionalCheckFailedException
+      ? ((await this.getBatch(batch.tenant, batch.batchId)) ?? batch)
+      : r;
+  }
+
+  /** One conditional update of the batch item: the record as it is after, or the error of its failed condition. */
+  private async updateIf(
+    tenant: string,
+    batchId: string,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  ): Promise<BatchRecord | ConditionalCheckFailedException> {
     try {
       const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: batchKey(batch.tenant, batch.batchId),
-          ExpressionAttributeNames: { '#status': 'status' },
+          Key: batchKey(tenant, batchId),
           ReturnValues: 'ALL_NEW',
           ...update,
         }),
       );
       return toBatch(r.Attributes ?? {});
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return (await this.getBatch(batch.tenant, batch.batchId)) ?? batch;
+      if (err instanceof ConditionalCheckFailedException) return err;
+      throw err;
     }
+  }
+
+  /** The record as stored after `conflict` (another delivery got there first); without one, the conflict stands. */
+  private async storedAfter(tenant: string, batchId: string, conflict: ConditionalCheckFailedException) {
+    const existing = await this.getBatch(tenant, batchId);
+    if (!existing) throw conflict;
+    return existing;
   }
 }
