@@ -35,7 +35,7 @@ const tenantPk = (tenant: string) => `${TENANT_PK_PREFIX}${tenant}`;
 export const SUPPLIER_SK = 'SUPPLIER';
 const SUPPLIER_INFIX = '#S#';
 export const supplierPk = (tenant: string, supplierId: string) => `${tenantPk(tenant)}${SUPPLIER_INFIX}${supplierId}`;
-/** The supplier id of a supplier partition key (a tenant name never holds `#S#`: the API refuses it). */
+/** The supplier id of a supplier partition key (a tenant name never holds `#`: the API refuses it). */
 export const supplierIdOfPk = (pk: string) => pk.slice(pk.indexOf(SUPPLIER_INFIX) + SUPPLIER_INFIX.length);
 
 export const CHANGE_SK_PREFIX = 'CHG#';
@@ -45,7 +45,15 @@ export const CHANGE_SK_PATTERN = /^CHG#\d{10}$/;
 
 // Batches and their rejections.
 export const BATCH_SK = 'BATCH';
-export const batchPk = (tenant: string, batchId: string) => `${tenantPk(tenant)}#B#${batchId}`;
+const BATCH_INFIX = '#B#';
+export const batchPk = (tenant: string, batchId: string) => `${tenantPk(tenant)}${BATCH_INFIX}${batchId}`;
+/** Whether a partition key is a batch's: its record and its rejected rows. */
+export function isBatchPk(pk: string): boolean {
+  if (!pk.startsWith(TENANT_PK_PREFIX)) return false;
+  // The tenant holds no `#` (the API refuses it): what follows it names the partition, whatever the ids hold.
+  const afterTenant = pk.indexOf('#', TENANT_PK_PREFIX.length);
+  return afterTenant >= 0 && pk.startsWith(BATCH_INFIX, afterTenant);
+}
 const ERROR_SK_PREFIX = 'ERR#';
 export const errorSk = (row: number) => `${ERROR_SK_PREFIX}${pad(row, 10)}`;
 /** Above every rejection's sort key: the upper bound of a rejection listing. */

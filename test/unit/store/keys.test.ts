@@ -2,15 +2,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  batchPk,
   CHANGE_SK_PATTERN,
   CHANGE_SK_PREFIX,
   changeSk,
+  changesPk,
   DELIVERY_SK_PATTERN,
   deliverySk,
   dueForRescoreSk,
   dueForRescoreSkUpTo,
   ERROR_SK_MAX,
   errorSk,
+  isBatchPk,
   POLICY_REVISION_SK_PREFIX,
   policyRevisionSk,
   supplierIdOfPk,
@@ -41,6 +44,20 @@ describe('key formats', () => {
         expect(Math.sign(changeSk(a).localeCompare(changeSk(b)))).toBe(Math.sign(a - b));
         expect(errorSk(a) <= ERROR_SK_MAX).toBe(true);
       }),
+    );
+  });
+
+  it("a batch's partition key is told apart from the tenant's other partitions", () => {
+    fc.assert(
+      fc.property(
+        tenant,
+        fc.string({ minLength: 1, maxLength: 64 }).map((s) => `${s}#B#`),
+        (t, id) => {
+          expect(isBatchPk(batchPk(t, id))).toBe(true);
+          expect(isBatchPk(supplierPk(t, id))).toBe(false);
+          expect(isBatchPk(changesPk(t, id))).toBe(false);
+        },
+      ),
     );
   });
 
