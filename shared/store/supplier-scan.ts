@@ -3,12 +3,8 @@ import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import { fromItem } from './dynamodb-supplier-store.ts';
 import type { StoredSupplier } from './port.ts';
 import type { SupplierScan } from './rescore-port.ts';
+import { decodeScanCursor as decode, encodeScanCursor as encode } from './scan-cursor.ts';
 import { dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
-
-const encode = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-const decode = (cursor: string | null) =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
 
 /** The rescore workers' view of the supplier items: a parallel scan, and the next-change-date-only update. */
 export class DynamoDbSupplierScan implements SupplierScan {

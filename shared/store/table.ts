@@ -11,6 +11,7 @@
  *   change record             T#{tenant}#S#{supplierId} / CHG#{sequence, zero-padded}   (beside its supplier)
  *   webhook endpoint          T#{tenant}#WH             / WH#{webhookId}
  *   webhook delivery          T#{tenant}#WH#{webhookId} / DLV#{deliveryId}            (ids sort by time)
+ *   scenario job              SCN#{tenant}#{jobId}      / JOB, PART#…, RESULT#…         (a day, then TTL)
  *
  * Every tenant's key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
  * 100k-supplier upload spreads over 100k partitions; the by-score index is sharded for the same reason.
@@ -57,6 +58,12 @@ export const deliverySk = (deliveryId: string) => `DLV#${deliveryId}`;
 /** Policy revisions: few (tens a year), read whole, so one partition in revision order is enough. */
 export const POLICY_PK = 'POLICY';
 export const policyRevisionSk = (revision: number) => `REV#${String(revision).padStart(10, '0')}`;
+
+/**
+ * A tenant's scenario job and its pieces. Not under `T#`: the worker's role may write `SCN#*` and no tenant item
+ * (a supplier id could hold `#SCN#`); the tenant is in the key all the same, so no other tenant can name it.
+ */
+export const scenarioJobPk = (tenant: string, jobId: string) => `SCN#${tenant}#${jobId}`;
 
 export const runPk = (runId: string) => `RUN#${runId}`;
 /** Every run, newest last by creation time: the list of runs is one Query, never a Scan. */
