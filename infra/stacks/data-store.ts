@@ -9,13 +9,24 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deliveriesPk, POLICY_PK, runPk, TABLE, tableDefinition, webhooksPk } from '../../shared/store/table.ts';
+import {
+  deliveriesPk,
+  POLICY_PK,
+  runPk,
+  scenarioJobPk,
+  TABLE,
+  tableDefinition,
+  webhooksPk,
+} from '../../shared/store/table.ts';
 
 /**
  * The partitions that are no tenant's (shared/store/table.ts): the policy revisions with the planned-revision marker
  * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
+
+/** Every tenant's scenario jobs (`SCN#{tenant}#{jobId}`): no supplier, batch or other tenant item matches. */
+export const SCENARIO_JOB_PARTITIONS = [scenarioJobPk('*', '*')] as const;
 
 /**
  * Every tenant's webhook partitions (shared/store/table.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)
