@@ -120,7 +120,8 @@ async function run(file: string, asOf: string) {
     // The same answer inline (the pure computation over the same suppliers).
     const result = await jobs.getResult(job);
     const i0 = performance.now();
-    const inline = limitListed(runScenario(ref, REQUEST, inputs, ctx), SCENARIO.maxListed);
+    const full = runScenario(ref, REQUEST, inputs, ctx);
+    const inline = limitListed(full, SCENARIO.maxListed);
     const inlineMs = performance.now() - i0;
     const equal = JSON.stringify(result) === JSON.stringify(inline);
 
@@ -134,7 +135,7 @@ async function run(file: string, asOf: string) {
       examined: view.examined,
       found,
       segments: job.segments,
-      moved: inline.suppliers.filter((s) => s.delta !== 0).length,
+      moved: full.suppliers.filter((s) => s.delta !== 0).length,
       listed: result?.suppliers.length ?? 0,
       equal,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
