@@ -14,6 +14,7 @@ import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
+import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 import { uploadsBench } from './uploads.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   pipelineBench,
   uploadsBench,
   policyBench,
+  scenarioBench,
   apiBench,
   initBench,
   notifyBench,

@@ -7,6 +7,7 @@ import type { ScoreQueue } from '../../shared/queue/port.ts';
 import type { ReferenceData } from '../../shared/reference/index.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
 import type { RescoreRunStore } from '../../shared/store/rescore-port.ts';
+import type { ScenarioJobStore } from '../../shared/store/scenario-jobs-port.ts';
 import type { UploadWriter } from '../../shared/uploads/port.ts';
 import type { DestinationMode, Resolver } from '../../shared/webhooks/destination.ts';
 import type { WebhookStore } from '../../shared/webhooks/port.ts';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   policy: PolicyDeps;
   /** The change log (GET /v1/changes, a supplier's history). */
   changes: ChangeLog;
+  /** Scenario jobs: their store, the scenario queue, and (tests) a lower size above which a scenario is a job. */
+  scenarios: { jobs: ScenarioJobStore; queue: ScoreQueue; inlineMaxSuppliers?: number };
   /** The tenants' webhook endpoints and their delivery log. */
   webhooks: WebhookStore;
   /** The notifier's queue: test deliveries and manual retries are queued here (shared/webhooks/delivery-message.ts). */

@@ -19,6 +19,7 @@ import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
+import { DynamoDbScenarioJobs } from '../../shared/store/scenario-jobs.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 import { createS3Client } from '../../shared/uploads/s3-upload-reader.ts';
@@ -51,6 +52,7 @@ const ROUTE_HANDLERS: Record<RouteId, Route> = {
   listBatchErrors: batches.listBatchErrors,
   portfolioExposure: portfolio.exposure,
   scenario: scenarios.scenario,
+  getScenarioJob: scenarios.getScenarioJob,
   upcoming: upcoming.upcoming,
   listChanges: changes.listChanges,
   supplierHistory: changes.supplierHistory,
@@ -180,6 +182,10 @@ function fromEnvironment() {
       rescoreQueue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
     },
     changes: new DynamoDbChangeLog(client, table),
+    scenarios: {
+      jobs: new DynamoDbScenarioJobs(client, table),
+      queue: new SqsScoreQueue(sqsClient(), requiredEnv('SCENARIO_QUEUE_URL')),
+    },
     webhooks: new DynamoDbWebhookStore(client, table),
     notifyQueue: new SqsScoreQueue(sqsClient(), requiredEnv('NOTIFY_QUEUE_URL')),
     events: changeEventsFromEnv(),

@@ -27,7 +27,7 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 const FUNCTION_NAME = 'mineral-risk-api';
 
 export interface ApiServerOptions {
-  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events'>;
+  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events' | 'scenarios'>;
   /** Default 0: any free port (the real one is in `port` and `url`). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -142,6 +142,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ref: referenceData(),
     policy: runtime.policy,
     changes: runtime.changes,
+    scenarios: runtime.scenarios,
     webhooks: runtime.notify.webhooks,
     notifyQueue: runtime.notify.queue,
     webhookMode: 'local',

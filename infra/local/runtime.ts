@@ -43,6 +43,7 @@ import { LOCAL_NOTIFY_QUEUE, startLocalNotifications } from './notifications.ts'
 import type { LocalQueue } from './queue.ts';
 import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
+import { type LocalScenarios, startLocalScenarios } from './scenarios.ts';
 
 export const LOCAL_TABLE = 'mineral-risk-local';
 export const LOCAL_BUCKET = 'mineral-risk-uploads';
@@ -73,6 +74,8 @@ export interface LocalRuntimeOptions {
   today?: () => string;
   /** Fixed reference data for every function; default the live policy timeline (baseline ⊕ stored revisions). */
   ref?: ReferenceData;
+  /** Tenants above this many suppliers get their scenarios as jobs (default SCENARIO.inlineMaxSuppliers). */
+  scenarioInlineMax?: number;
   /** Upload size limits of ingest (default the deployed ones); tests lower them. */
   uploadLimits?: Partial<UploadLimits>;
   /**
@@ -110,6 +113,8 @@ export interface LocalRuntime {
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */
   changes: DynamoDbChangeLog;
+  /** Scenario jobs and their queue, driving the real scenario worker. */
+  scenarios: LocalScenarios;
   /** Webhook endpoints, the notify queue with the real notifier on it, and the in-process bus feeding it. */
   notify: LocalNotify;
   /** Where the functions publish notable changes (the in-process bus and the minimum move); the API takes it too. */
@@ -203,6 +208,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       events,
     }),
   );
+  const scenarios = await startLocalScenarios({
+    client: dynamo.client,
+    tableName: dynamo.tableName,
+    current,
+    policy: policyStore,
+    dataDir: options.dataDir,
+    timeScale: options.timeScale ?? 1,
+    inlineMaxSuppliers: options.scenarioInlineMax,
+  });
   const queue = await openLocalQueue(
     {
       name: 'mineral-risk-score',
@@ -250,11 +264,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     store,
     policy: { store: policyStore, current, runs, rescoreQueue },
     changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
+    scenarios,
     notify: { queue: notifyQueue, webhooks, bus: notifications.publisher },
     events,
     ingestErrors,
     resumed: {
-      messages: queue.stats().recovered + rescoreQueue.stats().recovered + notifyQueue.stats().recovered,
+      messages:
+        queue.stats().recovered +
+        rescoreQueue.stats().recovered +
+        notifyQueue.stats().recovered +
+        scenarios.queue.stats().recovered,
       uploads: resuming.length,
     },
     handlers: { ingest, score, rescore: rescoreHandler },
@@ -299,6 +318,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await notifications.stop();
       await notifyQueue.close();
       await rescoreQueue.close();
+      await scenarios.queue.close();
       await queue.close();
       await s3.stop();
       await dynamo.stop();

@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deliveriesPk, POLICY_PK, runPk, webhooksPk } from '../../shared/store/keys.ts';
+import { deliveriesPk, POLICY_PK, runPk, scenarioJobPk, webhooksPk } from '../../shared/store/keys.ts';
 import { TABLE, tableDefinition } from '../../shared/store/table.ts';
 
 /**
@@ -17,6 +17,9 @@ import { TABLE, tableDefinition } from '../../shared/store/table.ts';
  * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
+
+/** Every tenant's scenario jobs (`SCN#{tenant}#{jobId}`): no supplier, batch or other tenant item matches. */
+export const SCENARIO_JOB_PARTITIONS = [scenarioJobPk('*', '*')] as const;
 
 /**
  * Every tenant's webhook partitions (shared/store/keys.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)

@@ -14,13 +14,15 @@
  *   planned-revision marker   POLICY                    / PLANNED                       (platform-wide)
  *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
  *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
+ *   scenario job              SCN#{tenant}#{jobId}      / JOB, PART#{segment}[#…], RESULT#{chunk}   (a day, then TTL)
  *
  * Index keys:
  *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
  *   dueForRescore  DUE#{shard}                   / {nextChangeDate}#{tenant}#{supplierId}   (sparse)
  *   changes        T#{tenant}#CHG#{shard}        / {recordedAt}#{supplierId}@{sequence}
  *
- * Every tenant's key starts with the tenant, so no query can cross tenants. Each supplier is its own partition key, so a
+ * Every tenant's key holds the tenant (`T#{tenant}…`, or `SCN#{tenant}#…` for the scenario jobs' own partitions, which
+ * a role may write without reaching any `T#` item), so no query can cross tenants. Each supplier is its own partition key, so a
  * 100k-supplier upload spreads over 100k partitions; the indexes are sharded for the same reason.
  */
 import { TABLE } from './table.ts';
@@ -84,6 +86,19 @@ export const RUN_INDEX_PK = runPk('INDEX');
 export const runIndexSk = (createdAt: string, runId: string) => `${createdAt}#${runId}`;
 export const RUN_SK = 'RUN';
 export const runSegmentSk = (segment: number) => `SEG#${pad(segment, 4)}`;
+
+// Scenario jobs.
+/**
+ * A tenant's scenario job and its pieces. Not under `T#`: the worker's role may write `SCN#*` and no tenant item
+ * (a supplier id could hold `#SCN#`); the tenant is in the key all the same, so no other tenant can name it.
+ */
+export const scenarioJobPk = (tenant: string, jobId: string) => `SCN#${tenant}#${jobId}`;
+export const SCENARIO_JOB_SK = 'JOB';
+export const SCENARIO_PARTS_PREFIX = 'PART#';
+export const scenarioPartSk = (segment: number) => `${SCENARIO_PARTS_PREFIX}${pad(segment, 4)}`;
+export const SCENARIO_RESULT_PREFIX = 'RESULT';
+/** One gzipped piece of a stored partial or result: `{prefix}#{chunk}`. */
+export const scenarioChunkSk = (prefix: string, chunk: number) => `${prefix}#${pad(chunk, 4)}`;
 
 /** FNV-1a: a stable, fast hash to spread a tenant's suppliers over index shards. */
 export function shardOf(key: string, shards: number): number {

@@ -178,7 +178,7 @@ describe('score queue and DLQ', () => {
   it('feed the score function with partial batch responses and the shared batch settings', () => {
     const s = dev();
     // The score queue's, the rescore queue's (rescore.test.ts) and the notify queue's (notify.test.ts).
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(s.id(s.stack.platform.queues.score)),
       FunctionName: ref(s.id(s.stack.pipeline.score.fn)),
@@ -414,10 +414,11 @@ describe('alarms and dashboard', () => {
         'failed-invocations',
         'rescore-dlq-messages',
         'rescore-oldest-message',
+        'scenario-dlq-messages',
         'notify-dlq-messages',
         'notify-oldest-message',
         'dead-deliveries',
-        ...['ingest', 'score', 'rescore', 'rescore-worker', 'notifier'].flatMap((f) => [
+        ...['ingest', 'score', 'rescore', 'rescore-worker', 'scenario-worker', 'notifier'].flatMap((f) => [
           `${f}-errors`,
           `${f}-throttles`,
         ]),
