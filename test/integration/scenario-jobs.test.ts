@@ -8,8 +8,8 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../shared/model/scenario.ts';
 import { emptyPartial } from '../../shared/model/scenario-partial.ts';
-import type { ScenarioJob } from '../../shared/store/scenario-jobs-port.ts';
 import { scenarioJobPk } from '../../shared/store/keys.ts';
+import type { ScenarioJob } from '../../shared/store/scenario-jobs-port.ts';
 import { type ApiFixture, claimsFor, startApi, supplierBody } from '../helpers/api-events.ts';
 
 let api: ApiFixture;
