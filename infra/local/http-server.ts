@@ -27,7 +27,7 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 const FUNCTION_NAME = 'mineral-risk-api';
 
 export interface ApiServerOptions {
-  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events'>;
+  runtime: Pick<LocalRuntime, 'store' | 'portfolio' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events'>;
   /** Default 0: any free port (the real one is in `port` and `url`). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -136,6 +136,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { runtime } = options;
   const deps: ApiDeps = {
     store: runtime.store,
+    portfolio: runtime.portfolio,
     queue: runtime.queue,
     uploads: new S3UploadWriter(runtime.s3.client),
     uploadBucket: LOCAL_BUCKET,

@@ -16,6 +16,8 @@ import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { type ReconcileResult, reconcilePortfolios } from '../../shared/portfolio/reconcile.ts';
+import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
@@ -27,6 +29,8 @@ import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import type { BatchRecord } from '../../shared/store/port.ts';
+import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { DynamoDbContributionScan } from '../../shared/store/portfolio-aggregates-scan.ts';
 import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
@@ -105,7 +109,11 @@ export interface LocalRuntime {
   dynamo: LocalDynamo;
   s3: LocalS3;
   queue: LocalQueue;
+  /** The supplier store, its writes followed by the portfolio aggregates. */
   store: DynamoDbSupplierStore;
+  portfolio: DynamoDbPortfolioAggregates;
+  /** Recount every tenant's portfolio aggregates from its stored suppliers (what the daily schedule runs). */
+  reconcilePortfolios(): Promise<ReconcileResult>;
   /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */
@@ -154,7 +162,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dataDir ? { directory: `${options.dataDir}/s3` } : {}),
   });
   options.onDynamoClient?.(dynamo.client);
-  const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+  const portfolio = new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName);
+  const store = withPortfolioAggregates(new DynamoDbSupplierStore(dynamo.client, dynamo.tableName), portfolio);
   const policyStore = new DynamoDbPolicyRevisions(dynamo.client, dynamo.tableName);
   const current = new CurrentReference(policyStore, baselineTimeline);
   const fixed = options.ref;
@@ -248,6 +257,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     s3,
     queue,
     store,
+    portfolio,
+    reconcilePortfolios: () =>
+      reconcilePortfolios({
+        scan: new DynamoDbContributionScan(dynamo.client, dynamo.tableName),
+        aggregates: portfolio,
+        now: () => new Date(),
+      }),
     policy: { store: policyStore, current, runs, rescoreQueue },
     changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
     notify: { queue: notifyQueue, webhooks, bus: notifications.publisher },

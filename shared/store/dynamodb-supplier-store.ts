@@ -32,6 +32,7 @@ import {
   type WriteMode,
   type WriteOptions,
 } from './port.ts';
+import { contributionAttribute, contributionChange } from './portfolio-aggregates-contribution.ts';
 import { retryUnprocessed } from './retry.ts';
 import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
 import {
@@ -107,6 +108,7 @@ function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
     updatedAt: at,
     gsi1pk: byScorePk(tenant, id),
     gsi1sk: byScoreSk(x.result.score, id),
+    ...contributionAttribute(x.result),
   };
   if (x.batchId) item.batchId = x.batchId;
   if (x.nextChangeDate) {
@@ -293,6 +295,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
           changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
           changes,
         );
+        options.contributions?.push(contributionChange(x.input.supplierId, old, x.result));
         return { stored: true, rows };
       },
       signal,
@@ -356,6 +359,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
       dataVersion: item.dataVersion,
       updatedAt: item.updatedAt,
       gsi1sk: item.gsi1sk,
+      ...contributionAttribute(x.result),
       ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {}),
     };
     const absent = item.nextChangeDate ? [] : ['nextChangeDate', 'gsi2pk', 'gsi2sk'];
@@ -430,7 +434,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
     tenant: string,
     supplierId: string,
     version: number,
-    options: Pick<WriteOptions, 'changes'> = {},
+    options: Pick<WriteOptions, 'changes' | 'contributions'> = {},
   ): Promise<DeleteOutcome> {
     const at = nowIso();
     const key = { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK };
@@ -469,6 +473,7 @@ export class DynamoDbSupplierStore implements SupplierStore {
       changeOfWrite({ tenant, supplierId, old, after: null, cause: { kind: 'delete' }, at }),
       options.changes,
     );
+    options.contributions?.push(contributionChange(supplierId, old, null));
     return old && old.deletedAt === undefined ? 'deleted' : 'absent';
   }
 

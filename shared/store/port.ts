@@ -1,6 +1,7 @@
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { MineralRiskError } from '../errors.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { ContributionChange } from '../portfolio/port.ts';
 import type { Rejection } from '../supplier-list/row.ts';
 
 /** A supplier's input and latest score, as stored. */
@@ -143,6 +144,8 @@ export interface WriteOptions {
    * delivery of the same write (so a redelivery can publish what its first delivery may not have): at least once.
    */
   changes?: ChangeRecord[];
+  /** Receives what each write this call made changed for the portfolio aggregates (not a redelivery's: once). */
+  contributions?: ContributionChange[];
 }
 
 export interface SupplierStore {
@@ -162,7 +165,7 @@ export interface SupplierStore {
     tenant: string,
     supplierId: string,
     version: number,
-    options?: Pick<WriteOptions, 'changes'>,
+    options?: Pick<WriteOptions, 'changes' | 'contributions'>,
   ): Promise<DeleteOutcome>;
   /**
    * A tenant's suppliers, highest score first, in pages (cursor opaque). With a `filter`, a page holds the matches
