@@ -13,6 +13,7 @@ import { initBench } from './init.ts';
 import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
+import { portfolioBench } from './portfolio.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 import { uploadsBench } from './uploads.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   apiBench,
   initBench,
   notifyBench,
+  portfolioBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -13,6 +13,7 @@ import { json } from '../../shared/http/request.ts';
 import { allowedMethods, hasScope, matchRoute, type RouteId } from '../../shared/http/routes.ts';
 import { supplierId as pathId } from '../../shared/http/schemas.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { withReadCache } from '../../shared/portfolio/read-cache.ts';
 import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline, referenceData } from '../../shared/reference/index.ts';
@@ -175,7 +176,7 @@ function fromEnvironment() {
   const portfolio = new DynamoDbPortfolioAggregates(client, table);
   return createApiHandler({
     store: withPortfolioAggregates(new DynamoDbSupplierStore(client, table), portfolio),
-    portfolio,
+    portfolio: withReadCache(portfolio),
     queue: new SqsScoreQueue(sqsClient(), requiredEnv('QUEUE_URL')),
     policy: {
       store: policyStore,

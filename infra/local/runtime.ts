@@ -9,6 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { createReconcileHandler } from '../../functions/portfolio-reconcile/handler.ts';
 import { createRescoreHandler, type PlannerResult } from '../../functions/rescore/handler.ts';
 import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
@@ -16,7 +17,7 @@ import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
-import { type ReconcileResult, reconcilePortfolios } from '../../shared/portfolio/reconcile.ts';
+import type { ReconcileResult } from '../../shared/portfolio/reconcile.ts';
 import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import {
   QUEUE_SETTINGS,
@@ -138,6 +139,7 @@ export interface LocalRuntime {
     ingest: ReturnType<typeof createIngestHandler>;
     score: ReturnType<typeof createScoreHandler>;
     rescore: ReturnType<typeof createRescoreHandler>;
+    reconcile: ReturnType<typeof createReconcileHandler>;
   };
   /** Run the rescore function as the schedule would, as of a date. */
   rescore(asOf: string): Promise<PlannerResult>;
@@ -247,6 +249,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await uploadsToResume({ s3: s3.client, region: s3.region, store }, LOCAL_BUCKET)
       : [];
   for (const event of resuming) void onObjectCreated(event);
+  const reconcile = createReconcileHandler({
+    scan: new DynamoDbContributionScan(dynamo.client, dynamo.tableName),
+    aggregates: portfolio,
+    now: () => new Date(),
+  });
   const rescoreHandler = createRescoreHandler(
     { runs, queue: rescoreQueue, now: () => new Date(), policy: policyStore, baseline: baselineTimeline },
     today,
@@ -258,12 +265,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queue,
     store,
     portfolio,
-    reconcilePortfolios: () =>
-      reconcilePortfolios({
-        scan: new DynamoDbContributionScan(dynamo.client, dynamo.tableName),
-        aggregates: portfolio,
-        now: () => new Date(),
-      }),
+    reconcilePortfolios: () => reconcile({}, lambdaContext('mineral-risk-portfolio-reconcile', 900)),
     policy: { store: policyStore, current, runs, rescoreQueue },
     changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
     notify: { queue: notifyQueue, webhooks, bus: notifications.publisher },
@@ -273,7 +275,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       messages: queue.stats().recovered + rescoreQueue.stats().recovered + notifyQueue.stats().recovered,
       uploads: resuming.length,
     },
-    handlers: { ingest, score, rescore: rescoreHandler },
+    handlers: { ingest, score, rescore: rescoreHandler, reconcile },
     async upload(file, o) {
       const size = (await stat(file)).size;
       const metadata: Record<string, string> = {};

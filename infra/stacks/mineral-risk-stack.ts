@@ -6,6 +6,7 @@ import { DataStore } from './data-store.ts';
 import { Monitoring } from './monitoring.ts';
 import { Notifications } from './notify.ts';
 import { Pipeline } from './pipeline.ts';
+import { PortfolioReconcile } from './portfolio-reconcile.ts';
 import { Queues } from './queues.ts';
 import { StageKey } from './stage-key.ts';
 import { Uploads } from './uploads.ts';
@@ -38,6 +39,7 @@ export class MineralRiskStack extends Stack {
   readonly pipeline: Pipeline;
   readonly api: Api;
   readonly notifications: Notifications;
+  readonly portfolio: PortfolioReconcile;
 
   constructor(scope: Construct, id: string, props: MineralRiskStackProps) {
     const { config } = props;
@@ -62,6 +64,7 @@ export class MineralRiskStack extends Stack {
       monitoring,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', this.platform);
+    this.portfolio = new PortfolioReconcile(this, 'Portfolio', this.platform);
     this.api = new Api(this, 'Api', this.platform);
     this.notifications = new Notifications(this, 'Notifications', this.platform);
     // The writers of change records publish their events.
@@ -97,6 +100,10 @@ export class MineralRiskStack extends Stack {
       IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],
       ScoreFunctionName: [this.pipeline.score.fn.functionName, 'Score function'],
       RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore planner (invoke on demand)'],
+      PortfolioReconcileFunctionName: [
+        this.portfolio.reconcile.fn.functionName,
+        'Portfolio aggregates recount (daily; invoke on demand)',
+      ],
       RescoreWorkerFunctionName: [
         this.pipeline.rescoreWorker.fn.functionName,
         'Rescore worker (rescore queue consumer)',

@@ -298,6 +298,7 @@ export const portfolioExposure = z
           .string()
           .nullable()
           .describe('when the aggregates were last recounted from every stored supplier (daily; null: not yet)'),
+        readAt: z.string().describe('when the aggregates were read (a read is reused for up to a second)'),
       })
       .describe(
         'the answer is read from aggregates kept up to date as scores are written, and recounted daily to repair any missed update',

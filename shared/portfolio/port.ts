@@ -18,6 +18,8 @@ export interface PortfolioFreshness {
   updatedAt: string | null;
   /** When a full recount last replaced it; null: never. */
   reconciledAt: string | null;
+  /** When it was read (the API reuses a read for a second: shared/portfolio/read-cache.ts). */
+  readAt: string;
 }
 
 /** A tenant's aggregate as stored, and how fresh it is. */

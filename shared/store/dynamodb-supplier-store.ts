@@ -82,7 +82,7 @@ interface SupplierItem {
   gsi2sk?: string;
 }
 
-function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
+export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
   const id = x.input.supplierId;
   const countries = new Set<string>();
   for (const e of x.input.exposures) {

@@ -20,14 +20,19 @@ import type { PortfolioAggregates, StoredAggregate } from '../portfolio/port.ts'
 import { retryUnprocessed } from './retry.ts';
 import { shardOf } from './table.ts';
 
-/** Shards per tenant: a read queries each; 8 spread a large upload's updates over 8 partitions. */
-export const AGGREGATE_SHARDS = 8;
+/**
+ * Shards per tenant: a read queries each, a delta goes to one. Four partitions take a large upload's updates (one per
+ * touched item per chunk of ~500 suppliers) with room to spare; more would only make every read longer.
+ */
+export const AGGREGATE_SHARDS = 4;
 /** Concurrent UpdateItems of one delta. */
 const UPDATE_CONCURRENCY = 16;
 /** Score counts per item: ten points (100 tenths) of score. */
 const TENTHS_PER_ITEM = 100;
 
-export const aggregatePk = (tenant: string, shard: number) => `T#${tenant}#AGG#${shard}`;
+export const aggregatePk = (tenant: string, shard: number | '*') => `T#${tenant}#AGG#${shard}`;
+/** Every tenant's aggregate partitions, as `dynamodb:LeadingKeys` patterns (infra/stacks/portfolio-reconcile.ts). */
+export const AGGREGATE_PARTITIONS = [aggregatePk('*', '*')] as const;
 const CELL_PREFIX = 'AGG#';
 const cellSk = (id: string) => `${CELL_PREFIX}${id}`;
 const countsSk = (id: string, decile: number) => `${CELL_PREFIX}${id}~${decile}`;
@@ -153,6 +158,7 @@ export class DynamoDbPortfolioAggregates implements PortfolioAggregates {
   }
 
   async read(tenant: string): Promise<StoredAggregate> {
+    const readAt = new Date().toISOString();
     const aggregate: Aggregate = new Map();
     let updatedAt: string | null = null;
     let reconciledAt: string | null = null;
@@ -189,7 +195,7 @@ export class DynamoDbPortfolioAggregates implements PortfolioAggregates {
         c.h.set(tenths, (c.h.get(tenths) ?? 0n) + big(v));
       }
     }
-    return { aggregate, updatedAt, reconciledAt };
+    return { aggregate, updatedAt, reconciledAt, readAt };
   }
 
   /**

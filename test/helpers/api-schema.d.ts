@@ -1004,6 +1004,8 @@ export interface components {
         updatedAt: string | null;
         /** @description when the aggregates were last recounted from every stored supplier (daily; null: not yet) */
         reconciledAt: string | null;
+        /** @description when the aggregates were read (a read is reused for up to a second) */
+        readAt: string;
       };
     };
     SpendByBand: {

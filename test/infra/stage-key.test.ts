@@ -45,8 +45,9 @@ describe.each([
 
   it('encrypts every log group of the stage', () => {
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'));
-    // The six functions' (ingest, score, rescore, rescore-worker, notifier, api) and the API's access logs.
-    expect(groups).toHaveLength(7);
+    // The seven functions' (ingest, score, rescore, rescore-worker, notifier, portfolio-reconcile, api) and the API's
+    // access logs.
+    expect(groups).toHaveLength(8);
     for (const g of groups) expect(g.Properties.KmsKeyId).toEqual(keyArn);
   });
 
