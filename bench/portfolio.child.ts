@@ -23,9 +23,9 @@ import { contributionOf } from '../shared/model/portfolio-contribution.ts';
 import { cachedScorer } from '../shared/model/scorer-cache.ts';
 import type { ScoredSupplier, SupplierInput } from '../shared/model/types.ts';
 import { referenceData } from '../shared/reference/index.ts';
-import { toItem } from '../shared/store/dynamodb-supplier-store.ts';
 import type { ScoredWrite } from '../shared/store/port.ts';
 import { retryUnprocessed } from '../shared/store/retry.ts';
+import { toItem } from '../shared/store/supplier-items.ts';
 import { prng } from './generate.ts';
 
 const [suppliersArg, dataDir] = process.argv.slice(2);

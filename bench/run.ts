@@ -15,6 +15,7 @@ import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { portfolioBench } from './portfolio.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
+import { storeBench } from './store.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 import { uploadsBench } from './uploads.ts';
 
@@ -27,6 +28,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   initBench,
   notifyBench,
   portfolioBench,
+  storeBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

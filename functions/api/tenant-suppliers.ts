@@ -1,4 +1,5 @@
-import type { StoredSupplier, SupplierStore } from '../../shared/store/port.ts';
+import type { SupplierStore } from '../../shared/store/port.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 
 /** Every supplier of a tenant, page by page (scenarios need them all; the portfolio reads its aggregates instead). */
 export async function allSuppliers(store: SupplierStore, tenant: string): Promise<StoredSupplier[]> {

@@ -14,8 +14,8 @@ import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/port.ts';
 import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/supplier-port.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 
 /** A message body that is not a valid score message: it can never succeed, and goes to the DLQ after its retries. */

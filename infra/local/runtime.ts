@@ -26,10 +26,10 @@ import {
   SCORE_FUNCTION_TIMEOUT_SECONDS,
 } from '../../shared/queue/settings.ts';
 import { baselineTimeline, type ReferenceData } from '../../shared/reference/index.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import type { BatchRecord } from '../../shared/store/port.ts';
 import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
 import { DynamoDbContributionScan } from '../../shared/store/portfolio-aggregates-scan.ts';
 import type { RunView } from '../../shared/store/rescore-port.ts';

@@ -9,16 +9,17 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deliveriesPk, POLICY_PK, runPk, TABLE, tableDefinition, webhooksPk } from '../../shared/store/table.ts';
+import { deliveriesPk, POLICY_PK, runPk, webhooksPk } from '../../shared/store/keys.ts';
+import { TABLE, tableDefinition } from '../../shared/store/table.ts';
 
 /**
- * The partitions that are no tenant's (shared/store/table.ts): the policy revisions with the planned-revision marker
+ * The partitions that are no tenant's (shared/store/keys.ts): the policy revisions with the planned-revision marker
  * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
 
 /**
- * Every tenant's webhook partitions (shared/store/table.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)
+ * Every tenant's webhook partitions (shared/store/keys.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)
  * and each endpoint's deliveries (`T#{tenant}#WH#{webhookId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const WEBHOOK_PARTITIONS = [webhooksPk('*'), deliveriesPk('*', '*')] as const;

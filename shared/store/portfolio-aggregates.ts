@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Aggregate, type Cell, emptyCell } from '../model/portfolio-aggregate.ts';
 import type { PortfolioAggregates, StoredAggregate } from '../portfolio/port.ts';
+import { aggregatePk, shardOf } from './keys.ts';
 import { retryUnprocessed } from './retry.ts';
-import { shardOf } from './table.ts';
 
 /**
  * Shards per tenant: a read queries each, a delta goes to one. Four partitions take a large upload's updates (one per
@@ -30,7 +30,6 @@ const UPDATE_CONCURRENCY = 16;
 /** Score counts per item: ten points (100 tenths) of score. */
 const TENTHS_PER_ITEM = 100;
 
-export const aggregatePk = (tenant: string, shard: number | '*') => `T#${tenant}#AGG#${shard}`;
 /** Every tenant's aggregate partitions, as `dynamodb:LeadingKeys` patterns (infra/stacks/portfolio-reconcile.ts). */
 export const AGGREGATE_PARTITIONS = [aggregatePk('*', '*')] as const;
 const CELL_PREFIX = 'AGG#';

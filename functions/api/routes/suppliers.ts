@@ -10,7 +10,7 @@ import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import { chunkMessages } from '../../../shared/queue/message.ts';
 import { QueueUnavailableError, sendMessages } from '../../../shared/queue/send-messages.ts';
 import { decodeListCursor } from '../../../shared/store/list-cursor.ts';
-import type { StoredSupplier } from '../../../shared/store/port.ts';
+import type { StoredSupplier } from '../../../shared/store/supplier-port.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 

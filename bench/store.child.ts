@@ -1,0 +1,211 @@
+/**
+ * One measured run of the store benchmark, in its own process:
+ *
+ *   node --import tsx bench/store.child.ts FILE AS_OF
+ *
+ * Starts the local runtime, asks DynamoDB (dynalite) for the capacity every write consumes (`ReturnConsumedCapacity:
+ * 'TOTAL'`, indexes included, added by SDK middleware to each write request) and sums what it answers, by item kind.
+ * Then:
+ *   first: uploads FILE twice through the real pipeline (tenant `acme` for a US buyer, `globex` for a German one)
+ *          and waits for both batches: write units per supplier stored, by item kind.
+ *   rescore: records the policy bench's revision (China extends its suspension of Ann. 46 clause 2, which reaches
+ *          US buyers only) and runs its rescore: write units on suppliers the run left unchanged, per unchanged
+ *          supplier examined, and on the run's own bookkeeping.
+ * Also the sizes of the stored supplier items as DynamoDB counts them. Prints one JSON line.
+ */
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { LOCAL_TABLE, quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
+import { planPolicyRun } from '../shared/pipeline/rescore-run.ts';
+import { recordRevision } from '../shared/policy/record-revision.ts';
+import { baselineTimeline } from '../shared/reference/index.ts';
+import type { PolicyEvent } from '../shared/reference/types.ts';
+import { CHANGE_SK_PREFIX, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
+import { itemBytes } from './item-size.ts';
+
+type Kind = 'supplier' | 'change' | 'batch' | 'other';
+interface Consumed {
+  byKind: Record<Kind, number>;
+  /** Write units per supplier partition (supplier items and their change records). */
+  bySupplier: Map<string, number>;
+}
+
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+type Key = string | { S?: string } | undefined;
+const text = (raw: Key) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
+
+function kindOf(pk: string, sk: string): Kind {
+  if (sk === SUPPLIER_SK) return 'supplier';
+  if (sk.startsWith(CHANGE_SK_PREFIX)) return 'change';
+  if (isBatchPk(pk)) return 'batch';
+  return 'other';
+}
+
+/** Adds ReturnConsumedCapacity TOTAL to every write and sums the units DynamoDB reports, by item kind. */
+function meterWrites(client: DynamoDBClient): Consumed {
+  const c: Consumed = { byKind: { supplier: 0, change: 0, batch: 0, other: 0 }, bySupplier: new Map() };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = (context as { commandName?: string }).commandName ?? '';
+      if (!WRITES.has(name)) return next(args);
+      const input = args.input as {
+        ReturnConsumedCapacity?: string;
+        Key?: { pk?: Key; sk?: Key };
+        Item?: { pk?: Key; sk?: Key };
+        RequestItems?: Record<string, { PutRequest?: { Item?: { pk?: Key; sk?: Key } } }[]>;
+      };
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      const output = (out as { output?: { ConsumedCapacity?: unknown } }).output;
+      const consumed = ([] as { CapacityUnits?: number }[])
+        .concat((output?.ConsumedCapacity as never) ?? [])
+        .reduce((n, x) => n + (x.CapacityUnits ?? 0), 0);
+      const first = input.Key ?? input.Item ?? Object.values(input.RequestItems ?? {})[0]?.[0]?.PutRequest?.Item;
+      const pk = text(first?.pk);
+      const kind = kindOf(pk, text(first?.sk));
+      c.byKind[kind] += consumed;
+      if (kind === 'supplier' || kind === 'change') c.bySupplier.set(pk, (c.bySupplier.get(pk) ?? 0) + consumed);
+      return out;
+    },
+    { step: 'initialize', name: 'benchConsumedCapacity' },
+  );
+  return c;
+}
+
+const snapshot = (c: Consumed) => ({ byKind: { ...c.byKind }, bySupplier: new Map(c.bySupplier) });
+
+async function supplierItems(client: DynamoDBClient): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const r: ScanCommandOutput = await client.send(
+      new ScanCommand({
+        TableName: LOCAL_TABLE,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': { S: SUPPLIER_SK } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(r.Items ?? []));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+async function run(file: string, asOf: string) {
+  quietLocalTelemetry();
+  let meter: Consumed | undefined;
+  const runtime = await startLocalRuntime({
+    today: () => asOf,
+    onDynamoClient: (client) => {
+      meter = meterWrites(client);
+    },
+  });
+  if (!meter) throw new Error('no DynamoDB client');
+  const m = meter;
+  try {
+    const uploads = [
+      { tenant: 'acme', batchId: 'bench-us', buyerCountry: 'US' },
+      { tenant: 'globex', batchId: 'bench-de', buyerCountry: 'DE' },
+    ];
+    let suppliers = 0;
+    for (const u of uploads) {
+      await runtime.upload(file, { ...u, asOf });
+      const batch = await runtime.waitForBatch(u.tenant, u.batchId, { timeoutMs: 30 * 60_000 });
+      suppliers += batch.suppliersStored;
+    }
+    const first = snapshot(m);
+    const sizes = (await supplierItems(runtime.dynamo.client)).map(itemBytes);
+    const scoresBefore = new Map<string, number>();
+    for (const u of uploads) {
+      let cursor: string | null = null;
+      do {
+        const page = await runtime.store.listSuppliers(u.tenant, { limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const s of page.items) scoresBefore.set(`${u.tenant}/${s.supplierId}`, s.result.score);
+        cursor = page.cursor;
+      } while (cursor);
+    }
+
+    // The policy bench's revision: reaches US buyers only, so about half the suppliers are examined and few move.
+    await runtime.notify.queue.stop();
+    const p = runtime.policy;
+    const e = baselineTimeline.policyEvents.find((x) => x.id === 'CN-2024-46-C2-SUSP') as PolicyEvent;
+    const { id: _id, source: _s, ...rest } = e;
+    await recordRevision(
+      { store: p.store, baseline: baselineTimeline, now: () => new Date() },
+      {
+        kind: 'policy-event',
+        id: e.id,
+        action: 'put',
+        body: {
+          ...rest,
+          effectiveUntil: '2027-11-27',
+          reason: 'China extends its suspension of Ann. 46 clause 2 to 2027-11-27',
+          source: 'benchmark',
+          sourceUrl: 'https://example.org/bench',
+          sourceDate: asOf,
+        },
+      },
+      { actor: 'bench' },
+    );
+    const started = await planPolicyRun(
+      { runs: p.runs, queue: p.rescoreQueue, now: () => new Date(), policy: p.store, baseline: baselineTimeline },
+      { asOf, createdBy: 'bench' },
+    );
+    if (!started) throw new Error('no run started');
+    const view = await runtime.waitForRun(started.runId, { timeoutMs: 30 * 60_000 });
+
+    let unchangedUnits = 0;
+    let changedUnits = 0;
+    let unchanged = 0;
+    let changed = 0;
+    for (const u of uploads) {
+      let cursor: string | null = null;
+      do {
+        const page = await runtime.store.listSuppliers(u.tenant, { limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const s of page.items) {
+          const pk = supplierPk(u.tenant, s.supplierId);
+          const units = (m.bySupplier.get(pk) ?? 0) - (first.bySupplier.get(pk) ?? 0);
+          if (s.result.score === scoresBefore.get(`${u.tenant}/${s.supplierId}`)) {
+            unchangedUnits += units;
+            unchanged++;
+          } else {
+            changedUnits += units;
+            changed++;
+          }
+        }
+        cursor = page.cursor;
+      } while (cursor);
+    }
+    const runTotal = Object.values(m.byKind).reduce((a, b) => a + b, 0);
+    const firstTotal = Object.values(first.byKind).reduce((a, b) => a + b, 0);
+    return {
+      suppliers,
+      first: first.byKind,
+      firstTotal,
+      itemBytes: { p50: percentile(sizes, 50), p90: percentile(sizes, 90), max: Math.max(...sizes) },
+      rescore: {
+        examined: view.counts.examined,
+        changed,
+        unchanged,
+        unchangedUnits,
+        changedUnits,
+        bookkeepingUnits: runTotal - firstTotal - unchangedUnits - changedUnits,
+      },
+    };
+  } finally {
+    await runtime.stop();
+  }
+}
+
+const [file, asOf] = process.argv.slice(2);
+if (!file || !asOf) {
+  process.stderr.write('usage: store.child.ts FILE AS_OF\n');
+  process.exit(2);
+}
+process.stdout.write(`${JSON.stringify(await run(file, asOf))}\n`);

@@ -1,0 +1,116 @@
+/**
+ * Benchmark `store`: what DynamoDB bills for storing scores, in write units as DynamoDB itself reports them
+ * (`ReturnConsumedCapacity: 'TOTAL'`, indexes included; dynalite computes them as DynamoDB does), per supplier first
+ * scored through the real pipeline and per supplier a rescore examines and leaves unchanged; and the size of a stored
+ * supplier item. No floor: these are counts, not times.
+ *
+ * Env: BENCH_STORE_ROWS (default 20000 rows ≈ 10,000 suppliers per upload, two uploads), BENCH_AS_OF (2026-12-03).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { envInt, fmtInt, met, ok, round2, runTsChild } from './common.ts';
+import { DEFAULT_SEED, GENERATOR_VERSION, generateSupplierList } from './generate.ts';
+import type { BenchContext, Benchmark, BenchmarkResult, Metric } from './types.ts';
+
+const CHILD = fileURLToPath(new URL('./store.child.ts', import.meta.url));
+export const DEFAULT_STORE_ROWS = 20_000;
+/** Issue 12's targets: write units per supplier first scored, and per supplier a rescore leaves unchanged. */
+const TARGET_FIRST = 2.2;
+const TARGET_UNCHANGED = 0;
+const TARGET_ITEM_BYTES = 1024;
+/** On-demand price, us-east-1 (2026): $0.625 per million write request units. */
+const USD_PER_MILLION_WRU = 0.625;
+
+type Kinds = Record<'supplier' | 'change' | 'batch' | 'other', number>;
+interface Run {
+  suppliers: number;
+  first: Kinds;
+  firstTotal: number;
+  itemBytes: { p50: number; p90: number; max: number };
+  rescore: {
+    examined: number;
+    changed: number;
+    unchanged: number;
+    unchangedUnits: number;
+    changedUnits: number;
+    bookkeepingUnits: number;
+  };
+}
+
+const per = (n: number, d: number) => (d === 0 ? 0 : n / d);
+
+export const storeBench: Benchmark = {
+  id: 'store',
+  title: 'Write units per supplier, from DynamoDB consumed capacity',
+  async run(ctx: BenchContext): Promise<BenchmarkResult> {
+    const rows = envInt('BENCH_STORE_ROWS', DEFAULT_STORE_ROWS);
+    const asOf = process.env.BENCH_AS_OF ?? '2026-12-03';
+    const file = join(ctx.tmpDir, `store-suppliers-${rows}.csv`);
+    const gen = await generateSupplierList(file, rows, DEFAULT_SEED);
+    ctx.log(`store: ${fmtInt(gen.rows)} rows, ${fmtInt(gen.suppliers)} suppliers, uploaded twice`);
+    const r = await runTsChild<Run>(ctx.root, CHILD, [file, asOf]);
+    const k = r.first;
+    const firstPer = per(r.firstTotal, r.suppliers);
+    const rs = r.rescore;
+    const examinedUnchanged = rs.examined - rs.changed;
+    const unchangedPer = per(rs.unchangedUnits, examinedUnchanged);
+    const changedPer = per(rs.changedUnits, rs.changed);
+    const usdFirst = firstPer * USD_PER_MILLION_WRU;
+    const metrics: Metric[] = [
+      { name: 'store.wru_per_supplier_first', value: round2(firstPer), unit: 'WRU' },
+      { name: 'store.wru_per_rescore_unchanged', value: round2(unchangedPer), unit: 'WRU' },
+      { name: 'store.wru_per_rescore_changed', value: round2(changedPer), unit: 'WRU' },
+      { name: 'store.supplier_item_bytes_p50', value: r.itemBytes.p50, unit: 'bytes' },
+      { name: 'store.usd_per_million_first_scored', value: round2(usdFirst), unit: 'USD' },
+    ];
+    const table: [string, string, string][] = [
+      ['Suppliers first scored (two uploads, US and German buyer)', fmtInt(r.suppliers), ''],
+      [
+        'Write units per supplier first scored `store.wru_per_supplier_first`',
+        `${firstPer.toFixed(2)} (supplier items ${per(k.supplier, r.suppliers).toFixed(2)}, change records ${per(k.change, r.suppliers).toFixed(2)}, batch records ${per(k.batch, r.suppliers).toFixed(2)}, other ${per(k.other, r.suppliers).toFixed(2)})`,
+        `≤ ${TARGET_FIRST} ${met(firstPer <= TARGET_FIRST)}`,
+      ],
+      [
+        'Write units per supplier a rescore examines and leaves unchanged `store.wru_per_rescore_unchanged`',
+        `${unchangedPer.toFixed(2)} (${fmtInt(examinedUnchanged)} unchanged of ${fmtInt(rs.examined)} examined)`,
+        `${TARGET_UNCHANGED} ${met(unchangedPer <= TARGET_UNCHANGED)}`,
+      ],
+      [
+        'Write units per supplier the rescore moved `store.wru_per_rescore_changed`',
+        `${changedPer.toFixed(2)} (${fmtInt(rs.changed)} moved; run bookkeeping ${rs.bookkeepingUnits.toFixed(1)} units in all)`,
+        '',
+      ],
+      [
+        'Stored supplier item `store.supplier_item_bytes_p50`',
+        `p50 ${fmtInt(r.itemBytes.p50)} B, p90 ${fmtInt(r.itemBytes.p90)} B, max ${fmtInt(r.itemBytes.max)} B`,
+        `≤ ${fmtInt(TARGET_ITEM_BYTES)} B ${met(r.itemBytes.p50 <= TARGET_ITEM_BYTES)}`,
+      ],
+      [
+        'First scoring, DynamoDB writes per million suppliers `store.usd_per_million_first_scored`',
+        `$${usdFirst.toFixed(2)} at $${USD_PER_MILLION_WRU} per million write units (on demand)`,
+        '',
+      ],
+    ];
+    const report = [
+      `store — ${this.title}`,
+      ...table.map(([a, b]) => `  ${a}: ${b}`),
+      `  first ${firstPer.toFixed(2)} ${ok(firstPer <= TARGET_FIRST)}; unchanged ${unchangedPer.toFixed(2)} ${ok(unchangedPer <= TARGET_UNCHANGED)}`,
+    ].join('\n');
+    const docs = [
+      `## ${this.title}`,
+      '',
+      `Measured ${ctx.date} (counts, not times: the machine's load does not change them).`,
+      '',
+      '| Figure | Value | Target |',
+      '| --- | --- | --- |',
+      ...table.map(([a, b, t]) => `| ${a} | ${b} | ${t} |`),
+      '',
+      `Method: \`bench/store.child.ts\` in a fresh process: the local runtime with SDK middleware that adds \`ReturnConsumedCapacity: 'TOTAL'\` to every write request and sums the units dynalite answers (indexes included), by item kind (supplier item, change record, batch record, other). The generated list (generator v${GENERATOR_VERSION}, seed ${DEFAULT_SEED}, ${fmtInt(gen.rows)} rows) uploaded twice through the real pipeline as of ${asOf}, for a US and for a German buyer; then the policy bench's revision (China extends its suspension of Ann. 46 clause 2 to 2027-11-27, which reaches US buyers only) and its run: the units spent on each supplier's items during the run, summed over the suppliers whose score did not move, divided by the unchanged suppliers the run examined. Item sizes by DynamoDB's rules (bench/item-size.ts) over every stored supplier item. Price: on-demand write request units, us-east-1.`,
+    ].join('\n');
+    const doNotRecord =
+      rows !== DEFAULT_STORE_ROWS && process.env.BENCH_WRITE !== '1'
+        ? `BENCH_STORE_ROWS=${rows} is not the benchmark's ${fmtInt(DEFAULT_STORE_ROWS)} rows`
+        : undefined;
+    return doNotRecord ? { metrics, report, docs, doNotRecord } : { metrics, report, docs };
+  },
+};
