@@ -13,6 +13,7 @@ import { initBench } from './init.ts';
 import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
+import { portfolioBench } from './portfolio.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
@@ -28,6 +29,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   apiBench,
   initBench,
   notifyBench,
+  portfolioBench,
   storeBench,
 ];
 

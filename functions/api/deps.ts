@@ -3,6 +3,7 @@ import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import type { AuthContextOptions } from '../../shared/http/middleware/auth-context.ts';
 import type { CurrentReference } from '../../shared/policy/current-reference.ts';
 import type { PolicyRevisionStore } from '../../shared/policy/port.ts';
+import type { PortfolioAggregates } from '../../shared/portfolio/port.ts';
 import type { ScoreQueue } from '../../shared/queue/port.ts';
 import type { ReferenceData } from '../../shared/reference/index.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
@@ -15,6 +16,8 @@ import type { WebhookStore } from '../../shared/webhooks/port.ts';
 /** What the API's routes use: ports, reference data, configuration. Built from env in AWS, by the local server here. */
 export interface ApiDeps {
   store: SupplierStore;
+  /** The portfolio aggregates (GET /v1/portfolio/exposure); `store` must be the one that keeps them up to date. */
+  portfolio: PortfolioAggregates;
   queue: ScoreQueue;
   uploads: UploadWriter;
   uploadBucket: string;

@@ -9,6 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { createReconcileHandler } from '../../functions/portfolio-reconcile/handler.ts';
 import { createRescoreHandler, type PlannerResult } from '../../functions/rescore/handler.ts';
 import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
@@ -16,6 +17,8 @@ import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import type { ReconcileResult } from '../../shared/portfolio/reconcile.ts';
+import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
@@ -27,6 +30,8 @@ import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
+import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { DynamoDbContributionScan } from '../../shared/store/portfolio-aggregates-scan.ts';
 import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
@@ -108,7 +113,11 @@ export interface LocalRuntime {
   dynamo: LocalDynamo;
   s3: LocalS3;
   queue: LocalQueue;
+  /** The supplier store, its writes followed by the portfolio aggregates. */
   store: DynamoDbSupplierStore;
+  portfolio: DynamoDbPortfolioAggregates;
+  /** Recount every tenant's portfolio aggregates from its stored suppliers (what the daily schedule runs). */
+  reconcilePortfolios(): Promise<ReconcileResult>;
   /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */
@@ -135,6 +144,7 @@ export interface LocalRuntime {
     ingest: ReturnType<typeof createIngestHandler>;
     score: ReturnType<typeof createScoreHandler>;
     rescore: ReturnType<typeof createRescoreHandler>;
+    reconcile: ReturnType<typeof createReconcileHandler>;
   };
   /** Run the rescore function as the schedule would, as of a date. */
   rescore(asOf: string): Promise<PlannerResult>;
@@ -159,7 +169,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dataDir ? { directory: `${options.dataDir}/s3` } : {}),
   });
   options.onDynamoClient?.(dynamo.client);
-  const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+  const portfolio = new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName);
+  const store = withPortfolioAggregates(new DynamoDbSupplierStore(dynamo.client, dynamo.tableName), portfolio);
   const policyStore = new DynamoDbPolicyRevisions(dynamo.client, dynamo.tableName);
   const current = new CurrentReference(policyStore, baselineTimeline);
   const fixed = options.ref;
@@ -252,6 +263,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await uploadsToResume({ s3: s3.client, region: s3.region, store }, LOCAL_BUCKET)
       : [];
   for (const event of resuming) void onObjectCreated(event);
+  const reconcile = createReconcileHandler({
+    scan: new DynamoDbContributionScan(dynamo.client, dynamo.tableName),
+    aggregates: portfolio,
+    now: () => new Date(),
+  });
   const rescoreHandler = createRescoreHandler(
     { runs, queue: rescoreQueue, now: () => new Date(), policy: policyStore, baseline: baselineTimeline },
     today,
@@ -262,6 +278,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     s3,
     queue,
     store,
+    portfolio,
+    reconcilePortfolios: () => reconcile({}, lambdaContext('mineral-risk-portfolio-reconcile', 900)),
     policy: { store: policyStore, current, runs, rescoreQueue },
     changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
     scenarios,
@@ -276,7 +294,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         scenarios.queue.stats().recovered,
       uploads: resuming.length,
     },
-    handlers: { ingest, score, rescore: rescoreHandler },
+    handlers: { ingest, score, rescore: rescoreHandler, reconcile },
     async upload(file, o) {
       const size = (await stat(file)).size;
       const metadata: Record<string, string> = {};

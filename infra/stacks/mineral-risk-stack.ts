@@ -6,6 +6,7 @@ import { DataStore } from './data-store.ts';
 import { Monitoring } from './monitoring.ts';
 import { Notifications } from './notify.ts';
 import { Pipeline } from './pipeline.ts';
+import { PortfolioReconcile } from './portfolio-reconcile.ts';
 import { Queues } from './queues.ts';
 import { ScenarioWorker } from './scenario-worker.ts';
 import { StageKey } from './stage-key.ts';
@@ -40,6 +41,7 @@ export class MineralRiskStack extends Stack {
   readonly api: Api;
   readonly scenarios: ScenarioWorker;
   readonly notifications: Notifications;
+  readonly portfolio: PortfolioReconcile;
 
   constructor(scope: Construct, id: string, props: MineralRiskStackProps) {
     const { config } = props;
@@ -64,6 +66,7 @@ export class MineralRiskStack extends Stack {
       monitoring,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', this.platform);
+    this.portfolio = new PortfolioReconcile(this, 'Portfolio', this.platform);
     this.api = new Api(this, 'Api', this.platform);
     this.scenarios = new ScenarioWorker(this, 'Scenarios', this.platform);
     this.notifications = new Notifications(this, 'Notifications', this.platform);
@@ -107,6 +110,10 @@ export class MineralRiskStack extends Stack {
       IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],
       ScoreFunctionName: [this.pipeline.score.fn.functionName, 'Score function'],
       RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore planner (invoke on demand)'],
+      PortfolioReconcileFunctionName: [
+        this.portfolio.reconcile.fn.functionName,
+        'Portfolio aggregates recount (daily; invoke on demand)',
+      ],
       RescoreWorkerFunctionName: [
         this.pipeline.rescoreWorker.fn.functionName,
         'Rescore worker (rescore queue consumer)',

@@ -62,6 +62,9 @@ export const errorSk = (row: number) => `${ERROR_SK_PREFIX}${pad(row, 10)}`;
 export const ERROR_SK_MAX = `${ERROR_SK_PREFIX}9999999999`;
 
 // Webhook endpoints, their count, their deliveries.
+// Portfolio aggregates (shared/store/portfolio-aggregates.ts): a tenant's shards; sort keys are the cells'.
+export const aggregatePk = (tenant: string, shard: number | '*') => `${tenantPk(tenant)}#AGG#${shard}`;
+
 export const webhooksPk = (tenant: string) => `${tenantPk(tenant)}#WH`;
 export const WEBHOOK_SK_PREFIX = 'WH#';
 export const webhookSk = (webhookId: string) => `${WEBHOOK_SK_PREFIX}${webhookId}`;

@@ -4,6 +4,7 @@
  */
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import { byScorePk, byScoreSk, dueForRescorePk, dueForRescoreSk, SUPPLIER_SK, supplierPk } from './keys.ts';
+import { contributionAttribute } from './portfolio-aggregates-contribution.ts';
 import type { ScoredWrite, StoredSupplier } from './supplier-port.ts';
 
 export interface SupplierItem {
@@ -57,6 +58,7 @@ export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem
     updatedAt: at,
     gsi1pk: byScorePk(tenant, id),
     gsi1sk: byScoreSk(x.result.score, id),
+    ...contributionAttribute(x.result),
   };
   if (x.batchId) item.batchId = x.batchId;
   if (x.nextChangeDate) {

@@ -5,6 +5,7 @@
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { MineralRiskError } from '../errors.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { ContributionChange } from '../portfolio/port.ts';
 
 /** A supplier's input and latest score, as stored. */
 export interface StoredSupplier {
@@ -81,6 +82,8 @@ export interface WriteOptions {
    * delivery of the same write (so a redelivery can publish what its first delivery may not have): at least once.
    */
   changes?: ChangeRecord[];
+  /** Receives what each write this call made changed for the portfolio aggregates (not a redelivery's: once). */
+  contributions?: ContributionChange[];
 }
 
 export interface SupplierWrites {
@@ -99,7 +102,7 @@ export interface SupplierWrites {
     tenant: string,
     supplierId: string,
     version: number,
-    options?: Pick<WriteOptions, 'changes'>,
+    options?: Pick<WriteOptions, 'changes' | 'contributions'>,
   ): Promise<DeleteOutcome>;
 }
 

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { putChangeRecord } from './change-log.ts';
 import { SUPPLIER_SK, supplierPk } from './keys.ts';
+import { contributionAttribute, contributionChange } from './portfolio-aggregates-contribution.ts';
 import { settleLimit } from './settle-limit.ts';
 import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
 import { toItem } from './supplier-items.ts';
@@ -90,6 +91,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
           changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
           changes,
         );
+        options.contributions?.push(contributionChange(x.input.supplierId, old, x.result));
         return { stored: true, rows };
       },
       signal,
@@ -153,6 +155,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       dataVersion: item.dataVersion,
       updatedAt: item.updatedAt,
       gsi1sk: item.gsi1sk,
+      ...contributionAttribute(x.result),
       ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } : {}),
     };
     const absent = item.nextChangeDate ? [] : ['nextChangeDate', 'gsi2pk', 'gsi2sk'];
@@ -220,7 +223,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     tenant: string,
     supplierId: string,
     version: number,
-    options: Pick<WriteOptions, 'changes'> = {},
+    options: Pick<WriteOptions, 'changes' | 'contributions'> = {},
   ): Promise<DeleteOutcome> {
     const at = nowIso();
     const key = { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK };
@@ -259,6 +262,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       changeOfWrite({ tenant, supplierId, old, after: null, cause: { kind: 'delete' }, at }),
       options.changes,
     );
+    options.contributions?.push(contributionChange(supplierId, old, null));
     return old && old.deletedAt === undefined ? 'deleted' : 'absent';
   }
 }

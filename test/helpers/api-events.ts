@@ -169,6 +169,7 @@ export async function startApi(options: ApiFixtureOptions = {}): Promise<ApiFixt
   let fixedNow: number | null = null;
   const handler = createApiHandler({
     store: runtime.store,
+    portfolio: runtime.portfolio,
     queue: runtime.queue,
     uploads: new writer.S3UploadWriter(runtime.s3.client),
     uploadBucket: LOCAL_BUCKET,

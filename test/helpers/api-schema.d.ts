@@ -1021,6 +1021,15 @@ export interface components {
         spendWeightedScore: number | null;
         unallocatedSpendUsd: number;
       };
+      /** @description the answer is read from aggregates kept up to date as scores are written, and recounted daily to repair any missed update */
+      freshness: {
+        /** @description when a supplier write last changed the aggregates this answer is read from (null: never) */
+        updatedAt: string | null;
+        /** @description when the aggregates were last recounted from every stored supplier (daily; null: not yet) */
+        reconciledAt: string | null;
+        /** @description when the aggregates were read (a read is reused for up to a second) */
+        readAt: string;
+      };
     };
     SpendByBand: {
       low: {
