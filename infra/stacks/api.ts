@@ -23,7 +23,7 @@ import { TABLE } from '../../shared/store/table.ts';
 import { throttleRoutes } from './api-throttling.ts';
 import { type ApiUserPool, createUserPool } from './api-user-pool.ts';
 import { acknowledgeControl, acknowledgeShortLogRetention } from './control-tower.ts';
-import { PLATFORM_PARTITIONS, SCENARIO_JOB_PARTITIONS, WEBHOOK_PARTITIONS } from './data-store.ts';
+import { PLATFORM_PARTITIONS, SCENARIO_JOB_PARTITIONS, SUPPLIER_PARTITIONS, WEBHOOK_PARTITIONS } from './data-store.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { UPLOAD_PREFIX } from './uploads.ts';
@@ -167,6 +167,9 @@ export class Api extends Construct {
     // Webhook endpoints (their count, a rotation, a delete) and deliveries (a retry reopens one): those items only.
     role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], WEBHOOK_PARTITIONS));
     role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], SCENARIO_JOB_PARTITIONS));
+    // A synchronous PUT or DELETE of a supplier is an UpdateItem (it moves the stored summary to prevSummary in the
+    // same write, issue 10): supplier partitions only, never a batch's.
+    role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], SUPPLIER_PARTITIONS));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],

@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deliveriesPk, POLICY_PK, runPk, scenarioJobPk, webhooksPk } from '../../shared/store/keys.ts';
+import { deliveriesPk, POLICY_PK, runPk, scenarioJobPk, supplierPk, webhooksPk } from '../../shared/store/keys.ts';
 import { TABLE, tableDefinition } from '../../shared/store/table.ts';
 
 /**
@@ -17,6 +17,12 @@ import { TABLE, tableDefinition } from '../../shared/store/table.ts';
  * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
+
+/**
+ * Every tenant's supplier partitions (`T#{tenant}#S#{supplierId}`: the supplier item and its change records). A batch
+ * (`T#{tenant}#B#…`), webhook or aggregate partition never matches: tenant and batch ids hold no `#`.
+ */
+export const SUPPLIER_PARTITIONS = [supplierPk('*', '*')] as const;
 
 /** Every tenant's scenario jobs (`SCN#{tenant}#{jobId}`): no supplier, batch or other tenant item matches. */
 export const SCENARIO_JOB_PARTITIONS = [scenarioJobPk('*', '*')] as const;

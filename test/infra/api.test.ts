@@ -393,11 +393,13 @@ describe('API function role', () => {
       'dynamodb:PutItem': [table],
       'dynamodb:Query': [table, byScore, changesIndex].sort(),
       // The planned-revision marker (POLICY / PLANNED), which a policy run it starts raises; webhook endpoints (their
-      // count, a rotation) and deliveries (a retry reopens one); scenario jobs (one whose segments were refused fails).
+      // count, a rotation) and deliveries (a retry reopens one); scenario jobs (one whose segments were refused fails);
+      // supplier partitions (a synchronous PUT or DELETE of a supplier).
       'dynamodb:UpdateItem': [
         conditioned(table, partitionsCondition('POLICY')),
         conditioned(table, partitionsCondition('T#*#WH', 'T#*#WH#*')),
         conditioned(table, partitionsCondition('SCN#*#*')),
+        conditioned(table, partitionsCondition('T#*#S#*')),
       ].sort(),
       // A webhook endpoint and its count: no other item.
       'dynamodb:DeleteItem': [conditioned(table, partitionsCondition('T#*#WH', 'T#*#WH#*'))],
@@ -422,7 +424,7 @@ describe('API function role', () => {
     });
   });
 
-  it('cannot read uploads, consume queues, batch-write, or update or delete a supplier or batch', () => {
+  it('cannot read uploads, consume queues, batch-write, or update or delete a batch', () => {
     const actions = Object.keys(p);
     for (const a of [
       's3:GetObject',
@@ -434,12 +436,13 @@ describe('API function role', () => {
     ])
       expect(actions).not.toContain(a);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    // UpdateItem, taken away by the security review, is back for the POLICY partition, the webhook partitions and
-    // scenario jobs only; DeleteItem for the webhook partitions only.
-    expect(p['dynamodb:UpdateItem']).toHaveLength(3);
+    // UpdateItem, taken away by the security review, is back for the POLICY partition, the webhook partitions,
+    // scenario jobs and supplier partitions (a synchronous PUT or DELETE) only; DeleteItem for the webhook partitions.
+    expect(p['dynamodb:UpdateItem']).toHaveLength(4);
     expect(p['dynamodb:UpdateItem']?.join()).toContain('"dynamodb:LeadingKeys":["POLICY"]');
+    expect(p['dynamodb:UpdateItem']?.join()).toContain('"dynamodb:LeadingKeys":["T#*#S#*"]');
     for (const statement of [...(p['dynamodb:UpdateItem'] ?? []), ...(p['dynamodb:DeleteItem'] ?? [])])
-      expect(statement).toMatch(/"dynamodb:LeadingKeys":\[("POLICY"|"T#\*#WH","T#\*#WH#\*"|"SCN#\*#\*")\]/);
+      expect(statement).toMatch(/"dynamodb:LeadingKeys":\[("POLICY"|"T#\*#WH","T#\*#WH#\*"|"SCN#\*#\*"|"T#\*#S#\*")\]/);
     expect(JSON.stringify(p)).not.toContain('dueForRescore');
     for (const q of [queues.scoreDlq, queues.rescoreDlq, queues.scenarioDlq, queues.failedInvocations])
       expect(JSON.stringify(p)).not.toContain(s.id(q));
