@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamo } from '../infra/local/dynamo.ts';
 import { LOCAL_TABLE, quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
-import { SUPPLIER_SK } from '../shared/store/table.ts';
+import { SUPPLIER_SK } from '../shared/store/keys.ts';
 
 type Item = Record<string, AttributeValue>;
 type Middleware = Parameters<DynamoDBClient['middlewareStack']['add']>[0];

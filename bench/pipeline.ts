@@ -10,10 +10,10 @@
  * BENCH_FLOOR_CONCURRENCY (default PUT_CONCURRENCY × maxConcurrency = 160), BENCH_NODE_FLAGS,
  * BENCH_WRITE=1 to record figures of a run on another row count than the default.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
+import { PUT_CONCURRENCY } from '../shared/store/supplier-writes.ts';
 import { envInt, envNumber, fmtInt, loadNote, median, met, ok, round2, runTsChild } from './common.ts';
 import { DEFAULT_SEED, GENERATOR_VERSION, generateSupplierList } from './generate.ts';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from './types.ts';
@@ -22,7 +22,6 @@ export const DEFAULT_ROWS = 100_000;
 const TARGET_RATIO = 2.0;
 const TARGET_WRITES = 1.2;
 const CHILD = fileURLToPath(new URL('./pipeline.child.ts', import.meta.url));
-const STORE_SOURCE = fileURLToPath(new URL('../shared/store/dynamodb-supplier-store.ts', import.meta.url));
 
 interface RunResult {
   mode: 'pipeline' | 'floor';
@@ -48,13 +47,6 @@ interface PipelineRun extends RunResult {
   };
 }
 
-/** The store's PUT_CONCURRENCY is module-private: read it from the source, so the floor follows it if it changes. */
-async function putConcurrency(): Promise<number> {
-  const m = /const PUT_CONCURRENCY = (\d+)/.exec(await readFile(STORE_SOURCE, 'utf8'));
-  if (!m) throw new Error(`${STORE_SOURCE}: no PUT_CONCURRENCY constant`);
-  return Number(m[1]);
-}
-
 const fmtS = (ms: number) => (ms / 1000).toFixed(1);
 const WRITE_COMMANDS = ['PutItemCommand', 'UpdateItemCommand', 'BatchWriteItemCommand', 'DeleteItemCommand'];
 /** `PutItem 49,858, UpdateItem 801, …` of the write requests (or of the others). */
@@ -73,7 +65,7 @@ export const pipelineBench: Benchmark = {
     const runs = envInt('BENCH_RUNS', 3);
     const asOf = process.env.BENCH_AS_OF ?? '2025-12-01';
     const timeScale = envNumber('BENCH_TIME_SCALE', 1);
-    const putConc = await putConcurrency();
+    const putConc = PUT_CONCURRENCY;
     const defaultConcurrency = putConc * QUEUE_SETTINGS.maxConcurrency;
     const concurrency = envInt('BENCH_FLOOR_CONCURRENCY', defaultConcurrency);
     const file = join(ctx.tmpDir, `pipeline-suppliers-${rows}.csv`);

@@ -20,6 +20,7 @@ import { recordRevision } from '../shared/policy/record-revision.ts';
 import { RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import { baselineTimeline, referenceData } from '../shared/reference/index.ts';
 import type { PolicyEvent } from '../shared/reference/types.ts';
+import { CHANGE_SK_PREFIX, TENANT_PK_PREFIX } from '../shared/store/keys.ts';
 import { DynamoDbSupplierScan } from '../shared/store/supplier-scan.ts';
 import { readSupplierList } from '../shared/supplier-list/read.ts';
 
@@ -36,8 +37,8 @@ function countSupplierWrites(client: DynamoDBClient) {
       const text = (raw: Pk) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
       const pk = text(input.Key?.pk ?? input.Item?.pk);
       const sk = text(input.Key?.sk ?? input.Item?.sk);
-      if (WRITES.includes((context as { commandName?: string }).commandName ?? '') && pk.startsWith('T#')) {
-        if (sk.startsWith('CHG#')) c.changeRecords++;
+      if (WRITES.includes((context as { commandName?: string }).commandName ?? '') && pk.startsWith(TENANT_PK_PREFIX)) {
+        if (sk.startsWith(CHANGE_SK_PREFIX)) c.changeRecords++;
         else c.writes++;
       }
       return next(args);

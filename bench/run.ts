@@ -13,7 +13,9 @@ import { initBench } from './init.ts';
 import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
+import { portfolioBench } from './portfolio.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
+import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
 import { uploadsBench } from './uploads.ts';
@@ -23,9 +25,11 @@ const BENCHMARKS: readonly Benchmark[] = [
   pipelineBench,
   uploadsBench,
   policyBench,
+  scenarioBench,
   apiBench,
   initBench,
   notifyBench,
+  portfolioBench,
   storeBench,
 ];
 

@@ -20,7 +20,8 @@ import { planPolicyRun } from '../shared/pipeline/rescore-run.ts';
 import { recordRevision } from '../shared/policy/record-revision.ts';
 import { baselineTimeline } from '../shared/reference/index.ts';
 import type { PolicyEvent } from '../shared/reference/types.ts';
-import { SUPPLIER_SK, TABLE } from '../shared/store/table.ts';
+import { CHANGE_SK_PREFIX, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
+import { TABLE } from '../shared/store/table.ts';
 import { itemBytes } from './item-size.ts';
 
 type Kind = 'supplier' | 'change' | 'batch' | 'other';
@@ -36,8 +37,8 @@ const text = (raw: Key) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
 
 function kindOf(pk: string, sk: string): Kind {
   if (sk === SUPPLIER_SK) return 'supplier';
-  if (sk.startsWith('CHG#')) return 'change';
-  if (pk.startsWith('T#') && pk.includes('#B#')) return 'batch';
+  if (sk.startsWith(CHANGE_SK_PREFIX)) return 'change';
+  if (isBatchPk(pk)) return 'batch';
   return 'other';
 }
 
@@ -85,7 +86,7 @@ async function supplierPartitions(client: DynamoDBClient): Promise<Map<string, I
       new ScanCommand({
         TableName: LOCAL_TABLE,
         FilterExpression: 'sk = :sk OR begins_with(sk, :chg)',
-        ExpressionAttributeValues: { ':sk': { S: SUPPLIER_SK }, ':chg': { S: 'CHG#' } },
+        ExpressionAttributeValues: { ':sk': { S: SUPPLIER_SK }, ':chg': { S: CHANGE_SK_PREFIX } },
         ExclusiveStartKey: start,
       }),
     );
@@ -224,7 +225,7 @@ async function run(file: string, asOf: string) {
       do {
         const page = await runtime.store.listSuppliers(u.tenant, { limit: 1000, ...(cursor ? { cursor } : {}) });
         for (const s of page.items) {
-          const pk = `T#${u.tenant}#S#${s.supplierId}`;
+          const pk = supplierPk(u.tenant, s.supplierId);
           const units =
             (m.bySupplier.get(pk) ?? 0) - (first.bySupplier.get(pk) ?? 0) + (rescoreIndex.bySupplier.get(pk) ?? 0);
           if (s.summary.score === scoresBefore.get(`${u.tenant}/${s.supplierId}`)) {

@@ -34,7 +34,8 @@ const ctx = (asOf: string, buyerCountry = 'US', endUse: ScoringContext['endUse']
   endUse,
 });
 
-function input(
+/** A supplier of the given lines (mineral, origin, processing, share), no mitigants: the examples' input. */
+export function input(
   id: string,
   lines: [mineral: string, origin: string | null, processing: string | null, share: number | null][],
   extra: Partial<SupplierInput> = {},
@@ -113,6 +114,16 @@ export const ANCHOR_MINERALS = [
 export function mainStageOf(mineral: string): Stage {
   return mainStages[mineral] ?? 'mining';
 }
+
+/**
+ * Routes whose countries have instruments with some buyers and not others (docs/model.md section 4, Agreements):
+ * lithium mined and refined in Australia (US, Korean, Indian buyers have one; a British buyer none), and lithium mined
+ * in Canada and refined in Korea (the Canada–Korea MoU reaches both sides).
+ */
+const BUYER_LINES: [mineral: string, origin: string, processing: string, buyers: string[]][] = [
+  ['lithium', 'AU', 'AU', ['US', 'KR', 'IN', 'GB']],
+  ['lithium', 'CA', 'KR', ['KR', 'CA', 'GB']],
+];
 
 const BROAD_LINES: [string, string, string | null][] = [
   ['magnesium', 'CN', 'CN'],
@@ -266,6 +277,10 @@ export function workedExamples(ref: ReferenceData = referenceData()): Record<str
   for (const [m, o, p] of BROAD_LINES) out[`broad ${m} ${o}/${p ?? 'world'}`] = score('2026-12-03', 'US', m, o, p);
   for (const m of WORLD_MIX_MINERALS)
     out[`world mix ${m}`] = createScorer(ref, ctx('2026-12-03')).score(input('X', [[m, null, null, 1]])).score;
+
+  // Section 4, Agreements: one route seen by buyers with and without an instrument with its countries, 2026-12-03.
+  for (const [m, o, p, buyers] of BUYER_LINES)
+    for (const b of buyers) out[`buyer ${b} ${m} ${o}/${p}`] = score('2026-12-03', b, m, o, p);
   return out;
 }
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { CHANGE_EVENT } from '../shared/changes/events.ts';
 import { ROUTES } from '../shared/http/routes.ts';
 import { NOTIFY_QUEUE_SETTINGS } from '../shared/notify/settings.ts';
-import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
+import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS, SCENARIO_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -185,6 +185,7 @@ export const stageConfigSchema = z
         score: memoryMb,
         rescore: memoryMb,
         rescoreWorker: memoryMb,
+        scenarioWorker: memoryMb,
         api: memoryMb,
         notifier: memoryMb,
       })
@@ -196,6 +197,7 @@ export const stageConfigSchema = z
         score: reservedConcurrency,
         rescore: reservedConcurrency,
         rescoreWorker: reservedConcurrency,
+        scenarioWorker: reservedConcurrency,
         notifier: reservedConcurrency,
       })
       .strict(),
@@ -218,6 +220,13 @@ export const stageConfigSchema = z
         code: 'custom',
         path: ['reservedConcurrency', 'rescoreWorker'],
         message: `below the rescore queue's maxConcurrency (${RESCORE_QUEUE_SETTINGS.maxConcurrency}, shared/queue/settings.ts): segments would be throttled back to the queue`,
+      });
+    const scenarioWorker = c.reservedConcurrency.scenarioWorker;
+    if (scenarioWorker !== null && scenarioWorker < SCENARIO_QUEUE_SETTINGS.maxConcurrency)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reservedConcurrency', 'scenarioWorker'],
+        message: `below the scenario queue's maxConcurrency (${SCENARIO_QUEUE_SETTINGS.maxConcurrency}, shared/queue/settings.ts): segments would be throttled back to the queue`,
       });
     const notifier = c.reservedConcurrency.notifier;
     if (notifier !== null && notifier < NOTIFY_QUEUE_SETTINGS.maxConcurrency)
@@ -254,7 +263,16 @@ const COMMON = {
   notifyOldestMessageAlarmSeconds: 2400,
   // Ingest holds a whole supplier list in memory (a 1M-row CSV peaks near 1.4 GB in the CLI benchmark).
   // The notifier waits on receivers, it computes little.
-  memoryMb: { ingest: 4096, score: 1024, rescore: 1024, rescoreWorker: 1024, api: 1024, notifier: 512 },
+  // A scenario worker holds one segment's partial: at most 2 × 10,000 rows, whatever the segment's size.
+  memoryMb: {
+    ingest: 4096,
+    score: 1024,
+    rescore: 1024,
+    rescoreWorker: 1024,
+    scenarioWorker: 1024,
+    api: 1024,
+    notifier: 512,
+  },
   timeoutSeconds: { ingest: 900, rescore: 900 },
   reservedConcurrency: {
     // Unreserved: a cap would queue every tenant's uploads behind one tenant's burst in Lambda's (unfair) async
@@ -266,6 +284,8 @@ const COMMON = {
     rescore: 1,
     // Exactly what the rescore queue's event source mapping may use (segments scanned at once).
     rescoreWorker: RESCORE_QUEUE_SETTINGS.maxConcurrency,
+    // Exactly what the scenario queue's event source mapping may use.
+    scenarioWorker: SCENARIO_QUEUE_SETTINGS.maxConcurrency,
     // Exactly what the notify queue's event source mapping may use.
     notifier: NOTIFY_QUEUE_SETTINGS.maxConcurrency,
   },

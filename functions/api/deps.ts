@@ -3,10 +3,12 @@ import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import type { AuthContextOptions } from '../../shared/http/middleware/auth-context.ts';
 import type { CurrentReference } from '../../shared/policy/current-reference.ts';
 import type { PolicyRevisionStore } from '../../shared/policy/port.ts';
+import type { PortfolioAggregates } from '../../shared/portfolio/port.ts';
 import type { ScoreQueue } from '../../shared/queue/port.ts';
 import type { ReferenceData } from '../../shared/reference/index.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
 import type { RescoreRunStore } from '../../shared/store/rescore-port.ts';
+import type { ScenarioJobStore } from '../../shared/store/scenario-jobs-port.ts';
 import type { UploadWriter } from '../../shared/uploads/port.ts';
 import type { DestinationMode, Resolver } from '../../shared/webhooks/destination.ts';
 import type { WebhookStore } from '../../shared/webhooks/port.ts';
@@ -14,6 +16,8 @@ import type { WebhookStore } from '../../shared/webhooks/port.ts';
 /** What the API's routes use: ports, reference data, configuration. Built from env in AWS, by the local server here. */
 export interface ApiDeps {
   store: SupplierStore;
+  /** The portfolio aggregates (GET /v1/portfolio/exposure); `store` must be the one that keeps them up to date. */
+  portfolio: PortfolioAggregates;
   queue: ScoreQueue;
   uploads: UploadWriter;
   uploadBucket: string;
@@ -23,6 +27,8 @@ export interface ApiDeps {
   policy: PolicyDeps;
   /** The change log (GET /v1/changes, a supplier's history). */
   changes: ChangeLog;
+  /** Scenario jobs: their store, the scenario queue, and (tests) a lower size above which a scenario is a job. */
+  scenarios: { jobs: ScenarioJobStore; queue: ScoreQueue; inlineMaxSuppliers?: number };
   /** The tenants' webhook endpoints and their delivery log. */
   webhooks: WebhookStore;
   /** The notifier's queue: test deliveries and manual retries are queued here (shared/webhooks/delivery-message.ts). */

@@ -13,12 +13,16 @@ import { json } from '../../shared/http/request.ts';
 import { allowedMethods, hasScope, matchRoute, type RouteId } from '../../shared/http/routes.ts';
 import { supplierId as pathId } from '../../shared/http/schemas.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { withReadCache } from '../../shared/portfolio/read-cache.ts';
+import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline, referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
+import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
+import { DynamoDbScenarioJobs } from '../../shared/store/scenario-jobs.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 import { createS3Client } from '../../shared/uploads/s3-upload-reader.ts';
@@ -51,6 +55,7 @@ const ROUTE_HANDLERS: Record<RouteId, Route> = {
   listBatchErrors: batches.listBatchErrors,
   portfolioExposure: portfolio.exposure,
   scenario: scenarios.scenario,
+  getScenarioJob: scenarios.getScenarioJob,
   upcoming: upcoming.upcoming,
   listChanges: changes.listChanges,
   supplierHistory: changes.supplierHistory,
@@ -170,8 +175,10 @@ function fromEnvironment() {
   const table = requiredEnv('TABLE_NAME');
   const client = dynamoDbClient();
   const policyStore = new DynamoDbPolicyRevisions(client, table);
+  const portfolio = new DynamoDbPortfolioAggregates(client, table);
   return createApiHandler({
-    store: new DynamoDbSupplierStore(client, table),
+    store: withPortfolioAggregates(new DynamoDbSupplierStore(client, table), portfolio),
+    portfolio: withReadCache(portfolio),
     queue: new SqsScoreQueue(sqsClient(), requiredEnv('QUEUE_URL')),
     policy: {
       store: policyStore,
@@ -180,6 +187,10 @@ function fromEnvironment() {
       rescoreQueue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
     },
     changes: new DynamoDbChangeLog(client, table),
+    scenarios: {
+      jobs: new DynamoDbScenarioJobs(client, table),
+      queue: new SqsScoreQueue(sqsClient(), requiredEnv('SCENARIO_QUEUE_URL')),
+    },
     webhooks: new DynamoDbWebhookStore(client, table),
     notifyQueue: new SqsScoreQueue(sqsClient(), requiredEnv('NOTIFY_QUEUE_URL')),
     events: changeEventsFromEnv(),

@@ -1,6 +1,7 @@
-import type { StoredSupplier, SupplierStore } from '../../shared/store/port.ts';
+import type { SupplierStore } from '../../shared/store/port.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 
-/** Every supplier of a tenant, page by page (portfolio and scenarios need them all). */
+/** Every supplier of a tenant, page by page (scenarios need them all; the portfolio reads its aggregates instead). */
 export async function allSuppliers(store: SupplierStore, tenant: string): Promise<StoredSupplier[]> {
   const out: StoredSupplier[] = [];
   let cursor: string | null = null;

@@ -6,6 +6,7 @@ import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
@@ -13,7 +14,8 @@ import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/port.ts';
+import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/supplier-port.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 
 /** A message body that is not a valid score message: it can never succeed, and goes to the DLQ after its retries. */
@@ -118,7 +120,10 @@ function fromEnvironment() {
   // Scores follow the live policy timeline: a revision reaches new scores within POLICY_CACHE_MS.
   const current = new CurrentReference(new DynamoDbPolicyRevisions(client, table), baselineTimeline);
   return createScoreHandler({
-    store: new DynamoDbSupplierStore(client, table),
+    store: withPortfolioAggregates(
+      new DynamoDbSupplierStore(client, table),
+      new DynamoDbPortfolioAggregates(client, table),
+    ),
     ref: () => current.get(),
     today: () => new Date().toISOString().slice(0, 10),
     events: changeEventsFromEnv(),

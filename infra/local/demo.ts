@@ -13,7 +13,7 @@ import { referenceData } from '../../shared/reference/index.ts';
 import { JsonResultWriter } from '../../shared/report/json.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
 import { renderTable, sortRows, tableRow } from '../../shared/report/table.ts';
-import type { BatchRecord } from '../../shared/store/port.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { resumedLine } from './resumed.ts';
 import { startLocalRuntime } from './runtime.ts';
 

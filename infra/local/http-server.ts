@@ -14,6 +14,7 @@ import { createApiHandler } from '../../functions/api/handler.ts';
 import type { ContextWithAuth } from '../../shared/http/middleware/auth-context.ts';
 import openApiJson from '../../shared/http/openapi.generated.json' with { type: 'json' };
 import { hasScope, matchRoute, type RouteDef, routeKey } from '../../shared/http/routes.ts';
+import { withReadCache } from '../../shared/portfolio/read-cache.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
 import { localSigningKey, type SigningKey, verifyToken } from './jwt.ts';
@@ -27,7 +28,10 @@ const INTEGRATION_TIMEOUT_MS = 30_000;
 const FUNCTION_NAME = 'mineral-risk-api';
 
 export interface ApiServerOptions {
-  runtime: Pick<LocalRuntime, 'store' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events'>;
+  runtime: Pick<
+    LocalRuntime,
+    'store' | 'portfolio' | 'queue' | 's3' | 'policy' | 'changes' | 'notify' | 'events' | 'scenarios'
+  >;
   /** Default 0: any free port (the real one is in `port` and `url`). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -136,12 +140,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { runtime } = options;
   const deps: ApiDeps = {
     store: runtime.store,
+    portfolio: withReadCache(runtime.portfolio),
     queue: runtime.queue,
     uploads: new S3UploadWriter(runtime.s3.client),
     uploadBucket: LOCAL_BUCKET,
     ref: referenceData(),
     policy: runtime.policy,
     changes: runtime.changes,
+    scenarios: runtime.scenarios,
     webhooks: runtime.notify.webhooks,
     notifyQueue: runtime.notify.queue,
     webhookMode: 'local',

@@ -1,7 +1,7 @@
 /**
  * npm run invoke -- FUNCTION EVENT.json [--data-dir DIR]
  *
- * Runs one function (ingest, score, rescore) with an event file against the local runtime and prints its response.
+ * Runs one function (ingest, score, rescore, portfolio-reconcile) with an event file against the local runtime and prints its response.
  * For an S3 event whose object is missing, the object is first seeded from events/suppliers/sample.csv, so the
  * sample event runs on a fresh runtime. Queued scoring work is drained before exit.
  */
@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { lambdaContext } from './lambda-context.ts';
 import { startLocalRuntime } from './runtime.ts';
 
-const FUNCTIONS = ['ingest', 'score', 'rescore'] as const;
+const FUNCTIONS = ['ingest', 'score', 'rescore', 'portfolio-reconcile'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 const SEED_FILE = 'events/suppliers/sample.csv';
 
@@ -56,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       response = await runtime.handlers.ingest(s3Event, lambdaContext('mineral-risk-ingest', 900));
     } else if (fn === 'score') {
       response = await runtime.handlers.score(event as SQSEvent, lambdaContext('mineral-risk-score', 60));
+    } else if (fn === 'portfolio-reconcile') {
+      response = await runtime.handlers.reconcile(event, lambdaContext('mineral-risk-portfolio-reconcile', 900));
     } else {
       const started = await runtime.handlers.rescore(event as never, lambdaContext('mineral-risk-rescore', 900));
       // The runs fan out on the rescore queue: wait for them, and show what they did.

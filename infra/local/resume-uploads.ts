@@ -7,7 +7,7 @@
  */
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import type { BatchRecord, SupplierStore } from '../../shared/store/port.ts';
+import type { BatchRecord, BatchStore } from '../../shared/store/batch-port.ts';
 import { InvalidUploadKeyError, parseUploadKey } from '../../shared/uploads/key.ts';
 import { objectCreatedRecord } from './s3.ts';
 
@@ -27,7 +27,7 @@ export function needsIngest(batch: BatchRecord | null, eTag: string): boolean {
 
 /** One ObjectCreated event per stored upload that needs ingest, as S3 would deliver it again. */
 export async function uploadsToResume(
-  deps: { s3: S3Client; region: string; store: SupplierStore },
+  deps: { s3: S3Client; region: string; store: BatchStore },
   bucket: string,
 ): Promise<S3Event[]> {
   const events: S3Event[] = [];

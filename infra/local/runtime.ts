@@ -9,6 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { createReconcileHandler } from '../../functions/portfolio-reconcile/handler.ts';
 import { createRescoreHandler, type PlannerResult } from '../../functions/rescore/handler.ts';
 import { createRescoreWorkerHandler } from '../../functions/rescore-worker/handler.ts';
 import { createScoreHandler } from '../../functions/score/handler.ts';
@@ -16,17 +17,21 @@ import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
+import type { ReconcileResult } from '../../shared/portfolio/reconcile.ts';
+import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
   RESCORE_WORKER_TIMEOUT_SECONDS,
   SCORE_FUNCTION_TIMEOUT_SECONDS,
 } from '../../shared/queue/settings.ts';
-import { baselineTimeline, type ReferenceData } from '../../shared/reference/index.ts';
+import { baselineTimeline, type ReferenceData, referenceData } from '../../shared/reference/index.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import type { BatchRecord } from '../../shared/store/port.ts';
+import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { DynamoDbContributionScan } from '../../shared/store/portfolio-aggregates-scan.ts';
 import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
@@ -43,6 +48,7 @@ import { LOCAL_NOTIFY_QUEUE, startLocalNotifications } from './notifications.ts'
 import type { LocalQueue } from './queue.ts';
 import { uploadsToResume } from './resume-uploads.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
+import { type LocalScenarios, startLocalScenarios } from './scenarios.ts';
 
 export const LOCAL_TABLE = 'mineral-risk-local';
 export const LOCAL_BUCKET = 'mineral-risk-uploads';
@@ -73,6 +79,8 @@ export interface LocalRuntimeOptions {
   today?: () => string;
   /** Fixed reference data for every function; default the live policy timeline (baseline ⊕ stored revisions). */
   ref?: ReferenceData;
+  /** Tenants above this many suppliers get their scenarios as jobs (default SCENARIO.inlineMaxSuppliers). */
+  scenarioInlineMax?: number;
   /** Upload size limits of ingest (default the deployed ones); tests lower them. */
   uploadLimits?: Partial<UploadLimits>;
   /**
@@ -105,11 +113,17 @@ export interface LocalRuntime {
   dynamo: LocalDynamo;
   s3: LocalS3;
   queue: LocalQueue;
+  /** The supplier store, its writes followed by the portfolio aggregates. */
   store: DynamoDbSupplierStore;
+  portfolio: DynamoDbPortfolioAggregates;
+  /** Recount every tenant's portfolio aggregates from its stored suppliers (what the daily schedule runs). */
+  reconcilePortfolios(): Promise<ReconcileResult>;
   /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */
   changes: DynamoDbChangeLog;
+  /** Scenario jobs and their queue, driving the real scenario worker. */
+  scenarios: LocalScenarios;
   /** Webhook endpoints, the notify queue with the real notifier on it, and the in-process bus feeding it. */
   notify: LocalNotify;
   /** Where the functions publish notable changes (the in-process bus and the minimum move); the API takes it too. */
@@ -130,6 +144,7 @@ export interface LocalRuntime {
     ingest: ReturnType<typeof createIngestHandler>;
     score: ReturnType<typeof createScoreHandler>;
     rescore: ReturnType<typeof createRescoreHandler>;
+    reconcile: ReturnType<typeof createReconcileHandler>;
   };
   /** Run the rescore function as the schedule would, as of a date. */
   rescore(asOf: string): Promise<PlannerResult>;
@@ -154,7 +169,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dataDir ? { directory: `${options.dataDir}/s3` } : {}),
   });
   options.onDynamoClient?.(dynamo.client);
-  const store = new DynamoDbSupplierStore(dynamo.client, dynamo.tableName);
+  const portfolio = new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName);
+  const store = withPortfolioAggregates(new DynamoDbSupplierStore(dynamo.client, dynamo.tableName), portfolio);
   const policyStore = new DynamoDbPolicyRevisions(dynamo.client, dynamo.tableName);
   const current = new CurrentReference(policyStore, baselineTimeline);
   const fixed = options.ref;
@@ -203,6 +219,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       events,
     }),
   );
+  const scenarios = await startLocalScenarios({
+    client: dynamo.client,
+    tableName: dynamo.tableName,
+    current,
+    policy: policyStore,
+    dataDir: options.dataDir,
+    timeScale: options.timeScale ?? 1,
+    inlineMaxSuppliers: options.scenarioInlineMax,
+  });
   const queue = await openLocalQueue(
     {
       name: 'mineral-risk-score',
@@ -238,6 +263,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await uploadsToResume({ s3: s3.client, region: s3.region, store }, LOCAL_BUCKET)
       : [];
   for (const event of resuming) void onObjectCreated(event);
+  const reconcile = createReconcileHandler({
+    scan: new DynamoDbContributionScan(dynamo.client, dynamo.tableName, fixed ?? referenceData()),
+    aggregates: portfolio,
+    now: () => new Date(),
+  });
   const rescoreHandler = createRescoreHandler(
     { runs, queue: rescoreQueue, now: () => new Date(), policy: policyStore, baseline: baselineTimeline },
     today,
@@ -248,16 +278,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     s3,
     queue,
     store,
+    portfolio,
+    reconcilePortfolios: () => reconcile({}, lambdaContext('mineral-risk-portfolio-reconcile', 900)),
     policy: { store: policyStore, current, runs, rescoreQueue },
     changes: new DynamoDbChangeLog(dynamo.client, dynamo.tableName),
+    scenarios,
     notify: { queue: notifyQueue, webhooks, bus: notifications.publisher },
     events,
     ingestErrors,
     resumed: {
-      messages: queue.stats().recovered + rescoreQueue.stats().recovered + notifyQueue.stats().recovered,
+      messages:
+        queue.stats().recovered +
+        rescoreQueue.stats().recovered +
+        notifyQueue.stats().recovered +
+        scenarios.queue.stats().recovered,
       uploads: resuming.length,
     },
-    handlers: { ingest, score, rescore: rescoreHandler },
+    handlers: { ingest, score, rescore: rescoreHandler, reconcile },
     async upload(file, o) {
       const size = (await stat(file)).size;
       const metadata: Record<string, string> = {};
@@ -299,6 +336,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await notifications.stop();
       await notifyQueue.close();
       await rescoreQueue.close();
+      await scenarios.queue.close();
       await queue.close();
       await s3.stop();
       await dynamo.stop();

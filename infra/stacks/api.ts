@@ -23,7 +23,7 @@ import { TABLE } from '../../shared/store/table.ts';
 import { throttleRoutes } from './api-throttling.ts';
 import { type ApiUserPool, createUserPool } from './api-user-pool.ts';
 import { acknowledgeControl, acknowledgeShortLogRetention } from './control-tower.ts';
-import { PLATFORM_PARTITIONS, WEBHOOK_PARTITIONS } from './data-store.ts';
+import { PLATFORM_PARTITIONS, SCENARIO_JOB_PARTITIONS, SUPPLIER_PARTITIONS, WEBHOOK_PARTITIONS } from './data-store.ts';
 import type { Platform } from './mineral-risk-stack.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { UPLOAD_PREFIX } from './uploads.ts';
@@ -86,8 +86,10 @@ const ONE_MINUTE = Duration.minutes(1);
  *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises) and on the
  *   webhook partitions (an endpoint count, a rotation, a reopened delivery), never on a supplier or batch; Query on
  *   the `byScore` index (the supplier list) and the `changes` index (the change feed), no other index;
- *   DeleteItem only of a webhook endpoint (or its count), no other item;
- * - SendMessage (SendMessageBatch) to the score queue, to the rescore queue (the segments of a run it starts) and
+ *   DeleteItem only of a webhook endpoint (or its count), no other item; UpdateItem also on scenario jobs (`SCN#…`:
+ *   a job whose segments the queue refused is marked failed);
+ * - SendMessage (SendMessageBatch) to the score queue, to the rescore queue (the segments of a run it starts), to
+ *   the scenario queue (the segments of a scenario job it starts) and
  *   to the notify queue (a test delivery, a retry from the delivery log);
  * - PutEvents on the change bus (infra/stacks/notify.ts), for its own source only;
  * - PutObject under `uploads/` (inline uploads and the presigned PUT URLs, which are signed with this role).
@@ -144,6 +146,7 @@ export class Api extends Construct {
         TABLE_NAME: data.table.tableName,
         QUEUE_URL: queues.score.queueUrl,
         RESCORE_QUEUE_URL: queues.rescore.queueUrl,
+        SCENARIO_QUEUE_URL: queues.scenario.queueUrl,
         UPLOAD_BUCKET: uploads.bucketName,
         TENANT_CLAIM: api.tenantClaim,
         CLIENT_TENANTS: typeof clientTenants === 'string' ? clientTenants : JSON.stringify(clientTenants),
@@ -163,6 +166,10 @@ export class Api extends Construct {
     role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], [PLATFORM_PARTITIONS.policy]));
     // Webhook endpoints (their count, a rotation, a delete) and deliveries (a retry reopens one): those items only.
     role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], WEBHOOK_PARTITIONS));
+    role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], SCENARIO_JOB_PARTITIONS));
+    // A synchronous PUT or DELETE of a supplier is an UpdateItem (it moves the stored summary to prevSummary in the
+    // same write, issue 10): supplier partitions only, never a batch's.
+    role.addToPrincipalPolicy(data.statement(['dynamodb:UpdateItem'], SUPPLIER_PARTITIONS));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -172,7 +179,7 @@ export class Api extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['sqs:SendMessage'],
-        resources: [queues.score.queueArn, queues.rescore.queueArn, queues.notify.queueArn],
+        resources: [queues.score.queueArn, queues.rescore.queueArn, queues.scenario.queueArn, queues.notify.queueArn],
       }),
     );
     role.addToPrincipalPolicy(

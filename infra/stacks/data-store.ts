@@ -9,16 +9,26 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deliveriesPk, POLICY_PK, runPk, TABLE, tableDefinition, webhooksPk } from '../../shared/store/table.ts';
+import { deliveriesPk, POLICY_PK, runPk, scenarioJobPk, supplierPk, webhooksPk } from '../../shared/store/keys.ts';
+import { TABLE, tableDefinition } from '../../shared/store/table.ts';
 
 /**
- * The partitions that are no tenant's (shared/store/table.ts): the policy revisions with the planned-revision marker
+ * The partitions that are no tenant's (shared/store/keys.ts): the policy revisions with the planned-revision marker
  * (`POLICY`), and the rescore runs with their segments (`RUN#{runId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as const;
 
 /**
- * Every tenant's webhook partitions (shared/store/table.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)
+ * Every tenant's supplier partitions (`T#{tenant}#S#{supplierId}`: the supplier item and its change records). A batch
+ * (`T#{tenant}#B#…`), webhook or aggregate partition never matches: tenant and batch ids hold no `#`.
+ */
+export const SUPPLIER_PARTITIONS = [supplierPk('*', '*')] as const;
+
+/** Every tenant's scenario jobs (`SCN#{tenant}#{jobId}`): no supplier, batch or other tenant item matches. */
+export const SCENARIO_JOB_PARTITIONS = [scenarioJobPk('*', '*')] as const;
+
+/**
+ * Every tenant's webhook partitions (shared/store/keys.ts): endpoints with the per-tenant count (`T#{tenant}#WH`)
  * and each endpoint's deliveries (`T#{tenant}#WH#{webhookId}`). As `dynamodb:LeadingKeys` patterns.
  */
 export const WEBHOOK_PARTITIONS = [webhooksPk('*'), deliveriesPk('*', '*')] as const;

@@ -6,7 +6,9 @@ import { DataStore } from './data-store.ts';
 import { Monitoring } from './monitoring.ts';
 import { Notifications } from './notify.ts';
 import { Pipeline } from './pipeline.ts';
+import { PortfolioReconcile } from './portfolio-reconcile.ts';
 import { Queues } from './queues.ts';
+import { ScenarioWorker } from './scenario-worker.ts';
 import { StageKey } from './stage-key.ts';
 import { Uploads } from './uploads.ts';
 
@@ -37,7 +39,9 @@ export class MineralRiskStack extends Stack {
   readonly platform: Platform;
   readonly pipeline: Pipeline;
   readonly api: Api;
+  readonly scenarios: ScenarioWorker;
   readonly notifications: Notifications;
+  readonly portfolio: PortfolioReconcile;
 
   constructor(scope: Construct, id: string, props: MineralRiskStackProps) {
     const { config } = props;
@@ -62,7 +66,9 @@ export class MineralRiskStack extends Stack {
       monitoring,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', this.platform);
+    this.portfolio = new PortfolioReconcile(this, 'Portfolio', this.platform);
     this.api = new Api(this, 'Api', this.platform);
+    this.scenarios = new ScenarioWorker(this, 'Scenarios', this.platform);
     this.notifications = new Notifications(this, 'Notifications', this.platform);
     // The writers of change records publish their events.
     for (const writer of [this.pipeline.score, this.pipeline.rescoreWorker, this.api.function])
@@ -80,6 +86,13 @@ export class MineralRiskStack extends Stack {
         this.platform.queues.rescoreDlq.queueArn,
         'Rescore dead-letter queue ARN (start-message-move-task)',
       ],
+      ScenarioQueueUrl: [this.platform.queues.scenario.queueUrl, 'Scenario queue (one message per segment of a job)'],
+      ScenarioDlqUrl: [this.platform.queues.scenarioDlq.queueUrl, 'Scenario dead-letter queue (inspect, redrive)'],
+      ScenarioDlqArn: [
+        this.platform.queues.scenarioDlq.queueArn,
+        'Scenario dead-letter queue ARN (start-message-move-task)',
+      ],
+      ScenarioWorkerFunctionName: [this.scenarios.worker.fn.functionName, 'Scenario worker (scenario queue consumer)'],
       FailedInvocationsQueueUrl: [
         this.platform.queues.failedInvocations.queueUrl,
         'Failed ingest/rescore invocations and undelivered schedule events',
@@ -97,6 +110,10 @@ export class MineralRiskStack extends Stack {
       IngestFunctionName: [this.pipeline.ingest.fn.functionName, 'Ingest function'],
       ScoreFunctionName: [this.pipeline.score.fn.functionName, 'Score function'],
       RescoreFunctionName: [this.pipeline.rescore.fn.functionName, 'Rescore planner (invoke on demand)'],
+      PortfolioReconcileFunctionName: [
+        this.portfolio.reconcile.fn.functionName,
+        'Portfolio aggregates recount (daily; invoke on demand)',
+      ],
       RescoreWorkerFunctionName: [
         this.pipeline.rescoreWorker.fn.functionName,
         'Rescore worker (rescore queue consumer)',

@@ -7,6 +7,8 @@ import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
   RESCORE_WORKER_TIMEOUT_SECONDS,
+  SCENARIO_QUEUE_SETTINGS,
+  SCENARIO_WORKER_TIMEOUT_SECONDS,
   SCORE_FUNCTION_TIMEOUT_SECONDS,
 } from '../../shared/queue/settings.ts';
 import { acknowledgeControl } from './control-tower.ts';
@@ -27,6 +29,8 @@ const secure = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as 
 export const scoreQueueName = (prefix: string) => `${prefix}-score`;
 /** The rescore queue's fixed name, for the same reason. */
 export const rescoreQueueName = (prefix: string) => `${prefix}-rescore`;
+/** The scenario queue's fixed name, for the same reason. */
+export const scenarioQueueName = (prefix: string) => `${prefix}-scenario`;
 /** The notify queue's fixed name, for the same reason. */
 export const notifyQueueName = (prefix: string) => `${prefix}-notify`;
 
@@ -47,10 +51,12 @@ interface RedrivenQueueSettings {
  *   shared/queue/settings.ts (the local queue stand-in reads the same).
  * - `rescore`: one message per segment of a rescore run (the planner and the API start runs, a worker queues the
  *   rest of a segment it could not finish); the rescore worker consumes them. `RESCORE_QUEUE_SETTINGS`.
+ * - `scenario`: one message per segment of a scenario job (the API starts jobs); the scenario worker consumes them.
+ *   `SCENARIO_QUEUE_SETTINGS`.
  * - `notify`: change events from the stage's event bus (its rule's target) and `deliver` messages (one attempt of a
  *   webhook delivery, from the notifier and the API); the notifier consumes them. `NOTIFY_QUEUE_SETTINGS`
  *   (shared/notify/settings.ts). EventBridge sends to it under the rule's own permission (infra/stacks/notify.ts).
- * - `scoreDlq`, `rescoreDlq`, `notifyDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive
+ * - `scoreDlq`, `rescoreDlq`, `scenarioDlq`, `notifyDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive
  *   (docs/operations.md). Each one's redrive allow policy lets only its own queue use it as a DLQ, so no other
  *   queue can mix its failures in.
  * - `failedInvocations`: asynchronous invocations of ingest and rescore that failed all their retries (Lambda
@@ -62,6 +68,8 @@ export class Queues extends Construct {
   readonly scoreDlq: Queue;
   readonly rescore: Queue;
   readonly rescoreDlq: Queue;
+  readonly scenario: Queue;
+  readonly scenarioDlq: Queue;
   readonly notify: Queue;
   readonly notifyDlq: Queue;
   readonly failedInvocations: Queue;
@@ -72,6 +80,8 @@ export class Queues extends Construct {
       throw new Error('queue settings: the visibility timeout must be at least 6× the score function timeout');
     if (RESCORE_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * RESCORE_WORKER_TIMEOUT_SECONDS)
       throw new Error('rescore queue settings: the visibility timeout must be at least 6× the worker timeout');
+    if (SCENARIO_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * SCENARIO_WORKER_TIMEOUT_SECONDS)
+      throw new Error('scenario queue settings: the visibility timeout must be at least 6× the worker timeout');
     if (NOTIFY_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * NOTIFIER_TIMEOUT_SECONDS)
       throw new Error('notify queue settings: the visibility timeout must be at least 6× the notifier timeout');
 
@@ -86,6 +96,12 @@ export class Queues extends Construct {
       rescoreQueueName(props.prefix),
       RESCORE_QUEUE_SETTINGS,
       RESCORE_QUEUE_RETENTION_DAYS,
+    );
+    [this.scenario, this.scenarioDlq] = this.redriven(
+      'Scenario',
+      scenarioQueueName(props.prefix),
+      SCENARIO_QUEUE_SETTINGS,
+      SCENARIO_QUEUE_SETTINGS.retentionDays,
     );
     [this.notify, this.notifyDlq] = this.redriven(
       'Notify',

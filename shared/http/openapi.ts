@@ -11,6 +11,7 @@ import {
 import * as z from 'zod';
 import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts';
 import { MODEL_VERSION } from '../model/score.ts';
+import { SCENARIO } from '../pipeline/scenario-job.ts';
 import { agreementBody, dryRunQuery, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
 import { DELIVERY_LOG } from '../webhooks/port.ts';
 import { MAX_ATTEMPTS } from '../webhooks/retry-schedule.ts';
@@ -18,6 +19,7 @@ import * as admin from './admin-schemas.ts';
 import * as changes from './changes-schemas.ts';
 import * as out from './response-schemas.ts';
 import { ROUTES, type RouteDef, type RouteId } from './routes.ts';
+import * as scenarios from './scenario-schemas.ts';
 import * as s from './schemas.ts';
 import * as upcoming from './upcoming-schemas.ts';
 import * as hooks from './webhook-schemas.ts';
@@ -51,6 +53,7 @@ const RESPONSES: Record<Exclude<RouteId, 'deleteSupplier' | 'deleteWebhook'>, z.
   listBatchErrors: out.rejectionPage,
   portfolioExposure: out.portfolioExposure,
   scenario: out.scenarioResult,
+  getScenarioJob: scenarios.scenarioJob,
   upcoming: upcoming.upcomingPage,
   listChanges: changes.changePage,
   supplierHistory: changes.supplierHistory,
@@ -107,6 +110,7 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
   listBatchErrors: { params: batchPath, query: s.paginationQuery },
   portfolioExposure: { query: s.portfolioQuery },
   scenario: { body: jsonContent(s.scenarioRequest) },
+  getScenarioJob: { params: z.object({ jobId: z.string().min(1).max(128) }) },
   upcoming: { query: s.upcomingQuery },
   listChanges: { query: changes.changesQuery },
   supplierHistory: { params: supplierPath, query: changes.historyQuery },
@@ -173,7 +177,9 @@ const ERRORS: Record<RouteId, number[]> = {
   getBatch: [404],
   listBatchErrors: [400, 404],
   portfolioExposure: [400],
+  // 503 also when the scenario queue refuses a job's segments.
   scenario: [400, 415, 422],
+  getScenarioJob: [404],
   // 400 a bad days, limit or cursor.
   upcoming: [400],
   // 400 a bad query or cursor.
@@ -215,6 +221,8 @@ const DESCRIPTIONS: Partial<Record<RouteId, string>> = {
   rotateWebhookSecret: `Answers the new secret, shown this once. During the overlap (\`overlapHours\`, default ${hooks.DEFAULT_OVERLAP_HOURS}, at most ${hooks.MAX_OVERLAP_HOURS}; no body takes the default) every delivery carries a signature by each secret, so a receiver verifies with either while it switches. ${WEBHOOK_SCOPE}`,
   testWebhook: `Queues a signed \`webhook.test\` delivery to the endpoint and answers it (202, status pending); follow it in the delivery log. ${WEBHOOK_SCOPE}`,
   retryDelivery: `Back to pending, its attempts kept, and one more attempt queued (202); the body and the webhook-id are the same as before, so a receiver that got it already can de-duplicate. ${WEBHOOK_SCOPE}`,
+  scenario: `A tenant of at most ${SCENARIO.inlineMaxSuppliers.toLocaleString('en-US')} stored suppliers is answered at once (200). A larger one is answered by a job (202, with a Location): the table is scanned in ${SCENARIO.segments} parallel segments and GET /v1/scenarios/{jobId} shows the progress, then the same answer, kept ${SCENARIO.ttlSeconds / 3600} hours. Nothing else is stored.`,
+  getScenarioJob: `Progress (segments done of total, your suppliers examined so far), then \`result\`: the answer an inline scenario gives, computed as of the policy revision the job was asked on. Another tenant's job, or one past \`expiresAt\`, is not found (404).`,
   score: `At most 100 suppliers and ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines in all (the sum of their \`exposures\`); a larger request is refused with 413: split it, or upload a batch.`,
   upcoming: `Your suppliers whose score will move within \`days\` days after today (1–${MAX_UPCOMING_DAYS}, default ${DEFAULT_UPCOMING_DAYS}) on a known date of the live policy timeline — an announced measure taking effect, a suspension lapsing, a quota expiring, an agreement starting or ending — each with the date, the items that start or end that day, the current score and band (today, live timeline) and the projected ones (a fresh scoring as of that date, as the daily rescore will store it), in date order; only dates on which the score or band moves. Each supplier is projected for the buyer country it is stored for. Paginated like GET /v1/suppliers: a page reads at most ${s.UPCOMING_MAX_EXAMINED.toLocaleString('en-US')} stored suppliers and answers those with a move, by first move date then supplier id, so it may hold fewer than \`limit\` items, even none, and still have a cursor: follow \`cursor\` until it is null.`,
 };
@@ -337,6 +345,15 @@ export function openApiDocument(): unknown {
                 description: ok === 202 ? 'Accepted' : ok === 201 ? 'Created' : 'OK',
                 content: { 'application/json': { schema: RESPONSES[r.id as keyof typeof RESPONSES] ?? anyObject } },
               },
+        ...(r.id === 'scenario'
+          ? {
+              202: {
+                description: 'A large portfolio: a job; follow its Location (GET /v1/scenarios/{jobId})',
+                headers: { location: { description: '/v1/scenarios/{jobId}', schema: { type: 'string' } } },
+                content: { 'application/json': { schema: scenarios.scenarioJobAccepted } },
+              },
+            }
+          : {}),
         ...(r.id === 'putSupplier'
           ? {
               200: {

@@ -306,6 +306,21 @@ export const portfolioExposure = z
       spendWeightedScore: z.number().nullable(),
       unallocatedSpendUsd: z.number(),
     }),
+    freshness: z
+      .object({
+        updatedAt: z
+          .string()
+          .nullable()
+          .describe('when a supplier write last changed the aggregates this answer is read from (null: never)'),
+        reconciledAt: z
+          .string()
+          .nullable()
+          .describe('when the aggregates were last recounted from every stored supplier (daily; null: not yet)'),
+        readAt: z.string().describe('when the aggregates were read (a read is reused for up to a second)'),
+      })
+      .describe(
+        'the answer is read from aggregates kept up to date as scores are written, and recounted daily to repair any missed update',
+      ),
   })
   .openapi('PortfolioExposure');
 

@@ -87,7 +87,14 @@ export const ROUTES = [
     method: 'POST',
     path: '/v1/scenarios',
     scope: 'risk/read',
-    summary: 'What-if policy events applied to your suppliers; stores nothing',
+    summary: 'What-if policy events applied to your suppliers: answered inline, or as a job for a large portfolio',
+  },
+  {
+    id: 'getScenarioJob',
+    method: 'GET',
+    path: '/v1/scenarios/{jobId}',
+    scope: 'risk/read',
+    summary: "A scenario job's progress, then its answer (kept for a day)",
   },
   {
     id: 'upcoming',

@@ -2,7 +2,7 @@ import { countryName } from '../reference/countries.ts';
 import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
 // score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
-import { combineMinerals, mineralWeights } from './score.ts';
+import { combineMinerals, governanceWeightOf, mineralWeights, PARAMS } from './score.ts';
 import type { Driver, LineRisk, MeasureInForce, MineralRisk, ScoredSupplier, StageRisk } from './types.ts';
 
 const MAX_RISK_DRIVERS = 3;
@@ -14,6 +14,12 @@ const KIND_WORDS: Record<string, string> = {
 };
 
 const STAGE_WORDS = { mining: 'mine output', processing: 'refining' } as const;
+
+/**
+ * From this world share on, drivers say that the share-weighted governance term (docs/model.md 2.3, 2.16) raised the
+ * country's weight: at a third of the stage its governance already counts 0.56 instead of 0.5.
+ */
+const DOMINANT_SHARE = 1 / 3;
 
 /** "proxy: platinum mine output; " where a share stands in for data no public source gives. */
 const proxy = (s: { proxyOf?: string }) => (s.proxyOf ? `proxy: ${s.proxyOf}; ` : '');
@@ -60,7 +66,7 @@ function describeStage(
 ): { text: string; sources: string[] } {
   const sources: string[] = [];
   const parts: string[] = [];
-  const { shares, basis } = ref.stageShares(mineral, s.stage);
+  const { shares, basis, divisor } = ref.stageShares(mineral, s.stage);
   // Where a stage borrows the other stage's shares (e.g. gallium: primary output stands for refining), say so.
   const words = basis.kind === 'other_stage' ? STAGE_WORDS[basis.stage] : STAGE_WORDS[s.stage];
   if (s.country === 'WORLD') {
@@ -72,6 +78,8 @@ function describeStage(
         `${pct(top.sharePct / 100)} of it is in ${countryName(top.country)} (${proxy(top)}${top.source} ${top.year})`,
       );
       sources.push(`${top.source} ${top.year}`);
+      const f = top.sharePct / divisor;
+      if (f >= DOMINANT_SHARE) parts.push(dominantWords(`${countryName(top.country)}'s`, mineralName, words, f));
     }
   } else {
     const name = countryName(s.country);
@@ -100,6 +108,8 @@ function describeStage(
       );
       if (gov.source) sources.push(gov.source);
     }
+    if (s.worldShare !== null && s.worldShare >= DOMINANT_SHARE)
+      parts.push(dominantWords('its', mineralName, words, s.worldShare));
   }
   let assumed: number | undefined;
   for (const m of s.measures) {
@@ -121,6 +131,16 @@ function describeStage(
     sources.push(agreement.source);
   }
   return { text: parts.join('; '), sources };
+}
+
+/**
+ * The share-weighted governance term in plain words: a producer holding most of a stage can hold back supply without a
+ * formal control, so its governance counts more than a minor producer's (α = 0.5 + 0.5·s², docs/model.md 2.3).
+ */
+function dominantWords(who: string, mineralName: string, words: string, share: number): string {
+  const alpha = governanceWeightOf(share).toFixed(2);
+  const base = PARAMS.governanceWeight;
+  return `with that share of world ${mineralName} ${words}, ${who} governance counts ${alpha} instead of ${base} (weight ${base} + ${1 - base} × share²): a dominant producer can hold back supply without a formal export control`;
 }
 
 /** Which flow a stage-scoped measure stops on this line: drivers say so, since it is not every flow of its country. */

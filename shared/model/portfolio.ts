@@ -1,9 +1,15 @@
 /**
  * A tenant's portfolio seen through its scored suppliers: where its spend sits by mineral and origin country, how
  * exposed that spend is, how concentrated its own sourcing of each mineral is, and how its spend splits by band.
- * Pure: no I/O; the same suppliers give the same result, in the same order.
+ * The answer is computed from the portfolio's aggregate (portfolio-aggregate.ts): from the suppliers here, from the
+ * incrementally maintained aggregates in the API (shared/store/portfolio-aggregates.ts) — the same function, so the
+ * same suppliers give the same answer either way. Pure: no I/O; the same suppliers give the same result, in order.
  */
+import { type Aggregate, aggregateOf, type Cell, cellId } from './portfolio-aggregate.ts';
+import { contributionOf } from './portfolio-contribution.ts';
 import type { Band, ScoredSupplier } from './types.ts';
+
+export { supplierSpend } from './portfolio-contribution.ts';
 
 export type GroupDimension = 'mineral' | 'country';
 
@@ -73,107 +79,112 @@ export interface PortfolioExposure {
 
 const BANDS: readonly Band[] = ['low', 'medium', 'high', 'critical'];
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 /** Code-point order: deterministic whatever the locale. */
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * The spend a supplier brings to the portfolio. A null `annualSpendUsd` (or anything that is not a finite,
- * non-negative number) counts as 0: the supplier still counts in every supplier count, but weighs nothing.
- */
-export function supplierSpend(s: Pick<ScoredSupplier, 'annualSpendUsd'>): number {
-  const v = s.annualSpendUsd;
-  return v !== null && Number.isFinite(v) && v > 0 ? v : 0;
+/** Micro-USD to USD rounded to cents, half up (exact: bigint until the cents). */
+const usd = (micro: bigint) => Number((micro + 5_000n) / 10_000n) / 100;
+/** Σ spend × tenths / Σ spend, to one decimal, half up; null without spend. */
+const weightedScore = (c: Cell) => (c.s > 0n ? Number((2n * c.w + c.s) / (2n * c.s)) / 10 : null);
+/** The highest score (tenths) with a positive count, as a score; 0 for none. */
+function maxScore(c: Cell): number {
+  let max = 0;
+  for (const [v, k] of c.h) if (k > 0n && v > max) max = v;
+  return max / 10;
 }
 
-/** One piece of a supplier's spend: a line of one of its minerals. */
-interface Slice {
-  supplierId: string;
-  mineral: string;
-  country: string;
-  spend: number;
-  score: number;
-}
+const groupPrefix = (dims: readonly GroupDimension[]): string =>
+  dims.length === 2 ? 'X#' : dims[0] === 'mineral' ? 'M#' : dims[0] === 'country' ? 'C#' : cellId.all;
 
-/**
- * Each supplier's spend over its minerals equally, and within a mineral over its lines by line share (normalised
- * so the pieces add up to the supplier's spend even where rounded shares do not sum to exactly 1). Lines carrying
- * no share are not exposure and are left out.
- */
-function slices(suppliers: readonly ScoredSupplier[]): { out: Slice[]; unallocated: number } {
-  const out: Slice[] = [];
-  let unallocated = 0;
-  for (const s of suppliers) {
-    const spend = supplierSpend(s);
-    const minerals = s.minerals.filter((m) => m.lines.some((l) => l.share > 0));
-    if (minerals.length === 0) {
-      unallocated += spend;
-      continue;
-    }
-    const perMineral = spend / minerals.length;
-    for (const m of minerals) {
-      const lines = m.lines.filter((l) => l.share > 0);
-      const shareSum = lines.reduce((a, l) => a + l.share, 0);
-      for (const l of lines)
-        out.push({
-          supplierId: s.supplierId,
-          mineral: m.mineral,
-          country: l.originCountry,
-          spend: (perMineral * l.share) / shareSum,
-          score: m.score,
-        });
-    }
-  }
-  return { out, unallocated };
-}
-
-interface Acc {
-  key: ExposureGroupKey;
-  suppliers: Set<string>;
-  spend: number;
-  weighted: number;
-  max: number;
-}
-
-function keyOf(slice: Slice, dims: readonly GroupDimension[]): ExposureGroupKey {
-  const key: ExposureGroupKey = {};
-  if (dims.includes('mineral')) key.mineral = slice.mineral;
-  if (dims.includes('country')) key.country = slice.country;
-  return key;
+function keyOfCell(id: string, dims: readonly GroupDimension[]): ExposureGroupKey {
+  const parts = id.split('#');
+  if (dims.length === 2) return { mineral: parts[1] as string, country: parts[2] as string };
+  if (dims[0] === 'mineral') return { mineral: parts[1] as string };
+  if (dims[0] === 'country') return { country: parts[1] as string };
+  return {};
 }
 
 const compareKeys = (a: ExposureGroupKey, b: ExposureGroupKey) =>
   cmp(a.mineral ?? '', b.mineral ?? '') || cmp(a.country ?? '', b.country ?? '');
 
-/** Spend by supplier band, and supplier counts (suppliers without spend included). */
-export function spendByBand(suppliers: readonly ScoredSupplier[]): SpendByBand {
-  const spend: Record<Band, number> = { low: 0, medium: 0, high: 0, critical: 0 };
-  const ids: Record<Band, Set<string>> = { low: new Set(), medium: new Set(), high: new Set(), critical: new Set() };
-  for (const s of suppliers) {
-    spend[s.band] += supplierSpend(s);
-    ids[s.band].add(s.supplierId);
+function groupsOf(agg: Aggregate, dims: readonly GroupDimension[]): ExposureGroup[] {
+  const prefix = groupPrefix(dims);
+  const rows: ExposureGroup[] = [];
+  for (const [id, c] of agg) {
+    if (c.n <= 0n || (prefix === cellId.all ? id !== cellId.all : !id.startsWith(prefix))) continue;
+    rows.push({
+      key: keyOfCell(id, dims),
+      suppliers: Number(c.n),
+      spendUsd: usd(c.s),
+      spendWeightedScore: weightedScore(c),
+      maxScore: maxScore(c),
+    });
   }
+  return rows.sort((a, b) => b.spendUsd - a.spendUsd || compareKeys(a.key, b.key));
+}
+
+/** Per mineral, from its mineral × country cells (countries in code-point order, so the sum is deterministic). */
+function concentrationOf(agg: Aggregate): MineralConcentration[] {
+  const byMineral = new Map<string, { country: string; s: bigint }[]>();
+  for (const [id, c] of agg) {
+    if (c.n <= 0n || !id.startsWith('X#')) continue;
+    const [, mineral, country] = id.split('#') as [string, string, string];
+    const list = byMineral.get(mineral) ?? [];
+    list.push({ country, s: c.s });
+    byMineral.set(mineral, list);
+  }
+  const out: MineralConcentration[] = [...byMineral.entries()].map(([mineral, list]) => {
+    const spend = list.reduce((a, x) => a + x.s, 0n);
+    let hhi = 0;
+    if (spend > 0n)
+      for (const x of list.sort((a, b) => cmp(a.country, b.country))) hhi += (Number(x.s) / Number(spend)) ** 2;
+    return {
+      mineral,
+      spendUsd: usd(spend),
+      origins: list.length,
+      sourcingHhi: spend > 0n ? Math.min(1, Math.round(hhi * 10_000) / 10_000) : null,
+    };
+  });
+  return out.sort((a, b) => b.spendUsd - a.spendUsd || cmp(a.mineral, b.mineral));
+}
+
+function bandsOf(agg: Aggregate): SpendByBand {
   const out = {} as SpendByBand;
-  for (const b of BANDS) out[b] = { suppliers: ids[b].size, spendUsd: round2(spend[b]) };
+  for (const b of BANDS) {
+    const c = agg.get(cellId.band(b));
+    out[b] = { suppliers: c ? Number(c.n) : 0, spendUsd: c ? usd(c.s) : 0 };
+  }
   return out;
 }
 
 /** Totals over the suppliers; the score is the spend-weighted mean of the suppliers' own scores. */
-function totalsOf(suppliers: readonly ScoredSupplier[], unallocated: number): PortfolioTotals {
-  let spend = 0;
-  let weighted = 0;
-  for (const s of suppliers) {
-    const x = supplierSpend(s);
-    spend += x;
-    weighted += x * s.score;
-  }
+function totalsOf(agg: Aggregate): PortfolioTotals {
+  const t = agg.get(cellId.totals);
+  if (!t) return { suppliers: 0, spendUsd: 0, spendWeightedScore: null, unallocatedSpendUsd: 0 };
   return {
-    suppliers: new Set(suppliers.map((s) => s.supplierId)).size,
-    spendUsd: round2(spend),
-    spendWeightedScore: spend > 0 ? round1(weighted / spend) : null,
-    unallocatedSpendUsd: round2(unallocated),
+    suppliers: Number(t.n),
+    spendUsd: usd(t.s),
+    spendWeightedScore: weightedScore(t),
+    unallocatedSpendUsd: usd(t.u),
+  };
+}
+
+/** Spend by supplier band, and supplier counts (suppliers without spend included). */
+export function spendByBand(suppliers: readonly ScoredSupplier[]): SpendByBand {
+  return bandsOf(aggregateOf(suppliers.map(contributionOf)));
+}
+
+/**
+ * The exposure answer from a portfolio's aggregate (portfolioExposure below says what it means); what the API
+ * answers from the stored aggregates.
+ */
+export function exposureOfAggregate(agg: Aggregate, groupBy: readonly GroupDimension[]): PortfolioExposure {
+  const dims: GroupDimension[] = (['mineral', 'country'] as const).filter((d) => groupBy.includes(d));
+  return {
+    groups: groupsOf(agg, dims),
+    concentration: concentrationOf(agg),
+    spendByBand: bandsOf(agg),
+    totals: totalsOf(agg),
   };
 }
 
@@ -181,8 +192,8 @@ function totalsOf(suppliers: readonly ScoredSupplier[], unallocated: number): Po
  * The tenant's spend-weighted exposure.
  *
  * - Spend: each supplier's `annualSpendUsd` is allocated over its minerals equally and, within a mineral, over its
- *   lines by line share. A supplier with `annualSpendUsd` null counts as 0 spend but is still counted in every
- *   supplier count (groups, bands, totals).
+ *   lines by line share (to the micro-dollar: portfolio-contribution.ts). A supplier with `annualSpendUsd` null
+ *   counts as 0 spend but is still counted in every supplier count (groups, bands, totals).
  * - Country = the line's origin country; an unknown origin (a line declared unknown, or the undeclared remainder of
  *   a supplier's mineral: origin `WORLD`) is its own `WORLD` group and counts as one origin in the concentration.
  * - Groups carry the spend-weighted mean and the maximum of the *mineral* score of their lines; the totals carry the
@@ -195,58 +206,5 @@ export function portfolioExposure(
   suppliers: readonly ScoredSupplier[],
   groupBy: readonly GroupDimension[],
 ): PortfolioExposure {
-  const dims: GroupDimension[] = (['mineral', 'country'] as const).filter((d) => groupBy.includes(d));
-  const { out, unallocated } = slices(suppliers);
-
-  const groups = new Map<string, Acc>();
-  const perMineral = new Map<string, { spend: number; byCountry: Map<string, number> }>();
-  for (const sl of out) {
-    const key = keyOf(sl, dims);
-    const id = `${key.mineral ?? ''}|${key.country ?? ''}`;
-    let g = groups.get(id);
-    if (!g) {
-      g = { key, suppliers: new Set(), spend: 0, weighted: 0, max: 0 };
-      groups.set(id, g);
-    }
-    g.suppliers.add(sl.supplierId);
-    g.spend += sl.spend;
-    g.weighted += sl.spend * sl.score;
-    g.max = Math.max(g.max, sl.score);
-
-    let m = perMineral.get(sl.mineral);
-    if (!m) {
-      m = { spend: 0, byCountry: new Map() };
-      perMineral.set(sl.mineral, m);
-    }
-    m.spend += sl.spend;
-    m.byCountry.set(sl.country, (m.byCountry.get(sl.country) ?? 0) + sl.spend);
-  }
-
-  const groupRows: ExposureGroup[] = [...groups.values()].map((g) => ({
-    key: g.key,
-    suppliers: g.suppliers.size,
-    spendUsd: round2(g.spend),
-    spendWeightedScore: g.spend > 0 ? round1(g.weighted / g.spend) : null,
-    maxScore: g.max,
-  }));
-  groupRows.sort((a, b) => b.spendUsd - a.spendUsd || compareKeys(a.key, b.key));
-
-  const concentration: MineralConcentration[] = [...perMineral.entries()].map(([mineral, m]) => {
-    let hhi = 0;
-    if (m.spend > 0) for (const x of m.byCountry.values()) hhi += (x / m.spend) ** 2;
-    return {
-      mineral,
-      spendUsd: round2(m.spend),
-      origins: m.byCountry.size,
-      sourcingHhi: m.spend > 0 ? Math.min(1, round4(hhi)) : null,
-    };
-  });
-  concentration.sort((a, b) => b.spendUsd - a.spendUsd || cmp(a.mineral, b.mineral));
-
-  return {
-    groups: groupRows,
-    concentration,
-    spendByBand: spendByBand(suppliers),
-    totals: totalsOf(suppliers, unallocated),
-  };
+  return exposureOfAggregate(aggregateOf(suppliers.map(contributionOf)), groupBy);
 }

@@ -6,9 +6,12 @@ import { MineralRiskError } from '../errors.ts';
 import { buildReferenceData, type PolicyEvent, type ReferenceData } from '../reference/index.ts';
 import type { DestinationScope } from '../reference/types.ts';
 import { parseCountry, parseIsoDate, parseMineral } from './normalise.ts';
-import { portfolioExposure, type SpendByBand } from './portfolio.ts';
+import type { SpendByBand } from './portfolio.ts';
+import { finishScenario, type ScenarioHeader, scenarioPartial } from './scenario-partial.ts';
 import { createScorer } from './score.ts';
 import type { Band, ScoringContext, SupplierInput } from './types.ts';
+
+export { limitListed } from './scenario-list.ts';
 
 export type ScenarioMeasureKind = 'export_licensing' | 'export_quota' | 'export_ban';
 
@@ -102,9 +105,6 @@ const KIND_WORDS: Record<ScenarioMeasureKind, string> = {
   export_quota: 'export quota',
   export_ban: 'export ban',
 };
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A date field: a calendar date, or an error at `path`. */
 function dateAt(raw: unknown, path: string, errors: ScenarioError[]): string | undefined {
@@ -327,27 +327,6 @@ function unknownEvent(id: unknown): string {
   return typeof id === 'string' ? `unknown policy event '${id}'` : 'must be a policy event id';
 }
 
-function portfolioOf(scored: Parameters<typeof portfolioExposure>[0]): ScenarioPortfolio {
-  const p = portfolioExposure(scored, []);
-  return { spendWeightedScore: p.totals.spendWeightedScore, spendByBand: p.spendByBand };
-}
-
-function portfolioDelta(base: ScenarioPortfolio, scenario: ScenarioPortfolio): ScenarioPortfolio {
-  const spendByBand = {} as SpendByBand;
-  for (const b of ['low', 'medium', 'high', 'critical'] as const)
-    spendByBand[b] = {
-      suppliers: scenario.spendByBand[b].suppliers - base.spendByBand[b].suppliers,
-      spendUsd: Math.round((scenario.spendByBand[b].spendUsd - base.spendByBand[b].spendUsd) * 100) / 100,
-    };
-  return {
-    spendWeightedScore:
-      base.spendWeightedScore === null || scenario.spendWeightedScore === null
-        ? null
-        : round1(scenario.spendWeightedScore - base.spendWeightedScore),
-    spendByBand,
-  };
-}
-
 /**
  * Scores `inputs` on `base` and on the scenario's timeline, in the same context, and compares them. Stores nothing.
  * Throws `ScenarioRequestError` (with the paths) when the request has errors; call `buildScenarioData` first to get
@@ -361,62 +340,15 @@ export function runScenario(
 ): ScenarioResult {
   const { ref, errors } = buildScenarioData(base, request);
   if (errors.length > 0) throw new ScenarioRequestError(errors);
-  const baseScorer = createScorer(base, ctx);
-  const scenarioScorer = createScorer(ref, ctx);
-  const before = inputs.map((s) => baseScorer.score(s));
-  const after = inputs.map((s) => scenarioScorer.score(s));
-  const suppliers: ScenarioSupplierResult[] = before.map((b, i) => {
-    const a = after[i] ?? b;
-    return {
-      supplierId: b.supplierId,
-      supplierName: b.supplierName,
-      base: { score: b.score, band: b.band },
-      scenario: { score: a.score, band: a.band },
-      delta: round1(a.score - b.score),
-      topDriver: a.drivers[0]?.text ?? null,
-    };
-  });
-  suppliers.sort((x, y) => y.delta - x.delta || cmp(x.supplierId, y.supplierId));
-  const pBase = portfolioOf(before);
-  const pScenario = portfolioOf(after);
-  return {
-    asOf: ctx.asOf,
-    buyerCountry: ctx.buyerCountry,
-    baseDataVersion: base.dataVersion,
-    scenarioDataVersion: ref.dataVersion,
-    suppliers,
-    suppliersOmitted: 0,
-    portfolio: { base: pBase, scenario: pScenario, delta: portfolioDelta(pBase, pScenario) },
-  };
+  const scorers = { base: createScorer(base, ctx), scenario: createScorer(ref, ctx) };
+  const everything = Number.POSITIVE_INFINITY;
+  return finishScenario(scenarioHeader(base, ref, ctx), scenarioPartial(scorers, inputs, everything), everything);
 }
 
-/**
- * The result with at most `maxListed` suppliers listed: the largest changes either way (by size of the delta, taken
- * in from both ends of the delta order), still in delta order; `suppliersOmitted` counts those left out. The
- * portfolio figures are untouched: they always count every supplier.
- */
-export function limitListed(result: ScenarioResult, maxListed: number): ScenarioResult {
-  const all = result.suppliers;
-  const keep = Math.max(0, Math.floor(maxListed));
-  if (all.length <= keep) return result;
-  const head: ScenarioSupplierResult[] = [];
-  const tail: ScenarioSupplierResult[] = [];
-  let lo = 0;
-  let hi = all.length - 1;
-  while (head.length + tail.length < keep) {
-    const first = all[lo] as ScenarioSupplierResult;
-    const last = all[hi] as ScenarioSupplierResult;
-    if (Math.abs(first.delta) >= Math.abs(last.delta)) {
-      head.push(first);
-      lo++;
-    } else {
-      tail.push(last);
-      hi--;
-    }
-  }
-  return {
-    ...result,
-    suppliers: [...head, ...tail.reverse()],
-    suppliersOmitted: result.suppliersOmitted + all.length - keep,
-  };
-}
+/** The answer's context and versions, for the base and the scenario's reference data. */
+export const scenarioHeader = (base: ReferenceData, ref: ReferenceData, ctx: ScoringContext): ScenarioHeader => ({
+  asOf: ctx.asOf,
+  buyerCountry: ctx.buyerCountry,
+  baseDataVersion: base.dataVersion,
+  scenarioDataVersion: ref.dataVersion,
+});

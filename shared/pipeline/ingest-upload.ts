@@ -2,7 +2,8 @@ import { parseCountry, parseIsoDate } from '../model/normalise.ts';
 import { chunkMessages } from '../queue/message.ts';
 import type { ScoreQueue } from '../queue/port.ts';
 import { QueueUnavailableError, sendMessages } from '../queue/send-messages.ts';
-import type { BatchRecord, SupplierStore } from '../store/port.ts';
+import type { BatchRecord, BatchStore } from '../store/batch-port.ts';
+import type { RejectionStore } from '../store/rejection-port.ts';
 import { SupplierListFormatError } from '../supplier-list/errors.ts';
 import { readSupplierListJson } from '../supplier-list/json.ts';
 import { readSupplierList, type SupplierList } from '../supplier-list/read.ts';
@@ -13,7 +14,8 @@ import { IngestDeadlineError, ingestDeadline } from './ingest-deadline.ts';
 
 export interface IngestDeps {
   uploads: UploadReader;
-  store: SupplierStore;
+  /** The batch record and its rejected rows. */
+  store: BatchStore & RejectionStore;
   queue: ScoreQueue;
   now: () => Date;
   /** Limits of one upload (size by format, rows, stored rejections); default `UPLOAD_LIMITS`. */

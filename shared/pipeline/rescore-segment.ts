@@ -13,16 +13,16 @@ import { applyRevision } from '../policy/timeline.ts';
 import type { ScoreQueue } from '../queue/port.ts';
 import { sendMessages } from '../queue/send-messages.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import { PartialWriteError, type SupplierStore } from '../store/port.ts';
 import type { RescoreRunStore, SegmentProgress, SupplierScan, TenantMoves } from '../store/rescore-port.ts';
 import { emptyRunCounts, loadScope, type RunCounts } from '../store/rescore-port.ts';
+import { PartialWriteError, type SupplierWrites } from '../store/supplier-port.ts';
 import { RESCORE_RUN, type SegmentMessage, segmentMessage } from './rescore-run.ts';
 import { type Decision, decide, type RescoreWrite } from './rescore-supplier.ts';
 
 export interface SegmentDeps {
   runs: RescoreRunStore;
   scan: SupplierScan;
-  store: SupplierStore;
+  store: SupplierWrites;
   /** The rescore queue, for the rest of a segment a worker could not finish. */
   queue: ScoreQueue;
   reference: CurrentReference;

@@ -8,8 +8,8 @@ import { MODEL_VERSION } from '../model/score.ts';
 import { cachedScorer } from '../model/scorer-cache.ts';
 import type { ScoredSupplier, ScoringContext, SupplierInput } from '../model/types.ts';
 import { type ReferenceData, referenceVersionOf } from '../reference/index.ts';
-import type { StoredSupplier } from '../store/port.ts';
 import type { RescoreRun } from '../store/rescore-port.ts';
+import type { StoredSupplier } from '../store/supplier-port.ts';
 
 export interface RescoreWrite {
   inputVersion: number;

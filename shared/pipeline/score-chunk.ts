@@ -5,10 +5,12 @@ import { cachedScorer } from '../model/scorer-cache.ts';
 import type { ScoringContext } from '../model/types.ts';
 import type { ScoreMessage } from '../queue/message.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import type { PutScoredResult, SupplierStore } from '../store/port.ts';
+import type { BatchStore } from '../store/batch-port.ts';
+import type { PutScoredResult, SupplierWrites } from '../store/supplier-port.ts';
 
 export interface ScoreChunkDeps {
-  store: SupplierStore;
+  /** Where the scores go, and the batch that counts the chunk (the score function's dead-lettering counts there too). */
+  store: SupplierWrites & BatchStore;
   /** The reference data, or where to get the current one (the live policy timeline, cached briefly). */
   ref: ReferenceData | (() => Promise<ReferenceData>);
   /** Today's date (UTC, YYYY-MM-DD) for messages without an as-of date. */

@@ -40,3 +40,24 @@ export const RESCORE_QUEUE_SETTINGS = {
   maxConcurrency: 8,
   dlqRetentionDays: 14,
 } as const;
+
+/**
+ * A scenario worker scans one segment in one turn: 1/32 of a table of 10 million items is ~310,000 items, about a
+ * minute at DynamoDB's scan rate, so 5 minutes leave room; a failed segment is retried after the visibility timeout.
+ */
+export const SCENARIO_WORKER_TIMEOUT_SECONDS = 300;
+
+/** The scenario queue (one message per segment of a scenario job) and the worker's event source mapping. */
+export const SCENARIO_QUEUE_SETTINGS = {
+  /** One segment per invocation. */
+  batchSize: 1,
+  maxBatchingWindowSeconds: 0,
+  /** AWS guidance, 6× the function timeout. */
+  visibilityTimeoutSeconds: 6 * SCENARIO_WORKER_TIMEOUT_SECONDS,
+  maxReceiveCount: 5,
+  /** Segments scanned at once: a job's 32 segments in 4 waves, as the rescore runs. */
+  maxConcurrency: 8,
+  dlqRetentionDays: 14,
+  /** Messages wait at most this long: a job is kept a day, so its segments need not wait longer. */
+  retentionDays: 1,
+} as const;

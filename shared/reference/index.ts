@@ -65,7 +65,7 @@ export interface StageShares {
 export interface ReferenceData {
   /**
    * Names everything a score was computed with but the model: the static data (`referenceVersion`) and, when
-   * operators have revised the timeline, the policy revision (`ref-b53c244b4a44.p17`).
+   * operators have revised the timeline, the policy revision (`ref-dbe0cc0f0d5a.p17`).
    */
   dataVersion: string;
   /** `ref-` and a hash of the static data and the shipped timeline: moves only with a release. */
@@ -245,7 +245,7 @@ export interface ReferenceOverrides {
 /** The shipped timeline, which stored revisions override by id. */
 export const baselineTimeline = { policyEvents: embeddedPolicyEvents, agreements: embeddedAgreements } as const;
 
-/** `ref-b53c244b4a44.p17` → `ref-b53c244b4a44`: the release part of a data version. */
+/** `ref-dbe0cc0f0d5a.p17` → `ref-dbe0cc0f0d5a`: the release part of a data version. */
 export const referenceVersionOf = (dataVersion: string): string => dataVersion.replace(/\.p\d+$/, '');
 
 export function buildReferenceData(overrides: ReferenceOverrides = {}): ReferenceData {

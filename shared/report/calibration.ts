@@ -5,7 +5,7 @@
  * context and benchmark in, rows and markdown out.
  */
 import { governanceRisk } from '../model/governance.ts';
-import { createScorer } from '../model/score.ts';
+import { createScorer, governanceWeightOf } from '../model/score.ts';
 import type { Band, Exposure, MeasureInForce, MineralRisk, ScoringContext, SupplierInput } from '../model/types.ts';
 import { countryName } from '../reference/countries.ts';
 import { BENCHMARK, type BenchmarkValue, calibrationBenchmark } from '../reference/data/calibration-benchmark.ts';
@@ -204,10 +204,13 @@ export function disagreementReason(r: CalibrationRow, direction: 'higher' | 'low
       reasons.push(`missing production data: proxy shares (${f.top.proxyOf}) rank the proxy's producers, not its own`);
     if (f.basis !== 'none' && f.coverage < 0.6)
       reasons.push(`shares cover only ${pct(f.coverage)} of world output, the rest takes the rest-of-world default`);
-    if (dominant && f.measures.length === 0)
+    if (dominant && f.top && f.measures.length === 0) {
+      // The share-weighted governance term (docs/model.md 2.3) is all that moves the dominant producer's propensity.
+      const alpha = governanceWeightOf(f.top.share);
       reasons.push(
-        'extreme concentration without a formal control: governance alone (α·w) keeps the propensity at or below 0.5',
+        `extreme concentration without a formal control: the dominant producer's propensity is its governance alone, α·w = ${alpha.toFixed(2)} · ${f.top.w.toFixed(2)} = ${(alpha * f.top.w).toFixed(2)}, where an active ban would make it 1`,
       );
+    }
     if (f.vulnerability < 0.7) reasons.push(`substitution and recycling lower V to ${f.vulnerability.toFixed(2)}`);
   }
   if (stageDiffers) reasons.push(`a difference in method: the EU assessed ${b?.stage}, the model scores ${ourStage}`);

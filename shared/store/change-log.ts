@@ -8,8 +8,18 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../changes/port.ts';
-import { InvalidCursorError } from './port.ts';
-import { CHANGE_SK_PREFIX, changeSk, changesPk, changesSk, supplierPk, TABLE } from './table.ts';
+import { InvalidCursorError } from './errors.ts';
+import {
+  CHANGE_SK_PATTERN,
+  CHANGE_SK_PREFIX,
+  changeSk,
+  changesPk,
+  changesShardPk,
+  changesSk,
+  compareKeyBytes,
+  supplierPk,
+} from './keys.ts';
+import { TABLE } from './table.ts';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -87,13 +97,10 @@ const encodeHistoryCursor = (sequenceSk: string) => Buffer.from(sequenceSk, 'utf
 
 function decodeHistoryCursor(cursor: string): string {
   const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^CHG#\d{10}$/.test(sk) || encodeHistoryCursor(sk) !== cursor)
+  if (!CHANGE_SK_PATTERN.test(sk) || encodeHistoryCursor(sk) !== cursor)
     throw new InvalidCursorError('this cursor was not given out by the supplier history');
   return sk;
 }
-
-/** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards use the same order. */
-const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 interface ShardPage {
   items: { sk: string; record: ChangeRecord }[];
@@ -123,7 +130,9 @@ export class DynamoDbChangeLog implements ChangeLog {
     const { shards } = TABLE.indexes.changes;
     // Each shard's first `examine` records after the cursor hold the first `examine` of the merged order.
     const pages = await Promise.all(
-      Array.from({ length: shards }, (_, shard) => this.readShard(`T#${tenant}#CHG#${shard}`, after, settled, examine)),
+      Array.from({ length: shards }, (_, shard) =>
+        this.readShard(changesShardPk(tenant, shard), after, settled, examine),
+      ),
     );
     const merged = pages.flatMap((p) => p.items).sort((a, b) => compareKeyBytes(a.sk, b.sk));
     const items: ChangeRecord[] = [];

@@ -24,3 +24,12 @@ export function decodeListCursor(cursor: string): string | null {
   }
   return /^\d{4}#./su.test(key) && encodeListCursor(key) === cursor ? key : null;
 }
+
+/**
+ * The cursor of a scan or of an index walk: DynamoDB's LastEvaluatedKey (or the walk's state) as JSON, base64url.
+ * Only the rescore's own workers hand these back; the API never takes one.
+ */
+export const encodeScanCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+export const decodeScanCursor = (cursor: string | null | undefined) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;

@@ -2,10 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { PolicyRevisionStore } from '../policy/port.ts';
 import type { PolicyRevision } from '../policy/types.ts';
-import { POLICY_PK, policyRevisionSk } from './table.ts';
-
-/** Revision items only: the partition also holds the planned-revision marker of the rescore runs. */
-const REVISION_PREFIX = policyRevisionSk(0).slice(0, 4);
+import { POLICY_PK, POLICY_REVISION_SK_PREFIX, policyRevisionSk } from './keys.ts';
 
 /**
  * Policy revisions on DynamoDB: one item per revision under one partition, sort key the zero-padded number, so a
@@ -29,7 +26,7 @@ export class DynamoDbPolicyRevisions implements PolicyRevisionStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rev)',
-          ExpressionAttributeValues: { ':pk': POLICY_PK, ':rev': REVISION_PREFIX },
+          ExpressionAttributeValues: { ':pk': POLICY_PK, ':rev': POLICY_REVISION_SK_PREFIX },
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),
@@ -45,7 +42,7 @@ export class DynamoDbPolicyRevisions implements PolicyRevisionStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rev)',
-        ExpressionAttributeValues: { ':pk': POLICY_PK, ':rev': REVISION_PREFIX },
+        ExpressionAttributeValues: { ':pk': POLICY_PK, ':rev': POLICY_REVISION_SK_PREFIX },
         ProjectionExpression: 'revision',
         ScanIndexForward: false,
         Limit: 1,

@@ -4,7 +4,7 @@
  */
 import type { ChangeScope } from '../policy/targets.ts';
 import type { PolicyRevision } from '../policy/types.ts';
-import type { StoredSupplier } from './port.ts';
+import type { StoredSupplier } from './supplier-port.ts';
 
 /** Why a run rescores: operators' revisions (from, to], or the daily schedule (dates reached, versions changed). */
 export type RunCause =

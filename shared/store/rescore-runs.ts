@@ -7,6 +7,7 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { PLANNED_SK, POLICY_PK, RUN_INDEX_PK, RUN_SK, runIndexSk, runPk, runSegmentSk } from './keys.ts';
 import {
   emptyRunCounts,
   type RescoreRun,
@@ -16,10 +17,6 @@ import {
   type SegmentProgress,
   type TenantMoves,
 } from './rescore-port.ts';
-import { POLICY_PK, RUN_INDEX_PK, RUN_SK, runIndexSk, runPk, runSegmentSk } from './table.ts';
-
-/** The planned-revision marker sits with the revisions: the highest revision a policy run was started for. */
-const PLANNED_SK = 'PLANNED';
 
 /**
  * Rescore runs on DynamoDB: the run item (what to do, which segments are done as a number set, so marking one done

@@ -5,7 +5,7 @@
  * - bumps `changeSeq` and sets `changeAt` and `changeCause`.
  * The change record (CHG#{changeSeq}) is derived from that item alone, so whoever finds the write already stored — a
  * redelivered message — derives the very same record and writes it if it is missing.
- * A summary keeps its drivers without their wording (supplier-item.ts): a record words a driver as the written
+ * A summary keeps its drivers without their wording (supplier-items.ts): a record words a driver as the written
  * result does, and one the result no longer has by what it was about.
  */
 import {
@@ -17,7 +17,7 @@ import {
 } from '../changes/change-record.ts';
 import { type StoredScore, storedScoreOf } from '../model/stored-score.ts';
 import type { Driver, ScoredSupplier } from '../model/types.ts';
-import { decodeSummary, encodeSummary } from './supplier-item.ts';
+import { decodeSummary, encodeSummary } from './supplier-items.ts';
 
 /** The attributes this file owns on a supplier item. */
 export const CHANGE_ATTRIBUTES = ['summary', 'prevSummary', 'changeSeq', 'changeAt', 'changeCause'] as const;

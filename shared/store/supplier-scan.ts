@@ -1,14 +1,10 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredSupplier } from './port.ts';
+import { SUPPLIER_SK, supplierPk } from './keys.ts';
+import { decodeScanCursor, encodeScanCursor } from './list-cursor.ts';
 import type { SupplierScan } from './rescore-port.ts';
-import { fromItem, SUPPLIER_PROJECTION } from './supplier-item.ts';
-import { SUPPLIER_SK, supplierPk } from './table.ts';
-
-const encode = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-const decode = (cursor: string | null) =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+import { fromItem, SUPPLIER_PROJECTION } from './supplier-items.ts';
+import type { StoredSupplier } from './supplier-port.ts';
 
 /** The rescore workers' view of the supplier items: a parallel scan, and the next-change-date-only update. */
 export class DynamoDbSupplierScan implements SupplierScan {
@@ -33,7 +29,7 @@ export class DynamoDbSupplierScan implements SupplierScan {
         Segment: segment,
         TotalSegments: totalSegments,
         Limit: limit,
-        ExclusiveStartKey: decode(cursor),
+        ExclusiveStartKey: decodeScanCursor(cursor),
         FilterExpression: 'sk = :sk AND attribute_not_exists(deletedAt)',
         ProjectionExpression: SUPPLIER_PROJECTION.expression,
         ExpressionAttributeNames: SUPPLIER_PROJECTION.names,
@@ -41,7 +37,7 @@ export class DynamoDbSupplierScan implements SupplierScan {
       }),
     );
     const items = (r.Items ?? []).map(fromItem);
-    return { items, cursor: encode(r.LastEvaluatedKey) };
+    return { items, cursor: encodeScanCursor(r.LastEvaluatedKey) };
   }
 
   async updateNextChange(

@@ -14,10 +14,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_LOG, type Delivery, type DeliveryAttempt, type DeliveryStatus } from '../webhooks/port.ts';
-import { InvalidCursorError } from './port.ts';
-import { deliveriesPk, deliverySk, TABLE } from './table.ts';
+import { InvalidCursorError } from './errors.ts';
+import { DELIVERY_SK_PATTERN, DELIVERY_SK_PREFIX, deliveriesPk, deliverySk } from './keys.ts';
+import { TABLE } from './table.ts';
 
-const DELIVERY_PREFIX = 'DLV#';
 const DAY_SECONDS = 24 * 3600;
 const MAX_PAGE = 100;
 /** Read-modify-write retries when another writer changed the item in between (then its error is thrown). */
@@ -36,7 +36,7 @@ export const deliveryExpiry = (updatedAt: string) =>
 const encodeCursor = (sk: string) => Buffer.from(sk, 'utf8').toString('base64url');
 function decodeCursor(cursor: string): string {
   const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^DLV#dlv_[0-9a-z_]{1,120}$/.test(sk) || encodeCursor(sk) !== cursor)
+  if (!DELIVERY_SK_PATTERN.test(sk) || encodeCursor(sk) !== cursor)
     throw new InvalidCursorError('this cursor was not given out by the delivery log');
   return sk;
 }
@@ -185,7 +185,7 @@ export class DynamoDbDeliveryLog {
           : {}),
         ExpressionAttributeValues: {
           ':pk': pk,
-          ':prefix': DELIVERY_PREFIX,
+          ':prefix': DELIVERY_SK_PREFIX,
           ...(options.status ? { ':status': options.status } : {}),
         },
       }),

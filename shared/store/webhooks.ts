@@ -1,5 +1,5 @@
 /**
- * Webhook endpoints on DynamoDB (issue 10), keyed under the tenant (table.ts), and the WebhookStore port over them
+ * Webhook endpoints on DynamoDB (issue 10), keyed under the tenant (keys.ts), and the WebhookStore port over them
  * and the delivery log (webhook-deliveries.ts):
  *   endpoint        T#{tenant}#WH             / WH#{webhookId}
  *   endpoint count  T#{tenant}#WH             / COUNT            (the per-tenant limit, without a transaction)
@@ -24,13 +24,11 @@ import {
   type WebhookSecret,
   type WebhookStore,
 } from '../webhooks/port.ts';
-import { deliveriesPk, deliverySk, webhookSk, webhooksPk } from './table.ts';
+import { deliveriesPk, deliverySk, WEBHOOK_COUNT_SK, WEBHOOK_SK_PREFIX, webhookSk, webhooksPk } from './keys.ts';
 import { DynamoDbDeliveryLog, toDelivery } from './webhook-deliveries.ts';
 
-const COUNT_SK = 'COUNT';
 /** BatchGetItem calls for an attempt's two items before giving up on unprocessed keys (throttling). */
 const UNPROCESSED_TRIES = 5;
-const WEBHOOK_PREFIX = 'WH#';
 /** Read-modify-write retries when another writer changed the item in between (then its error is thrown). */
 const CONTENDED_TRIES = 5;
 
@@ -156,7 +154,7 @@ export class DynamoDbWebhookStore implements WebhookStore {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk, sk: COUNT_SK },
+          Key: { pk, sk: WEBHOOK_COUNT_SK },
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeValues: values,
@@ -187,7 +185,7 @@ export class DynamoDbWebhookStore implements WebhookStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': webhooksPk(tenant), ':prefix': WEBHOOK_PREFIX },
+          ExpressionAttributeValues: { ':pk': webhooksPk(tenant), ':prefix': WEBHOOK_SK_PREFIX },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),

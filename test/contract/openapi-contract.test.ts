@@ -173,6 +173,12 @@ beforeAll(async () => {
   });
   expect(batch.status).toBe(202);
   addId('batchId', batch.json.batchId);
+  // A scenario job (the threshold forced to 0 for this one request), so GET /v1/scenarios/{jobId} finds one.
+  api.runtime.scenarios.inlineMaxSuppliers = 0;
+  const job = await api.call({ method: 'POST', path: '/v1/scenarios', body: {}, claims });
+  delete api.runtime.scenarios.inlineMaxSuppliers;
+  expect(job.status).toBe(202);
+  addId('jobId', job.json.jobId);
   // Some shipped policy events and agreements, with their entity tags, for the operators' routes to amend.
   const operator = claimsFor(OPERATOR_TENANT, 'risk/admin');
   const timeline = await api.call({ method: 'GET', path: '/v1/reference/policy-events', claims });

@@ -443,7 +443,7 @@ describe('the authorizer, at the server, on every authenticated route', () => {
       unsigned: `Bearer ${unsignedToken(TENANT, scope)}`,
     };
     const authenticated = ROUTES.filter((r) => r.scope !== null);
-    expect(authenticated.length).toBe(35);
+    expect(authenticated.length).toBe(36);
     const results = await Promise.all(
       authenticated.flatMap((r) =>
         Object.entries(bad).map(async ([kind, header]) => {

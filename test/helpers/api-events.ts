@@ -138,6 +138,8 @@ export interface ApiFixtureOptions {
   maxInlineBytes?: number;
   today?: string;
   timeScale?: number;
+  /** Tenants above this many suppliers get their scenarios as jobs. */
+  scenarioInlineMax?: number;
 }
 
 /** Queue waits compressed as in the pipeline tests. */
@@ -159,16 +161,22 @@ export async function startApi(options: ApiFixtureOptions = {}): Promise<ApiFixt
       import('../../shared/uploads/s3-upload-writer.ts'),
     ]);
   const today = options.today ?? TODAY;
-  const runtime = await startLocalRuntime({ timeScale: options.timeScale ?? FAST, today: () => today });
+  const runtime = await startLocalRuntime({
+    timeScale: options.timeScale ?? FAST,
+    today: () => today,
+    ...(options.scenarioInlineMax !== undefined ? { scenarioInlineMax: options.scenarioInlineMax } : {}),
+  });
   let fixedNow: number | null = null;
   const handler = createApiHandler({
     store: runtime.store,
+    portfolio: runtime.portfolio,
     queue: runtime.queue,
     uploads: new writer.S3UploadWriter(runtime.s3.client),
     uploadBucket: LOCAL_BUCKET,
     ref: reference.referenceData(),
     policy: runtime.policy,
     changes: runtime.changes,
+    scenarios: runtime.scenarios,
     webhooks: runtime.notify.webhooks,
     notifyQueue: runtime.notify.queue,
     webhookMode: 'local',

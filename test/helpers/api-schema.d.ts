@@ -171,8 +171,31 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** What-if policy events applied to your suppliers; stores nothing */
+    /**
+     * What-if policy events applied to your suppliers: answered inline, or as a job for a large portfolio
+     * @description A tenant of at most 5,000 stored suppliers is answered at once (200). A larger one is answered by a job (202, with a Location): the table is scanned in 32 parallel segments and GET /v1/scenarios/{jobId} shows the progress, then the same answer, kept 24 hours. Nothing else is stored.
+     */
     post: operations['scenario'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/scenarios/{jobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A scenario job's progress, then its answer (kept for a day)
+     * @description Progress (segments done of total, your suppliers examined so far), then `result`: the answer an inline scenario gives, computed as of the policy revision the job was asked on. Another tenant's job, or one past `expiresAt`, is not found (404).
+     */
+    get: operations['getScenarioJob'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1011,6 +1034,15 @@ export interface components {
         spendWeightedScore: number | null;
         unallocatedSpendUsd: number;
       };
+      /** @description the answer is read from aggregates kept up to date as scores are written, and recounted daily to repair any missed update */
+      freshness: {
+        /** @description when a supplier write last changed the aggregates this answer is read from (null: never) */
+        updatedAt: string | null;
+        /** @description when the aggregates were last recounted from every stored supplier (daily; null: not yet) */
+        reconciledAt: string | null;
+        /** @description when the aggregates were read (a read is reused for up to a second) */
+        readAt: string;
+      };
     };
     SpendByBand: {
       low: {
@@ -1067,6 +1099,50 @@ export interface components {
           spendByBand: components['schemas']['SpendByBand'];
         };
       };
+    };
+    ScenarioJobAccepted: {
+      /** @description GET /v1/scenarios/{jobId} (the Location header) follows it */
+      jobId: string;
+      /** @enum {string} */
+      status: 'running' | 'completed' | 'failed';
+      /** @description YYYY-MM-DD */
+      asOf: string;
+      buyerCountry: string;
+      /** @description ISO 8601 */
+      createdAt: string;
+      /** @description ISO 8601: the job and its answer are kept 24 hours */
+      expiresAt: string;
+      progress: {
+        /** @description scan segments finished (each counted once) */
+        segmentsDone: number;
+        segmentsTotal: number;
+        /** @description your suppliers the finished segments scored */
+        suppliersExamined: number;
+      };
+    };
+    ScenarioJob: {
+      /** @description GET /v1/scenarios/{jobId} (the Location header) follows it */
+      jobId: string;
+      /** @enum {string} */
+      status: 'running' | 'completed' | 'failed';
+      /** @description YYYY-MM-DD */
+      asOf: string;
+      buyerCountry: string;
+      /** @description ISO 8601 */
+      createdAt: string;
+      /** @description ISO 8601: the job and its answer are kept 24 hours */
+      expiresAt: string;
+      progress: {
+        /** @description scan segments finished (each counted once) */
+        segmentsDone: number;
+        segmentsTotal: number;
+        /** @description your suppliers the finished segments scored */
+        suppliersExamined: number;
+      };
+      completedAt: string | null;
+      /** @description why a failed job failed: ask again */
+      failure?: string;
+      result?: components['schemas']['ScenarioResult'] & unknown;
     };
     UpcomingPage: {
       /** @description YYYY-MM-DD, today (UTC): the current scores are as of this date; moves are after it */
@@ -1594,6 +1670,8 @@ export type SchemaRejectionPage = components['schemas']['RejectionPage'];
 export type SchemaPortfolioExposure = components['schemas']['PortfolioExposure'];
 export type SchemaSpendByBand = components['schemas']['SpendByBand'];
 export type SchemaScenarioResult = components['schemas']['ScenarioResult'];
+export type SchemaScenarioJobAccepted = components['schemas']['ScenarioJobAccepted'];
+export type SchemaScenarioJob = components['schemas']['ScenarioJob'];
 export type SchemaUpcomingPage = components['schemas']['UpcomingPage'];
 export type SchemaUpcomingSupplier = components['schemas']['UpcomingSupplier'];
 export type SchemaScorePoint = components['schemas']['ScorePoint'];
@@ -2949,6 +3027,17 @@ export interface operations {
           'application/json': components['schemas']['ScenarioResult'];
         };
       };
+      /** @description A large portfolio: a job; follow its Location (GET /v1/scenarios/{jobId}) */
+      202: {
+        headers: {
+          /** @description /v1/scenarios/{jobId} */
+          location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScenarioJobAccepted'];
+        };
+      };
       /** @description RFC 9457 problem */
       400: {
         headers: {
@@ -3004,6 +3093,97 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Internal Server Error"} */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Service Unavailable"} */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  getScenarioJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        jobId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScenarioJob'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Unauthorized"} */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Forbidden"} */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description RFC 9457 problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem, or API Gateway's {"message":"Request Entity Too Large"} */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
       /** @description RFC 9457 problem, or API Gateway's {"message":"Too Many Requests"} */

@@ -6,7 +6,7 @@
  */
 import type { ChangeRecord } from '../../shared/changes/change-record.ts';
 import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../../shared/changes/port.ts';
-import { InvalidCursorError } from '../../shared/store/port.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
 
 const position = (cursor: string, prefix: string): number => {
   const m = new RegExp(`^${prefix}\\.(0|[1-9]\\d{0,8})$`).exec(cursor);

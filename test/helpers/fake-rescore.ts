@@ -2,7 +2,7 @@
  * In-memory fakes of the rescore fan-out's ports: run records (with the adapter's optimistic page lock and done-set
  * semantics) and a supplier scan over an array, in pages with a numeric cursor.
  */
-import type { StoredSupplier } from '../../shared/store/port.ts';
+
 import type {
   RescoreRun,
   RescoreRunStore,
@@ -11,6 +11,7 @@ import type {
   SupplierScan,
 } from '../../shared/store/rescore-port.ts';
 import { freshSegment, summarise } from '../../shared/store/rescore-runs.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 
 export class FakeRescoreRuns implements RescoreRunStore {
   readonly runs = new Map<string, RescoreRun>();

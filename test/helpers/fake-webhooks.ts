@@ -4,7 +4,8 @@
  * secrets, deliveries newest first in pages with an opaque cursor. test/integration/webhook-store.test.ts runs the
  * same cases against both.
  */
-import { InvalidCursorError } from '../../shared/store/port.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
+import { deliverySk } from '../../shared/store/keys.ts';
 import { rotatedSecrets } from '../../shared/store/webhooks.ts';
 import {
   DELIVERY_LOG,
@@ -119,7 +120,7 @@ export class FakeWebhookStore implements WebhookStore {
     const last = read.length === limit && all.length > limit ? read[read.length - 1] : undefined;
     return {
       items: read.filter((d) => !options.status || d.status === options.status).map((d) => structuredClone(d)),
-      cursor: last ? Buffer.from(`DLV#${last.deliveryId}`, 'utf8').toString('base64url') : null,
+      cursor: last ? Buffer.from(deliverySk(last.deliveryId), 'utf8').toString('base64url') : null,
     };
   }
 }

@@ -17,6 +17,7 @@ import {
   DynamoDBServiceException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
+import { SUPPLIER_SK, supplierIdOfPk } from '../../shared/store/keys.ts';
 
 /** A seeded PRNG (mulberry32): the same faults on every run. */
 export function seededRandom(seed: number): () => number {
@@ -50,8 +51,8 @@ export function supplierWrite(commandName: string, input: unknown): { pk: string
         ? (input.Key as Record<string, unknown>)
         : undefined;
   const pk = str(key?.pk);
-  if (!key || str(key.sk) !== 'SUPPLIER' || pk === undefined) return undefined;
-  return { pk, supplierId: pk.slice(pk.indexOf('#S#') + 3) };
+  if (!key || str(key.sk) !== SUPPLIER_SK || pk === undefined) return undefined;
+  return { pk, supplierId: supplierIdOfPk(pk) };
 }
 
 const isConditionFailure = (err: unknown) => (err as Error | undefined)?.name === 'ConditionalCheckFailedException';

@@ -12,8 +12,9 @@ import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '
 import type { ScoredSupplier, SupplierInput } from '../../shared/model/types.ts';
 import type { ScoreMessage } from '../../shared/queue/message.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
-import type { StoredSupplier } from '../../shared/store/port.ts';
-import { INPUT_ATTRIBUTE, inputOfItem } from '../../shared/store/supplier-item.ts';
+import { SUPPLIER_SK } from '../../shared/store/keys.ts';
+import { INPUT_ATTRIBUTE, inputOfItem } from '../../shared/store/supplier-items.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 import { observeWrites, seededRandom, type WriteLog } from './faults.ts';
 import { type SqsRecordOptions, sqsRecord } from './sqs-events.ts';
 import { type CsvRow, supplierRow, toCsv } from './supplier-csv.ts';
@@ -219,7 +220,7 @@ export async function tableFigures(runtime: LocalRuntime, tenant: string, batchI
         TableName: runtime.dynamo.tableName,
         ConsistentRead: true,
         FilterExpression: 'sk = :sk AND tenant = :t AND batchId = :b',
-        ExpressionAttributeValues: { ':sk': 'SUPPLIER', ':t': tenant, ':b': batchId },
+        ExpressionAttributeValues: { ':sk': SUPPLIER_SK, ':t': tenant, ':b': batchId },
         ProjectionExpression: 'supplierId, #input, #i',
         ExpressionAttributeNames: { '#input': 'input', '#i': INPUT_ATTRIBUTE },
         ExclusiveStartKey: start,

@@ -1,7 +1,7 @@
 import { recomputeScore } from '../../shared/model/stored-score.ts';
 import type { ScoredSupplier } from '../../shared/model/types.ts';
 import { type ReferenceData, referenceData } from '../../shared/reference/index.ts';
-import type { StoredSupplier } from '../../shared/store/port.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 
 /**
  * A stored supplier's full result as a reader gets it (recomputed from the stored input); fails when the stored

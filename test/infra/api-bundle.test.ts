@@ -46,6 +46,7 @@ describe('API function bundle', () => {
         TABLE_NAME: 'table',
         QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/score',
         RESCORE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/rescore',
+        SCENARIO_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/scenario',
         NOTIFY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/notify',
         WEBHOOK_MODE: 'aws',
         CHANGE_EVENT_BUS_NAME: 'changes',

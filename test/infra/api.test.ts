@@ -328,6 +328,7 @@ describe('API function', () => {
       TABLE_NAME: ref(s.id(platform.data.table)),
       QUEUE_URL: ref(s.id(platform.queues.score)),
       RESCORE_QUEUE_URL: ref(s.id(platform.queues.rescore)),
+      SCENARIO_QUEUE_URL: ref(s.id(platform.queues.scenario)),
       UPLOAD_BUCKET: {
         'Fn::Join': ['-', ['mineral-risk-dev-uploads', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]],
       },
@@ -392,16 +393,20 @@ describe('API function role', () => {
       'dynamodb:PutItem': [table],
       'dynamodb:Query': [table, byScore, changesIndex].sort(),
       // The planned-revision marker (POLICY / PLANNED), which a policy run it starts raises; webhook endpoints (their
-      // count, a rotation) and deliveries (a retry reopens one).
+      // count, a rotation) and deliveries (a retry reopens one); scenario jobs (one whose segments were refused fails);
+      // supplier partitions (a synchronous PUT or DELETE of a supplier).
       'dynamodb:UpdateItem': [
         conditioned(table, partitionsCondition('POLICY')),
         conditioned(table, partitionsCondition('T#*#WH', 'T#*#WH#*')),
+        conditioned(table, partitionsCondition('SCN#*#*')),
+        conditioned(table, partitionsCondition('T#*#S#*')),
       ].sort(),
       // A webhook endpoint and its count: no other item.
       'dynamodb:DeleteItem': [conditioned(table, partitionsCondition('T#*#WH', 'T#*#WH#*'))],
       'sqs:SendMessage': [
         JSON.stringify(getAtt(s.id(queues.score))),
         JSON.stringify(getAtt(s.id(queues.rescore))),
+        JSON.stringify(getAtt(s.id(queues.scenario))),
         JSON.stringify(getAtt(s.id(queues.notify))),
       ].sort(),
       'events:PutEvents': [
@@ -419,7 +424,7 @@ describe('API function role', () => {
     });
   });
 
-  it('cannot read uploads, consume queues, batch-write, or update or delete a supplier or batch', () => {
+  it('cannot read uploads, consume queues, batch-write, or update or delete a batch', () => {
     const actions = Object.keys(p);
     for (const a of [
       's3:GetObject',
@@ -431,14 +436,15 @@ describe('API function role', () => {
     ])
       expect(actions).not.toContain(a);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    // UpdateItem, taken away by the security review, is back for the POLICY partition and the webhook partitions
-    // only; DeleteItem for the webhook partitions only.
-    expect(p['dynamodb:UpdateItem']).toHaveLength(2);
+    // UpdateItem, taken away by the security review, is back for the POLICY partition, the webhook partitions,
+    // scenario jobs and supplier partitions (a synchronous PUT or DELETE) only; DeleteItem for the webhook partitions.
+    expect(p['dynamodb:UpdateItem']).toHaveLength(4);
     expect(p['dynamodb:UpdateItem']?.join()).toContain('"dynamodb:LeadingKeys":["POLICY"]');
+    expect(p['dynamodb:UpdateItem']?.join()).toContain('"dynamodb:LeadingKeys":["T#*#S#*"]');
     for (const statement of [...(p['dynamodb:UpdateItem'] ?? []), ...(p['dynamodb:DeleteItem'] ?? [])])
-      expect(statement).toMatch(/"dynamodb:LeadingKeys":\[("POLICY"|"T#\*#WH","T#\*#WH#\*")\]/);
+      expect(statement).toMatch(/"dynamodb:LeadingKeys":\[("POLICY"|"T#\*#WH","T#\*#WH#\*"|"SCN#\*#\*"|"T#\*#S#\*")\]/);
     expect(JSON.stringify(p)).not.toContain('dueForRescore');
-    for (const q of [queues.scoreDlq, queues.rescoreDlq, queues.failedInvocations])
+    for (const q of [queues.scoreDlq, queues.rescoreDlq, queues.scenarioDlq, queues.failedInvocations])
       expect(JSON.stringify(p)).not.toContain(s.id(q));
   });
 

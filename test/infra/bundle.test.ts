@@ -19,7 +19,9 @@ describe('function bundles', () => {
     score: s.stack.pipeline.score,
     rescore: s.stack.pipeline.rescore,
     'rescore-worker': s.stack.pipeline.rescoreWorker,
+    'scenario-worker': s.stack.scenarios.worker,
     notifier: s.stack.notifications.notifier,
+    'portfolio-reconcile': s.stack.portfolio.reconcile,
   }).map(([name, f]) => {
     const metadata = s.template.toJSON().Resources[s.id(f.fn)].Metadata as Record<string, string>;
     return { name, dir: path.join(assembly.directory, metadata['aws:asset:path'] as string) };
@@ -30,7 +32,7 @@ describe('function bundles', () => {
   });
 
   it('are one minified ESM file per function, with its source map and the createRequire banner', () => {
-    expect(new Set(functions.map((f) => f.dir)).size).toBe(5);
+    expect(new Set(functions.map((f) => f.dir)).size).toBe(7);
     for (const f of functions) {
       expect(readdirSync(f.dir).sort(), f.name).toEqual(['index.mjs', 'index.mjs.map']);
       const code = readFileSync(path.join(f.dir, 'index.mjs'), 'utf8');

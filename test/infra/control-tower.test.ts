@@ -171,7 +171,8 @@ describe('controls met by fixing the resource, not acknowledged', () => {
     const retention = controlAcknowledgementId('CT.CLOUDWATCH.PR.2');
     expect(prod.stack.platform.config.logRetentionDays).toBeGreaterThanOrEqual(CONTROL_TOWER_MIN_LOG_RETENTION_DAYS);
     expect(guardAcknowledgements(prod.app).map((a) => a.id)).not.toContain(retention);
-    // The six functions' log groups (ingest, score, rescore, rescore-worker, notifier, api) and the API's access logs.
-    expect(guardAcknowledgements(dev.app).filter((a) => a.id === retention)).toHaveLength(7);
+    // The eight functions' log groups (ingest, score, rescore, rescore-worker, scenario-worker, notifier,
+    // portfolio-reconcile, api) and the API's access logs.
+    expect(guardAcknowledgements(dev.app).filter((a) => a.id === retention)).toHaveLength(9);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRouteThrottles, loadConfig, STAGE_DEFAULTS, WHOLE_TABLE_ADMIN_ROUTES } from '../../infra/config.ts';
 import { ROUTES, type RouteDef, routeKey } from '../../shared/http/routes.ts';
 import { NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
-import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
+import { QUEUE_SETTINGS, RESCORE_QUEUE_SETTINGS, SCENARIO_QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { resource, synth } from './synth.ts';
 
 const load = (context: Record<string, unknown>) => loadConfig((key) => context[key]);
@@ -37,6 +37,15 @@ describe.each(['dev', 'prod'] as const)('reserved concurrency, %s', (stage) => {
     expect(reserved(s, rescoreWorker.fn)).toBe(max);
   });
 
+  it('the scenario worker reserves exactly what the scenario queue’s mapping may use', () => {
+    const worker = s.stack.scenarios.worker;
+    const max = (mappingOf(worker)?.Properties.ScalingConfig as { MaximumConcurrency: number } | undefined)
+      ?.MaximumConcurrency;
+    expect(max).toBe(SCENARIO_QUEUE_SETTINGS.maxConcurrency);
+    expect(reserved(s, worker.fn)).toBe(STAGE_DEFAULTS[stage].reservedConcurrency.scenarioWorker);
+    expect(reserved(s, worker.fn)).toBe(max);
+  });
+
   it('rescore runs one at a time; ingest and the API share the unreserved pool', () => {
     expect(reserved(s, rescore.fn)).toBe(1);
     expect(reserved(s, ingest.fn)).toBeUndefined();
@@ -52,6 +61,7 @@ describe('reserved concurrency settings', () => {
       score: QUEUE_SETTINGS.maxConcurrency,
       rescore: null,
       rescoreWorker: RESCORE_QUEUE_SETTINGS.maxConcurrency,
+      scenarioWorker: SCENARIO_QUEUE_SETTINGS.maxConcurrency,
       notifier: NOTIFY_QUEUE_SETTINGS.maxConcurrency,
     });
     const s = synth({ stage: 'dev', mineralRisk: { dev: { reservedConcurrency: { ingest: 5, rescore: null } } } });
@@ -65,6 +75,10 @@ describe('reserved concurrency settings', () => {
       [
         { rescoreWorker: RESCORE_QUEUE_SETTINGS.maxConcurrency - 1 },
         /rescore queue's maxConcurrency[\s\S]*reservedConcurrency\.rescoreWorker/,
+      ],
+      [
+        { scenarioWorker: SCENARIO_QUEUE_SETTINGS.maxConcurrency - 1 },
+        /scenario queue's maxConcurrency[\s\S]*reservedConcurrency\.scenarioWorker/,
       ],
       [{ rescore: 0 }, /reservedConcurrency\.rescore/],
       [{ ingest: 1.5 }, /reservedConcurrency\.ingest/],

@@ -117,7 +117,7 @@ describe('functions', () => {
     expect(BUNDLING.banner).toMatch(/createRequire.*import\.meta\.url/);
   });
 
-  it('ingest and rescore send failed asynchronous invocations to the failed-invocations queue', () => {
+  it('ingest, rescore and the portfolio recount send failed asynchronous invocations to the failed-invocations queue', () => {
     const s = dev();
     const failed = getAtt(s.id(s.stack.platform.queues.failedInvocations));
     const configs = s.template.findResources('AWS::Lambda::EventInvokeConfig');
@@ -127,13 +127,14 @@ describe('functions', () => {
     for (const [f, retries] of [
       [s.stack.pipeline.ingest, 2],
       [s.stack.pipeline.rescore, 1],
+      [s.stack.portfolio.reconcile, 1],
     ] as const) {
       expect(byFunction[JSON.stringify(ref(s.id(f.fn)))]).toMatchObject({
         MaximumRetryAttempts: retries,
         DestinationConfig: { OnFailure: { Destination: failed } },
       });
     }
-    expect(Object.keys(configs)).toHaveLength(2);
+    expect(Object.keys(configs)).toHaveLength(3);
   });
 });
 
@@ -178,7 +179,7 @@ describe('score queue and DLQ', () => {
   it('feed the score function with partial batch responses and the shared batch settings', () => {
     const s = dev();
     // The score queue's, the rescore queue's (rescore.test.ts) and the notify queue's (notify.test.ts).
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(s.id(s.stack.platform.queues.score)),
       FunctionName: ref(s.id(s.stack.pipeline.score.fn)),
@@ -373,8 +374,9 @@ describe('uploads bucket', () => {
 describe('rescore schedule', () => {
   it('invokes rescore on the stage schedule, with retries and a DLQ for undelivered events', () => {
     const s = dev();
-    // This one, and the change bus's rule to the notify queue (notify.test.ts).
-    s.template.resourceCountIs('AWS::Events::Rule', 2);
+    // This one, the change bus's rule to the notify queue (notify.test.ts) and the portfolio recount's
+    // (portfolio-reconcile.test.ts).
+    s.template.resourceCountIs('AWS::Events::Rule', 3);
     s.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: STAGE_DEFAULTS.dev.rescoreSchedule,
       State: 'ENABLED',
@@ -414,13 +416,19 @@ describe('alarms and dashboard', () => {
         'failed-invocations',
         'rescore-dlq-messages',
         'rescore-oldest-message',
+        'scenario-dlq-messages',
         'notify-dlq-messages',
         'notify-oldest-message',
         'dead-deliveries',
-        ...['ingest', 'score', 'rescore', 'rescore-worker', 'notifier'].flatMap((f) => [
-          `${f}-errors`,
-          `${f}-throttles`,
-        ]),
+        ...[
+          'ingest',
+          'score',
+          'rescore',
+          'rescore-worker',
+          'scenario-worker',
+          'notifier',
+          'portfolio-reconcile',
+        ].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
         ...['5xx', 'latency', 'errors', 'throttles'].map((a) => `api-${a}`),
       ]
         .map((n) => `${p}-${n}`)

@@ -45,8 +45,10 @@ describe.each([
 
   it('encrypts every log group of the stage', () => {
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'));
-    // The six functions' (ingest, score, rescore, rescore-worker, notifier, api) and the API's access logs.
-    expect(groups).toHaveLength(7);
+    // The eight functions' (ingest, score, rescore, rescore-worker, scenario-worker, notifier, portfolio-reconcile, api)
+    // and the API's
+    // access logs.
+    expect(groups).toHaveLength(9);
     for (const g of groups) expect(g.Properties.KmsKeyId).toEqual(keyArn);
   });
 

@@ -49,6 +49,8 @@ const bSupplier = (n: string, spend = 1_234) =>
 
 let api: ApiFixture;
 let aBatchId: string;
+/** A scenario job of A's (made with the inline threshold forced to 0). */
+let aJobId: string;
 /** A's webhook endpoint, one test delivery of it, and an endpoint made to be deleted by the next DELETE probe. */
 let aWebhookId: string;
 let aDeliveryId: string;
@@ -108,6 +110,11 @@ beforeAll(async () => {
   const done = await api.runtime.waitForBatch('acme', aBatchId, { timeoutMs: 15_000 });
   expect(done).toMatchObject({ status: 'completed', rejected: 2 });
   expect((await putSync(B, 'globex-1', bSupplier('one'))).status).toBe(200);
+  api.runtime.scenarios.inlineMaxSuppliers = 0;
+  const job = await call(A, { method: 'POST', path: '/v1/scenarios', body: {} });
+  delete api.runtime.scenarios.inlineMaxSuppliers;
+  expect(job.status).toBe(202);
+  aJobId = job.json.jobId;
   for (const id of ['acme-1', 'acme-2', 'shared-1', 'shared-2', 'shared-3', 'acme-b1', 'acme-b2'])
     aBefore.set(id, (await get(A, `/v1/suppliers/${id}`)).text);
   for (const text of aBefore.values()) expect(text).toContain(A_MARK);
@@ -286,6 +293,18 @@ describe('lists and aggregates: B never sees A’s suppliers or spend', () => {
     const fromA = await call(A, { method: 'POST', path: '/v1/scenarios', body });
     expect(fromA.text).toContain(A_MARK);
   });
+
+  it('B cannot read A’s scenario job: 404, as for an id that never was', async () => {
+    const deadline = Date.now() + 15_000;
+    let mine = await get(A, `/v1/scenarios/${aJobId}`);
+    while (mine.json.status === 'running' && Date.now() < deadline) mine = await get(A, `/v1/scenarios/${aJobId}`);
+    expect(mine.json.status).toBe('completed');
+    expect(JSON.stringify(mine.json.result)).toContain('acme-1');
+    const fromB = await get(B, `/v1/scenarios/${aJobId}`);
+    const never = await get(B, '/v1/scenarios/j-never');
+    expect(fromB.status).toBe(404);
+    expect(fromB.json.detail).toBe(never.json.detail);
+  });
 });
 
 describe('batches: B cannot read A’s, nor tell that it exists', () => {
@@ -429,6 +448,7 @@ function request(id: RouteId, deleteTarget = 'acme-1'): Omit<ApiEventOptions, 'c
     listBatchErrors: { method: 'GET', path: `/v1/batches/${aBatchId}/errors` },
     portfolioExposure: { method: 'GET', path: '/v1/portfolio/exposure' },
     scenario: { method: 'POST', path: '/v1/scenarios', body: { remove: [] } },
+    getScenarioJob: { method: 'GET', path: `/v1/scenarios/${aJobId}` },
     upcoming: { method: 'GET', path: '/v1/upcoming' },
     listChanges: { method: 'GET', path: '/v1/changes' },
     supplierHistory: { method: 'GET', path: '/v1/suppliers/acme-1/history' },

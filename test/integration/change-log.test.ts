@@ -14,7 +14,9 @@ import type { SupplierInput } from '../../shared/model/types.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { InvalidCursorError, type ScoredWrite } from '../../shared/store/port.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
+import { CHANGE_SK_PREFIX } from '../../shared/store/keys.ts';
+import type { ScoredWrite } from '../../shared/store/supplier-port.ts';
 import { line, supplier } from '../helpers/supplier-input.ts';
 
 let dynamo: LocalDynamo;
@@ -35,7 +37,7 @@ beforeAll(async () => {
       // Document-client commands reach the stack unmarshalled (a string), low-level ones marshalled ({ S }).
       const raw = (args.input as { Item?: { sk?: string | { S?: string } } }).Item?.sk;
       const sk = typeof raw === 'string' ? raw : (raw?.S ?? '');
-      if ((context as { commandName?: string }).commandName === 'PutItemCommand' && sk.startsWith('CHG#')) {
+      if ((context as { commandName?: string }).commandName === 'PutItemCommand' && sk.startsWith(CHANGE_SK_PREFIX)) {
         if (failRecordWrites > 0) {
           failRecordWrites--;
           throw new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: {} });

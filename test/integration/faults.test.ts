@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoredSupplier } from '../../shared/model/types.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
-import type { BatchRecord } from '../../shared/store/port.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import {
   type CrashControl,
   injectCrash,

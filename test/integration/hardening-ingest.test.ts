@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_BUCKET, type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { type IngestDeps, ingestUpload } from '../../shared/pipeline/ingest-upload.ts';
 import type { ScoreQueue } from '../../shared/queue/port.ts';
-import type { BatchRecord } from '../../shared/store/port.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { uploadKey } from '../../shared/uploads/key.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
 import { generateSupplierCsv } from '../helpers/pipeline.ts';

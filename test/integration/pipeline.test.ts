@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_BUCKET } from '../../infra/local/runtime.ts';
 import { createScorer } from '../../shared/model/score.ts';
 import { referenceData } from '../../shared/reference/index.ts';
-import type { BatchRecord, StoredSupplier } from '../../shared/store/port.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
+import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 import { uploadKey } from '../../shared/uploads/key.ts';
 import { type HoldControl, holdCalls } from '../helpers/faults.ts';
 import {

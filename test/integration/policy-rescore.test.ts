@@ -16,6 +16,7 @@ import { baselineTimeline, type ReferenceData, referenceData } from '../../share
 import type { PolicyEvent } from '../../shared/reference/types.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import { CHANGE_SK_PREFIX, TENANT_PK_PREFIX } from '../../shared/store/keys.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
@@ -40,8 +41,8 @@ function countSupplierWrites(client: DynamoDBClient) {
       const text = (raw: Pk) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
       const pk = text(input.Key?.pk ?? input.Item?.pk);
       const sk = text(input.Key?.sk ?? input.Item?.sk);
-      if (WRITES.includes(name) && pk.startsWith('T#')) {
-        if (sk.startsWith('CHG#')) counts.changeRecords++;
+      if (WRITES.includes(name) && pk.startsWith(TENANT_PK_PREFIX)) {
+        if (sk.startsWith(CHANGE_SK_PREFIX)) counts.changeRecords++;
         else counts.writes++;
       }
       return next(args);

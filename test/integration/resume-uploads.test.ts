@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { needsIngest } from '../../infra/local/resume-uploads.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
-import type { BatchRecord } from '../../shared/store/port.ts';
+import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { FAST, TODAY } from '../helpers/pipeline.ts';
 import { supplierRow, toCsv } from '../helpers/supplier-csv.ts';
 import { tempDir } from '../helpers/temp.ts';

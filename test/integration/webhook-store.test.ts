@@ -8,8 +8,9 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
-import { InvalidCursorError } from '../../shared/store/port.ts';
-import { deliveriesPk, deliverySk, TABLE, webhooksPk } from '../../shared/store/table.ts';
+import { InvalidCursorError } from '../../shared/store/errors.ts';
+import { deliveriesPk, deliverySk, WEBHOOK_COUNT_SK, webhooksPk } from '../../shared/store/keys.ts';
+import { TABLE } from '../../shared/store/table.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { deliveryIdFor, messageIdFor, newWebhookId } from '../../shared/webhooks/payload.ts';
 import {
@@ -297,7 +298,7 @@ describe('DynamoDbWebhookStore items', () => {
     await doc.send(
       new PutCommand({
         TableName: dynamo.tableName,
-        Item: { pk: webhooksPk('stale'), sk: 'COUNT', webhooks: DELIVERY_LOG.maxWebhooksPerTenant },
+        Item: { pk: webhooksPk('stale'), sk: WEBHOOK_COUNT_SK, webhooks: DELIVERY_LOG.maxWebhooksPerTenant },
       }),
     );
     await store.createWebhook(webhook('stale'));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { problem } from '../../../shared/http/problem.ts';
 import { bodyText, contentType, json, queryParams } from '../../../shared/http/request.ts';
 import { batchCreateRequest, paginationQuery, scoringDefaults } from '../../../shared/http/schemas.ts';
-import type { BatchRecord } from '../../../shared/store/port.ts';
+import type { BatchRecord } from '../../../shared/store/batch-port.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../../shared/uploads/key.ts';
 import { uploadLimitBytes } from '../../../shared/uploads/limits.ts';
 import { scoringContext } from '../context.ts';

@@ -2,7 +2,7 @@ import type { ChangeRecord } from '../../../shared/changes/change-record.ts';
 import { CHANGES_MAX_EXAMINED, changesQuery, historyQuery } from '../../../shared/http/changes-schemas.ts';
 import { problem } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, queryParams } from '../../../shared/http/request.ts';
-import { InvalidCursorError } from '../../../shared/store/port.ts';
+import { InvalidCursorError } from '../../../shared/store/errors.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
 /** A cursor the change log did not give out is the client's mistake (400), naming the parameter. */

@@ -13,7 +13,7 @@ import { chunkMessages } from '../../../shared/queue/message.ts';
 import { QueueUnavailableError, sendMessages } from '../../../shared/queue/send-messages.ts';
 import { baselineTimeline } from '../../../shared/reference/index.ts';
 import { decodeListCursor } from '../../../shared/store/list-cursor.ts';
-import type { StoredSupplier } from '../../../shared/store/port.ts';
+import type { StoredSupplier } from '../../../shared/store/supplier-port.ts';
 import { scoringContext } from '../context.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 

@@ -8,7 +8,7 @@ import { problem } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, queryParams } from '../../../shared/http/request.ts';
 import { UPCOMING_MAX_EXAMINED, upcomingQuery } from '../../../shared/http/schemas.ts';
 import { decodeListCursor } from '../../../shared/store/list-cursor.ts';
-import type { StoredSupplier } from '../../../shared/store/port.ts';
+import type { StoredSupplier } from '../../../shared/store/supplier-port.ts';
 import type { ApiDeps, ApiRequest } from '../deps.ts';
 
 /** A supplier with its moves, as the route answers it (shared/http/upcoming-schemas.ts). */

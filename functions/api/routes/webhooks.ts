@@ -16,7 +16,7 @@ import {
   rotateSecretBody,
 } from '../../../shared/http/webhook-schemas.ts';
 import { parseMineral } from '../../../shared/model/normalise.ts';
-import { InvalidCursorError } from '../../../shared/store/port.ts';
+import { InvalidCursorError } from '../../../shared/store/errors.ts';
 import { deliveryEntry, deliveryMessage } from '../../../shared/webhooks/delivery-message.ts';
 import { DestinationRefusedError, parseDestination, vetDestination } from '../../../shared/webhooks/destination.ts';
 import { deliveryIdFor, newWebhookId, testMessageId, testPayload } from '../../../shared/webhooks/payload.ts';

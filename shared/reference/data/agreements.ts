@@ -21,9 +21,15 @@
  * Not included: multilateral instruments (Minerals Security Partnership / FORGE, G7 Critical Minerals Action Plan,
  * C5+1 Critical Minerals Dialogue, the Lobito Corridor MOU), agency-level work plans without a government party
  * (JOGMEC's 2023 scope-of-work documents with Namibia and the DR Congo), joint statements that launch no instrument
- * (EU–Japan Competitiveness Alliance 2025), and company-level offtake deals. The reverse direction of the other US
- * bilaterals (an Australian, Canadian or British buyer sourcing from the US) is not entered: no buyer outside the US,
- * the EU and Japan was asked for.
+ * (EU–Japan Competitiveness Alliance 2025), and company-level offtake deals.
+ *
+ * Direction (decided in issue 11, docs/model.md section 4): an instrument reaches both parties only where its text
+ * commits both sides' supply chains (US–Japan 2023 and 2025, Commission–JOGMEC, US–Canada 2020, US–Australia 2025,
+ * UK–US 2026, Canada–Korea 2023); an instrument that secures one side's access to the other's resources (investment in
+ * the partner's mines, offtake, the US–Ukraine fund, the EU's partnerships with producing countries, Korea–Australia,
+ * India–Australia, UK–Kazakhstan, UK–Saudi Arabia) reaches that buyer only. The EU's partnerships stay one way: the
+ * Commission signs them to secure the Union's supply, and a partner's buyers sourcing from a member state are not
+ * their object.
  */
 import type { Agreement } from '../types.ts';
 
@@ -42,6 +48,10 @@ const EU_PARTNERSHIP = (partnerCountry: string, effectiveFrom: string, title: st
 /** The 2026 Critical Minerals Ministerial (Washington, 2026-02-04): the US signed 11 bilateral frameworks/MOUs. */
 const MINISTERIAL_2026 =
   'US State Dept fact sheet "2026 Critical Minerals Ministerial" 2026-02-04 (reported by S&P Global 2026-02-05)';
+
+/** The Canada–Korea MoU of 2023-05-17: mutual, so entered in both directions under one title. */
+const CA_KR_MOU_2023 =
+  'Memorandum of Understanding between Natural Resources Canada, Innovation, Science and Economic Development Canada and the Ministry of Trade, Industry and Energy of Korea on Cooperation in Critical Mineral Supply Chains, the Clean Energy Transition and Energy Security';
 
 export const agreements: Agreement[] = [
   {
@@ -324,6 +334,112 @@ export const agreements: Agreement[] = [
     effectiveUntil: null,
     minerals: [],
     source: 'S&P Global 2026-02-05 ("The UK also signed an MOU on Feb. 5 with the US")',
+  },
+
+  // Other buyers (issue 11): the UK, Korea, India, Canada and Australia. Direction as the header says: a row per buyer
+  // whose supply the instrument secures; both directions only where its text commits both sides' supply chains.
+  {
+    id: 'KR-AU-2021-12',
+    buyerCountry: 'KR',
+    partnerCountry: 'AU',
+    title:
+      'Memorandum of Understanding between Australia and the Republic of Korea on Cooperation in Critical Mineral Supply Chains',
+    effectiveFrom: '2021-12-14',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      "Australian Minister for Resources Keith Pitt, media release as relayed by Mirage News (https://www.miragenews.com/australia-republic-of-korea-to-work-closer-on-692588/): signed with Korea's Minister of Trade, Industry and Energy Moon Sung-wook during President Moon's state visit, \"Korean investment in Australian critical minerals projects … while the Republic of Korea will secure a reliable supply\"; MQ World 2021-12-14 (https://mqworld.com/2021/12/14/australia-work-korea-critical-minerals/). The day of signing is not stated in the sources read: the date of the earliest dated report is used, so relief never starts before the instrument. One way: it secures Korea's supply from Australia",
+  },
+  {
+    id: 'IN-AU-2022-03',
+    buyerCountry: 'IN',
+    partnerCountry: 'AU',
+    title: 'Australia–India Critical Minerals Investment Partnership',
+    effectiveFrom: '2022-03-11',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'Australian Minister for Resources Keith Pitt, statement via ANI 2022-03-11 (https://www.aninews.in/news/world/others/australia-announces-critical-minerals-investment-partnership-with-india20220311131613/): three-year partnership "to support further Indian investment in Australian critical minerals projects"; it follows the government-to-government MoU of June 2020 and the KABIL–Critical Minerals Facilitation Office MoU of March 2022 on lithium and cobalt assets (Australian Mining 2022-03-30, https://www.australianmining.com.au/news/india-signs-mou-for-lithium-and-cobalt/). One way: Indian investment in Australian supply',
+  },
+  {
+    id: 'GB-KZ-2023-03',
+    buyerCountry: 'GB',
+    partnerCountry: 'KZ',
+    title: 'UK–Kazakhstan Memorandum of Understanding on a strategic partnership in critical minerals',
+    effectiveFrom: '2023-03-31',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'The Astana Times 2024-03-12 (https://astanatimes.com/2024/03/kazakhstan-uk-sign-roadmap-on-critical-minerals/): the MoU "concluded during the visit of British Foreign Secretary James Cleverly to Astana in March 2023", followed by a roadmap signed in London in March 2024 and a roadmap to 2027 (Trend 2026-02-26, https://www.trend.az/casia/kazakhstan/4157919.html). The day in March 2023 is not stated in the sources read: the last day of the month is used, so relief never starts before the instrument. One way: British investment in Kazakh supply',
+  },
+  {
+    id: 'KR-CA-2023-05',
+    buyerCountry: 'KR',
+    partnerCountry: 'CA',
+    title: CA_KR_MOU_2023,
+    effectiveFrom: '2023-05-17',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'MoU text, Global Affairs Canada page country_news-pays_nouvelles/2023-05-16-korea-coree.aspx (read as mirrored at http://ppeniagara.com/country_news-pays_nouvelles/2023-05-16-korea-coree.aspx?lang=eng): purpose "secure, resilient, and mutually beneficial critical mineral supply and value chains"; signed in Seoul at the Trudeau–Yoon summit, Reuters 2023-05-17 (https://republicofmining.com/2023/05/17/south-korea-canada-agree-to-step-up-cooperation-on-critical-minerals-security-by-hyonhee-shin-and-ju-min-park-reuters-may-17-2023/); KBS 2023-05-17. Mutual: entered both ways (CA-KR-2023-05)',
+  },
+  {
+    id: 'CA-KR-2023-05',
+    buyerCountry: 'CA',
+    partnerCountry: 'KR',
+    title: CA_KR_MOU_2023,
+    effectiveFrom: '2023-05-17',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'As KR-CA-2023-05, seen from Canada: the MoU commits both participants to "mutually beneficial critical mineral supply and value chains" (Global Affairs Canada, MoU text; Reuters 2023-05-17)',
+  },
+  {
+    id: 'GB-SA-2025-01',
+    buyerCountry: 'GB',
+    partnerCountry: 'SA',
+    title: 'UK–Saudi Arabia minerals cooperation partnership (Memorandum of Understanding on critical minerals)',
+    effectiveFrom: '2025-01-14',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'UK Government announcement 2025-01-14 via Reuters and The National (https://thenationalnews.com/business/2025/01/14/uk-to-sign-critical-minerals-partnership-with-saudi-arabia): to be signed by Industry Minister Sarah Jones at the Future Minerals Forum, Riyadh; Arab News (node 2586522, as relayed at http://value-cii.com/node/2586522/business-economy): "On Jan. 14, the two nations signed an agreement". One way: it secures British supply and Saudi investment in the UK',
+  },
+  // The other direction of US instruments whose text secures both parties' supply (as US-JP/JP-US above).
+  {
+    id: 'CA-US-2020-01',
+    buyerCountry: 'CA',
+    partnerCountry: 'US',
+    title: 'Canada–U.S. Joint Action Plan on Critical Minerals Collaboration',
+    effectiveFrom: '2020-01-09',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'As US-CA-2020-01, seen from Canada: Natural Resources Canada news release 2020-01-09 (http://www.canada.ca/en/natural-resources-canada/news/2020/01/canada-and-us-finalize-joint-action-plan-on-critical-minerals-collaboration.html): "advancing our mutual interest in securing supply chains for the critical minerals needed for important manufacturing sectors"; US State Dept (https://www.state.gov/united-states-and-canada-finalize-action-plan-on-critical-minerals-cooperation/): minerals "essential to U.S. and Canadian security"',
+  },
+  {
+    id: 'AU-US-2025-10',
+    buyerCountry: 'AU',
+    partnerCountry: 'US',
+    title:
+      'United States–Australia Framework for Securing of Supply in the Mining and Processing of Critical Minerals and Rare Earths',
+    effectiveFrom: '2025-10-20',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'As US-AU-2025-10, seen from Australia: framework text of 2025-10-20 as republished (https://americanfocus.online/united-states-australia-framework-for-securing-of-supply-in-the-mining-and-processing-of-critical-minerals-and-rare-earths): the Participants "aim to bolster the supply of vital raw and processed critical minerals and rare earths essential for the defense and commercial sectors of both nations", "a mutual policy framework"; HFW (https://www.hfw.com/insights/australia-and-the-us-sign-framework-for-securing-of-supply-in-the-mining-and-processing-of-critical-minerals-and-rare-earths): financing for projects in each country',
+  },
+  {
+    id: 'GB-US-2026-02',
+    buyerCountry: 'GB',
+    partnerCountry: 'US',
+    title:
+      'U.K.–U.S. Memorandum of Understanding on the supply of critical minerals and rare earths (mining, separation and processing)',
+    effectiveFrom: '2026-02-05',
+    effectiveUntil: null,
+    minerals: [],
+    source:
+      'As US-GB-2026-02, seen from the UK: UK Department for Business and Trade statement via Qazinform 2026-02-05 (https://qazinform.com/news/us-and-uk-ink-landmark-partnership-deal-on-critical-minerals-24117f): "help secure critical minerals needed in key sectors … both in the UK and the US"',
   },
 
   // Japan as buyer: the Japan–US instruments above, seen from Japan, and Japan's own partnerships.

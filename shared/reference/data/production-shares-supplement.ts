@@ -6,34 +6,158 @@ import type { ProductionShare } from '../types.ts';
  * rounded to 0.1. Where a value was not confirmed against the primary PDF in the research session,
  * the `note` says so. No (mineral, stage, country) triple duplicates a CSV row.
  */
+/**
+ * The primary source of the refining rows below (docs/model.md, section 5): the IEA Critical Minerals Dataset (the
+ * Critical Minerals Data Explorer's download, CC BY 4.0), sheet "2 Total supply for key minerals".
+ */
+const IEA_CM_2025 = 'IEA Critical Minerals Dataset, May 2025 edition (refining, base case)';
+
 export const productionSharesSupplement: ProductionShare[] = [
-  // ── Processing (refining) shares ─────────────────────────────────────────────
-  {
-    mineral: 'lithium',
-    stage: 'processing',
-    country: 'CN',
-    sharePct: 70,
-    year: 2024,
-    source: 'IEA Global Critical Minerals Outlook 2025, as quoted by Argus Media (2025-05-21)',
-    note: 'Lithium chemical refining. Quote: "China extracts only 22pc of lithium but controls 70pc of global refining". Other countries not sourced.',
-  },
+  // ── Processing (refining) shares: IEA Critical Minerals Dataset, May 2025 edition ─────────────────────────
+  // Sheet "2 Total supply for key minerals", refining side, base case, 2024 (the edition's observed year), kt.
+  // Read from the transcription of that sheet in barrytho/uk-critical-minerals-dashboard data/iea.json (commit
+  // 6229124, made by its scripts/convert-iea-data.py from CM_Data_Explorer.xlsx); each share = country / the sheet's
+  // total, so the sheet's "Rest of world" stays unlisted (the model's rest-of-world default). Checked against the
+  // GCMO 2025 text as reported: lithium refining China "70pc" (Argus), cobalt "nearly 80%".
   {
     mineral: 'cobalt',
     stage: 'processing',
     country: 'CN',
-    sharePct: 77,
-    year: 2022,
-    source: 'Darton Commodities via Financial Times (reported by China Economic Review)',
-    note: 'Refined cobalt: China 140 kt of ~180 kt in 2022. IEA GCMO 2025 is reported as "nearly 80%" for 2024 (secondary report only).',
+    sharePct: 78.4,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined cobalt: China 196.14 kt of 250.15 kt in 2024 (base case, first year column), share = 196.14/250.15. Rest of world 23.61 kt (9.4%) unlisted.',
+  },
+  {
+    mineral: 'cobalt',
+    stage: 'processing',
+    country: 'FI',
+    sharePct: 8.0,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined cobalt: Finland 20.12 kt of 250.15 kt in 2024 (base case, first year column), share = 20.12/250.15.',
+  },
+  {
+    mineral: 'cobalt',
+    stage: 'processing',
+    country: 'JP',
+    sharePct: 2.3,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined cobalt: Japan 5.65 kt of 250.15 kt in 2024 (base case, first year column), share = 5.65/250.15.',
+  },
+  {
+    mineral: 'cobalt',
+    stage: 'processing',
+    country: 'ID',
+    sharePct: 1.1,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined cobalt: Indonesia 2.87 kt of 250.15 kt in 2024 (base case, first year column), share = 2.87/250.15.',
+  },
+  {
+    mineral: 'cobalt',
+    stage: 'processing',
+    country: 'CA',
+    sharePct: 0.7,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined cobalt: Canada 1.75 kt of 250.15 kt in 2024 (base case, first year column), share = 1.75/250.15.',
+  },
+  {
+    mineral: 'lithium',
+    stage: 'processing',
+    country: 'CN',
+    sharePct: 70.2,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined lithium (chemicals, Li content): China 169.68 kt of 241.61 kt in 2024 (base case, first year column), share = 169.68/241.61. The IEA counts brine-to-carbonate output in Chile and Argentina as refining. Rest of world 5.15 kt (2.1%) unlisted.',
+  },
+  {
+    mineral: 'lithium',
+    stage: 'processing',
+    country: 'CL',
+    sharePct: 20.4,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined lithium (chemicals, Li content): Chile 49.27 kt of 241.61 kt in 2024 (base case, first year column), share = 49.27/241.61.',
+  },
+  {
+    mineral: 'lithium',
+    stage: 'processing',
+    country: 'AR',
+    sharePct: 5.5,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined lithium (chemicals, Li content): Argentina 13.18 kt of 241.61 kt in 2024 (base case, first year column), share = 13.18/241.61.',
+  },
+  {
+    mineral: 'lithium',
+    stage: 'processing',
+    country: 'AU',
+    sharePct: 1.8,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined lithium (chemicals, Li content): Australia 4.33 kt of 241.61 kt in 2024 (base case, first year column), share = 4.33/241.61.',
   },
   {
     mineral: 'graphite',
     stage: 'processing',
     country: 'CN',
-    sharePct: 90,
+    sharePct: 95.7,
     year: 2024,
-    source: 'IEA Global Critical Minerals Outlook 2025, as reported in secondary coverage',
-    note: 'LOWER BOUND: reported as "over 90%" of battery-grade graphite; one report cites 99%. Treat as >= 90.',
+    source: IEA_CM_2025,
+    note: 'Refined (battery-grade: spherical natural and synthetic anode) graphite: China 1794.82 kt of 1875.25 kt in 2024 (base case, first year column), share = 1794.82/1875.25. Canada, Sweden, Germany 0 in 2024. Rest of world 34.35 kt (1.8%) unlisted.',
+  },
+  {
+    mineral: 'graphite',
+    stage: 'processing',
+    country: 'JP',
+    sharePct: 2.4,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined (battery-grade: spherical natural and synthetic anode) graphite: Japan 44.97 kt of 1875.25 kt in 2024 (base case, first year column), share = 44.97/1875.25.',
+  },
+  {
+    mineral: 'graphite',
+    stage: 'processing',
+    country: 'US',
+    sharePct: 0.1,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Refined (battery-grade: spherical natural and synthetic anode) graphite: United States 1.11 kt of 1875.25 kt in 2024 (base case, first year column), share = 1.11/1875.25. 0.06%, rounded up to 0.1.',
+  },
+  // Rare-earth separation: the dataset's rare-earth series is the magnet rare earths (Nd, Pr, Dy, Tb), so it stands
+  // in for the whole group (proxyOf). Australia refines none in 2024 in this series (Lynas separates in Malaysia).
+  {
+    mineral: 'rare_earths',
+    stage: 'processing',
+    country: 'CN',
+    sharePct: 91.3,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Proxy: refined magnet rare earth elements (Nd, Pr, Dy, Tb oxides): China 73.76 kt of 80.81 kt in 2024 (base case, first year column), share = 73.76/80.81. Australia 0; rest of world 2.46 kt (3.0%) unlisted.',
+    proxyOf: 'magnet rare earth (Nd, Pr, Dy, Tb) refining',
+  },
+  {
+    mineral: 'rare_earths',
+    stage: 'processing',
+    country: 'MY',
+    sharePct: 4.5,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Proxy: refined magnet rare earth elements (Nd, Pr, Dy, Tb oxides): Malaysia 3.63 kt of 80.81 kt in 2024 (base case, first year column), share = 3.63/80.81.',
+    proxyOf: 'magnet rare earth (Nd, Pr, Dy, Tb) refining',
+  },
+  {
+    mineral: 'rare_earths',
+    stage: 'processing',
+    country: 'US',
+    sharePct: 1.2,
+    year: 2024,
+    source: IEA_CM_2025,
+    note: 'Proxy: refined magnet rare earth elements (Nd, Pr, Dy, Tb oxides): United States 0.96 kt of 80.81 kt in 2024 (base case, first year column), share = 0.96/80.81.',
+    proxyOf: 'magnet rare earth (Nd, Pr, Dy, Tb) refining',
   },
 
   // Bauxite mining rows (Guinea, Australia, Brazil from memory; China, India on the same unverified world total) were

@@ -18,30 +18,8 @@ export const productionShares: ProductionShare[] = [
   { mineral: 'rare_earths', stage: 'mining', country: 'AU', sharePct: 3.3, year: 2024, source: 'USGS MCS 2025' },
   { mineral: 'rare_earths', stage: 'mining', country: 'NG', sharePct: 3.3, year: 2024, source: 'USGS MCS 2025' },
   { mineral: 'rare_earths', stage: 'mining', country: 'TH', sharePct: 3.3, year: 2024, source: 'USGS MCS 2025' },
-  {
-    mineral: 'rare_earths',
-    stage: 'processing',
-    country: 'CN',
-    sharePct: 92,
-    year: 2023,
-    source: 'IEA Global Critical Minerals Outlook 2024 (refining)',
-  },
-  {
-    mineral: 'rare_earths',
-    stage: 'processing',
-    country: 'MY',
-    sharePct: 4,
-    year: 2023,
-    source: 'IEA GCMO 2024 (CN+MY+AU = 98%; MY/AU split approximate)',
-  },
-  {
-    mineral: 'rare_earths',
-    stage: 'processing',
-    country: 'AU',
-    sharePct: 2,
-    year: 2023,
-    source: 'IEA GCMO 2024 (CN+MY+AU = 98%; MY/AU split approximate)',
-  },
+  // Rare-earth processing (the CSV's CN 92 / MY 4 / AU 2, "split approximate", from the IEA GCMO 2024 text) was
+  // replaced by the IEA Critical Minerals Dataset's refining series in production-shares-supplement.ts.
   {
     mineral: 'heavy_rare_earths',
     stage: 'processing',

@@ -13,6 +13,7 @@ import { ROUTES } from '../../../shared/http/routes.ts';
 import type { PortfolioExposure } from '../../../shared/model/portfolio.ts';
 import type { ScenarioResult } from '../../../shared/model/scenario.ts';
 import type { ScoredSupplier, SupplierInput } from '../../../shared/model/types.ts';
+import type { PortfolioFreshness } from '../../../shared/portfolio/port.ts';
 import type { Agreement, Governance, PolicyEvent, ProductionShare } from '../../../shared/reference/types.ts';
 import type { Rejection, RunSummary } from '../../../shared/report/summary.ts';
 
@@ -74,7 +75,10 @@ describe('the OpenAPI document', () => {
     expectTypeOf<z.infer<typeof out.supplierInput>>().toEqualTypeOf<SupplierInput>();
     expectTypeOf<z.infer<typeof out.rejection>>().toEqualTypeOf<Rejection>();
     expectTypeOf<z.infer<typeof out.scoreResult>['summary']>().toEqualTypeOf<RunSummary>();
-    expectTypeOf<Omit<z.infer<typeof out.portfolioExposure>, 'groupBy'>>().toEqualTypeOf<PortfolioExposure>();
+    expectTypeOf<
+      Omit<z.infer<typeof out.portfolioExposure>, 'groupBy' | 'freshness'>
+    >().toEqualTypeOf<PortfolioExposure>();
+    expectTypeOf<z.infer<typeof out.portfolioExposure>['freshness']>().toEqualTypeOf<PortfolioFreshness>();
     expectTypeOf<z.infer<typeof out.scenarioResult>>().toEqualTypeOf<ScenarioResult>();
     expectTypeOf<z.infer<typeof out.productionShare>>().toEqualTypeOf<ProductionShare>();
     expectTypeOf<z.infer<typeof out.governance>>().toEqualTypeOf<Governance>();

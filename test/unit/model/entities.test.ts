@@ -53,17 +53,17 @@ describe('entity names', () => {
 describe('an entity-level measure', () => {
   it('reaches a listed supplier, or a listed processor, on flows through China', () => {
     const plain = score(ref, named('Acme', 'CN', 'CN')).score;
-    expect(plain).toBe(83.9);
-    expect(score(ref, named('MP Materials Corp.', 'CN', 'CN')).score).toBe(96.1);
+    expect(plain).toBe(83.5);
+    expect(score(ref, named('MP Materials Corp.', 'CN', 'CN')).score).toBe(95.8);
     const viaProcessor = score(ref, named('Acme', 'CN', 'CN', 'MP Materials'));
-    expect(viaProcessor.score).toBe(96.1);
+    expect(viaProcessor.score).toBe(95.8);
     expect(viaProcessor.drivers[0]?.text).toMatch(/MP Materials \(this supplier or its processor\) is listed/);
     expect(viaProcessor.minerals[0]?.lines[0]?.stages[1]?.measures).toContainEqual(
       expect.objectContaining({ id: 'CN-2026-ENTITIES', entity: 'MP Materials', state: 'active' }),
     );
     // Refined where not stated: the world refining mix, China included.
-    expect(score(ref, named('MP Materials', 'US', null)).score).toBe(91.5);
-    expect(score(ref, named('Acme', 'US', null)).score).toBe(80.3);
+    expect(score(ref, named('MP Materials', 'US', null)).score).toBe(90.9);
+    expect(score(ref, named('Acme', 'US', null)).score).toBe(79.7);
     // Nowhere near China: untouched.
     expect(score(ref, named('MP Materials', 'US', 'US')).score).toBe(
       score(without, named('MP Materials', 'US', 'US')).score,

@@ -11,7 +11,8 @@ import { planScheduledRun, segmentMessageSchema, startRun } from '../../../share
 import { processSegment } from '../../../shared/pipeline/rescore-segment.ts';
 import { CurrentReference } from '../../../shared/policy/current-reference.ts';
 import { baselineTimeline, referenceData } from '../../../shared/reference/index.ts';
-import { PartialWriteError, type StoredSupplier, type SupplierStore } from '../../../shared/store/port.ts';
+import type { SupplierWrites } from '../../../shared/store/supplier-port.ts';
+import { PartialWriteError, type StoredSupplier } from '../../../shared/store/supplier-port.ts';
 import { FakePolicyRevisions } from '../../helpers/fake-policy.ts';
 import { fakeQueue } from '../../helpers/fake-ports.ts';
 import { FakeRescoreRuns, FakeSupplierScan } from '../../helpers/fake-rescore.ts';
@@ -54,7 +55,7 @@ function setup(suppliers: StoredSupplier[], failTenant?: string) {
       for (const i of items) written.push(`${tenant}/${i.input.supplierId}`);
       return { stored: items.length, superseded: 0, rowsStored: items.length, rowsSuperseded: 0 };
     },
-  } as unknown as SupplierStore;
+  } as unknown as SupplierWrites;
   const deps = {
     runs: new FakeRescoreRuns(),
     scan: new FakeSupplierScan(suppliers),

@@ -118,6 +118,56 @@ describe('the shipped partnerships', () => {
       expect(b?.minerals).toEqual(a?.minerals);
     }
   });
+
+  it('holds the instruments of buyers beyond the US, the EU and Japan named in issue 11, each with a source URL', () => {
+    const OTHER_BUYERS: [string, string, string][] = [
+      ['KR-AU-2021-12', 'KR', 'AU'],
+      ['IN-AU-2022-03', 'IN', 'AU'],
+      ['GB-KZ-2023-03', 'GB', 'KZ'],
+      ['KR-CA-2023-05', 'KR', 'CA'],
+      ['GB-SA-2025-01', 'GB', 'SA'],
+    ];
+    for (const [id, buyer, partner] of OTHER_BUYERS) {
+      const a = ref.agreementsById.get(id);
+      expect(a, id).toMatchObject({ buyerCountry: buyer, partnerCountry: partner });
+      expect(a?.source, id).toMatch(/https?:\/\//);
+    }
+    for (const buyer of ['GB', 'KR', 'IN', 'AU', 'CA'])
+      expect(
+        agreements.some((a) => a.buyerCountry === buyer),
+        buyer,
+      ).toBe(true);
+  });
+
+  it('enters both directions of an instrument that secures both sides, on the same date and minerals; one way otherwise', () => {
+    const MUTUAL: [string, string][] = [
+      ['US-CA-2020-01', 'CA-US-2020-01'],
+      ['US-AU-2025-10', 'AU-US-2025-10'],
+      ['US-GB-2026-02', 'GB-US-2026-02'],
+      ['KR-CA-2023-05', 'CA-KR-2023-05'],
+      ['EU-JP-2023-07', 'JP-EU-2023-07'],
+    ];
+    for (const [one, other] of MUTUAL) {
+      const a = ref.agreementsById.get(one);
+      const b = ref.agreementsById.get(other);
+      expect(b, other).toMatchObject({ buyerCountry: a?.partnerCountry, partnerCountry: a?.buyerCountry });
+      expect(b?.effectiveFrom, other).toBe(a?.effectiveFrom);
+      expect(b?.minerals, other).toEqual(a?.minerals);
+    }
+    // Access to a producer's resources reaches the investing buyer only (docs/model.md, section 4, Direction).
+    for (const [buyer, partner] of [
+      ['KR', 'AU'],
+      ['IN', 'AU'],
+      ['GB', 'KZ'],
+      ['GB', 'SA'],
+      ['US', 'UA'],
+      ['US', 'CD'],
+    ])
+      expect(
+        agreements.some((a) => a.buyerCountry === partner && a.partnerCountry === buyer),
+        `${partner} buyer from ${buyer}`,
+      ).toBe(false);
+  });
 });
 
 describe('resolving a group', () => {

@@ -47,6 +47,20 @@ const allRows = [...productionShares, ...productionSharesSupplement, ...producti
 
 // What no public source gives by country, with the default docs/model.md ("Known gaps") says the model then assumes.
 const NO_PUBLIC_SHARES = ['metallurgical_coal'];
+// Minerals the EU CRM 2023 study did not assess, so without SI and EoL-RIR (Known gaps: SI 1, EoL-RIR 0 assumed).
+const NO_PUBLIC_VULNERABILITY = ['cesium', 'rubidium', 'uranium'];
+
+describe('vulnerability', () => {
+  it('every mineral has SI and EoL-RIR except the Known gaps, which take the documented defaults', () => {
+    const missing = minerals
+      .map((m) => m.id)
+      .filter((id) => {
+        const v = ref.vulnerability.get(id);
+        return !v || v.substitutionIndex === null || v.eolRecyclingInputRate === null;
+      });
+    expect(missing.sort()).toEqual([...NO_PUBLIC_VULNERABILITY].sort());
+  });
+});
 
 describe('production shares', () => {
   it('every US-list mineral has sourced shares at its main stage (own, group or a marked proxy)', () => {

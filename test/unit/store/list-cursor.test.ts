@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SUPPLIER_ID_LENGTH } from '../../../shared/model/limits.ts';
+import { byScoreSk } from '../../../shared/store/keys.ts';
 import { decodeListCursor, encodeListCursor, MAX_LIST_CURSOR_CHARS } from '../../../shared/store/list-cursor.ts';
-import { byScoreSk } from '../../../shared/store/table.ts';
 
 describe('the supplier list cursor', () => {
   it('any key of any valid id and score: at most MAX_LIST_CURSOR_CHARS characters, and it decodes back to the key', () => {

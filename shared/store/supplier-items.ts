@@ -1,15 +1,19 @@
 /**
- * The supplier item's codec (issue 12: a typical item ≤ 1 KiB, one write unit). An item keeps what cannot be
- * recomputed: the input (`i`, a JSON array, no field names) and the stored score (`summary`, written by
- * supplier-changes.ts beside `prevSummary`, also a JSON array), plus what conditions, scans and indexes read
- * (versions, dates, index keys). The full result is not stored: readers recompute it (shared/model/stored-score.ts).
+ * The supplier item and its codec: a supplier's input and latest score with its index keys, and its tombstone once
+ * deleted. How a stored supplier becomes an item and back; the writes, the reads and the scans all go through here.
+ *
+ * Issue 12: a typical item ≤ 1 KiB, one write unit. An item keeps what cannot be recomputed: the input (`i`, a JSON
+ * array, no field names) and the stored score (`summary`, written by supplier-changes.ts beside `prevSummary`, also a
+ * JSON array), plus what conditions, scans, indexes and the portfolio aggregates read (versions, dates, index keys,
+ * `contribution`). The full result is not stored: readers recompute it (shared/model/stored-score.ts).
  *
  * Items written before this codec (`input` and `result` as JSON objects) are still read; a write replaces them.
  */
 import { type StoredScore, storedScoreOf } from '../model/stored-score.ts';
 import type { Band, Exposure, ScoredSupplier, SupplierInput } from '../model/types.ts';
-import type { ScoredWrite, StoredSupplier } from './port.ts';
-import { byScorePk, byScoreSk, SUPPLIER_SK, supplierPk } from './table.ts';
+import { byScorePk, byScoreSk, SUPPLIER_SK, supplierPk } from './keys.ts';
+import { contributionAttribute } from './portfolio-aggregates-contribution.ts';
+import type { ScoredWrite, StoredSupplier } from './supplier-port.ts';
 
 /** The compact input's attribute; `input` and `result` (and the attributes below) are those of older items. */
 export const INPUT_ATTRIBUTE = 'i';
@@ -24,6 +28,11 @@ export const LEGACY_ATTRIBUTES = [
   'gsi2pk',
   'gsi2sk',
 ] as const;
+/** What a scan needs to read a supplier's input alone (inputOfItem; older items' `input` included). */
+export const INPUT_PROJECTION = {
+  expression: 'supplierId, #i, #input',
+  names: { '#i': INPUT_ATTRIBUTE, '#input': 'input' },
+} as const;
 /** What a scan needs to rebuild a StoredSupplier (older items' attributes included). */
 export const SUPPLIER_PROJECTION = {
   expression: 'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt',
@@ -133,6 +142,8 @@ export interface SupplierItem {
   updatedAt: string;
   gsi1pk: string;
   gsi1sk: string;
+  /** The portfolio contribution (portfolio-aggregates-contribution.ts): the aggregates' delta of a write. */
+  contribution: string;
 }
 
 export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem {
@@ -150,11 +161,21 @@ export function toItem(tenant: string, x: ScoredWrite, at: string): SupplierItem
     updatedAt: at,
     gsi1pk: byScorePk(tenant, id),
     gsi1sk: byScoreSk(x.result.score, id),
+    ...contributionAttribute(x.result),
   };
   if (x.batchId) item.batchId = x.batchId;
   if (x.nextChangeDate) item.nextChangeDate = x.nextChangeDate;
   return item;
 }
+
+/**
+ * A deleted supplier leaves a tombstone: its key, the delete's version and `deletedAt`, no index keys. Upserts of an
+ * older version fail their condition against it, so a message queued before the delete cannot bring the supplier
+ * back. It has no TTL: a DLQ redrive restarts a message's retention, so no age bounds how late an old write can come,
+ * and a tombstone is a few dozen bytes. A newer PUT replaces it.
+ */
+export const isLive = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
+  item !== undefined && item.deletedAt === undefined;
 
 /** The stored input of an item (compact, or an older item's JSON object). */
 export function inputOfItem(item: Record<string, unknown>): SupplierInput {

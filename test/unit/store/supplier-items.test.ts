@@ -9,13 +9,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSupplierList } from '../../../bench/generate.ts';
 import { itemBytes } from '../../../bench/item-size.ts';
+import { contributionOf } from '../../../shared/model/portfolio-contribution.ts';
 import { createScorer } from '../../../shared/model/score.ts';
 import { recomputeScore, storedScoreOf } from '../../../shared/model/stored-score.ts';
 import type { Exposure, ScoredSupplier, SupplierInput } from '../../../shared/model/types.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
 import type { ScoredWrite } from '../../../shared/store/port.ts';
+import { contributionOfItem } from '../../../shared/store/portfolio-aggregates-contribution.ts';
 import { changeClauses } from '../../../shared/store/supplier-changes.ts';
-import { decodeInput, encodeInput, fromItem, holdsInput, toItem } from '../../../shared/store/supplier-item.ts';
+import { decodeInput, encodeInput, fromItem, holdsInput, toItem } from '../../../shared/store/supplier-items.ts';
 import { readSupplierList } from '../../../shared/supplier-list/read.ts';
 import { supplier } from '../../helpers/supplier-input.ts';
 import { type TempDir, tempDir } from '../../helpers/temp.ts';
@@ -87,6 +89,22 @@ describe('supplier item codec', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('keeps the portfolio contribution; one written without it is recomputed from the input (any valid input)', () => {
+    fc.assert(
+      fc.property(inputArb, contextArb, (input, ctx) => {
+        const result = createScorer(ref, ctx).score(input);
+        const write: ScoredWrite = { inputVersion: 7, input, result, nextChangeDate: null, batchId: null };
+        const item = storedItem('acme', write);
+        expect(contributionOfItem(item)).toEqual(contributionOf(result));
+        const { contribution: _, ...without } = item;
+        expect(contributionOfItem(without, ref)).toEqual(contributionOf(result));
+        expect(contributionOfItem(without)).toBeNull();
+        expect(contributionOfItem({ ...item, deletedAt: AT })).toBeNull();
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -1,0 +1,49 @@
+/**
+ * The ports of the portfolio aggregates (issue 12): where the aggregates live, and what the store hands over of each
+ * supplier write so they can follow it.
+ */
+import type { Aggregate } from '../model/portfolio-aggregate.ts';
+import type { Contribution } from '../model/portfolio-contribution.ts';
+
+/** One supplier write as the portfolio sees it: the contribution it replaced (null: none) and the new one (null: deleted). */
+export interface ContributionChange {
+  supplierId: string;
+  before: Contribution | null;
+  after: Contribution | null;
+}
+
+/** How fresh a tenant's aggregate is (the exposure answer says it). */
+export interface PortfolioFreshness {
+  /** When a write last changed it (ISO 8601); null: never. */
+  updatedAt: string | null;
+  /** When a full recount last replaced it; null: never. */
+  reconciledAt: string | null;
+  /** When it was read (the API reuses a read for a second: shared/portfolio/read-cache.ts). */
+  readAt: string;
+}
+
+/** A tenant's aggregate as stored, and how fresh it is. */
+export interface StoredAggregate extends PortfolioFreshness {
+  aggregate: Aggregate;
+}
+
+export interface PortfolioAggregates {
+  /** Adds `delta` to the tenant's aggregate (additive, so concurrent writers compose); `shardKey` spreads the load. */
+  apply(tenant: string, delta: Aggregate, shardKey: string, at: string): Promise<void>;
+  read(tenant: string): Promise<StoredAggregate>;
+  /** Replaces the tenant's aggregate with a recount (empty: the tenant has none left). */
+  replace(tenant: string, aggregate: Aggregate, at: string): Promise<void>;
+}
+
+/** What a reconciliation reads: every live supplier's contribution, and the tenants that have aggregates. */
+export interface ContributionScan {
+  scan(
+    segment: number,
+    totalSegments: number,
+    cursor: string | null,
+  ): Promise<{
+    contributions: { tenant: string; contribution: Contribution }[];
+    aggregateTenants: string[];
+    cursor: string | null;
+  }>;
+}

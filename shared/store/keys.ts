@@ -1,0 +1,131 @@
+/**
+ * Every key format of the one table (table.ts), defined once: the repositories, the IAM conditions of the stack and
+ * the tests all build keys here.
+ *
+ * Items (pk / sk):
+ *   supplier + latest score   T#{tenant}#S#{supplierId} / SUPPLIER
+ *   change record             T#{tenant}#S#{supplierId} / CHG#{sequence, zero-padded}   (beside its supplier)
+ *   batch (upload) record     T#{tenant}#B#{batchId}    / BATCH
+ *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
+ *   webhook endpoint          T#{tenant}#WH             / WH#{webhookId}
+ *   webhook endpoint count    T#{tenant}#WH             / COUNT
+ *   webhook delivery          T#{tenant}#WH#{webhookId} / DLV#{deliveryId}            (ids sort by time)
+ *   policy revision           POLICY                    / REV#{revision, zero-padded}   (platform-wide, not a tenant's)
+ *   planned-revision marker   POLICY                    / PLANNED                       (platform-wide)
+ *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
+ *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
+ *   scenario job              SCN#{tenant}#{jobId}      / JOB, PART#{segment}[#…], RESULT#{chunk}   (a day, then TTL)
+ *
+ * Index keys:
+ *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
+ *   changes        T#{tenant}#CHG#{shard}        / {recordedAt}#{supplierId}@{sequence}
+ *
+ * Every tenant's key holds the tenant (`T#{tenant}…`, or `SCN#{tenant}#…` for the scenario jobs' own partitions, which
+ * a role may write without reaching any `T#` item), so no query can cross tenants. Each supplier is its own partition key, so a
+ * 100k-supplier upload spreads over 100k partitions; the indexes are sharded for the same reason.
+ */
+import { TABLE } from './table.ts';
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Every tenant's partition keys start with this (the platform's never do). */
+export const TENANT_PK_PREFIX = 'T#';
+const tenantPk = (tenant: string) => `${TENANT_PK_PREFIX}${tenant}`;
+
+// Suppliers and their change records.
+export const SUPPLIER_SK = 'SUPPLIER';
+const SUPPLIER_INFIX = '#S#';
+export const supplierPk = (tenant: string, supplierId: string) => `${tenantPk(tenant)}${SUPPLIER_INFIX}${supplierId}`;
+/** The supplier id of a supplier partition key (a tenant name never holds `#`: the API refuses it). */
+export const supplierIdOfPk = (pk: string) => pk.slice(pk.indexOf(SUPPLIER_INFIX) + SUPPLIER_INFIX.length);
+
+export const CHANGE_SK_PREFIX = 'CHG#';
+export const changeSk = (sequence: number) => `${CHANGE_SK_PREFIX}${pad(sequence, 10)}`;
+/** A change record's sort key, as a cursor must hold it. */
+export const CHANGE_SK_PATTERN = /^CHG#\d{10}$/;
+
+// Batches and their rejections.
+export const BATCH_SK = 'BATCH';
+const BATCH_INFIX = '#B#';
+export const batchPk = (tenant: string, batchId: string) => `${tenantPk(tenant)}${BATCH_INFIX}${batchId}`;
+/** Whether a partition key is a batch's: its record and its rejected rows. */
+export function isBatchPk(pk: string): boolean {
+  if (!pk.startsWith(TENANT_PK_PREFIX)) return false;
+  // The tenant holds no `#` (the API refuses it): what follows it names the partition, whatever the ids hold.
+  const afterTenant = pk.indexOf('#', TENANT_PK_PREFIX.length);
+  return afterTenant >= 0 && pk.startsWith(BATCH_INFIX, afterTenant);
+}
+const ERROR_SK_PREFIX = 'ERR#';
+export const errorSk = (row: number) => `${ERROR_SK_PREFIX}${pad(row, 10)}`;
+/** Above every rejection's sort key: the upper bound of a rejection listing. */
+export const ERROR_SK_MAX = `${ERROR_SK_PREFIX}9999999999`;
+
+// Webhook endpoints, their count, their deliveries.
+// Portfolio aggregates (shared/store/portfolio-aggregates.ts): a tenant's shards; sort keys are the cells'.
+export const aggregatePk = (tenant: string, shard: number | '*') => `${tenantPk(tenant)}#AGG#${shard}`;
+
+export const webhooksPk = (tenant: string) => `${tenantPk(tenant)}#WH`;
+export const WEBHOOK_SK_PREFIX = 'WH#';
+export const webhookSk = (webhookId: string) => `${WEBHOOK_SK_PREFIX}${webhookId}`;
+export const WEBHOOK_COUNT_SK = 'COUNT';
+export const deliveriesPk = (tenant: string, webhookId: string) => `${tenantPk(tenant)}#WH#${webhookId}`;
+export const DELIVERY_SK_PREFIX = 'DLV#';
+export const deliverySk = (deliveryId: string) => `${DELIVERY_SK_PREFIX}${deliveryId}`;
+/** A delivery's sort key, as a cursor must hold it. */
+export const DELIVERY_SK_PATTERN = /^DLV#dlv_[0-9a-z_]{1,120}$/;
+
+// Policy revisions: few (tens a year), read whole, so one partition in revision order is enough.
+export const POLICY_PK = 'POLICY';
+export const POLICY_REVISION_SK_PREFIX = 'REV#';
+export const policyRevisionSk = (revision: number) => `${POLICY_REVISION_SK_PREFIX}${pad(revision, 10)}`;
+/** The planned-revision marker sits with the revisions: the highest revision a policy run was started for. */
+export const PLANNED_SK = 'PLANNED';
+
+// Rescore runs.
+export const runPk = (runId: string) => `RUN#${runId}`;
+/** Every run, newest last by creation time: the list of runs is one Query, never a Scan. */
+export const RUN_INDEX_PK = runPk('INDEX');
+export const runIndexSk = (createdAt: string, runId: string) => `${createdAt}#${runId}`;
+export const RUN_SK = 'RUN';
+export const runSegmentSk = (segment: number) => `SEG#${pad(segment, 4)}`;
+
+// Scenario jobs.
+/**
+ * A tenant's scenario job and its pieces. Not under `T#`: the worker's role may write `SCN#*` and no tenant item
+ * (a supplier id could hold `#SCN#`); the tenant is in the key all the same, so no other tenant can name it.
+ */
+export const scenarioJobPk = (tenant: string, jobId: string) => `SCN#${tenant}#${jobId}`;
+export const SCENARIO_JOB_SK = 'JOB';
+export const SCENARIO_PARTS_PREFIX = 'PART#';
+export const scenarioPartSk = (segment: number) => `${SCENARIO_PARTS_PREFIX}${pad(segment, 4)}`;
+export const SCENARIO_RESULT_PREFIX = 'RESULT';
+/** One gzipped piece of a stored partial or result: `{prefix}#{chunk}`. */
+export const scenarioChunkSk = (prefix: string, chunk: number) => `${prefix}#${pad(chunk, 4)}`;
+
+/** FNV-1a: a stable, fast hash to spread a tenant's suppliers over index shards. */
+export function shardOf(key: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+// byScore: a tenant's suppliers, highest score first.
+export const byScoreShardPk = (tenant: string, shard: number) => `${tenantPk(tenant)}#${shard}`;
+export const byScorePk = (tenant: string, supplierId: string) =>
+  byScoreShardPk(tenant, shardOf(supplierId, TABLE.indexes.byScore.shards));
+/** Highest score first under an ascending sort: 1000 − score×10, zero-padded, then the id for a stable order. */
+export const byScoreSk = (score: number, supplierId: string) =>
+  `${pad(1000 - Math.round(score * 10), 4)}#${supplierId}`;
+
+// changes: a tenant's change records in the order they were recorded.
+export const changesShardPk = (tenant: string, shard: number) => `${tenantPk(tenant)}#CHG#${shard}`;
+export const changesPk = (tenant: string, supplierId: string) =>
+  changesShardPk(tenant, shardOf(supplierId, TABLE.indexes.changes.shards));
+export const changesSk = (recordedAt: string, supplierId: string, sequence: number) =>
+  `${recordedAt}#${supplierId}@${sequence}`;
+
+/** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards must use the same order. */
+export const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

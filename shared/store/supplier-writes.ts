@@ -1,0 +1,266 @@
+/**
+ * The supplier write path on DynamoDB: upserts, rescores and deletes, each one conditional single-item UpdateItem
+ * (no transactions), each followed by the change record it made (supplier-changes.ts, change-log.ts).
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
+import { putChangeRecord } from './change-log.ts';
+import { SUPPLIER_SK, supplierPk } from './keys.ts';
+import { contributionChange } from './portfolio-aggregates-contribution.ts';
+import { settleLimit } from './settle-limit.ts';
+import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
+import { holdsInput, INPUT_ATTRIBUTE, LEGACY_ATTRIBUTES, toItem } from './supplier-items.ts';
+import {
+  type DeleteOutcome,
+  emptyPutScoredResult,
+  PartialWriteError,
+  type PutScoredResult,
+  type ScoredWrite,
+  type SupplierWrites,
+  type WriteMode,
+  type WriteOptions,
+} from './supplier-port.ts';
+
+/** Concurrent conditional puts per chunk: enough to hide latency, few enough not to burst a partition. */
+export const PUT_CONCURRENCY = 16;
+
+const nowIso = () => new Date().toISOString();
+
+/** What a tombstone does not keep (its change attributes stay: the next write derives its change from them). */
+const TOMBSTONE_REMOVES = [
+  'input',
+  INPUT_ATTRIBUTE,
+  'result',
+  'summary',
+  'score',
+  'band',
+  'asOf',
+  'modelVersion',
+  'dataVersion',
+  'minerals',
+  'countries',
+  'nextChangeDate',
+  'batchId',
+  'updatedAt',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+];
+
+export class DynamoDbSupplierWrites implements SupplierWrites {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async putScored(
+    tenant: string,
+    mode: WriteMode,
+    items: ScoredWrite[],
+    options: WriteOptions = {},
+  ): Promise<PutScoredResult> {
+    const { signal, changes } = options;
+    const send = signal ? { abortSignal: signal } : {};
+    const outcomes = await settleLimit(
+      items,
+      PUT_CONCURRENCY,
+      async (x) => {
+        const cause = x.cause ?? defaultCause(x.batchId);
+        const at = nowIso();
+        const rows = x.input.exposures.length;
+        let old: Record<string, unknown> | undefined;
+        try {
+          const command =
+            mode === 'rescore' ? this.rescoreUpdate(tenant, x, cause, at) : this.upsertUpdate(tenant, x, cause, at);
+          old = (await this.doc.send(command, send)).Attributes;
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          // What this message carries is already stored: an earlier delivery of it wrote it (and may have died
+          // before counting it, or before writing its change record). It counts as stored, and is not written again.
+          const stored = await this.alreadyStored(tenant, mode, x);
+          if (!stored) return { stored: false, rows };
+          await this.recordChange(changeOfItem(stored, x.result), changes);
+          return { stored: true, rows };
+        }
+        await this.recordChange(
+          changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
+          changes,
+        );
+        options.contributions?.push(contributionChange(x.input.supplierId, old, x.result));
+        return { stored: true, rows };
+      },
+      signal,
+    );
+    const result = emptyPutScoredResult();
+    let failed = 0;
+    let firstError: unknown;
+    for (const settled of outcomes) {
+      if (settled.status === 'rejected') {
+        failed++;
+        firstError ??= settled.reason;
+        continue;
+      }
+      const o = settled.value;
+      if (o.stored) {
+        result.stored++;
+        result.rowsStored += o.rows;
+      } else {
+        result.superseded++;
+        result.rowsSuperseded += o.rows;
+      }
+    }
+    if (failed > 0) throw new PartialWriteError(result, failed, firstError);
+    return result;
+  }
+
+  private async recordChange(
+    change: { record: ChangeRecord; sequence: number } | null,
+    changes: ChangeRecord[] | undefined,
+  ): Promise<void> {
+    if (!change) return;
+    await putChangeRecord(this.doc, this.tableName, change.record, change.sequence);
+    changes?.push(change.record);
+  }
+
+  /**
+   * An upsert replaces the whole item (a tombstone too) when its input is newer. An UpdateItem, not a PutItem, so
+   * the stored summary can move to `prevSummary` in the same write (supplier-changes.ts).
+   */
+  private upsertUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
+    const { pk, sk, ...attributes } = toItem(tenant, x, at);
+    const absent = ['deletedAt', 'batchId', 'nextChangeDate', ...LEGACY_ATTRIBUTES].filter((k) => !(k in attributes));
+    return this.update({ pk, sk }, attributes, absent, changeClauses(x.result, cause, at), {
+      condition: 'attribute_not_exists(pk) OR inputVersion < :v',
+      values: { ':v': x.inputVersion },
+    });
+  }
+
+  /**
+   * A rescore replaces the score of the very input it was computed from (same inputVersion) and keeps the input and
+   * the upload it came from. The same score (same as-of date, model and data versions) is not written again.
+   */
+  private rescoreUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
+    const item = toItem(tenant, x, at);
+    const set: Record<string, unknown> = {
+      asOf: item.asOf,
+      modelVersion: item.modelVersion,
+      dataVersion: item.dataVersion,
+      updatedAt: item.updatedAt,
+      gsi1sk: item.gsi1sk,
+      contribution: item.contribution,
+      ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate } : {}),
+    };
+    const absent = [...(item.nextChangeDate ? [] : ['nextChangeDate']), ...LEGACY_ATTRIBUTES.slice(1)];
+    return this.update({ pk: item.pk, sk: item.sk }, set, absent, changeClauses(x.result, cause, at), {
+      condition:
+        'inputVersion = :v AND NOT (#asOf = :asOf AND #modelVersion = :modelVersion AND #dataVersion = :dataVersion)',
+      values: { ':v': x.inputVersion },
+    });
+  }
+
+  /** One UpdateItem: SET `set` and the change clauses, REMOVE `remove`, on a condition; returns the item as it was. */
+  private update(
+    key: { pk: string; sk: string },
+    set: Record<string, unknown>,
+    remove: readonly string[],
+    change: { set: string[]; values: Record<string, unknown> },
+    condition: { condition: string; values: Record<string, unknown> },
+  ): UpdateCommand {
+    const names = Object.fromEntries([...Object.keys(set), ...remove].map((k) => [`#${k}`, k]));
+    const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
+    const clauses = [...Object.keys(set).map((k) => `#${k} = :${k}`), ...change.set];
+    return new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: `SET ${clauses.join(', ')}${remove.length ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
+      ConditionExpression: condition.condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ...change.values, ...condition.values },
+      ReturnValues: 'ALL_OLD',
+    });
+  }
+
+  /**
+   * The stored item if it already holds what this write carries (same upload version, or same rescore), else null.
+   * Read with the change attributes, so the caller can derive the change the earlier delivery made.
+   */
+  private async alreadyStored(
+    tenant: string,
+    mode: WriteMode,
+    x: ScoredWrite,
+  ): Promise<Record<string, unknown> | null> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
+        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, ${CHANGE_ATTRIBUTES.join(', ')}`,
+        ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input', '#i': INPUT_ATTRIBUTE },
+        ConsistentRead: true,
+      }),
+    );
+    const stored = r.Item;
+    if (!stored || stored.inputVersion !== x.inputVersion) return null;
+    // A redelivery carries the very input stored. Two different inputs can share a version (two PUTs of one supplier
+    // in the same millisecond): the one that landed first stays, the other is superseded, not taken for a redelivery.
+    const same =
+      mode === 'upsert'
+        ? ((stored.batchId as string | undefined) ?? null) === x.batchId && holdsInput(stored, x.input)
+        : stored.asOf === x.result.asOf &&
+          stored.modelVersion === x.result.modelVersion &&
+          stored.dataVersion === x.result.dataVersion;
+    return same ? stored : null;
+  }
+
+  async deleteSupplier(
+    tenant: string,
+    supplierId: string,
+    version: number,
+    options: Pick<WriteOptions, 'changes' | 'contributions'> = {},
+  ): Promise<DeleteOutcome> {
+    const at = nowIso();
+    const key = { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK };
+    let old: Record<string, unknown> | undefined;
+    try {
+      // Written whatever is stored, even nothing: a PUT queued before this delete may not have landed yet, and its
+      // older version must find the tombstone. Only a newer write stands.
+      const r = await this.doc.send(
+        this.update(
+          key,
+          { tenant, supplierId, inputVersion: version, deletedAt: at },
+          TOMBSTONE_REMOVES,
+          changeClauses(null, { kind: 'delete' }, at),
+          { condition: 'attribute_not_exists(pk) OR inputVersion < :v', values: { ':v': version } },
+        ),
+      );
+      old = r.Attributes;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // The stored version is the same or newer: a live one was written after this delete; a tombstone of the same
+      // or a later delete already does this one's work.
+      const current = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key,
+          ProjectionExpression: 'deletedAt',
+          ConsistentRead: true,
+        }),
+      );
+      return current.Item && current.Item.deletedAt === undefined ? 'newer' : 'absent';
+    }
+    // Deleting a tombstone again is how a client retries a delete that failed before its record was written: the
+    // earlier delete's record is written now if it is missing.
+    if (old && old.deletedAt !== undefined) await this.recordChange(changeOfItem(old), options.changes);
+    await this.recordChange(
+      changeOfWrite({ tenant, supplierId, old, after: null, cause: { kind: 'delete' }, at }),
+      options.changes,
+    );
+    options.contributions?.push(contributionChange(supplierId, old, null));
+    return old && old.deletedAt === undefined ? 'deleted' : 'absent';
+  }
+}
