@@ -2,7 +2,7 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { AGGREGATE_PARTITIONS } from '../../shared/store/portfolio-aggregates.ts';
+import { AGGREGATE_PARTITIONS } from '../../shared/store/keys.ts';
 import type { StageConfig } from '../config.ts';
 import type { DataStore } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
