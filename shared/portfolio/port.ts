@@ -47,10 +47,13 @@ export interface AggregateLog {
 }
 
 export interface PortfolioAggregates {
-  /** Adds `delta` to the tenant's aggregate (additive, so concurrent writers compose); `shardKey` spreads the load. */
+  /** Adds `delta` to the tenant's aggregate (additive, so concurrent writers compose), as of `at` (its log key). */
   apply(tenant: string, delta: Aggregate, shardKey: string, at: string): Promise<void>;
   read(tenant: string): Promise<StoredAggregate>;
-  /** Replaces the tenant's aggregate with a recount (empty: the tenant has none left). */
+  /**
+   * Replaces the tenant's aggregate with a recount (empty: the tenant has none left) whose scan started at `at`:
+   * changes logged after `at` are added on top of it.
+   */
   replace(tenant: string, aggregate: Aggregate, at: string): Promise<void>;
 }
 
