@@ -4,34 +4,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Aggregate, normalise } from '../../../shared/model/portfolio-aggregate.ts';
+import { normalise } from '../../../shared/model/portfolio-aggregate.ts';
 import {
   decodeAggregate,
   encodeAggregate,
   MalformedAggregateError,
 } from '../../../shared/model/portfolio-aggregate-codec.ts';
+import { aggregateArb } from '../../helpers/portfolio-arbitraries.ts';
 
-const big = fc.bigInt({ min: -(2n ** 90n), max: 2n ** 90n });
-const aggregateArb: fc.Arbitrary<Aggregate> = fc
-  .array(
-    fc.tuple(
-      fc.string({ minLength: 1, maxLength: 12 }),
-      fc.record({
-        n: fc.bigInt({ min: -5n, max: 5n }),
-        s: big,
-        w: big,
-        u: big,
-        h: fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.bigInt({ min: -3n, max: 3n })), { maxLength: 5 }),
-      }),
-    ),
-    { maxLength: 8 },
-  )
-  .map((cells) => new Map(cells.map(([id, c]) => [id, { ...c, h: new Map(c.h) }])));
+const aggregates = aggregateArb(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 8 });
 
 describe('aggregate codec', () => {
   it('decodes what it encoded, as the normal form', () => {
     fc.assert(
-      fc.property(aggregateArb, (agg) => {
+      fc.property(aggregates, (agg) => {
         expect(decodeAggregate(encodeAggregate(agg))).toEqual(normalise(agg));
       }),
     );

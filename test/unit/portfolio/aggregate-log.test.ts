@@ -10,31 +10,13 @@ import { type Aggregate, addAggregate, normalise } from '../../../shared/model/p
 import { PORTFOLIO_LOG } from '../../../shared/model/portfolio-fold.ts';
 import { LoggedPortfolioAggregates } from '../../../shared/portfolio/aggregate-log.ts';
 import { FakeAggregateLog } from '../../helpers/fake-portfolio.ts';
+import { aggregateArb } from '../../helpers/portfolio-arbitraries.ts';
 
 const T = 'tenant-a';
 const START = Date.parse('2026-06-01T00:00:00.000Z');
 const IDS = ['A', 'T', 'M#cobalt', 'C#CD', 'X#cobalt#CD', 'B#high'];
 
-const bigArb = fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n });
-const deltaArb: fc.Arbitrary<Aggregate> = fc
-  .array(
-    fc.tuple(
-      fc.constantFrom(...IDS),
-      fc.record({
-        n: fc.bigInt({ min: -3n, max: 3n }),
-        s: bigArb,
-        w: bigArb,
-        u: bigArb,
-        h: fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.bigInt({ min: -2n, max: 2n })), { maxLength: 4 }),
-      }),
-    ),
-    { minLength: 1, maxLength: 4 },
-  )
-  .map((cells) => {
-    const agg: Aggregate = new Map();
-    for (const [id, c] of cells) addAggregate(agg, new Map([[id, { ...c, h: new Map(c.h) }]]));
-    return normalise(agg);
-  });
+const deltaArb = aggregateArb(fc.constantFrom(...IDS), { minLength: 1, maxLength: 4 }).map(normalise);
 
 const sumOf = (deltas: readonly Aggregate[]) => normalise(deltas.reduce((a, d) => addAggregate(a, d), new Map()));
 
