@@ -30,7 +30,7 @@ function fromEnvironment() {
   const client = dynamoDbClient();
   return createReconcileHandler({
     scan: new DynamoDbContributionScan(client, table),
-    aggregates: new DynamoDbPortfolioAggregates(client, table),
+    aggregates: new DynamoDbPortfolioAggregates(client, table, { largeSnapshots: true }),
     now: () => new Date(),
   });
 }

@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import type { Contribution } from '../model/portfolio-contribution.ts';
 import type { ContributionScan } from '../portfolio/port.ts';
 import { SUPPLIER_SK } from './keys.ts';
-import { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates.ts';
 import { CONTRIBUTION_ATTRIBUTE, contributionOfItem } from './portfolio-aggregates-contribution.ts';
+import { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates-snapshot.ts';
 
 /** Items examined per scan page. */
 const SCAN_PAGE = 1000;
