@@ -8,12 +8,16 @@
  * (PUT ?sync=true), checks that the three measured routes answer 200 with what they should, and prints one JSON
  * line `{ ready: true, url, token, supplierId, scoreBody }`. It serves until a line other than `mark` arrives on stdin
  * (or stdin closes), then stops and prints `{ done: true, cpuMs, maxRssMb, functionErrors }`; on `mark` it prints
- * `{ mark: true, cpuMs }`, its CPU time so far.
+ * `{ mark: true, cpuMs }`, its CPU time so far; on `getitem SECONDS CONCURRENCY` it runs the GET route's own floor —
+ * CONCURRENCY loops of a bare GetItem of the stored supplier's item through the runtime's DynamoDB client and
+ * emulator for SECONDS — and prints `{ getitem: true, requests, seconds, p50, p99 }`.
  */
 import { createInterface } from 'node:readline';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startApiServer } from '../infra/local/http-server.ts';
 import { generateSigningKey, mintToken } from '../infra/local/jwt.ts';
 import { quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
+import { SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
 
 /** One supplier of five lines, written the way procurement exports write them (aliases, mixed share forms). */
 export const BENCH_SUPPLIER = {
@@ -78,9 +82,42 @@ const cpuMs = () => {
   const c = process.cpuUsage(cpu0);
   return (c.user + c.system) / 1000;
 };
-// `mark`: print the process's CPU time so far (the parent brackets its measured window); anything else: stop.
+/** The GET route's floor: the one read it makes, with nothing around it (no HTTP, no token, no decoding). */
+async function getItemLoop(seconds: number, concurrency: number) {
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  const command = () =>
+    new GetItemCommand({
+      TableName: runtime.dynamo.tableName,
+      Key: { pk: { S: supplierPk('bench', supplierId) }, sk: { S: SUPPLIER_SK } },
+    });
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const s = performance.now();
+        const r = await runtime.dynamo.client.send(command());
+        if (!r.Item) throw new Error('the stored supplier is missing');
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return { requests: latencies.length, seconds: (performance.now() - t0) / 1000, p50: at(0.5), p99: at(0.99) };
+}
+
+// `mark`: print the process's CPU time so far (the parent brackets its measured window); `getitem S C`: the floor;
+// anything else: stop.
 for await (const line of createInterface({ input: process.stdin })) {
-  if (line.trim() !== 'mark') break;
+  const [word, seconds, concurrency] = line.trim().split(/\s+/);
+  if (word === 'getitem') {
+    const r = await getItemLoop(Number(seconds), Number(concurrency));
+    process.stdout.write(`${JSON.stringify({ getitem: true, ...r })}\n`);
+    continue;
+  }
+  if (word !== 'mark') break;
   process.stdout.write(`${JSON.stringify({ mark: true, cpuMs: cpuMs() })}\n`);
 }
 await api.stop();

@@ -7,7 +7,8 @@
  *    carries) and one single supplier (an API PUT) written through the real write path (store + aggregates), with
  *    ReturnConsumedCapacity TOTAL added to every write, split by item (aggregate or not).
  * 2. Stores SUPPLIERS suppliers of tenant `bench` as fast as it can: items by BatchWriteItem (the store's own item
- *    format), their aggregates by the adapter's ADDs, one delta per block of suppliers.
+ *    format), their aggregates as the adapter's deltas, one per block of suppliers, folded into the snapshot at the
+ *    end once settled (PORTFOLIO_LOG.settleMs), as the first read or the schedule would.
  * 3. Starts the local HTTP API over the runtime, checks that the exposure answers with every supplier counted, and
  *    prints `{ ready, url, token, supplierId, loaded, loadSeconds, wcu }`; serves until stdin closes.
  */
@@ -20,10 +21,12 @@ import { generateSigningKey, mintToken } from '../infra/local/jwt.ts';
 import { quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
 import { type Aggregate, addAggregate, contributionDelta } from '../shared/model/portfolio-aggregate.ts';
 import { contributionOf } from '../shared/model/portfolio-contribution.ts';
+import { PORTFOLIO_LOG } from '../shared/model/portfolio-fold.ts';
 import { cachedScorer } from '../shared/model/scorer-cache.ts';
 import { storedScoreOf } from '../shared/model/stored-score.ts';
 import type { ScoredSupplier, SupplierInput } from '../shared/model/types.ts';
 import { referenceData } from '../shared/reference/index.ts';
+import { isAggregatePk } from '../shared/store/keys.ts';
 import type { ScoredWrite } from '../shared/store/port.ts';
 import { retryUnprocessed } from '../shared/store/retry.ts';
 import { encodeSummary, toItem } from '../shared/store/supplier-items.ts';
@@ -85,14 +88,22 @@ function countWriteUnits(client: DynamoDBClient) {
   client.middlewareStack.add(
     (next) => async (args) => {
       // Marshalled or not yet (the document client marshals in a later middleware): the key's pk either way.
-      const input = args.input as { ReturnConsumedCapacity?: string; Key?: { pk?: string | { S?: string } } };
-      const pk = typeof input.Key?.pk === 'string' ? input.Key.pk : input.Key?.pk?.S;
-      const write = 'Key' in input && !('ProjectionExpression' in input) && !('KeyConditionExpression' in input);
+      type Keyed = { pk?: string | { S?: string } };
+      const input = args.input as { ReturnConsumedCapacity?: string; Key?: Keyed; Item?: Keyed };
+      const keyed = input.Key ?? input.Item;
+      const pk = typeof keyed?.pk === 'string' ? keyed.pk : keyed?.pk?.S;
+      // A GetItem names a Key too: a write is an Item, or a Key without a read's projection or key condition.
+      const write =
+        'Item' in input ||
+        ('Key' in input &&
+          !('ProjectionExpression' in input) &&
+          !('KeyConditionExpression' in input) &&
+          !('ConsistentRead' in input));
       if (write) input.ReturnConsumedCapacity = 'TOTAL';
       const out = await next(args);
       const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
       if (write && consumed?.CapacityUnits !== undefined) {
-        if (pk?.includes('#AGG#')) units.aggregates += consumed.CapacityUnits;
+        if (pk && isAggregatePk(pk)) units.aggregates += consumed.CapacityUnits;
         else units.other += consumed.CapacityUnits;
       }
       return out;
@@ -185,6 +196,11 @@ if (batch.length > 0) pending.push(sendBatch(batch));
 await Promise.all(pending);
 await flushBlock();
 const loadSeconds = (Date.now() - started) / 1000;
+// The blocks' deltas carry the load's start time: fold them once they have settled, so reads see a snapshot.
+await new Promise((resolve) =>
+  setTimeout(resolve, Math.max(0, Date.parse(at) + PORTFOLIO_LOG.settleMs + 50 - Date.now())),
+);
+const folded = await runtime.portfolio.fold(TENANT);
 
 // 3. Serve.
 const key = await generateSigningKey('bench-key');
@@ -210,7 +226,7 @@ for (let i = 0; i < 5; i++) {
 }
 const uncachedReadMs = Math.round([...uncachedMs].sort((a, b) => a - b)[2] ?? 0);
 process.stdout.write(
-  `${JSON.stringify({ ready: true, url: api.url, token, supplierId, loaded, loadSeconds, wcu, uncachedReadMs })}\n`,
+  `${JSON.stringify({ ready: true, url: api.url, token, supplierId, loaded, loadSeconds, wcu, uncachedReadMs, folded })}\n`,
 );
 
 for await (const _ of createInterface({ input: process.stdin })) break;

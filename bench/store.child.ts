@@ -20,11 +20,11 @@ import { planPolicyRun } from '../shared/pipeline/rescore-run.ts';
 import { recordRevision } from '../shared/policy/record-revision.ts';
 import { baselineTimeline } from '../shared/reference/index.ts';
 import type { PolicyEvent } from '../shared/reference/types.ts';
-import { CHANGE_SK_PREFIX, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
+import { CHANGE_SK_PREFIX, isAggregatePk, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
 import { TABLE } from '../shared/store/table.ts';
 import { itemBytes } from './item-size.ts';
 
-type Kind = 'supplier' | 'change' | 'batch' | 'other';
+type Kind = 'supplier' | 'change' | 'batch' | 'aggregate' | 'other';
 interface Consumed {
   byKind: Record<Kind, number>;
   /** Write units per supplier partition (supplier items and their change records). */
@@ -39,12 +39,13 @@ function kindOf(pk: string, sk: string): Kind {
   if (sk === SUPPLIER_SK) return 'supplier';
   if (sk.startsWith(CHANGE_SK_PREFIX)) return 'change';
   if (isBatchPk(pk)) return 'batch';
+  if (isAggregatePk(pk)) return 'aggregate';
   return 'other';
 }
 
 /** Adds ReturnConsumedCapacity TOTAL to every write and sums the units DynamoDB reports, by item kind. */
 function meterWrites(client: DynamoDBClient): Consumed {
-  const c: Consumed = { byKind: { supplier: 0, change: 0, batch: 0, other: 0 }, bySupplier: new Map() };
+  const c: Consumed = { byKind: { supplier: 0, change: 0, batch: 0, aggregate: 0, other: 0 }, bySupplier: new Map() };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = (context as { commandName?: string }).commandName ?? '';

@@ -31,7 +31,7 @@ function fromEnvironment() {
   const client = dynamoDbClient();
   return createReconcileHandler({
     scan: new DynamoDbContributionScan(client, table, referenceData()),
-    aggregates: new DynamoDbPortfolioAggregates(client, table),
+    aggregates: new DynamoDbPortfolioAggregates(client, table, { largeSnapshots: true }),
     now: () => new Date(),
   });
 }

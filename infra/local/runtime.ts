@@ -265,7 +265,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   for (const event of resuming) void onObjectCreated(event);
   const reconcile = createReconcileHandler({
     scan: new DynamoDbContributionScan(dynamo.client, dynamo.tableName, fixed ?? referenceData()),
-    aggregates: portfolio,
+    // The recount's role may write a snapshot in pieces; the API's (portfolio, above) may not.
+    aggregates: new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName, { largeSnapshots: true }),
     now: () => new Date(),
   });
   const rescoreHandler = createRescoreHandler(

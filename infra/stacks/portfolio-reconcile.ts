@@ -2,7 +2,7 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { AGGREGATE_PARTITIONS } from '../../shared/store/portfolio-aggregates.ts';
+import { AGGREGATE_PARTITIONS } from '../../shared/store/keys.ts';
 import type { StageConfig } from '../config.ts';
 import type { DataStore } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -29,8 +29,9 @@ export interface PortfolioReconcileProps {
 /**
  * The daily recount of the portfolio aggregates (functions/portfolio-reconcile). Its role may do exactly what
  * shared/store/portfolio-aggregates*.ts call: Scan the table (every tenant's suppliers and aggregate items) and
- * GetItem (an item without its contribution: an older item's full result, or a compact item's input and summary);
- * Query, PutItem and BatchWriteItem (puts and deletes) only on the aggregates' partitions.
+ * GetItem (a supplier item without its contribution: an older item's full result, or a compact item's input and
+ * summary; the snapshot's head); Query, PutItem and BatchWriteItem (a large snapshot's pieces and the deletion of the
+ * ones it replaces) only on the aggregates' partitions (snapshot, deltas).
  */
 export class PortfolioReconcile extends Construct {
   readonly reconcile: PipelineFunction;

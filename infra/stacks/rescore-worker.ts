@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RESCORE_QUEUE_SETTINGS, RESCORE_WORKER_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
+import { AGGREGATE_DELTA_PARTITIONS } from '../../shared/store/keys.ts';
 import type { StageConfig } from '../config.ts';
 import { type DataStore, PLATFORM_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -51,6 +52,8 @@ export class RescoreWorker extends Construct {
     const role = this.worker.role;
     role.addToPrincipalPolicy(data.statement(['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem']));
     role.addToPrincipalPolicy(data.statement(['dynamodb:PutItem'], [PLATFORM_PARTITIONS.runs]));
+    // A rescore's portfolio deltas: new items in the tenants' delta logs, nothing else.
+    role.addToPrincipalPolicy(data.statement(['dynamodb:PutItem'], AGGREGATE_DELTA_PARTITIONS));
     role.addToPrincipalPolicy(data.statement(['dynamodb:Query'], [PLATFORM_PARTITIONS.policy]));
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.rescore.queueArn] }),

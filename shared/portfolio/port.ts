@@ -4,6 +4,7 @@
  */
 import type { Aggregate } from '../model/portfolio-aggregate.ts';
 import type { Contribution } from '../model/portfolio-contribution.ts';
+import type { LoggedDelta, Snapshot } from '../model/portfolio-fold.ts';
 
 /** One supplier write as the portfolio sees it: the contribution it replaced (null: none) and the new one (null: deleted). */
 export interface ContributionChange {
@@ -27,11 +28,32 @@ export interface StoredAggregate extends PortfolioFreshness {
   aggregate: Aggregate;
 }
 
+/**
+ * Where the delta log and its snapshot live (shared/model/portfolio-fold.ts): what the aggregates use case
+ * (aggregate-log.ts) needs of a store, and no more.
+ */
+export interface AggregateLog {
+  /** Logs one delta (a new item: never overwrites one). */
+  putDelta(tenant: string, delta: LoggedDelta): Promise<void>;
+  /** The tenant's snapshot (an empty one at version 0 when it has none), read strongly consistently. */
+  readSnapshot(tenant: string): Promise<Snapshot>;
+  /** The tenant's deltas above `watermarks` (per shard), read strongly consistently after the snapshot. */
+  readDeltas(tenant: string, watermarks: Record<number, string>): Promise<LoggedDelta[]>;
+  /**
+   * Writes `next` if the stored snapshot is still at `expectedVersion` (0: none stored); false when another write got
+   * there first (nothing written).
+   */
+  writeSnapshot(tenant: string, next: Snapshot, expectedVersion: number): Promise<boolean>;
+}
+
 export interface PortfolioAggregates {
-  /** Adds `delta` to the tenant's aggregate (additive, so concurrent writers compose); `shardKey` spreads the load. */
+  /** Adds `delta` to the tenant's aggregate (additive, so concurrent writers compose), as of `at` (its log key). */
   apply(tenant: string, delta: Aggregate, shardKey: string, at: string): Promise<void>;
   read(tenant: string): Promise<StoredAggregate>;
-  /** Replaces the tenant's aggregate with a recount (empty: the tenant has none left). */
+  /**
+   * Replaces the tenant's aggregate with a recount (empty: the tenant has none left) whose scan started at `at`:
+   * changes logged after `at` are added on top of it.
+   */
   replace(tenant: string, aggregate: Aggregate, at: string): Promise<void>;
 }
 

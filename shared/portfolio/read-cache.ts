@@ -1,6 +1,6 @@
 /**
- * A tenant's aggregates, read at most about once per `ttlMs` per process: a read sums every shard's items (hundreds
- * to a few thousand small items: tens of read units), so the API keeps the sum briefly. Past `ttlMs` the kept sum is
+ * A tenant's aggregates, read at most about once per `ttlMs` per process: a read is the snapshot and the deltas not
+ * yet folded into it (8 queries), so the API keeps the sum briefly. Past `ttlMs` the kept sum is
  * still answered while one refresh runs (stale-while-revalidate), so no request waits for a read unless the kept one
  * is older than `maxStaleMs` or there is none. The answer says when its aggregates were read (`readAt`).
  */

@@ -1,7 +1,8 @@
 /**
  * Reconciliation (issue 12): a full recount of every tenant's portfolio from its stored suppliers, replacing the
  * incrementally maintained aggregates. It repairs what the incremental path can lose — a delta dropped by a crash
- * between a supplier write and its aggregate update — and is run periodically (daily, after the rescore runs).
+ * between a supplier write and its aggregate update — and is run periodically (daily, after the rescore runs). The
+ * time taken before the scan starts is the recount's watermark: deltas logged after it are added on top (aggregate-log.ts).
  */
 import { type Aggregate, applyContribution, normalise } from '../model/portfolio-aggregate.ts';
 import type { ContributionScan, PortfolioAggregates } from './port.ts';
@@ -21,6 +22,7 @@ export interface ReconcileResult {
 
 export async function reconcilePortfolios(deps: ReconcileDeps): Promise<ReconcileResult> {
   const segments = deps.segments ?? 4;
+  // Before the scan: a delta logged up to now was logged after its supplier writes, which the scan will see.
   const at = deps.now().toISOString();
   const recount = new Map<string, Aggregate>();
   const tenants = new Set<string>();

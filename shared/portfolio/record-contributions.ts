@@ -1,7 +1,7 @@
 /**
  * Keeps a tenant's portfolio aggregates in step with its supplier writes: each call's writes are summed into one
  * delta (new contributions in, the ones they replaced out) and added to the aggregates in one go, so a chunk of a
- * large upload costs one update per touched aggregate item, not one per supplier. The store reports only the writes
+ * large upload costs one small delta item (aggregate-log.ts), not a write per supplier. The store reports only the writes
  * it made — a redelivered write finds its item already stored and reports nothing — so nothing is added twice. A
  * crash between the supplier writes and this update loses their delta until the next reconciliation (reconcile.ts).
  */

@@ -15,6 +15,8 @@
  *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
  *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
  *   scenario job              SCN#{tenant}#{jobId}      / JOB, PART#{segment}[#…], RESULT#{chunk}   (a day, then TTL)
+ *   portfolio delta           T#{tenant}#AGGD#{shard}   / {ISO time}#{random}            (a few days, then TTL)
+ *   portfolio snapshot        T#{tenant}#AGGS           / SNAP, SNAP#{writeId}#{chunk}
  *
  * Index keys:
  *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
@@ -61,8 +63,30 @@ export const errorSk = (row: number) => `${ERROR_SK_PREFIX}${pad(row, 10)}`;
 export const ERROR_SK_MAX = `${ERROR_SK_PREFIX}9999999999`;
 
 // Webhook endpoints, their count, their deliveries.
-// Portfolio aggregates (shared/store/portfolio-aggregates.ts): a tenant's shards; sort keys are the cells'.
-export const aggregatePk = (tenant: string, shard: number | '*') => `${tenantPk(tenant)}#AGG#${shard}`;
+// Portfolio aggregates (shared/store/portfolio-aggregates*.ts): a tenant's delta log, sharded, keyed by time, and
+// its snapshot (a head item, and the pieces of a large one).
+export const aggregateDeltaPk = (tenant: string, shard: number | '*') => `${tenantPk(tenant)}#AGGD#${shard}`;
+export const aggregateSnapshotPk = (tenant: string) => `${tenantPk(tenant)}#AGGS`;
+export const AGGREGATE_SNAPSHOT_SK = 'SNAP';
+const AGGREGATE_CHUNK_PREFIX = 'SNAP#';
+/** Every piece of one snapshot write (a random id, so two writers of the same version never share pieces). */
+export const aggregateChunkPrefix = (writeId: string) => `${AGGREGATE_CHUNK_PREFIX}${writeId}#`;
+export const aggregateChunkSk = (writeId: string, chunk: number) => `${aggregateChunkPrefix(writeId)}${pad(chunk, 4)}`;
+/** The bounds of a delta's sort key (an ISO time, then `#{random}`). */
+export const AGGREGATE_DELTA_SK_MIN = '0';
+export const AGGREGATE_DELTA_SK_MAX = '9';
+/** Every tenant's aggregate partitions, as `dynamodb:LeadingKeys` patterns (infra/stacks/portfolio-reconcile.ts). */
+export const AGGREGATE_PARTITIONS = [aggregateSnapshotPk('*'), aggregateDeltaPk('*', '*')] as const;
+/** Every tenant's delta logs: what a writer of suppliers may put into. */
+export const AGGREGATE_DELTA_PARTITIONS = [aggregateDeltaPk('*', '*')] as const;
+/** Every tenant's snapshots: a fold on the API's read path writes a large one's pieces there. */
+export const AGGREGATE_SNAPSHOT_PARTITIONS = [aggregateSnapshotPk('*')] as const;
+/** Whether a partition key is an aggregate's (the benches count their write units apart). */
+export function isAggregatePk(pk: string): boolean {
+  if (!pk.startsWith(TENANT_PK_PREFIX)) return false;
+  const rest = pk.slice(pk.indexOf('#', TENANT_PK_PREFIX.length));
+  return rest === '#AGGS' || rest.startsWith('#AGGD#');
+}
 
 export const webhooksPk = (tenant: string) => `${tenantPk(tenant)}#WH`;
 export const WEBHOOK_SK_PREFIX = 'WH#';

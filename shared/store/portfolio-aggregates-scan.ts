@@ -10,8 +10,8 @@ import type { Contribution } from '../model/portfolio-contribution.ts';
 import type { ContributionScan } from '../portfolio/port.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { SUPPLIER_SK } from './keys.ts';
-import { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates.ts';
 import { CONTRIBUTION_ATTRIBUTE, contributionOfItem } from './portfolio-aggregates-contribution.ts';
+import { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates-snapshot.ts';
 import { INPUT_ATTRIBUTE } from './supplier-items.ts';
 
 /** Items examined per scan page. */

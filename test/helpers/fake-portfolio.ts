@@ -1,6 +1,12 @@
 import { type Aggregate, addAggregate, normalise } from '../../shared/model/portfolio-aggregate.ts';
 import type { Contribution } from '../../shared/model/portfolio-contribution.ts';
-import type { ContributionScan, PortfolioAggregates, StoredAggregate } from '../../shared/portfolio/port.ts';
+import { emptySnapshot, type LoggedDelta, type Snapshot } from '../../shared/model/portfolio-fold.ts';
+import type {
+  AggregateLog,
+  ContributionScan,
+  PortfolioAggregates,
+  StoredAggregate,
+} from '../../shared/portfolio/port.ts';
 
 /** The aggregates in memory: sums per tenant, with a log of the deltas applied and the reads made. */
 export class FakePortfolioAggregates implements PortfolioAggregates {
@@ -56,4 +62,41 @@ export function fakeContributionScan(
       };
     },
   };
+}
+
+/**
+ * The delta log and its snapshot in memory (shared/portfolio/port.ts AggregateLog): deltas per tenant, one snapshot
+ * per tenant written only at the version read. `beforeWrite` runs inside a snapshot write before its check (tests
+ * slip another writer in there).
+ */
+export class FakeAggregateLog implements AggregateLog {
+  readonly deltas = new Map<string, LoggedDelta[]>();
+  readonly snapshots = new Map<string, Snapshot>();
+  snapshotWrites = 0;
+  beforeWrite: (() => Promise<void>) | null = null;
+
+  async putDelta(tenant: string, delta: LoggedDelta): Promise<void> {
+    const list = this.deltas.get(tenant) ?? [];
+    list.push(delta);
+    this.deltas.set(tenant, list);
+  }
+
+  async readSnapshot(tenant: string): Promise<Snapshot> {
+    const s = this.snapshots.get(tenant);
+    return s ? structuredClone(s) : emptySnapshot();
+  }
+
+  async readDeltas(tenant: string, watermarks: Record<number, string>): Promise<LoggedDelta[]> {
+    return (this.deltas.get(tenant) ?? []).filter((d) => d.key > (watermarks[d.shard] ?? ''));
+  }
+
+  async writeSnapshot(tenant: string, next: Snapshot, expectedVersion: number): Promise<boolean> {
+    const hook = this.beforeWrite;
+    this.beforeWrite = null;
+    if (hook) await hook();
+    if ((this.snapshots.get(tenant)?.version ?? 0) !== expectedVersion) return false;
+    this.snapshots.set(tenant, structuredClone(next));
+    this.snapshotWrites++;
+    return true;
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_PARTITIONS } from '../../infra/stacks/data-store.ts';
 import type { PipelineFunction } from '../../infra/stacks/pipeline-function.ts';
+import { AGGREGATE_DELTA_PARTITIONS } from '../../shared/store/keys.ts';
 import { conditioned, getAtt, partitionsCondition, permissions, permissionTable, resource, synth } from './synth.ts';
 
 /**
@@ -120,7 +121,7 @@ describe('function roles', () => {
     expect(JSON.stringify(roleOf(rescore))).not.toContain('dueForRescore');
   });
 
-  it('rescore worker: scans, reads and updates any item, puts run items only, queries policy only; its own queue', () => {
+  it('rescore worker: scans, reads and updates any item, puts run items and portfolio deltas only, queries policy only; its own queue', () => {
     expect(roleOf(rescoreWorker)).toEqual(
       sorted({
         ...logs(rescoreWorker),
@@ -130,8 +131,12 @@ describe('function roles', () => {
         'dynamodb:GetItem': [tableArn],
         // A rescored supplier (conditional on its input version), a next change date, the run's done segments.
         'dynamodb:UpdateItem': [tableArn],
-        // The segment's progress, page by page: it never replaces a supplier.
-        'dynamodb:PutItem': [runItems],
+        // The segment's progress, page by page, and its portfolio deltas (new items of the tenants' delta logs): it
+        // never replaces a supplier.
+        'dynamodb:PutItem': [
+          runItems,
+          conditioned(tableArn, partitionsCondition(...AGGREGATE_DELTA_PARTITIONS)),
+        ].sort(),
         'dynamodb:Query': [policyItems],
         // Continuations of its segment, and consuming the rescore queue (event source mapping).
         'sqs:SendMessage': [arn(queues.rescore)],

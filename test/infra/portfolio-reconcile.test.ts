@@ -4,7 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_PARTITIONS } from '../../shared/store/portfolio-aggregates.ts';
+import { AGGREGATE_PARTITIONS } from '../../shared/store/keys.ts';
 import { getAtt, resource, synth } from './synth.ts';
 
 describe('portfolio recount', () => {
