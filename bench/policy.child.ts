@@ -15,14 +15,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
 import { nextPolicyChange } from '../shared/model/policy.ts';
 import { createScorer } from '../shared/model/score.ts';
-import { planPolicyRun, RESCORE_RUN } from '../shared/pipeline/rescore-run.ts';
-import { recordRevision } from '../shared/policy/record-revision.ts';
+import { RESCORE_RUN } from '../shared/pipeline/rescore-run.ts';
 import { RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
-import { baselineTimeline, referenceData } from '../shared/reference/index.ts';
-import type { PolicyEvent } from '../shared/reference/types.ts';
+import { referenceData } from '../shared/reference/index.ts';
 import { CHANGE_SK_PREFIX, TENANT_PK_PREFIX } from '../shared/store/keys.ts';
 import { DynamoDbSupplierScan } from '../shared/store/supplier-scan.ts';
 import { readSupplierList } from '../shared/supplier-list/read.ts';
+import { extendSuspension } from './bench-revision.ts';
 
 const TENANTS = ['acme', 'globex', 'initech'];
 
@@ -87,36 +86,13 @@ async function run(file: string, asOf: string) {
     const writesBefore = writes.writes;
     const recordsBefore = writes.changeRecords;
     const p = runtime.policy;
-    const e = baselineTimeline.policyEvents.find((x) => x.id === 'CN-2024-46-C2-SUSP') as PolicyEvent;
-    const { id: _id, source: _s, ...rest } = e;
 
     // The notifier is another function in AWS: its queue takes the change events (what PutEvents costs the writers is
     // measured) but is not consumed during the run, so its work does not share this process's CPU with the rescore.
     await runtime.notify.queue.stop();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const recorded = await recordRevision(
-      { store: p.store, baseline: baselineTimeline, now: () => new Date() },
-      {
-        kind: 'policy-event',
-        id: e.id,
-        action: 'put',
-        body: {
-          ...rest,
-          effectiveUntil: '2027-11-27',
-          reason: 'China extends its suspension of Ann. 46 clause 2 to 2027-11-27',
-          source: 'benchmark',
-          sourceUrl: 'https://example.org/bench',
-          sourceDate: asOf,
-        },
-      },
-      { actor: 'bench' },
-    );
-    const started = await planPolicyRun(
-      { runs: p.runs, queue: p.rescoreQueue, now: () => new Date(), policy: p.store, baseline: baselineTimeline },
-      { asOf, createdBy: 'bench' },
-    );
-    if (!started) throw new Error('no run started');
+    const { recorded, started } = await extendSuspension(p, asOf);
     let view = await p.runs.viewRun(started.runId);
     while (view?.status !== 'completed') {
       await new Promise((r) => setTimeout(r, 100));

@@ -16,12 +16,9 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { LOCAL_TABLE, quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
-import { planPolicyRun } from '../shared/pipeline/rescore-run.ts';
-import { recordRevision } from '../shared/policy/record-revision.ts';
-import { baselineTimeline } from '../shared/reference/index.ts';
-import type { PolicyEvent } from '../shared/reference/types.ts';
 import { CHANGE_SK_PREFIX, isAggregatePk, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
 import { TABLE } from '../shared/store/table.ts';
+import { extendSuspension } from './bench-revision.ts';
 import { itemBytes } from './item-size.ts';
 
 type Kind = 'supplier' | 'change' | 'batch' | 'aggregate' | 'other';
@@ -186,31 +183,7 @@ async function run(file: string, asOf: string) {
 
     // The policy bench's revision: reaches US buyers only, so about half the suppliers are examined and few move.
     await runtime.notify.queue.stop();
-    const p = runtime.policy;
-    const e = baselineTimeline.policyEvents.find((x) => x.id === 'CN-2024-46-C2-SUSP') as PolicyEvent;
-    const { id: _id, source: _s, ...rest } = e;
-    await recordRevision(
-      { store: p.store, baseline: baselineTimeline, now: () => new Date() },
-      {
-        kind: 'policy-event',
-        id: e.id,
-        action: 'put',
-        body: {
-          ...rest,
-          effectiveUntil: '2027-11-27',
-          reason: 'China extends its suspension of Ann. 46 clause 2 to 2027-11-27',
-          source: 'benchmark',
-          sourceUrl: 'https://example.org/bench',
-          sourceDate: asOf,
-        },
-      },
-      { actor: 'bench' },
-    );
-    const started = await planPolicyRun(
-      { runs: p.runs, queue: p.rescoreQueue, now: () => new Date(), policy: p.store, baseline: baselineTimeline },
-      { asOf, createdBy: 'bench' },
-    );
-    if (!started) throw new Error('no run started');
+    const { started } = await extendSuspension(runtime.policy, asOf);
     const view = await runtime.waitForRun(started.runId, { timeoutMs: 30 * 60_000 });
 
     const rescoreIndex = indexUnits(afterFirst, await supplierPartitions(runtime.dynamo.client));
