@@ -2,12 +2,15 @@
  * Benchmark `scenario`: a large tenant's scenario job (issue 12), against a parallel scan floor measured in the same
  * run: a bare parallel Scan of the same items with the same segment count through the same client.
  *
- * One tenant's generated suppliers (and a small second tenant the scan passes over); the scenario "China bans exports
- * of rare earths, tungsten and antimony to every buyer from 2026-06-01"; the clock from the job's start to its
- * assembled answer. Also checks the answer equals the inline computation exactly.
+ * One tenant's generated suppliers (and a small second tenant the scan passes over), loaded as the store's own items
+ * into dynalite on disk; the scenario "China bans exports of rare earths, tungsten and antimony to every buyer from
+ * 2026-06-01"; the clock from the job's start to its assembled answer. Also checks the answer equals the inline
+ * computation exactly (above the child's INLINE_MAX suppliers, the merge of the pure core's partials).
  *
- * Env: BENCH_SCENARIO_ROWS (default 200000 rows ≈ 100,000 suppliers), BENCH_AS_OF (default 2026-12-03).
+ * Env: BENCH_SCENARIO_ROWS (default 2,000,000 rows ≈ 1,000,000 suppliers; other sizes are not recorded),
+ * BENCH_AS_OF (default 2026-12-03).
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envInt, fmtInt, loadNote, met, ok, round2, runTsChild } from './common.ts';
@@ -15,7 +18,9 @@ import { DEFAULT_SEED, GENERATOR_VERSION, generateSupplierList } from './generat
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from './types.ts';
 
 const CHILD = fileURLToPath(new URL('./scenario.child.ts', import.meta.url));
-export const DEFAULT_SCENARIO_ROWS = 200_000;
+/** Rows of the generated list: about two lines a supplier, so ≈ the issue's 1,000,000 suppliers. */
+export const DEFAULT_SCENARIO_ROWS = 2_000_000;
+const TARGET_SUPPLIERS = 1_000_000;
 const TARGET_RATIO = 3.0;
 
 interface Run {
@@ -23,6 +28,8 @@ interface Run {
   cpuMs: number;
   floorMs: number;
   inlineMs: number;
+  compared: 'inline' | 'partials';
+  loadMs: number;
   suppliers: number;
   otherSuppliers: number;
   examined: number;
@@ -44,7 +51,9 @@ export const scenarioBench: Benchmark = {
     const gen = await generateSupplierList(file, rows, DEFAULT_SEED);
     ctx.log(`scenario: ${fmtInt(gen.rows)} rows, ${fmtInt(gen.suppliers)} suppliers`);
     const before = ctx.loadAverage();
-    const r = await runTsChild<Run>(ctx.root, CHILD, [file, asOf]);
+    const dataDir = join(ctx.tmpDir, `scenario-data-${rows}`);
+    await mkdir(dataDir, { recursive: true });
+    const r = await runTsChild<Run>(ctx.root, CHILD, [file, asOf, dataDir]);
     const load = loadNote(ctx, before, ctx.loadAverage());
     const ratio = r.ms / r.floorMs;
     const metrics: Metric[] = [
@@ -56,8 +65,8 @@ export const scenarioBench: Benchmark = {
     const table: [string, string, string][] = [
       [
         'Stored suppliers `scenario.suppliers`',
-        `${fmtInt(r.suppliers)} of the tenant, ${fmtInt(r.otherSuppliers)} of another (${fmtInt(gen.rows)} generated rows)`,
-        '1,000,000 (**not met**: see the note)',
+        `${fmtInt(r.suppliers)} of the tenant, ${fmtInt(r.otherSuppliers)} of another (${fmtInt(gen.rows)} generated rows; loaded in ${(r.loadMs / 1000).toFixed(0)} s, ${fmtInt(r.suppliers / (r.loadMs / 1000))} suppliers/s)`,
+        `${fmtInt(TARGET_SUPPLIERS)} ${met(r.suppliers >= 0.99 * TARGET_SUPPLIERS)}`,
       ],
       ['Moved by the scenario', `${fmtInt(r.moved)} (${((100 * r.moved) / r.suppliers).toFixed(1)}%)`, ''],
       [
@@ -77,7 +86,7 @@ export const scenarioBench: Benchmark = {
       ],
       [
         'Answer equal to inline `scenario.equal_to_inline`',
-        `${r.equal ? 'yes' : 'no'} (${fmtInt(r.listed)} listed; inline took ${(r.inlineMs / 1000).toFixed(1)} s in-process)`,
+        `${r.equal ? 'yes' : 'no'} (${fmtInt(r.listed)} listed; ${r.compared === 'inline' ? 'inline' : "the pure core's merged partials"} took ${(r.inlineMs / 1000).toFixed(1)} s in-process)`,
         `yes ${met(r.equal)}`,
       ],
       ['Peak RSS of the process', `${fmtInt(r.maxRssMb)} MB`, ''],
@@ -97,7 +106,7 @@ export const scenarioBench: Benchmark = {
       '| --- | --- | --- |',
       ...table.map(([a, b, t]) => `| ${a} | ${b} | ${t} |`),
       '',
-      `Method: \`bench/scenario.child.ts\` in a fresh process: the local runtime (dynalite in memory, the in-process scenario queue with the shared settings driving the real worker), the generated list (generator v${GENERATOR_VERSION}, seed ${DEFAULT_SEED}) stored as scored as of ${asOf} for one tenant, and its first 1,000 suppliers for a second tenant, then a job started as POST /v1/scenarios does above the inline threshold; the clock stops when the job's answer is stored (every segment's partial merged by the last one counted). The floor is a bare parallel Scan of the same table through the same DynamoDB client: the same ${'`'}SCENARIO${'`'} segments, page size, tenant filter and projection, at the scenario queue's concurrency, reading every page and doing nothing else. The answer is compared with the inline computation (runScenario, limitListed) over the same suppliers. One run.`,
+      `Method: \`bench/scenario.child.ts\` in a fresh process: the local runtime on a data directory (dynalite on disk, the in-process scenario queue with the shared settings driving the real worker), the generated list (generator v${GENERATOR_VERSION}, seed ${DEFAULT_SEED}) scored as of ${asOf} and stored for one tenant, and its first 1,000 suppliers for a second tenant, as fast as it loads: the store's own compact items (\`shared/store/supplier-items.ts\`: input, score summary, portfolio contribution) by BatchWriteItem, 25 a request and 8 requests in flight, so the worker reads exactly what the pipeline would have stored. Then a job started as POST /v1/scenarios does above the inline threshold; the clock stops when the job's answer is stored (every segment's partial merged by the last one counted). The floor is a bare parallel Scan of the same table through the same DynamoDB client: the same ${'`'}SCENARIO${'`'} segments, page size, tenant filter and projection, at the scenario queue's concurrency, reading every page and doing nothing else. The answer is compared with ${r.compared === 'inline' ? 'the inline computation (runScenario, limitListed) over the same suppliers' : 'the merge of the partials the pure core computes directly over the same suppliers, 10,000 at a time (scenarioPartial, mergePartials, finishScenario: what the segments compute, without the store or the queue), not with runScenario: the inline answer of a million suppliers holds every row in one process'}. One run.`,
     ].join('\n');
     const doNotRecord =
       rows !== DEFAULT_SCENARIO_ROWS && process.env.BENCH_WRITE !== '1'
