@@ -165,6 +165,11 @@ export const stageConfigSchema = z
       .int()
       .min(60)
       .max(14 * 24 * 3600),
+    /** Alarm when the oldest scenario message (a segment of a large tenant's scenario job) has waited this long. */
+    scenarioOldestMessageAlarmSeconds: z
+      .int()
+      .min(60)
+      .max(14 * 24 * 3600),
     /**
      * The smallest move, in points, that is a `SupplierRiskChanged` event within a band (CHANGE_EVENT_MIN_POINTS of
      * the writers); band changes, new and deleted suppliers always are. Smaller moves stay in GET /v1/changes.
@@ -256,6 +261,9 @@ const COMMON = {
   // Two runs (the daily one and a revision's) of 32 segments, 8 at a time, each segment up to 15 minutes: the last
   // segment waits at most 7 × 15 minutes when every worker is healthy and slow.
   rescoreOldestMessageAlarmSeconds: 7200,
+  // A job's 32 segments, 8 at a time, each one worker turn of at most 5 minutes: its last segment waits 15 minutes
+  // when every worker is healthy and slow; an hour is four such jobs queued behind each other.
+  scenarioOldestMessageAlarmSeconds: 3600,
   changeEventMinPoints: CHANGE_EVENT.defaultMinPoints,
   changeEventArchiveDays: 30,
   deadDeliveriesAlarmCount: 10,

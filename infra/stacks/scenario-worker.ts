@@ -65,6 +65,15 @@ export class ScenarioWorker extends Construct {
       'A segment of a scenario job failed every receive and is in the scenario DLQ: that job cannot complete (its tenant sees it running until it expires).',
       'alarm-scenario-dlq-messages',
     );
+    const seconds = config.scenarioOldestMessageAlarmSeconds;
+    monitoring.alarm(
+      'scenario-oldest-message',
+      queues.scenario.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+      seconds,
+      `A scenario segment has waited ${seconds} s or more for 5 minutes: scenario jobs are stalled or far behind.`,
+      'alarm-scenario-oldest-message',
+      5,
+    );
     monitoring.watchFunction('scenario-worker', this.worker.fn);
   }
 }

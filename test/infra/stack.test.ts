@@ -417,6 +417,7 @@ describe('alarms and dashboard', () => {
         'rescore-dlq-messages',
         'rescore-oldest-message',
         'scenario-dlq-messages',
+        'scenario-oldest-message',
         'notify-dlq-messages',
         'notify-oldest-message',
         'dead-deliveries',
