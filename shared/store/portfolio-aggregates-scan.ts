@@ -5,22 +5,18 @@
  * aggregates cleared too).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contribution } from '../model/portfolio-contribution.ts';
 import type { ContributionScan } from '../portfolio/port.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { SUPPLIER_SK } from './keys.ts';
 import { CONTRIBUTION_ATTRIBUTE, contributionOfItem } from './portfolio-aggregates-contribution.ts';
 import { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates-snapshot.ts';
+import { scanPage } from './scan-page.ts';
 import { INPUT_ATTRIBUTE } from './supplier-items.ts';
 
 /** Items examined per scan page. */
 const SCAN_PAGE = 1000;
-
-const encode = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-const decode = (cursor: string | null) =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
 
 export class DynamoDbContributionScan implements ContributionScan {
   private readonly doc: DynamoDBDocumentClient;
@@ -35,22 +31,19 @@ export class DynamoDbContributionScan implements ContributionScan {
   }
 
   async scan(segment: number, totalSegments: number, cursor: string | null) {
-    const r = await this.doc.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        Segment: segment,
-        TotalSegments: totalSegments,
-        Limit: SCAN_PAGE,
-        ExclusiveStartKey: decode(cursor),
-        FilterExpression: '(sk = :sk AND attribute_not_exists(deletedAt)) OR attribute_exists(#agg)',
-        ProjectionExpression: 'pk, sk, tenant, #c, #agg',
-        ExpressionAttributeNames: { '#c': CONTRIBUTION_ATTRIBUTE, '#agg': AGGREGATE_TENANT_ATTRIBUTE },
-        ExpressionAttributeValues: { ':sk': SUPPLIER_SK },
-      }),
-    );
+    const page = await scanPage(this.doc, this.tableName, {
+      segment,
+      totalSegments,
+      cursor,
+      limit: SCAN_PAGE,
+      filter: '(sk = :sk AND attribute_not_exists(deletedAt)) OR attribute_exists(#agg)',
+      projection: 'pk, sk, tenant, #c, #agg',
+      names: { '#c': CONTRIBUTION_ATTRIBUTE, '#agg': AGGREGATE_TENANT_ATTRIBUTE },
+      values: { ':sk': SUPPLIER_SK },
+    });
     const contributions: { tenant: string; contribution: Contribution }[] = [];
     const aggregateTenants = new Set<string>();
-    for (const item of r.Items ?? []) {
+    for (const item of page.items) {
       if (typeof item[AGGREGATE_TENANT_ATTRIBUTE] === 'string') {
         aggregateTenants.add(item[AGGREGATE_TENANT_ATTRIBUTE]);
         continue;
@@ -58,7 +51,7 @@ export class DynamoDbContributionScan implements ContributionScan {
       const contribution = contributionOfItem(item) ?? (await this.fromResult(item));
       if (contribution) contributions.push({ tenant: String(item.tenant), contribution });
     }
-    return { contributions, aggregateTenants: [...aggregateTenants], cursor: encode(r.LastEvaluatedKey) };
+    return { contributions, aggregateTenants: [...aggregateTenants], cursor: page.cursor };
   }
 
   /** An item written without the attribute: its contribution from its full result, or recomputed (compact item). */

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SupplierInput } from '../model/types.ts';
 import { SUPPLIER_SK } from './keys.ts';
-import { decodeScanCursor, encodeScanCursor } from './list-cursor.ts';
+import { scanPage } from './scan-page.ts';
 import type { TenantSupplierScan } from './scenario-jobs-port.ts';
 import { INPUT_PROJECTION, inputOfItem } from './supplier-items.ts';
 
@@ -27,20 +27,16 @@ export class DynamoDbTenantSupplierScan implements TenantSupplierScan {
     cursor: string | null,
     limit: number,
   ): Promise<{ items: SupplierInput[]; cursor: string | null }> {
-    const r = await this.doc.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        Segment: segment,
-        TotalSegments: totalSegments,
-        Limit: limit,
-        ExclusiveStartKey: decodeScanCursor(cursor),
-        FilterExpression: 'sk = :sk AND tenant = :tenant AND attribute_not_exists(deletedAt)',
-        ProjectionExpression: INPUT_PROJECTION.expression,
-        ExpressionAttributeNames: INPUT_PROJECTION.names,
-        ExpressionAttributeValues: { ':sk': SUPPLIER_SK, ':tenant': tenant },
-      }),
-    );
-    const items = (r.Items ?? []).map(inputOfItem);
-    return { items, cursor: encodeScanCursor(r.LastEvaluatedKey) };
+    const page = await scanPage(this.doc, this.tableName, {
+      segment,
+      totalSegments,
+      cursor,
+      limit,
+      filter: 'sk = :sk AND tenant = :tenant AND attribute_not_exists(deletedAt)',
+      projection: INPUT_PROJECTION.expression,
+      names: INPUT_PROJECTION.names,
+      values: { ':sk': SUPPLIER_SK, ':tenant': tenant },
+    });
+    return { items: page.items.map(inputOfItem), cursor: page.cursor };
   }
 }

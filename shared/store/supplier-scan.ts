@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SUPPLIER_SK, supplierPk } from './keys.ts';
-import { decodeScanCursor, encodeScanCursor } from './list-cursor.ts';
 import type { SupplierScan } from './rescore-port.ts';
+import { scanPage } from './scan-page.ts';
 import { fromItem, SUPPLIER_PROJECTION } from './supplier-items.ts';
 import type { StoredSupplier } from './supplier-port.ts';
 
@@ -23,21 +23,17 @@ export class DynamoDbSupplierScan implements SupplierScan {
     cursor: string | null,
     limit: number,
   ): Promise<{ items: StoredSupplier[]; cursor: string | null }> {
-    const r = await this.doc.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        Segment: segment,
-        TotalSegments: totalSegments,
-        Limit: limit,
-        ExclusiveStartKey: decodeScanCursor(cursor),
-        FilterExpression: 'sk = :sk AND attribute_not_exists(deletedAt)',
-        ProjectionExpression: SUPPLIER_PROJECTION.expression,
-        ExpressionAttributeNames: SUPPLIER_PROJECTION.names,
-        ExpressionAttributeValues: { ':sk': SUPPLIER_SK },
-      }),
-    );
-    const items = (r.Items ?? []).map(fromItem);
-    return { items, cursor: encodeScanCursor(r.LastEvaluatedKey) };
+    const page = await scanPage(this.doc, this.tableName, {
+      segment,
+      totalSegments,
+      cursor,
+      limit,
+      filter: 'sk = :sk AND attribute_not_exists(deletedAt)',
+      projection: SUPPLIER_PROJECTION.expression,
+      names: SUPPLIER_PROJECTION.names,
+      values: { ':sk': SUPPLIER_SK },
+    });
+    return { items: page.items.map(fromItem), cursor: page.cursor };
   }
 
   async updateNextChange(
