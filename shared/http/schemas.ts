@@ -134,9 +134,14 @@ export const batchCreateRequest = z
   .object({
     /** Ask for a presigned upload URL instead of sending the file inline. */
     upload: z.literal('presigned'),
-    format: z.enum(['csv', 'json']).default('csv'),
+    format: z.enum(['csv', 'json', 'xlsx']).default('csv').describe('xlsx: an RMI CMRT, EMRT or AMRT workbook'),
     asOf: date.optional(),
     buyerCountry: countryName.optional(),
+    supplierId: supplierId
+      .optional()
+      .describe(
+        "format xlsx only: the supplier the workbook's lines belong to (default: the company its Declaration names)",
+      ),
   })
   .strict();
 
@@ -184,6 +189,13 @@ export const portfolioQuery = z.object({
 export const policyEventsQuery = z.object({ asOf: date.optional() });
 
 export const scoringDefaults = z.object({ asOf: date.optional(), buyerCountry: countryName.optional() });
+
+/** POST /v1/batches with the file inline: scoring defaults, and a workbook's supplier. */
+export const batchCreateQuery = scoringDefaults.extend({
+  supplierId: supplierId
+    .optional()
+    .describe('a workbook only: the supplier its lines belong to (default: the company its Declaration names)'),
+});
 
 /** Scenario dates are checked with the events they belong to (422 naming the field), not by the schema. */
 const scenarioDate = z

@@ -103,7 +103,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload a supplier list (inline ≤ 5 MB, or get a presigned upload URL) */
+    /**
+     * Upload a supplier list (inline ≤ 5 MB, or get a presigned upload URL)
+     * @description One file, one batch: a supplier-list CSV, the same rows as a JSON array, or an RMI reporting workbook (CMRT, EMRT or AMRT, `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`; its rejections name their sheet and cell), inline up to 5 MiB. A larger file: ask for a presigned upload (`{ "upload": "presigned", "format": "csv" | "json" | "xlsx" }`) and PUT the file to the URL answered. A workbook's lines belong to `supplierId` when given, else to the company its Declaration names.
+     */
     post: operations['createBatch'];
     delete?: never;
     options?: never;
@@ -2501,6 +2504,8 @@ export interface operations {
       query?: {
         asOf?: string;
         buyerCountry?: string;
+        /** @description a workbook only: the supplier its lines belong to (default: the company its Declaration names) */
+        supplierId?: string;
       };
       header?: never;
       path?: never;
@@ -2517,10 +2522,11 @@ export interface operations {
               /** @enum {string} */
               upload: 'presigned';
               /**
+               * @description xlsx: an RMI CMRT, EMRT or AMRT workbook
                * @default csv
                * @enum {string}
                */
-              format?: 'csv' | 'json';
+              format?: 'csv' | 'json' | 'xlsx';
               /** Format: date */
               asOf?: string;
               /**
@@ -2533,7 +2539,11 @@ export interface operations {
                * @example DE
                */
               buyerCountry?: string;
+              /** @description format xlsx only: the supplier the workbook's lines belong to (default: the company its Declaration names) */
+              supplierId?: string;
             };
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        'application/vnd.ms-excel.sheet.macroEnabled.12': string;
       };
     };
     responses: {
