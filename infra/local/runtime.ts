@@ -36,7 +36,7 @@ import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
-import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
+import { encodeMetadataText, UPLOAD_METADATA, type UploadFormat, uploadKey } from '../../shared/uploads/key.ts';
 import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
 import type { DeliveryOptions } from '../../shared/webhooks/deliver.ts';
@@ -131,7 +131,7 @@ export interface LocalRuntime {
   /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
   upload(
     file: string,
-    options: { tenant: string; batchId: string; asOf?: string; buyerCountry?: string },
+    options: { tenant: string; batchId: string; asOf?: string; buyerCountry?: string; supplierId?: string },
   ): Promise<void>;
   /** Resolves when the batch has completed (or failed), with its record; rejects after `timeoutMs`. */
   waitForBatch(
@@ -301,10 +301,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const metadata: Record<string, string> = {};
       if (o.asOf) metadata[UPLOAD_METADATA.asOf] = o.asOf;
       if (o.buyerCountry) metadata[UPLOAD_METADATA.buyerCountry] = o.buyerCountry;
+      if (o.supplierId) metadata[UPLOAD_METADATA.supplierId] = encodeMetadataText(o.supplierId);
+      const format = /\.(json|xlsx)$/i.exec(file)?.[1]?.toLowerCase() ?? 'csv';
       await s3.client.send(
         new PutObjectCommand({
           Bucket: LOCAL_BUCKET,
-          Key: uploadKey(o.tenant, o.batchId, file.toLowerCase().endsWith('.json') ? 'json' : 'csv'),
+          Key: uploadKey(o.tenant, o.batchId, format as UploadFormat),
           Body: createReadStream(file),
           ContentLength: size,
           Metadata: metadata,
