@@ -3,7 +3,7 @@
  * codes, stdout and stderr. Cases run concurrently; each spawn takes about half a second.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, it } from 'vitest';
@@ -134,7 +134,11 @@ describe.concurrent('mineral-risk score', () => {
 describe.concurrent('usage errors and unreadable input: exit 2 with one line on stderr', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['a missing file', () => [`${tmp.path}/nope.csv`], /^mineral-risk: cannot read .*nope\.csv: ENOENT$/],
-    ['a directory', () => [tmp.path], /^mineral-risk: cannot read .*: not a file$/],
+    [
+      'a folder with no supplier list or workbook in it',
+      () => [mkdtempSync(`${tmp.path}/empty-`)],
+      /^mineral-risk: .*empty-\w+: no \.csv, \.json or \.xlsx file in the folder$/,
+    ],
     [
       'a bad --as-of',
       () => [SAMPLE, '--as-of', '2026-02-30'],
