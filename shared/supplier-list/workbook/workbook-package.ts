@@ -85,7 +85,29 @@ function checkSheetExtent(sheet: string, xml: string): void {
   }
 }
 
-/** A stored (uncompressed) zip of the given parts, with the CRCs their original headers declared. */
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = (CRC_TABLE[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A sheet's XML without its formulas: only the values they had when the file was saved are read, so the library
+ * parses a third of the text (the Smelter List template is 5.8 MB, mostly formulas). A formula cell saved without
+ * a value (a writer that does not calculate) is left empty instead of failing the whole sheet.
+ */
+const withoutFormulas = (xml: string) =>
+  xml
+    .replace(/<(?:\w+:)?f\b[^>]*?(?:\/>|>[^<]*<\/(?:\w+:)?f>)/g, '')
+    .replace(/<((?:\w+:)?c)\b([^>]*?)\st="str"([^>]*?)>\s*<\/(?:\w+:)?c>/g, '<$1$2$3/>');
+
+/** A stored (uncompressed) zip of the given parts. */
 function storedZip(parts: { name: string; data: Uint8Array; crc32: number }[]): Uint8Array {
   const encoder = new TextEncoder();
   const names = parts.map((p) => encoder.encode(p.name));
@@ -178,9 +200,10 @@ export function packageWorkbook(bytes: Uint8Array, wanted: readonly string[]): W
     const part = sheetParts.get(sheet);
     const e = part ? byName.get(part) : undefined;
     if (!e) continue;
-    const data = expandEntry(bytes, e);
-    checkSheetExtent(sheet, decoder.decode(data));
-    parts.push({ name: e.name, data, crc32: e.crc32 });
+    const xml = decoder.decode(expandEntry(bytes, e));
+    checkSheetExtent(sheet, xml);
+    const data = new TextEncoder().encode(withoutFormulas(xml));
+    parts.push({ name: e.name, data, crc32: crc32(data) });
     sheets.push(sheet);
   }
   return {
