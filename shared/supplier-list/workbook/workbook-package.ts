@@ -98,14 +98,16 @@ function crc32(data: Uint8Array): number {
 }
 
 /**
- * A sheet's XML without its formulas: only the values they had when the file was saved are read, so the library
- * parses a third of the text (the Smelter List template is 5.8 MB, mostly formulas). A formula cell saved without
- * a value (a writer that does not calculate) is left empty instead of failing the whole sheet.
+ * A sheet's XML with only what the reader uses, its values: formulas are dropped (only the values they had when the
+ * file was saved are read), and so are empty cells (a template's 2,500 styled, formula-only rows), so the library
+ * parses a small part of the text. A formula cell saved without a value (a writer that does not calculate) becomes
+ * empty instead of failing the whole sheet.
  */
-const withoutFormulas = (xml: string) =>
+const valuesOnly = (xml: string) =>
   xml
     .replace(/<(?:\w+:)?f\b[^>]*?(?:\/>|>[^<]*<\/(?:\w+:)?f>)/g, '')
-    .replace(/<((?:\w+:)?c)\b([^>]*?)\st="str"([^>]*?)>\s*<\/(?:\w+:)?c>/g, '<$1$2$3/>');
+    .replace(/<((?:\w+:)?c)\b([^>]*?)\st="str"([^>]*?)>\s*(?:<(?:\w+:)?v\s*\/>|<(?:\w+:)?v>\s*<\/(?:\w+:)?v>)?\s*<\/(?:\w+:)?c>/g, '')
+    .replace(/<(?:\w+:)?c\b[^>]*\/>/g, '');
 
 /** A stored (uncompressed) zip of the given parts. */
 function storedZip(parts: { name: string; data: Uint8Array; crc32: number }[]): Uint8Array {
@@ -202,7 +204,7 @@ export function packageWorkbook(bytes: Uint8Array, wanted: readonly string[]): W
     if (!e) continue;
     const xml = decoder.decode(expandEntry(bytes, e));
     checkSheetExtent(sheet, xml);
-    const data = new TextEncoder().encode(withoutFormulas(xml));
+    const data = new TextEncoder().encode(valuesOnly(xml));
     parts.push({ name: e.name, data, crc32: crc32(data) });
     sheets.push(sheet);
   }
