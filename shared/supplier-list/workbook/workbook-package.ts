@@ -106,7 +106,10 @@ function crc32(data: Uint8Array): number {
 const valuesOnly = (xml: string) =>
   xml
     .replace(/<(?:\w+:)?f\b[^>]*?(?:\/>|>[^<]*<\/(?:\w+:)?f>)/g, '')
-    .replace(/<((?:\w+:)?c)\b([^>]*?)\st="str"([^>]*?)>\s*(?:<(?:\w+:)?v\s*\/>|<(?:\w+:)?v>\s*<\/(?:\w+:)?v>)?\s*<\/(?:\w+:)?c>/g, '')
+    .replace(
+      /<((?:\w+:)?c)\b([^>]*?)\st="str"([^>]*?)>\s*(?:<(?:\w+:)?v\s*\/>|<(?:\w+:)?v>\s*<\/(?:\w+:)?v>)?\s*<\/(?:\w+:)?c>/g,
+      '',
+    )
     .replace(/<(?:\w+:)?c\b[^>]*\/>/g, '');
 
 /** A stored (uncompressed) zip of the given parts. */
@@ -189,7 +192,6 @@ export function packageWorkbook(bytes: Uint8Array, wanted: readonly string[]): W
   }
 
   const parts: { name: string; data: Uint8Array; crc32: number }[] = [
-    { name: WORKBOOK, data: workbookXml, crc32: workbookEntry.crc32 },
     { name: WORKBOOK_RELS, data: relsXml, crc32: relsEntry.crc32 },
   ];
   for (const t of targets.values())
@@ -208,6 +210,11 @@ export function packageWorkbook(bytes: Uint8Array, wanted: readonly string[]): W
     parts.push({ name: e.name, data, crc32: crc32(data) });
     sheets.push(sheet);
   }
+  // The package's workbook lists only its sheets, so the library reads exactly those, in full.
+  const listed = new TextEncoder().encode(
+    workbook.replace(/<(?:\w+:)?sheet\b[^>]*>/g, (tag) => (sheets.includes(attribute(tag, 'name') ?? '') ? tag : '')),
+  );
+  parts.unshift({ name: WORKBOOK, data: listed, crc32: crc32(listed) });
   return {
     sheetNames,
     zip: storedZip(parts),
