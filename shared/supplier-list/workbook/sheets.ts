@@ -55,8 +55,8 @@ export async function readSheets(bytes: Uint8Array, wanted: readonly string[]): 
   if (pkg.sheets.length > 0) {
     let read: { sheet: string; data: unknown[][] }[];
     try {
-      // `sheets` limits the read to the chosen tabs; numbers stay as written (a CID, a version 6.10).
-      const options = { sheets: pkg.sheets, parseNumber: (s: string) => s } as Parameters<typeof readXlsxFile>[1];
+      // The package holds only the chosen sheets; numbers stay as written (a CID, a version 6.10).
+      const options = { parseNumber: (s: string) => s };
       read = (await readXlsxFile(Buffer.from(pkg.zip.buffer, pkg.zip.byteOffset, pkg.zip.byteLength), options)) as {
         sheet: string;
         data: unknown[][];

@@ -22,9 +22,9 @@ const SUPPORTED: Record<Template, { from: number[]; below: number[]; text: strin
 };
 
 const TITLES: [RegExp, Template][] = [
-  [/\(\s*CMRT\s*\)|Conflict Minerals Reporting Template/i, 'CMRT'],
-  [/\(\s*EMRT\s*\)|Extended Minerals Reporting Template/i, 'EMRT'],
-  [/\(\s*AMRT\s*\)|Additional Minerals Reporting Template/i, 'AMRT'],
+  [/[(（]\s*CMRT\s*[)）]|Conflict Minerals Reporting Template/i, 'CMRT'],
+  [/[(（]\s*EMRT\s*[)）]|Extended Minerals? Reporting Template/i, 'EMRT'],
+  [/[(（]\s*AMRT\s*[)）]|Additional Minerals Reporting Template/i, 'AMRT'],
 ];
 
 const REVISION_STAMP = /Revision\s+(\d+(?:\.\d+)*)/i;

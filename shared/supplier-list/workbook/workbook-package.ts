@@ -85,7 +85,34 @@ function checkSheetExtent(sheet: string, xml: string): void {
   }
 }
 
-/** A stored (uncompressed) zip of the given parts, with the CRCs their original headers declared. */
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = (CRC_TABLE[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A sheet's XML with only what the reader uses, its values: formulas are dropped (only the values they had when the
+ * file was saved are read), and so are empty cells (a template's 2,500 styled, formula-only rows), so the library
+ * parses a small part of the text. A formula cell saved without a value (a writer that does not calculate) becomes
+ * empty instead of failing the whole sheet.
+ */
+const valuesOnly = (xml: string) =>
+  xml
+    .replace(/<(?:\w+:)?f\b[^>]*?(?:\/>|>[^<]*<\/(?:\w+:)?f>)/g, '')
+    .replace(
+      /<((?:\w+:)?c)\b([^>]*?)\st="str"([^>]*?)>\s*(?:<(?:\w+:)?v\s*\/>|<(?:\w+:)?v>\s*<\/(?:\w+:)?v>)?\s*<\/(?:\w+:)?c>/g,
+      '',
+    )
+    .replace(/<(?:\w+:)?c\b[^>]*\/>/g, '');
+
+/** A stored (uncompressed) zip of the given parts. */
 function storedZip(parts: { name: string; data: Uint8Array; crc32: number }[]): Uint8Array {
   const encoder = new TextEncoder();
   const names = parts.map((p) => encoder.encode(p.name));
@@ -165,7 +192,6 @@ export function packageWorkbook(bytes: Uint8Array, wanted: readonly string[]): W
   }
 
   const parts: { name: string; data: Uint8Array; crc32: number }[] = [
-    { name: WORKBOOK, data: workbookXml, crc32: workbookEntry.crc32 },
     { name: WORKBOOK_RELS, data: relsXml, crc32: relsEntry.crc32 },
   ];
   for (const t of targets.values())
@@ -178,11 +204,17 @@ export function packageWorkbook(bytes: Uint8Array, wanted: readonly string[]): W
     const part = sheetParts.get(sheet);
     const e = part ? byName.get(part) : undefined;
     if (!e) continue;
-    const data = expandEntry(bytes, e);
-    checkSheetExtent(sheet, decoder.decode(data));
-    parts.push({ name: e.name, data, crc32: e.crc32 });
+    const xml = decoder.decode(expandEntry(bytes, e));
+    checkSheetExtent(sheet, xml);
+    const data = new TextEncoder().encode(valuesOnly(xml));
+    parts.push({ name: e.name, data, crc32: crc32(data) });
     sheets.push(sheet);
   }
+  // The package's workbook lists only its sheets, so the library reads exactly those, in full.
+  const listed = new TextEncoder().encode(
+    workbook.replace(/<(?:\w+:)?sheet\b[^>]*>/g, (tag) => (sheets.includes(attribute(tag, 'name') ?? '') ? tag : '')),
+  );
+  parts.unshift({ name: WORKBOOK, data: listed, crc32: crc32(listed) });
   return {
     sheetNames,
     zip: storedZip(parts),
