@@ -2504,7 +2504,7 @@ export interface operations {
       query?: {
         asOf?: string;
         buyerCountry?: string;
-        /** @description a workbook only: the supplier its lines belong to (default: the company its Declaration names) */
+        /** @description a workbook: the supplier its lines belong to (default: the company its Declaration names); a CSV or JSON list names its suppliers in its rows, and this is not used */
         supplierId?: string;
       };
       header?: never;
@@ -2521,12 +2521,6 @@ export interface operations {
           | {
               /** @enum {string} */
               upload: 'presigned';
-              /**
-               * @description xlsx: an RMI CMRT, EMRT or AMRT workbook
-               * @default csv
-               * @enum {string}
-               */
-              format?: 'csv' | 'json' | 'xlsx';
               /** Format: date */
               asOf?: string;
               /**
@@ -2539,7 +2533,33 @@ export interface operations {
                * @example DE
                */
               buyerCountry?: string;
-              /** @description format xlsx only: the supplier the workbook's lines belong to (default: the company its Declaration names) */
+              /**
+               * @default csv
+               * @enum {string}
+               */
+              format?: 'csv' | 'json';
+            }
+          | {
+              /** @enum {string} */
+              upload: 'presigned';
+              /** Format: date */
+              asOf?: string;
+              /**
+               * @example CN
+               * @example AU
+               * @example CHN
+               * @example China
+               * @example DR Congo
+               * @example US
+               * @example DE
+               */
+              buyerCountry?: string;
+              /**
+               * @description an RMI CMRT, EMRT or AMRT workbook
+               * @enum {string}
+               */
+              format: 'xlsx';
+              /** @description the supplier the workbook's lines belong to (default: the company its Declaration names) */
               supplierId?: string;
             };
         'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;

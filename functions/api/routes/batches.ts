@@ -82,11 +82,11 @@ function jsonUpload(text: string): BatchUpload {
     return { format: 'json', body: text };
   }
   const r = batchCreateRequest.safeParse(parsed);
-  if (!r.success) throw problem(400, 'expected a JSON array of rows, or { "upload": "presigned" }');
-  if (r.data.supplierId !== undefined && r.data.format !== 'xlsx')
-    throw problem(400, 'supplierId names the supplier of a workbook: give it with format xlsx only', [
-      { path: 'supplierId', message: 'only with format xlsx' },
-    ]);
+  if (!r.success)
+    throw problem(
+      400,
+      'expected a JSON array of rows, or { "upload": "presigned" } (with format csv, json, or xlsx and its supplierId)',
+    );
   return { ...r.data, body: null };
 }
 
@@ -123,11 +123,8 @@ function unsupported(type: string): never {
 export async function createBatch(req: ApiRequest, deps: ApiDeps) {
   const query = queryParams(req.event, batchCreateQuery);
   const upload = uploadOf(req);
-  const supplier = upload.supplierId ?? query.supplierId;
-  if (query.supplierId !== undefined && upload.format !== 'xlsx')
-    throw problem(400, 'supplierId names the supplier of a workbook: give it with a workbook upload only', [
-      { path: 'query.supplierId', message: 'only with a workbook' },
-    ]);
+  // A CSV or JSON list names its suppliers in its rows: a supplierId is a workbook's (documented as unused otherwise).
+  const supplier = upload.format === 'xlsx' ? (upload.supplierId ?? query.supplierId) : undefined;
   const ctx = scoringContext(deps, upload.asOf ?? query.asOf, upload.buyerCountry ?? query.buyerCountry);
   const asOf = upload.asOf ?? query.asOf ?? null;
   const batchId = newBatchId();
