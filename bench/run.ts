@@ -15,6 +15,7 @@ import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { portfolioBench } from './portfolio.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
+import { rmiBench } from './rmi.ts';
 import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
@@ -31,6 +32,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   notifyBench,
   portfolioBench,
   storeBench,
+  rmiBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
