@@ -3,36 +3,18 @@
  * CSV, a zip archive of workbooks; the one summary (each file's template, version, language, company, lines and
  * rejections at their sheet!cell, totals); exit codes; the archive refused by the reader's zip guard.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { runCli } from '../helpers/cli-process.ts';
 import { identityWorkbooks, type NamedWorkbook, writeWorkbooks } from '../helpers/rmi-workbooks.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const AS_OF = ['--as-of', '2026-11-28'];
 const MISTAKES = 'fulcrum-cmrt-6.31-zh.xlsx';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'bin/mineral-risk.ts', ...args],
-      { cwd: ROOT, timeout: 60_000, maxBuffer: 32 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (...args: string[]) => runCli(args, 60_000);
 
 const tmp = tempDir('mineral-risk-cli-rmi-');
 let workbooks: NamedWorkbook[];
