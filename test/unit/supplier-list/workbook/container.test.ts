@@ -14,12 +14,13 @@ import {
   WorkbookFormatError,
   WorkbookTooLargeError,
 } from '../../../../shared/supplier-list/workbook/read-workbook.ts';
-import { buildWorkbook, craftZip, workbookParts, zerosBomb } from '../../../helpers/rmi-fixtures.ts';
+import { buildWorkbook } from '../../../helpers/rmi-fixtures.ts';
+import { craftZip, workbookParts, zerosBomb } from '../../../helpers/rmi-zip.ts';
 
 const MIB = 1024 * 1024;
 
-/** Run `read`, expecting a WorkbookTooLargeError; returns it with the time taken and the memory it grew by. */
-async function refused(read: () => Promise<unknown>) {
+/** Run `read`, expecting `kind` of error; returns it with the time taken and the memory it grew by. */
+async function refused(read: () => Promise<unknown>, kind: typeof WorkbookFormatError = WorkbookTooLargeError) {
   const before = process.memoryUsage();
   const started = performance.now();
   const err = await read().then(
@@ -28,7 +29,7 @@ async function refused(read: () => Promise<unknown>) {
   );
   const ms = performance.now() - started;
   const after = process.memoryUsage();
-  expect(err).toBeInstanceOf(WorkbookTooLargeError);
+  expect(err).toBeInstanceOf(kind);
   expect(err).toBeInstanceOf(SupplierListFormatError);
   return {
     err: err as WorkbookTooLargeError,
@@ -105,7 +106,12 @@ describe('the zip container guard', () => {
         /appears twice/,
       ],
     ];
-    for (const [zip, message] of cases) expect((await refused(() => readWorkbook(zip))).err.message).toMatch(message);
+    for (const [zip, message] of cases) {
+      const { err } = await refused(() => readWorkbook(zip), WorkbookFormatError);
+      expect(err).not.toBeInstanceOf(WorkbookTooLargeError);
+      expect(err.message).toMatch(message);
+      expect(looksLikeWorkbook(zip)).toBe(true);
+    }
   });
 
   it('refuses a file larger than the workbook limit without reading it', async () => {
@@ -113,6 +119,7 @@ describe('the zip container guard', () => {
     huge.set([0x50, 0x4b, 0x03, 0x04]);
     const { err, ms } = await refused(() => readWorkbook(huge));
     expect(err.message).toMatch(/more than the 25 MiB/);
+    expect(looksLikeWorkbook(huge)).toBe(true);
     expect(ms).toBeLessThan(1_000);
   });
 
