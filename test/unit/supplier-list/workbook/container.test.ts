@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SupplierListFormatError } from '../../../../shared/supplier-list/errors.ts';
 import {
@@ -165,4 +166,36 @@ describe('what is a workbook', () => {
     expect(list.workbook.hasMacros).toBe(true);
     expect(list.workbook.template).toBe('CMRT');
   });
+});
+
+describe('damaged files', () => {
+  it('a truncated or corrupted workbook is read or refused as a format error, never a crash', async () => {
+    const bytes = await buildWorkbook({
+      template: 'EMRT',
+      company: 'Fuzz Co',
+      smelters: [{ metal: 'Cobalt', lookup: 'Smelter not yet identified' }],
+    });
+    const damage = fc.oneof(
+      fc.record({ cut: fc.integer({ min: 0, max: bytes.length - 1 }) }),
+      fc.record({
+        flips: fc.array(fc.tuple(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(damage, async (d) => {
+        const damaged = 'cut' in d ? bytes.slice(0, d.cut) : bytes.slice();
+        if ('flips' in d) for (const [at, value] of d.flips) damaged[at] = value;
+        const outcome = await readWorkbook(damaged).then(
+          (list) => list,
+          (e: unknown) => e,
+        );
+        if (outcome instanceof Error) expect(outcome).toBeInstanceOf(WorkbookFormatError);
+        else expect(outcome).toHaveProperty('workbook');
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
 });
