@@ -6,7 +6,7 @@
 
 import { mapMetal } from './metals.ts';
 import type { Grid } from './sheets.ts';
-import { DECLARATION, type Template } from './template.ts';
+import type { Template } from './template.ts';
 
 export type Answer = 'Yes' | 'No' | 'Unknown';
 
@@ -66,5 +66,3 @@ export function readDeclaration(grid: Grid, template: Template): Declaration {
     }
   return { language, company, answers };
 }
-
-export { DECLARATION };

@@ -3,11 +3,10 @@
  * F mine country. A smelter's mines give its lines their origin countries; a mine row with a bad country is rejected
  * once, at its own cell, and adds no origin.
  */
+import { type CellRejection, cellProblem, type Place } from './cell-checks.ts';
 import { mapMetal } from './metals.ts';
 import { parseRmiCountry } from './rmi-country.ts';
 import type { Grid } from './sheets.ts';
-import type { CellRejection, Place } from './smelter-lines.ts';
-import { cellProblem } from './smelter-lines.ts';
 import { MINE_LIST } from './template.ts';
 
 interface Mine {

@@ -130,13 +130,10 @@ export async function readWorkbook(bytes: Uint8Array, options: WorkbookReadOptio
   ]);
   options.signal?.throwIfAborted();
   const detected = detectTemplate(sheets);
-  const declaration = readDeclaration(
-    sheets.get(DECLARATION) as NonNullable<ReturnType<typeof sheets.get>>,
-    detected.template,
-  );
+  const declaration = readDeclaration(detected.declaration, detected.template);
   const supplierId = supplierIdOf(options, declaration.company);
   const mapped = mapSmelterList({
-    grid: sheets.get(SMELTER_LIST) as NonNullable<ReturnType<typeof sheets.get>>,
+    grid: detected.smelters,
     lookup: readLookup(sheets.get(SMELTER_LOOKUP)),
     answers: declaration.answers,
     mines:
@@ -152,7 +149,9 @@ export async function readWorkbook(bytes: Uint8Array, options: WorkbookReadOptio
     rejectedCount++;
     if (rejected.length < keep)
       rejected.push(
-        r.value.length > MAX_REJECTED_VALUE ? { ...r, value: `${r.value.slice(0, MAX_REJECTED_VALUE)}…` } : r,
+        r.value.length > MAX_REJECTED_VALUE
+          ? { ...r, value: `${r.value.slice(0, MAX_REJECTED_VALUE)}… (${r.value.length} characters)` }
+          : r,
       );
   };
   const assembler = new SupplierListAssembler();

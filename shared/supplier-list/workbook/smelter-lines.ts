@@ -3,9 +3,9 @@
  * the one supplier that sent the workbook, or rejections naming sheet, row and column. Pure: grids in, lines out.
  * The rules are documented in docs/rmi.md ("Mapping").
  */
-import type { Answer } from './declaration.ts';
-import { parseAnswer } from './declaration.ts';
-import { TRUNCATED_CELL_LENGTH } from './limits.ts';
+
+import { type CellRejection, cellProblem, type Place } from './cell-checks.ts';
+import { type Answer, parseAnswer } from './declaration.ts';
 import type { SmelterLookup } from './lookup.ts';
 import { mapMetal } from './metals.ts';
 import { type MineOrigins, originsFromMines } from './mine-list.ts';
@@ -15,11 +15,6 @@ import { SMELTER_LIST, SMELTER_LOOKUP } from './template.ts';
 
 /** The origin a recycled/scrap-fed line declares (the model reads it as a scrap-fed line). */
 export const RECYCLED_ORIGIN = 'recycled';
-
-export interface Place {
-  sheet: string;
-  cell: string;
-}
 
 export interface WorkbookLine {
   /** Smelter List row the line comes from. */
@@ -33,15 +28,6 @@ export interface WorkbookLine {
   processor: string | null;
   /** Where each value was read, to name the cell of a later rejection. */
   at: { mineral: Place; origin: Place; processing: Place; processor: Place };
-}
-
-export interface CellRejection {
-  row: number;
-  field: string;
-  value: string;
-  message: string;
-  sheet: string;
-  cell: string;
 }
 
 export interface MetalTally {
@@ -71,8 +57,6 @@ const FIRST_ROW = 5;
 /** Columns the reader uses: A CID, B metal, C look-up, D name, E country, N mine, O mine country, P 100% recycled. */
 const READ_COLUMNS = ['A', 'B', 'C', 'D', 'E', 'N', 'O', 'P', 'R'] as const;
 const INPUT_COLUMNS = 'ABCDEFGHIJKLMNOPQ'.split('');
-const FORMULA_ERROR =
-  /^#(N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|UNKNOWN!)$/i;
 const NOT_YET_IDENTIFIED = 'smelter not yet identified';
 const NOT_LISTED = 'smelter not listed';
 /** "recycled"/"scrap" as the templates ask for it, in English and in the Chinese instructions (回收/报废). */
@@ -80,20 +64,13 @@ const RECYCLED_WORD = /\b(recycled|recycling|scrap)\b|回收|报废|報廢/i;
 
 const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
+export type { CellRejection, Place } from './cell-checks.ts';
+
 export interface SmelterListInput {
   grid: Grid;
   lookup: SmelterLookup;
   answers: Map<string, { answer: Answer; cell: string }>;
   mines: MineOrigins | undefined;
-}
-
-/** The problem with a cell the reader uses, if any: a broken formula's saved error, or a cut 255-character value. */
-export function cellProblem(value: string): string | null {
-  if (FORMULA_ERROR.test(value.trim()))
-    return `the cell holds ${value.trim()}, a formula's error saved as a value (pasted over or broken): re-enter it`;
-  if (value.length >= TRUNCATED_CELL_LENGTH)
-    return `the cell holds ${value.length} characters, where Excel cuts text at ${TRUNCATED_CELL_LENGTH}: it was probably cut; shorten it`;
-  return null;
 }
 
 /** A mine-country cell → origins: one country, several (separated), recycled, or a reason for the first bad part. */

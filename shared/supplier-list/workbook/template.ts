@@ -34,6 +34,8 @@ export interface Detected {
   version: string;
   /** Where the version was read (sheet and cell), for messages. */
   versionAt: { sheet: string; cell: string };
+  declaration: Grid;
+  smelters: Grid;
 }
 
 /** '6.01' → [6, 1]; '6.1' → [6, 10]: the digits after the point are hundredths, as the RMI numbers its versions. */
@@ -103,5 +105,5 @@ export function detectTemplate(sheets: Map<string, Grid>): Detected {
       `${template} ${version} is not supported: ask the supplier for the current template; this reader reads ${supported.text}`,
       { sheet: found.sheet, cell: found.cell },
     );
-  return { template, version, versionAt: { sheet: found.sheet, cell: found.cell } };
+  return { template, version, versionAt: { sheet: found.sheet, cell: found.cell }, declaration, smelters };
 }

@@ -6,7 +6,7 @@
  */
 import { WorkbookFormatError, WorkbookTooLargeError } from './errors.ts';
 import { MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './limits.ts';
-import { expandEntry, readCentralDirectory, type ZipEntry } from './zip-container.ts';
+import { expandEntry, hasZipMagic, readCentralDirectory, type ZipEntry } from './zip-container.ts';
 
 const WORKBOOK = 'xl/workbook.xml';
 const WORKBOOK_RELS = 'xl/_rels/workbook.xml.rels';
@@ -41,13 +41,18 @@ function attribute(tag: string, name: string): string | undefined {
 /** The part a workbook relationship target names (relative to xl/, or absolute from the root). */
 const partOf = (target: string) => (target.startsWith('/') ? target.slice(1) : `xl/${target}`);
 
-/** True for bytes that are a zip holding an Excel workbook ([Content_Types].xml and xl/workbook.xml). */
+/**
+ * True for bytes that are a zip holding an Excel workbook ([Content_Types].xml and xl/workbook.xml), and for a zip
+ * the container guard refuses (too large, a bomb, broken): reading it then fails with the guard's clear reason, not
+ * as a binary CSV.
+ */
 export function isWorkbookContainer(bytes: Uint8Array): boolean {
+  if (!hasZipMagic(bytes)) return false;
   try {
     const names = new Set(readCentralDirectory(bytes).map((e) => e.name));
     return names.has(CONTENT_TYPES) && names.has(WORKBOOK);
-  } catch {
-    return false;
+  } catch (err) {
+    return err instanceof WorkbookFormatError;
   }
 }
 

@@ -4,7 +4,7 @@
  * headers). Pure: bytes in, parts out.
  */
 import { inflateRawSync } from 'node:zlib';
-import { WorkbookTooLargeError } from './errors.ts';
+import { WorkbookFormatError, WorkbookTooLargeError } from './errors.ts';
 import {
   MAX_COMPRESSION_RATIO,
   MAX_ENTRY_BYTES,
@@ -59,9 +59,10 @@ export const WORKBOOK_ZIP_LIMITS: ZipLimits = {
 };
 
 /**
- * The archive's parts from its central directory, refused (WorkbookTooLargeError) when the file, the number of parts,
- * a part's declared size, the declared total or a compression ratio exceeds the limits, or when a part is encrypted,
- * zip64, compressed other than stored/deflate, named outside the archive, or named twice.
+ * The archive's parts from its central directory, refused with WorkbookTooLargeError when the file, the number of
+ * parts, a part's declared size, the declared total or a compression ratio exceeds the limits, and with
+ * WorkbookFormatError when a part is encrypted, zip64, compressed other than stored/deflate, named outside the
+ * archive or twice, or the directory is broken.
  */
 export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits = WORKBOOK_ZIP_LIMITS): ZipEntry[] {
   if (bytes.length > limits.fileBytes)
@@ -76,16 +77,16 @@ export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits = WORK
       eocd = i;
       break;
     }
-  if (eocd < 0) throw new WorkbookTooLargeError('not a readable zip container: no end of central directory');
+  if (eocd < 0) throw new WorkbookFormatError('not a readable zip container: no end of central directory');
   const count = dv.getUint16(eocd + 10, true);
   const cdSize = dv.getUint32(eocd + 12, true);
   const cdOffset = dv.getUint32(eocd + 16, true);
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff)
-    throw new WorkbookTooLargeError('zip64 containers are not read: a workbook never needs one');
+    throw new WorkbookFormatError('zip64 containers are not read: a workbook never needs one');
   if (count > limits.entries)
     throw new WorkbookTooLargeError(`the ${limits.noun} has ${count} parts, more than the ${limits.entries} allowed`);
   if (cdOffset + cdSize > eocd)
-    throw new WorkbookTooLargeError('not a readable zip container: central directory out of bounds');
+    throw new WorkbookFormatError('not a readable zip container: central directory out of bounds');
 
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
@@ -93,7 +94,7 @@ export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits = WORK
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + 46 > eocd || dv.getUint32(p, true) !== CENTRAL)
-      throw new WorkbookTooLargeError('not a readable zip container: broken central directory');
+      throw new WorkbookFormatError('not a readable zip container: broken central directory');
     const flags = dv.getUint16(p + 8, true);
     const method = dv.getUint16(p + 10, true);
     const crc32 = dv.getUint32(p + 16, true);
@@ -107,16 +108,16 @@ export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits = WORK
     p += 46 + nameLength + extraLength + commentLength;
 
     if (flags & 0x41)
-      throw new WorkbookTooLargeError(`part '${name}' is encrypted: save the workbook without a password`);
+      throw new WorkbookFormatError(`part '${name}' is encrypted: save the workbook without a password`);
     if (method !== STORED && method !== DEFLATED)
-      throw new WorkbookTooLargeError(
+      throw new WorkbookFormatError(
         `part '${name}' uses compression method ${method}: only stored and deflate are read`,
       );
     if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff)
-      throw new WorkbookTooLargeError('zip64 containers are not read: a workbook never needs one');
+      throw new WorkbookFormatError('zip64 containers are not read: a workbook never needs one');
     if (name.startsWith('/') || name.includes('\\') || name.split('/').includes('..'))
-      throw new WorkbookTooLargeError(`part name '${name}' points outside the archive`);
-    if (names.has(name)) throw new WorkbookTooLargeError(`part '${name}' appears twice in the archive`);
+      throw new WorkbookFormatError(`part name '${name}' points outside the archive`);
+    if (names.has(name)) throw new WorkbookFormatError(`part '${name}' appears twice in the archive`);
     names.add(name);
     if (size > limits.entryBytes)
       throw new WorkbookTooLargeError(
@@ -132,7 +133,7 @@ export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits = WORK
         `the ${limits.noun}'s parts expand to more than ${mib(limits.totalBytes)} together (a zip bomb?)`,
       );
     if (method === STORED && compressedSize !== size)
-      throw new WorkbookTooLargeError(`part '${name}' is stored with two different sizes`);
+      throw new WorkbookFormatError(`part '${name}' is stored with two different sizes`);
     entries.push({ name, method, compressedSize, size, crc32, localOffset });
   }
   return entries;
@@ -146,10 +147,10 @@ export function expandEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const dv = view(bytes);
   const at = entry.localOffset;
   if (at + 30 > bytes.length || dv.getUint32(at, true) !== LOCAL)
-    throw new WorkbookTooLargeError(`part '${entry.name}' has no local header where the directory says`);
+    throw new WorkbookFormatError(`part '${entry.name}' has no local header where the directory says`);
   const start = at + 30 + dv.getUint16(at + 26, true) + dv.getUint16(at + 28, true);
   const end = start + entry.compressedSize;
-  if (end > bytes.length) throw new WorkbookTooLargeError(`part '${entry.name}' runs past the end of the file`);
+  if (end > bytes.length) throw new WorkbookFormatError(`part '${entry.name}' runs past the end of the file`);
   const raw = bytes.subarray(start, end);
   if (entry.method === STORED) return raw;
   let out: Uint8Array;
@@ -162,10 +163,10 @@ export function expandEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
       throw new WorkbookTooLargeError(
         `part '${entry.name}' expands past the ${entry.size} bytes its header declares (a zip bomb?)`,
       );
-    throw new WorkbookTooLargeError(`part '${entry.name}' is not valid deflate data`);
+    throw new WorkbookFormatError(`part '${entry.name}' is not valid deflate data`);
   }
   if (out.length !== entry.size)
-    throw new WorkbookTooLargeError(
+    throw new WorkbookFormatError(
       `part '${entry.name}' expands to ${out.length} bytes, not the ${entry.size} its header declares`,
     );
   return out;

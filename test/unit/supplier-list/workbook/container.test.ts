@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SupplierListFormatError } from '../../../../shared/supplier-list/errors.ts';
 import {
@@ -14,12 +15,13 @@ import {
   WorkbookFormatError,
   WorkbookTooLargeError,
 } from '../../../../shared/supplier-list/workbook/read-workbook.ts';
-import { buildWorkbook, craftZip, workbookParts, zerosBomb } from '../../../helpers/rmi-fixtures.ts';
+import { buildWorkbook } from '../../../helpers/rmi-fixtures.ts';
+import { craftZip, workbookParts, zerosBomb } from '../../../helpers/rmi-zip.ts';
 
 const MIB = 1024 * 1024;
 
-/** Run `read`, expecting a WorkbookTooLargeError; returns it with the time taken and the memory it grew by. */
-async function refused(read: () => Promise<unknown>) {
+/** Run `read`, expecting `kind` of error; returns it with the time taken and the memory it grew by. */
+async function refused(read: () => Promise<unknown>, kind: typeof WorkbookFormatError = WorkbookTooLargeError) {
   const before = process.memoryUsage();
   const started = performance.now();
   const err = await read().then(
@@ -28,7 +30,7 @@ async function refused(read: () => Promise<unknown>) {
   );
   const ms = performance.now() - started;
   const after = process.memoryUsage();
-  expect(err).toBeInstanceOf(WorkbookTooLargeError);
+  expect(err).toBeInstanceOf(kind);
   expect(err).toBeInstanceOf(SupplierListFormatError);
   return {
     err: err as WorkbookTooLargeError,
@@ -105,7 +107,12 @@ describe('the zip container guard', () => {
         /appears twice/,
       ],
     ];
-    for (const [zip, message] of cases) expect((await refused(() => readWorkbook(zip))).err.message).toMatch(message);
+    for (const [zip, message] of cases) {
+      const { err } = await refused(() => readWorkbook(zip), WorkbookFormatError);
+      expect(err).not.toBeInstanceOf(WorkbookTooLargeError);
+      expect(err.message).toMatch(message);
+      expect(looksLikeWorkbook(zip)).toBe(true);
+    }
   });
 
   it('refuses a file larger than the workbook limit without reading it', async () => {
@@ -113,6 +120,7 @@ describe('the zip container guard', () => {
     huge.set([0x50, 0x4b, 0x03, 0x04]);
     const { err, ms } = await refused(() => readWorkbook(huge));
     expect(err.message).toMatch(/more than the 25 MiB/);
+    expect(looksLikeWorkbook(huge)).toBe(true);
     expect(ms).toBeLessThan(1_000);
   });
 
@@ -158,4 +166,36 @@ describe('what is a workbook', () => {
     expect(list.workbook.hasMacros).toBe(true);
     expect(list.workbook.template).toBe('CMRT');
   });
+});
+
+describe('damaged files', () => {
+  it('a truncated or corrupted workbook is read or refused as a format error, never a crash', async () => {
+    const bytes = await buildWorkbook({
+      template: 'EMRT',
+      company: 'Fuzz Co',
+      smelters: [{ metal: 'Cobalt', lookup: 'Smelter not yet identified' }],
+    });
+    const damage = fc.oneof(
+      fc.record({ cut: fc.integer({ min: 0, max: bytes.length - 1 }) }),
+      fc.record({
+        flips: fc.array(fc.tuple(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(damage, async (d) => {
+        const damaged = 'cut' in d ? bytes.slice(0, d.cut) : bytes.slice();
+        if ('flips' in d) for (const [at, value] of d.flips) damaged[at] = value;
+        const outcome = await readWorkbook(damaged).then(
+          (list) => list,
+          (e: unknown) => e,
+        );
+        if (outcome instanceof Error) expect(outcome).toBeInstanceOf(WorkbookFormatError);
+        else expect(outcome).toHaveProperty('workbook');
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
 });

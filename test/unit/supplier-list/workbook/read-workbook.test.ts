@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCountry } from '../../../../shared/model/normalise.ts';
 import { readWorkbook, rejectionPlace } from '../../../../shared/supplier-list/workbook/read-workbook.ts';
 import { buildWorkbook, type LookupSpec, type SmelterSpec, templateLookup } from '../../../helpers/rmi-fixtures.ts';
+import { sampleWorkbooks } from '../../../helpers/rmi-samples.ts';
 import { readCsv, supplierRow, toCsv } from '../../../helpers/supplier-csv.ts';
 
 /** One Look-up row per smelter (the tab repeats a CID for each alias), with countries the plain parser reads. */
@@ -171,4 +172,16 @@ describe('a filled workbook, end to end', () => {
     controller.abort(new Error('stop'));
     await expect(readWorkbook(bytes, { signal: controller.signal })).rejects.toThrow('stop');
   });
+});
+
+describe('the sample workbooks (demo folder)', () => {
+  it('cover the three templates, several versions and two languages, and each scores some lines', async () => {
+    const samples = await sampleWorkbooks();
+    const lists = await Promise.all(samples.map((s) => readWorkbook(s.bytes)));
+    expect(new Set(lists.map((l) => l.workbook.template))).toEqual(new Set(['CMRT', 'EMRT', 'AMRT']));
+    expect(new Set(lists.map((l) => l.workbook.language))).toEqual(new Set(['English', '中文 Chinese']));
+    expect(new Set(lists.map((l) => l.workbook.version)).size).toBeGreaterThanOrEqual(4);
+    for (const l of lists) expect(l.accepted).toBeGreaterThan(0);
+    expect(new Set(samples.map((s) => s.name)).size).toBe(samples.length);
+  }, 60_000);
 });
