@@ -5,7 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWorkbook, sampleWorkbooks, templateLookup } from './rmi-fixtures.ts';
+import { buildWorkbook, templateLookup } from './rmi-fixtures.ts';
+import { sampleWorkbooks } from './rmi-samples.ts';
 
 export interface NamedWorkbook {
   name: string;
