@@ -128,11 +128,14 @@ export interface LocalRuntime {
   notify: LocalNotify;
   /** Where the functions publish notable changes (the in-process bus and the minimum move); the API takes it too. */
   events: ChangeEvents;
-  /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
+  /**
+   * Upload a supplier-list file as a tenant would (streamed PutObject; a .json, .xlsx or else CSV key by the file's
+   * extension); ingest runs on the S3 event. Resolves with the object's key.
+   */
   upload(
     file: string,
     options: { tenant: string; batchId: string; asOf?: string; buyerCountry?: string; supplierId?: string },
-  ): Promise<void>;
+  ): Promise<string>;
   /** Resolves when the batch has completed (or failed), with its record; rejects after `timeoutMs`. */
   waitForBatch(
     tenant: string,
@@ -303,15 +306,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (o.buyerCountry) metadata[UPLOAD_METADATA.buyerCountry] = o.buyerCountry;
       if (o.supplierId) metadata[UPLOAD_METADATA.supplierId] = encodeMetadataText(o.supplierId);
       const format = /\.(json|xlsx)$/i.exec(file)?.[1]?.toLowerCase() ?? 'csv';
+      const key = uploadKey(o.tenant, o.batchId, format as UploadFormat);
       await s3.client.send(
         new PutObjectCommand({
           Bucket: LOCAL_BUCKET,
-          Key: uploadKey(o.tenant, o.batchId, format as UploadFormat),
+          Key: key,
           Body: createReadStream(file),
           ContentLength: size,
           Metadata: metadata,
         }),
       );
+      return key;
     },
     async waitForBatch(tenant, batchId, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
