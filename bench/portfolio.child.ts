@@ -159,9 +159,8 @@ const at = new Date().toISOString();
 let loaded = 0;
 let block: Aggregate = new Map();
 let pending: Promise<void>[] = [];
-let firstId = '';
 const flushBlock = async () => {
-  if (block.size > 0) await runtime.portfolio.apply(TENANT, block, firstId, at);
+  if (block.size > 0) await runtime.portfolio.apply(TENANT, block, at);
   block = new Map();
 };
 let batch: Record<string, unknown>[] = [];
@@ -172,7 +171,6 @@ const sendBatch = (items: Record<string, unknown>[]) =>
   });
 for (const input of suppliers(TOTAL, 20251203, 'PF')) {
   const w = write(input);
-  if (!firstId) firstId = input.supplierId;
   // The summary is written by the change clauses of a real write (supplier-changes.ts); a loaded item needs it too.
   batch.push({ ...toItem(TENANT, w, at), summary: encodeSummary(storedScoreOf(w.result as ScoredSupplier)) });
   addAggregate(block, contributionDelta(null, contributionOf(w.result as ScoredSupplier)));
@@ -187,7 +185,6 @@ for (const input of suppliers(TOTAL, 20251203, 'PF')) {
   }
   if (loaded % BLOCK === 0) {
     await flushBlock();
-    firstId = '';
     if (loaded % 100_000 === 0)
       process.stderr.write(`portfolio: loaded ${loaded} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }

@@ -49,8 +49,8 @@ export class LoggedPortfolioAggregates implements PortfolioAggregates {
     this.random = options.random ?? defaultRandom;
   }
 
-  /** The delta as one new item in a random shard (so a large upload's deltas spread); `shardKey` is not needed. */
-  async apply(tenant: string, delta: Aggregate, _shardKey: string, at: string): Promise<void> {
+  /** The delta as one new item in a random shard, so a large upload's deltas spread over the shards. */
+  async apply(tenant: string, delta: Aggregate, at: string): Promise<void> {
     const suffix = this.random();
     const shard = Number.parseInt(suffix.slice(0, 6), 16) % PORTFOLIO_LOG.deltaShards;
     await this.log.putDelta(tenant, { shard, key: deltaKey(at, suffix), delta });

@@ -48,7 +48,7 @@ export interface AggregateLog {
 
 export interface PortfolioAggregates {
   /** Adds `delta` to the tenant's aggregate (additive, so concurrent writers compose), as of `at` (its log key). */
-  apply(tenant: string, delta: Aggregate, shardKey: string, at: string): Promise<void>;
+  apply(tenant: string, delta: Aggregate, at: string): Promise<void>;
   read(tenant: string): Promise<StoredAggregate>;
   /**
    * Replaces the tenant's aggregate with a recount (empty: the tenant has none left) whose scan started at `at`:

@@ -14,7 +14,7 @@ export class FakePortfolioAggregates implements PortfolioAggregates {
     string,
     { aggregate: Aggregate; updatedAt: string | null; reconciledAt: string | null }
   >();
-  readonly applied: { tenant: string; delta: Aggregate; shardKey: string }[] = [];
+  readonly applied: { tenant: string; delta: Aggregate }[] = [];
   reads = 0;
 
   private of(tenant: string) {
@@ -26,8 +26,8 @@ export class FakePortfolioAggregates implements PortfolioAggregates {
     return t;
   }
 
-  async apply(tenant: string, delta: Aggregate, shardKey: string, at: string): Promise<void> {
-    this.applied.push({ tenant, delta, shardKey });
+  async apply(tenant: string, delta: Aggregate, at: string): Promise<void> {
+    this.applied.push({ tenant, delta });
     const t = this.of(tenant);
     addAggregate(t.aggregate, delta);
     t.updatedAt = at;

@@ -62,7 +62,7 @@ describe('portfolio delta log on dynalite', () => {
       now: () => new Date(clock.ms),
     });
     const deltas = [randomAggregate(2), randomAggregate(300), randomAggregate(1)];
-    for (const d of deltas) await aggregates.apply('t-fold', d, 'x', new Date(clock.ms).toISOString());
+    for (const d of deltas) await aggregates.apply('t-fold', d, new Date(clock.ms).toISOString());
     expect((await aggregates.read('t-fold')).aggregate).toEqual(sumOf(deltas));
     clock.ms += PORTFOLIO_LOG.settleMs + 100;
     const folded = await Promise.all([aggregates.fold('t-fold'), aggregates.fold('t-fold'), aggregates.fold('t-fold')]);
@@ -86,7 +86,7 @@ describe('portfolio delta log on dynalite', () => {
     expect(await pieces('t-big')).toBeGreaterThan(1);
     expect((await api.read('t-big')).aggregate).toEqual(big);
     const small = randomAggregate(3);
-    await api.apply('t-big', small, 'x', new Date(clock.ms).toISOString());
+    await api.apply('t-big', small, new Date(clock.ms).toISOString());
     clock.ms += PORTFOLIO_LOG.settleMs + 100;
     expect(await api.fold('t-big')).toBe(0); // would need pieces: not this role's to write
     expect(await recount.fold('t-big')).toBe(1);
