@@ -21,11 +21,23 @@ export interface PortfolioFreshness {
   reconciledAt: string | null;
   /** When it was read (the API reuses a read for a second: shared/portfolio/read-cache.ts). */
   readAt: string;
+  /**
+   * False when more changes were pending than one read takes (PORTFOLIO_LOG.readMaxPerShard): the answer holds the
+   * oldest of them, and the read folded them in, so a later read holds more.
+   */
+  complete: boolean;
 }
 
 /** A tenant's aggregate as stored, and how fresh it is. */
 export interface StoredAggregate extends PortfolioFreshness {
   aggregate: Aggregate;
+}
+
+/** Deltas not yet folded, as far as one read takes them. */
+export interface PendingDeltas {
+  deltas: LoggedDelta[];
+  /** Whether these are all of them. */
+  complete: boolean;
 }
 
 /**
@@ -37,13 +49,21 @@ export interface AggregateLog {
   putDelta(tenant: string, delta: LoggedDelta): Promise<void>;
   /** The tenant's snapshot (an empty one at version 0 when it has none), read strongly consistently. */
   readSnapshot(tenant: string): Promise<Snapshot>;
-  /** The tenant's deltas above `watermarks` (per shard), read strongly consistently after the snapshot. */
-  readDeltas(tenant: string, watermarks: Record<number, string>): Promise<LoggedDelta[]>;
+  /**
+   * The tenant's deltas above `watermarks`, at most `maxPerShard` per shard (the oldest: key order), read strongly
+   * consistently after the snapshot; `complete` false when some shard had more.
+   */
+  readDeltas(tenant: string, watermarks: Record<number, string>, maxPerShard: number): Promise<PendingDeltas>;
   /**
    * Writes `next` if the stored snapshot is still at `expectedVersion` (0: none stored); false when another write got
    * there first (nothing written).
    */
   writeSnapshot(tenant: string, next: Snapshot, expectedVersion: number): Promise<boolean>;
+}
+
+/** Folds a tenant's settled deltas into its snapshot; how many it folded (0: none settled, or another fold won). */
+export interface PortfolioFolds {
+  fold(tenant: string): Promise<number>;
 }
 
 export interface PortfolioAggregates {

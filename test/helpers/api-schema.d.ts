@@ -1042,6 +1042,8 @@ export interface components {
         reconciledAt: string | null;
         /** @description when the aggregates were read (a read is reused for up to a second) */
         readAt: string;
+        /** @description false right after a very large upload: more changes were pending than one read takes, so the answer holds the oldest of them; each read folds what it took, so asking again soon gives a fuller answer */
+        complete: boolean;
       };
     };
     SpendByBand: {

@@ -4,6 +4,7 @@ import { emptySnapshot, type LoggedDelta, type Snapshot } from '../../shared/mod
 import type {
   AggregateLog,
   ContributionScan,
+  PendingDeltas,
   PortfolioAggregates,
   StoredAggregate,
 } from '../../shared/portfolio/port.ts';
@@ -36,7 +37,13 @@ export class FakePortfolioAggregates implements PortfolioAggregates {
   async read(tenant: string): Promise<StoredAggregate> {
     this.reads++;
     const t = this.of(tenant);
-    return { aggregate: normalise(t.aggregate), updatedAt: t.updatedAt, reconciledAt: t.reconciledAt, readAt: 'now' };
+    return {
+      aggregate: normalise(t.aggregate),
+      updatedAt: t.updatedAt,
+      reconciledAt: t.reconciledAt,
+      readAt: 'now',
+      complete: true,
+    };
   }
 
   async replace(tenant: string, aggregate: Aggregate, at: string): Promise<void> {
@@ -86,8 +93,22 @@ export class FakeAggregateLog implements AggregateLog {
     return s ? structuredClone(s) : emptySnapshot();
   }
 
-  async readDeltas(tenant: string, watermarks: Record<number, string>): Promise<LoggedDelta[]> {
-    return (this.deltas.get(tenant) ?? []).filter((d) => d.key > (watermarks[d.shard] ?? ''));
+  async readDeltas(tenant: string, watermarks: Record<number, string>, maxPerShard: number): Promise<PendingDeltas> {
+    const pending = (this.deltas.get(tenant) ?? [])
+      .filter((d) => d.key > (watermarks[d.shard] ?? ''))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const taken = new Map<number, number>();
+    const deltas: LoggedDelta[] = [];
+    let complete = true;
+    for (const d of pending) {
+      const n = taken.get(d.shard) ?? 0;
+      if (n >= maxPerShard) complete = false;
+      else {
+        taken.set(d.shard, n + 1);
+        deltas.push(d);
+      }
+    }
+    return { deltas, complete };
   }
 
   async writeSnapshot(tenant: string, next: Snapshot, expectedVersion: number): Promise<boolean> {

@@ -47,7 +47,7 @@ describe('portfolio aggregates as a delta log and a snapshot', () => {
     expect(await aggregates.fold(T)).toBe(0);
     expect(log.snapshotWrites).toBe(1);
     expect((await aggregates.read(T)).aggregate).toEqual(before);
-    expect(await log.readDeltas(T, (await log.readSnapshot(T)).watermarks)).toEqual([]);
+    expect((await log.readDeltas(T, (await log.readSnapshot(T)).watermarks, 1000)).deltas).toEqual([]);
   });
 
   it('of two concurrent folds one applies and the other writes nothing', async () => {
@@ -104,6 +104,36 @@ describe('portfolio aggregates as a delta log and a snapshot', () => {
     expect((await aggregates.read(T)).aggregate).toEqual(sumOf(many));
     expect(log.snapshotWrites).toBe(1);
     expect((await aggregates.read(T)).aggregate).toEqual(sumOf(many));
+  });
+
+  it('a read takes at most readMaxPerShard pending deltas a shard, the oldest, says so, and folds them', async () => {
+    const { log, clock, aggregates, iso } = setup();
+    const max = PORTFOLIO_LOG.readMaxPerShard;
+    // The test's keys all fall in one shard: a huge upload's deltas, more than two reads take.
+    const many = fc.sample(deltaArb, { numRuns: 2 * max + 5, seed: 11 });
+    for (const [i, d] of many.entries()) await aggregates.apply(T, d, iso(clock.ms + i));
+    clock.ms += many.length + PORTFOLIO_LOG.settleMs;
+    const first = await aggregates.read(T);
+    expect(first.complete).toBe(false);
+    expect(first.aggregate).toEqual(sumOf(many.slice(0, max)));
+    expect(first.updatedAt).toBe(iso(START + max - 1));
+    const second = await aggregates.read(T);
+    expect(second.complete).toBe(false);
+    expect(second.aggregate).toEqual(sumOf(many.slice(0, 2 * max)));
+    const third = await aggregates.read(T);
+    expect(third).toMatchObject({ complete: true, aggregate: sumOf(many) });
+    // The last five fit one read and are too few to fold.
+    expect(log.snapshotWrites).toBe(2);
+  });
+
+  it('a fold takes at most foldMaxPerShard deltas a shard; the next fold takes the rest', async () => {
+    const { clock, aggregates, iso } = setup();
+    const many = fc.sample(deltaArb, { numRuns: PORTFOLIO_LOG.foldMaxPerShard + 3, seed: 5 });
+    for (const d of many) await aggregates.apply(T, d, iso(clock.ms));
+    clock.ms += PORTFOLIO_LOG.settleMs + 1;
+    expect(await aggregates.fold(T)).toBe(PORTFOLIO_LOG.foldMaxPerShard);
+    expect(await aggregates.fold(T)).toBe(3);
+    expect(await aggregates.read(T)).toMatchObject({ complete: true, aggregate: sumOf(many) });
   });
 
   it('any interleaving of deltas (late within the settle window), folds and concurrent folds sums every delta', async () => {
