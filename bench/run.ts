@@ -14,6 +14,7 @@ import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { portfolioBench } from './portfolio.ts';
+import { portfolioFirstReadBench } from './portfolio-first-read.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   initBench,
   notifyBench,
   portfolioBench,
+  portfolioFirstReadBench,
   storeBench,
 ];
 

@@ -34,6 +34,8 @@ export interface LoggedAggregatesOptions {
   now?: () => Date;
   /** Picks a delta's shard and key suffix (tests pass a seeded one). */
   random?: () => string;
+  /** Pending deltas a read takes per shard (default PORTFOLIO_LOG.readMaxPerShard; the bench compares it unbounded). */
+  readMaxPerShard?: number;
 }
 
 const defaultRandom = () => randomBytes(5).toString('hex');
@@ -41,6 +43,7 @@ const defaultRandom = () => randomBytes(5).toString('hex');
 export class LoggedPortfolioAggregates implements PortfolioAggregates, PortfolioFolds {
   private readonly now: () => Date;
   private readonly random: () => string;
+  private readonly readMaxPerShard: number;
 
   constructor(
     private readonly log: AggregateLog,
@@ -48,6 +51,7 @@ export class LoggedPortfolioAggregates implements PortfolioAggregates, Portfolio
   ) {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? defaultRandom;
+    this.readMaxPerShard = options.readMaxPerShard ?? PORTFOLIO_LOG.readMaxPerShard;
   }
 
   /** The delta as one new item in a random shard, so a large upload's deltas spread over the shards. */
@@ -60,7 +64,7 @@ export class LoggedPortfolioAggregates implements PortfolioAggregates, Portfolio
   async read(tenant: string): Promise<StoredAggregate> {
     const readAt = this.now().toISOString();
     const snapshot = await this.log.readSnapshot(tenant);
-    const { deltas, complete } = await this.log.readDeltas(tenant, snapshot.watermarks, PORTFOLIO_LOG.readMaxPerShard);
+    const { deltas, complete } = await this.log.readDeltas(tenant, snapshot.watermarks, this.readMaxPerShard);
     // The oldest of each shard's pending deltas are a prefix of it: folding them leaves the rest above the watermark.
     if (!complete || deltas.length > PORTFOLIO_LOG.foldAfterPending) await this.foldRead(tenant, snapshot, deltas);
     return {

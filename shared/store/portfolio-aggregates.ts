@@ -22,6 +22,8 @@ export { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates-snapshot.ts';
 /** A delta's text above this is stored gzipped (below, gzip's header outweighs what it saves). */
 const GZIP_ABOVE_BYTES = 200;
 const DAY_SECONDS = 86_400;
+/** Deltas a query page asks for at most (a page reads at most 1 MB anyway). */
+const QUERY_PAGE = 1000;
 
 /** A delta's stored form: the text (`d`) or its gzip (`z`), whichever is smaller. */
 export function packDelta(text: string): { d: string } | { z: Uint8Array } {
@@ -94,7 +96,7 @@ export class DynamoDbAggregateLog implements AggregateLog {
               },
               ConsistentRead: true,
               ExclusiveStartKey: start,
-              Limit: maxPerShard - out.length + 2,
+              Limit: Math.min(maxPerShard - out.length + 2, QUERY_PAGE),
             }),
           );
           for (const item of r.Items ?? []) {
