@@ -15,6 +15,7 @@
  *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
  *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
  *   scenario job              SCN#{tenant}#{jobId}      / JOB, PART#{segment}[#…], RESULT#{chunk}   (a day, then TTL)
+ *   scenario request key      SCN#{tenant}#k{hash}      / REQ: the job it is tied to           (a day, then TTL)
  *   portfolio delta           T#{tenant}#AGGD#{shard}   / {ISO time}#{random}            (a few days, then TTL)
  *   portfolio snapshot        T#{tenant}#AGGS           / SNAP, SNAP#{writeId}#{chunk}
  *
@@ -125,6 +126,9 @@ export const scenarioPartSk = (segment: number) => `${SCENARIO_PARTS_PREFIX}${pa
 export const SCENARIO_RESULT_PREFIX = 'RESULT';
 /** One gzipped piece of a stored partial or result: `{prefix}#{chunk}`. */
 export const scenarioChunkSk = (prefix: string, chunk: number) => `${prefix}#${pad(chunk, 4)}`;
+/** The job a scenario request's key (shared/model/scenario-key.ts) is tied to: job ids start with `j`, never `k`. */
+export const scenarioRequestPk = (tenant: string, key: string) => scenarioJobPk(tenant, `k${key}`);
+export const SCENARIO_REQUEST_SK = 'REQ';
 
 /** FNV-1a: a stable, fast hash to spread a tenant's suppliers over index shards. */
 export function shardOf(key: string, shards: number): number {

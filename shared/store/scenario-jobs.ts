@@ -17,7 +17,9 @@ import {
   scenarioPartSk as partSk,
   SCENARIO_RESULT_PREFIX as RESULT,
   SCENARIO_PARTS_PREFIX,
+  SCENARIO_REQUEST_SK,
   scenarioJobPk,
+  scenarioRequestPk,
 } from './keys.ts';
 import type { ScenarioJob, ScenarioJobStore, ScenarioJobView } from './scenario-jobs-port.ts';
 
@@ -217,6 +219,43 @@ export class DynamoDbScenarioJobs implements ScenarioJobStore {
       ':why': reason,
       ':at': at,
     });
+  }
+
+  async tieRequest(job: ScenarioJob, key: string, replacing: string | null): Promise<boolean> {
+    const now = Math.floor(Date.parse(job.createdAt) / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: scenarioRequestPk(job.tenant, key),
+            sk: SCENARIO_REQUEST_SK,
+            jobId: job.jobId,
+            expiresAt: job.expiresAt,
+          },
+          // TTL deletes lazily: a tie past its job's expiry is untied already.
+          ConditionExpression:
+            replacing === null ? 'attribute_not_exists(pk) OR expiresAt <= :now' : 'jobId = :replacing',
+          ExpressionAttributeValues: replacing === null ? { ':now': now } : { ':replacing': replacing },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async requestJob(tenant: string, key: string, nowSeconds: number): Promise<string | null> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: scenarioRequestPk(tenant, key), sk: SCENARIO_REQUEST_SK },
+        ConsistentRead: true,
+      }),
+    );
+    const item = r.Item;
+    return item && Number(item.expiresAt) > nowSeconds ? String(item.jobId) : null;
   }
 
   /** Ends a running job (a job ended already stays as it ended). */
