@@ -15,6 +15,7 @@ import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { portfolioBench } from './portfolio.ts';
 import { portfolioFirstReadBench } from './portfolio-first-read.ts';
+import { portfolioRecountBench } from './portfolio-recount.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
@@ -32,6 +33,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   notifyBench,
   portfolioBench,
   portfolioFirstReadBench,
+  portfolioRecountBench,
   storeBench,
 ];
 

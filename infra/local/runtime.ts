@@ -17,7 +17,7 @@ import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
-import type { ReconcileResult } from '../../shared/portfolio/reconcile.ts';
+import type { RecountStart } from '../../shared/portfolio/recount-run.ts';
 import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
@@ -117,7 +117,8 @@ export interface LocalRuntime {
   store: DynamoDbSupplierStore;
   portfolio: DynamoDbPortfolioAggregates;
   /** Recount every tenant's portfolio aggregates from its stored suppliers (what the daily schedule runs). */
-  reconcilePortfolios(): Promise<ReconcileResult>;
+  /** Always in one invocation here (no recount queue locally): the fan-out is tested apart. */
+  reconcilePortfolios(): Promise<RecountStart>;
   /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */

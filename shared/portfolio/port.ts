@@ -5,6 +5,7 @@
 import type { Aggregate } from '../model/portfolio-aggregate.ts';
 import type { Contribution } from '../model/portfolio-contribution.ts';
 import type { LoggedDelta, Snapshot } from '../model/portfolio-fold.ts';
+import type { RecountPartial } from '../model/portfolio-recount.ts';
 
 /** One supplier write as the portfolio sees it: the contribution it replaced (null: none) and the new one (null: deleted). */
 export interface ContributionChange {
@@ -88,4 +89,38 @@ export interface ContributionScan {
     aggregateTenants: string[];
     cursor: string | null;
   }>;
+}
+
+/** A recount fanned out over scan segments (shared/portfolio/recount-run.ts). */
+export interface RecountRun {
+  runId: string;
+  /** When it was planned, before any segment's scan: the watermark of the snapshots it writes (ISO 8601). */
+  at: string;
+  segments: number;
+  createdAt: string;
+  /** Epoch seconds: the run and its partials are deleted after this (TTL). */
+  expiresAt: number;
+}
+
+export interface RecountRunView {
+  run: RecountRun;
+  status: 'running' | 'completed' | 'failed';
+  /** Segments counted, each once. */
+  segmentsDone: number[];
+  /** Set once completed. */
+  result: { tenants: number; suppliers: number } | null;
+}
+
+/** Where recount runs keep their progress and their segments' partials. */
+export interface RecountRunStore {
+  createRun(run: RecountRun): Promise<void>;
+  getRun(runId: string): Promise<RecountRunView | null>;
+  /** Stores a segment's partial unless one is stored already (first wins: false). */
+  putPartial(run: RecountRun, segment: number, partial: RecountPartial): Promise<boolean>;
+  /** Counts a segment done, once: the segments done after it, or null when it was counted before. */
+  countSegment(run: RecountRun, segment: number): Promise<number | null>;
+  readPartials(run: RecountRun): Promise<RecountPartial[]>;
+  /** Marks a running run completed with its result (a second time changes nothing). */
+  completeRun(run: RecountRun, result: { tenants: number; suppliers: number }, at: string): Promise<void>;
+  failRun(run: RecountRun, reason: string, at: string): Promise<void>;
 }

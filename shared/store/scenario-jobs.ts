@@ -47,16 +47,19 @@ const sumsIn = (s: StoredSums): PortfolioSums => ({
   ) as PortfolioSums['bands'],
 });
 
-/** A value as gzipped JSON in pieces of at most CHUNK_BYTES. */
-function chunks(value: unknown): Uint8Array[] {
-  const zipped = gzipSync(JSON.stringify(value));
+/** Text gzipped, in pieces of at most CHUNK_BYTES (the recount runs keep their partials so too). */
+export function gzipChunks(text: string): Uint8Array[] {
+  const zipped = gzipSync(text);
   const out: Uint8Array[] = [];
   for (let at = 0; at < zipped.length || out.length === 0; at += CHUNK_BYTES)
     out.push(zipped.subarray(at, at + CHUNK_BYTES));
   return out;
 }
-const unchunk = <T>(pieces: readonly Uint8Array[]): T =>
-  JSON.parse(gunzipSync(Buffer.concat(pieces)).toString('utf8')) as T;
+export const gunzipChunks = (pieces: readonly Uint8Array[]): string =>
+  gunzipSync(Buffer.concat(pieces)).toString('utf8');
+/** A value as gzipped JSON in pieces. */
+const chunks = (value: unknown): Uint8Array[] => gzipChunks(JSON.stringify(value));
+const unchunk = <T>(pieces: readonly Uint8Array[]): T => JSON.parse(gunzipChunks(pieces)) as T;
 
 /**
  * Scenario jobs on DynamoDB, in the job's own partition (`SCN#{tenant}#{jobId}`): the job item with its counters

@@ -1,11 +1,15 @@
 import { type Aggregate, addAggregate, normalise } from '../../shared/model/portfolio-aggregate.ts';
 import type { Contribution } from '../../shared/model/portfolio-contribution.ts';
 import { emptySnapshot, type LoggedDelta, type Snapshot } from '../../shared/model/portfolio-fold.ts';
+import type { RecountPartial } from '../../shared/model/portfolio-recount.ts';
 import type {
   AggregateLog,
   ContributionScan,
   PendingDeltas,
   PortfolioAggregates,
+  RecountRun,
+  RecountRunStore,
+  RecountRunView,
   StoredAggregate,
 } from '../../shared/portfolio/port.ts';
 
@@ -119,5 +123,58 @@ export class FakeAggregateLog implements AggregateLog {
     this.snapshots.set(tenant, structuredClone(next));
     this.snapshotWrites++;
     return true;
+  }
+}
+
+/** Recount runs in memory (shared/portfolio/port.ts RecountRunStore): first partial wins, a segment counts once. */
+export class FakeRecountRuns implements RecountRunStore {
+  readonly views = new Map<string, RecountRunView>();
+  readonly partials = new Map<string, Map<number, RecountPartial>>();
+  /** The next completeRun throws (an assembler dying after it replaced the aggregates). */
+  failNextComplete = false;
+
+  async createRun(run: RecountRun) {
+    if (this.views.has(run.runId)) throw new Error(`run ${run.runId} exists`);
+    this.views.set(run.runId, { run, status: 'running', segmentsDone: [], result: null });
+    this.partials.set(run.runId, new Map());
+  }
+
+  async getRun(runId: string) {
+    const v = this.views.get(runId);
+    return v ? structuredClone(v) : null;
+  }
+
+  async putPartial(run: RecountRun, segment: number, partial: RecountPartial) {
+    const parts = this.partials.get(run.runId);
+    if (!parts || parts.has(segment)) return false;
+    parts.set(segment, structuredClone(partial));
+    return true;
+  }
+
+  async countSegment(run: RecountRun, segment: number) {
+    const v = this.views.get(run.runId);
+    if (v?.status !== 'running' || v.segmentsDone.includes(segment)) return null;
+    v.segmentsDone = [...v.segmentsDone, segment].sort((a, b) => a - b);
+    return v.segmentsDone.length;
+  }
+
+  async readPartials(run: RecountRun) {
+    return [...(this.partials.get(run.runId)?.values() ?? [])].map((p) => structuredClone(p));
+  }
+
+  async completeRun(run: RecountRun, result: { tenants: number; suppliers: number }) {
+    if (this.failNextComplete) {
+      this.failNextComplete = false;
+      throw new Error('fake store: the assembler died');
+    }
+    const v = this.views.get(run.runId);
+    if (v?.status !== 'running') return;
+    v.status = 'completed';
+    v.result = result;
+  }
+
+  async failRun(run: RecountRun) {
+    const v = this.views.get(run.runId);
+    if (v?.status === 'running') v.status = 'failed';
   }
 }
