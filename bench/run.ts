@@ -14,6 +14,8 @@ import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { portfolioBench } from './portfolio.ts';
+import { portfolioFirstReadBench } from './portfolio-first-read.ts';
+import { portfolioRecountBench } from './portfolio-recount.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
@@ -30,6 +32,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   initBench,
   notifyBench,
   portfolioBench,
+  portfolioFirstReadBench,
+  portfolioRecountBench,
   storeBench,
 ];
 
