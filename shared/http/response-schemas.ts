@@ -185,7 +185,14 @@ export const supplierPage = z
 // --- scoring ---
 
 export const rejection = z
-  .object({ row: z.number().int(), field: z.string(), value: z.string(), message: z.string() })
+  .object({
+    row: z.number().int(),
+    field: z.string(),
+    value: z.string(),
+    message: z.string(),
+    sheet: z.string().optional().describe("a workbook's sheet ('Smelter List'); row is then the sheet's row"),
+    cell: z.string().optional().describe("a workbook's cell ('E17')"),
+  })
   .openapi('Rejection');
 
 export const scoreResult = z

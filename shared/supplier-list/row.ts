@@ -24,6 +24,9 @@ export interface Rejection {
   field: string;
   value: string;
   message: string;
+  /** A workbook's rejection names its sheet and cell ('Smelter List', 'E17'); `row` is then the sheet's row. */
+  sheet?: string;
+  cell?: string;
 }
 
 /** The supplier-level fields of one row; null where the cell is empty. */

@@ -941,6 +941,10 @@ export interface components {
       field: string;
       value: string;
       message: string;
+      /** @description a workbook's sheet ('Smelter List'); row is then the sheet's row */
+      sheet?: string;
+      /** @description a workbook's cell ('E17') */
+      cell?: string;
     };
     BatchCreated: components['schemas']['Batch'] & {
       /** @description present when a presigned upload was asked for */
