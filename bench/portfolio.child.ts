@@ -30,7 +30,7 @@ import { isAggregatePk } from '../shared/store/keys.ts';
 import type { ScoredWrite } from '../shared/store/port.ts';
 import { retryUnprocessed } from '../shared/store/retry.ts';
 import { encodeSummary, toItem } from '../shared/store/supplier-items.ts';
-import { prng } from './generate.ts';
+import { suppliers } from './portfolio-suppliers.ts';
 
 const [suppliersArg, dataDir] = process.argv.slice(2);
 const TOTAL = Number(suppliersArg ?? 1_000_000);
@@ -40,47 +40,6 @@ const AS_OF = '2025-12-01';
 const BLOCK = 20_000;
 /** A score message's suppliers as ingest makes them: ~70 two-line suppliers in 24 KiB (docs/operations.md). */
 const CHUNK = 70;
-
-const MINERALS = [
-  'dysprosium',
-  'neodymium',
-  'gallium',
-  'germanium',
-  'cobalt',
-  'lithium',
-  'graphite',
-  'nickel',
-  'tungsten',
-  'antimony',
-  'tantalum',
-  'manganese',
-];
-const COUNTRIES = ['CN', 'CD', 'AU', 'CL', 'AR', 'ID', 'ZA', 'BR', 'RU', 'US', 'CA', 'MM', 'VN', 'RW', 'GA'];
-
-/** Deterministic suppliers: 1–4 lines over the minerals and countries above, some undeclared origins. */
-function* suppliers(count: number, seed: number, prefix: string): Generator<SupplierInput> {
-  const r = prng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
-  for (let i = 0; i < count; i++) {
-    const lines = 1 + Math.floor(r() * 4);
-    const exposures = Array.from({ length: lines }, () => ({
-      mineral: pick(MINERALS),
-      originCountry: r() < 0.1 ? null : pick(COUNTRIES),
-      processingCountry: r() < 0.5 ? 'CN' : null,
-      share: r() < 0.2 ? null : Math.round(r() * 100) / 400,
-    }));
-    yield {
-      supplierId: `${prefix}-${String(i).padStart(7, '0')}`,
-      supplierName: `Supplier ${i}`,
-      supplierCountry: pick(COUNTRIES),
-      annualSpendUsd: r() < 0.05 ? null : Math.round(r() * 5_000_000_00) / 100,
-      tier: 1 + Math.floor(r() * 3),
-      alternativeSources: Math.floor(r() * 3),
-      inventoryDays: Math.floor(r() * 90),
-      exposures,
-    };
-  }
-}
 
 /** Write units consumed by the writes of `client`, split by aggregate items and the rest. */
 function countWriteUnits(client: DynamoDBClient) {
@@ -159,9 +118,8 @@ const at = new Date().toISOString();
 let loaded = 0;
 let block: Aggregate = new Map();
 let pending: Promise<void>[] = [];
-let firstId = '';
 const flushBlock = async () => {
-  if (block.size > 0) await runtime.portfolio.apply(TENANT, block, firstId, at);
+  if (block.size > 0) await runtime.portfolio.apply(TENANT, block, at);
   block = new Map();
 };
 let batch: Record<string, unknown>[] = [];
@@ -172,7 +130,6 @@ const sendBatch = (items: Record<string, unknown>[]) =>
   });
 for (const input of suppliers(TOTAL, 20251203, 'PF')) {
   const w = write(input);
-  if (!firstId) firstId = input.supplierId;
   // The summary is written by the change clauses of a real write (supplier-changes.ts); a loaded item needs it too.
   batch.push({ ...toItem(TENANT, w, at), summary: encodeSummary(storedScoreOf(w.result as ScoredSupplier)) });
   addAggregate(block, contributionDelta(null, contributionOf(w.result as ScoredSupplier)));
@@ -187,7 +144,6 @@ for (const input of suppliers(TOTAL, 20251203, 'PF')) {
   }
   if (loaded % BLOCK === 0) {
     await flushBlock();
-    firstId = '';
     if (loaded % 100_000 === 0)
       process.stderr.write(`portfolio: loaded ${loaded} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }

@@ -14,6 +14,8 @@ import { notifyBench } from './notify.ts';
 import { pipelineBench } from './pipeline.ts';
 import { policyBench } from './policy.ts';
 import { portfolioBench } from './portfolio.ts';
+import { portfolioFirstReadBench } from './portfolio-first-read.ts';
+import { portfolioRecountBench } from './portfolio-recount.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
 import { rmiBench } from './rmi.ts';
 import { scenarioBench } from './scenario.ts';
@@ -31,6 +33,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   initBench,
   notifyBench,
   portfolioBench,
+  portfolioFirstReadBench,
+  portfolioRecountBench,
   storeBench,
   rmiBench,
 ];

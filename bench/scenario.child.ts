@@ -111,7 +111,7 @@ async function run(file: string, asOf: string, dataDir: string) {
     const timeline = await runtime.policy.current.current();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const job = await startScenarioJob(
+    const { job } = await startScenarioJob(
       { jobs, queue, now: () => new Date(), newId: () => `bench-${Date.now().toString(36)}` },
       {
         tenant: TENANT,

@@ -14,13 +14,11 @@ import { allowedMethods, hasScope, matchRoute, type RouteId } from '../../shared
 import { supplierId as pathId } from '../../shared/http/schemas.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { withReadCache } from '../../shared/portfolio/read-cache.ts';
-import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline, referenceData } from '../../shared/reference/index.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
-import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { trackedSupplierStore } from '../../shared/store/portfolio-tracked-store.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbScenarioJobs } from '../../shared/store/scenario-jobs.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
@@ -176,9 +174,9 @@ function fromEnvironment() {
   const table = requiredEnv('TABLE_NAME');
   const client = dynamoDbClient();
   const policyStore = new DynamoDbPolicyRevisions(client, table);
-  const portfolio = new DynamoDbPortfolioAggregates(client, table);
+  const { store, portfolio } = trackedSupplierStore(client, table);
   return createApiHandler({
-    store: withPortfolioAggregates(new DynamoDbSupplierStore(client, table), portfolio),
+    store,
     portfolio: withReadCache(portfolio),
     queue: new SqsScoreQueue(sqsClient(), requiredEnv('QUEUE_URL')),
     policy: {

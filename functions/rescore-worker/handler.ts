@@ -6,14 +6,12 @@ import { MineralRiskError } from '../../shared/errors.ts';
 import { type SegmentMessage, segmentMessageSchema } from '../../shared/pipeline/rescore-run.ts';
 import { processSegment, type SegmentDeps } from '../../shared/pipeline/rescore-segment.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
-import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { SqsScoreQueue } from '../../shared/queue/sqs-score-queue.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
-import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { trackedSupplierStore } from '../../shared/store/portfolio-tracked-store.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
 import { telemetry } from '../../shared/telemetry.ts';
@@ -67,10 +65,7 @@ function fromEnvironment() {
   return createRescoreWorkerHandler({
     runs: new DynamoDbRescoreRuns(client, table),
     scan: new DynamoDbSupplierScan(client, table),
-    store: withPortfolioAggregates(
-      new DynamoDbSupplierStore(client, table),
-      new DynamoDbPortfolioAggregates(client, table),
-    ),
+    store: trackedSupplierStore(client, table).store,
     queue: new SqsScoreQueue(sqsClient(), requiredEnv('RESCORE_QUEUE_URL')),
     reference: new CurrentReference(new DynamoDbPolicyRevisions(client, table), baselineTimeline),
     now: () => new Date(),

@@ -6,15 +6,13 @@ import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
-import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
 import { parseRecord } from '../../shared/queue/parse-record.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { sqsBatchHandler } from '../../shared/queue/sqs-batch-handler.ts';
 import { baselineTimeline } from '../../shared/reference/index.ts';
-import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
-import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
+import { trackedSupplierStore } from '../../shared/store/portfolio-tracked-store.ts';
 import { emptyPutScoredResult, PartialWriteError } from '../../shared/store/supplier-port.ts';
 import { telemetry } from '../../shared/telemetry.ts';
 
@@ -119,11 +117,13 @@ function fromEnvironment() {
   const client = dynamoDbClient();
   // Scores follow the live policy timeline: a revision reaches new scores within POLICY_CACHE_MS.
   const current = new CurrentReference(new DynamoDbPolicyRevisions(client, table), baselineTimeline);
+  const { store, portfolio } = trackedSupplierStore(client, table);
   return createScoreHandler({
-    store: withPortfolioAggregates(
-      new DynamoDbSupplierStore(client, table),
-      new DynamoDbPortfolioAggregates(client, table),
-    ),
+    store,
+    portfolio: {
+      folds: portfolio,
+      onError: (error) => telemetry().logger.warn('portfolio fold failed', { error: error as Error }),
+    },
     ref: () => current.get(),
     today: () => new Date().toISOString().slice(0, 10),
     events: changeEventsFromEnv(),

@@ -17,8 +17,7 @@ import { CHANGE_EVENT } from '../../shared/changes/events.ts';
 import type { ChangeEvents } from '../../shared/changes/publish.ts';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
-import type { ReconcileResult } from '../../shared/portfolio/reconcile.ts';
-import { withPortfolioAggregates } from '../../shared/portfolio/record-contributions.ts';
+import type { RecountStart } from '../../shared/portfolio/recount-run.ts';
 import {
   QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
@@ -28,10 +27,11 @@ import {
 import { baselineTimeline, type ReferenceData, referenceData } from '../../shared/reference/index.ts';
 import type { BatchRecord } from '../../shared/store/batch-port.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
-import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
+import type { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { DynamoDbPortfolioAggregates } from '../../shared/store/portfolio-aggregates.ts';
 import { DynamoDbContributionScan } from '../../shared/store/portfolio-aggregates-scan.ts';
+import { trackedSupplierStore } from '../../shared/store/portfolio-tracked-store.ts';
 import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
@@ -117,7 +117,8 @@ export interface LocalRuntime {
   store: DynamoDbSupplierStore;
   portfolio: DynamoDbPortfolioAggregates;
   /** Recount every tenant's portfolio aggregates from its stored suppliers (what the daily schedule runs). */
-  reconcilePortfolios(): Promise<ReconcileResult>;
+  /** Always in one invocation here (no recount queue locally): the fan-out is tested apart. */
+  reconcilePortfolios(): Promise<RecountStart>;
   /** The policy store, the rescore runs and their queue (driving the real rescore worker). */
   policy: LocalPolicy;
   /** The change log (GET /v1/changes, supplier history). */
@@ -172,8 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dataDir ? { directory: `${options.dataDir}/s3` } : {}),
   });
   options.onDynamoClient?.(dynamo.client);
-  const portfolio = new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName);
-  const store = withPortfolioAggregates(new DynamoDbSupplierStore(dynamo.client, dynamo.tableName), portfolio);
+  const { store, portfolio } = trackedSupplierStore(dynamo.client, dynamo.tableName);
   const policyStore = new DynamoDbPolicyRevisions(dynamo.client, dynamo.tableName);
   const current = new CurrentReference(policyStore, baselineTimeline);
   const fixed = options.ref;
@@ -241,7 +241,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     options.dataDir,
   );
-  const score = createScoreHandler({ store, ref, today, events });
+  const score = createScoreHandler({ store, ref, today, events, portfolio: { folds: portfolio } });
   queue.attach(score);
   const ingest = createIngestHandler({
     uploads: new S3UploadReader(createS3Client({ endpoint: s3.endpoint, region: s3.region })),

@@ -93,6 +93,14 @@ export class MineralRiskStack extends Stack {
         'Scenario dead-letter queue ARN (start-message-move-task)',
       ],
       ScenarioWorkerFunctionName: [this.scenarios.worker.fn.functionName, 'Scenario worker (scenario queue consumer)'],
+      RecountDlqUrl: [
+        this.platform.queues.recountDlq.queueUrl,
+        'Portfolio recount dead-letter queue (inspect, redrive)',
+      ],
+      RecountDlqArn: [
+        this.platform.queues.recountDlq.queueArn,
+        'Portfolio recount dead-letter queue ARN (start-message-move-task)',
+      ],
       FailedInvocationsQueueUrl: [
         this.platform.queues.failedInvocations.queueUrl,
         'Failed ingest/rescore invocations and undelivered schedule events',

@@ -6,6 +6,7 @@ import type { DestinationConfig, IDestination, IFunction } from 'aws-cdk-lib/aws
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
+import { AGGREGATE_DELTA_PARTITIONS } from '../../shared/store/keys.ts';
 import type { StageConfig } from '../config.ts';
 import { type DataStore, PLATFORM_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -118,6 +119,8 @@ export class Pipeline extends Construct {
     );
     // Scores follow the live policy timeline: the revisions' partition, and no other, may be queried.
     this.score.role.addToPrincipalPolicy(data.statement(['dynamodb:Query'], [PLATFORM_PARTITIONS.policy]));
+    // The fold of a tenant's portfolio deltas as its batch is counted (shared/portfolio/fold-after-chunk.ts).
+    this.score.role.addToPrincipalPolicy(data.statement(['dynamodb:Query'], AGGREGATE_DELTA_PARTITIONS));
     this.score.fn.addEventSource(queueEventSource(queues.score, QUEUE_SETTINGS));
     Validations.of(this.score.fn).acknowledge(
       {

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 import { NOTIFIER_TIMEOUT_SECONDS, NOTIFY_QUEUE_SETTINGS } from '../../shared/notify/settings.ts';
 import {
   QUEUE_SETTINGS,
+  RECOUNT_FUNCTION_TIMEOUT_SECONDS,
+  RECOUNT_QUEUE_SETTINGS,
   RESCORE_QUEUE_SETTINGS,
   RESCORE_WORKER_TIMEOUT_SECONDS,
   SCENARIO_QUEUE_SETTINGS,
@@ -31,6 +33,8 @@ export const scoreQueueName = (prefix: string) => `${prefix}-score`;
 export const rescoreQueueName = (prefix: string) => `${prefix}-rescore`;
 /** The scenario queue's fixed name, for the same reason. */
 export const scenarioQueueName = (prefix: string) => `${prefix}-scenario`;
+/** The portfolio recount queue's fixed name, for the same reason. */
+export const recountQueueName = (prefix: string) => `${prefix}-recount`;
 /** The notify queue's fixed name, for the same reason. */
 export const notifyQueueName = (prefix: string) => `${prefix}-notify`;
 
@@ -53,10 +57,12 @@ interface RedrivenQueueSettings {
  *   rest of a segment it could not finish); the rescore worker consumes them. `RESCORE_QUEUE_SETTINGS`.
  * - `scenario`: one message per segment of a scenario job (the API starts jobs); the scenario worker consumes them.
  *   `SCENARIO_QUEUE_SETTINGS`.
+ * - `recount`: one message per segment of a fanned-out portfolio recount (a table too large for one invocation); the
+ *   recount function itself consumes them. `RECOUNT_QUEUE_SETTINGS`.
  * - `notify`: change events from the stage's event bus (its rule's target) and `deliver` messages (one attempt of a
  *   webhook delivery, from the notifier and the API); the notifier consumes them. `NOTIFY_QUEUE_SETTINGS`
  *   (shared/notify/settings.ts). EventBridge sends to it under the rule's own permission (infra/stacks/notify.ts).
- * - `scoreDlq`, `rescoreDlq`, `scenarioDlq`, `notifyDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive
+ * - `scoreDlq`, `rescoreDlq`, `scenarioDlq`, `recountDlq`, `notifyDlq`: messages that failed `maxReceiveCount` times; inspect, fix, redrive
  *   (docs/operations.md). Each one's redrive allow policy lets only its own queue use it as a DLQ, so no other
  *   queue can mix its failures in.
  * - `failedInvocations`: asynchronous invocations of ingest and rescore that failed all their retries (Lambda
@@ -70,6 +76,8 @@ export class Queues extends Construct {
   readonly rescoreDlq: Queue;
   readonly scenario: Queue;
   readonly scenarioDlq: Queue;
+  readonly recount: Queue;
+  readonly recountDlq: Queue;
   readonly notify: Queue;
   readonly notifyDlq: Queue;
   readonly failedInvocations: Queue;
@@ -82,6 +90,8 @@ export class Queues extends Construct {
       throw new Error('rescore queue settings: the visibility timeout must be at least 6× the worker timeout');
     if (SCENARIO_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * SCENARIO_WORKER_TIMEOUT_SECONDS)
       throw new Error('scenario queue settings: the visibility timeout must be at least 6× the worker timeout');
+    if (RECOUNT_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * RECOUNT_FUNCTION_TIMEOUT_SECONDS)
+      throw new Error('recount queue settings: the visibility timeout must be at least 6× the function timeout');
     if (NOTIFY_QUEUE_SETTINGS.visibilityTimeoutSeconds < 6 * NOTIFIER_TIMEOUT_SECONDS)
       throw new Error('notify queue settings: the visibility timeout must be at least 6× the notifier timeout');
 
@@ -102,6 +112,12 @@ export class Queues extends Construct {
       scenarioQueueName(props.prefix),
       SCENARIO_QUEUE_SETTINGS,
       SCENARIO_QUEUE_SETTINGS.retentionDays,
+    );
+    [this.recount, this.recountDlq] = this.redriven(
+      'Recount',
+      recountQueueName(props.prefix),
+      RECOUNT_QUEUE_SETTINGS,
+      RECOUNT_QUEUE_SETTINGS.retentionDays,
     );
     [this.notify, this.notifyDlq] = this.redriven(
       'Notify',

@@ -324,6 +324,11 @@ export const portfolioExposure = z
           .nullable()
           .describe('when the aggregates were last recounted from every stored supplier (daily; null: not yet)'),
         readAt: z.string().describe('when the aggregates were read (a read is reused for up to a second)'),
+        complete: z
+          .boolean()
+          .describe(
+            'false right after a very large upload: more changes were pending than one read takes, so the answer holds the oldest of them; each read folds what it took, so asking again soon gives a fuller answer',
+          ),
       })
       .describe(
         'the answer is read from aggregates kept up to date as scores are written, and recounted daily to repair any missed update',

@@ -21,6 +21,15 @@ export const PORTFOLIO_LOG = {
   retentionDays: 3,
   /** A read that finds more pending deltas than this folds them (the next reads then read fewer). */
   foldAfterPending: 64,
+  /**
+   * Pending deltas a read takes per shard at most (the oldest first): after a huge upload with no fold yet, one read
+   * costs at most 8 × 128 small items, answers the snapshot plus those (saying it is not complete) and folds them.
+   */
+  readMaxPerShard: 128,
+  /** Pending deltas a fold takes per shard at most (a fold in a worker may take more than a read on the API's path). */
+  foldMaxPerShard: 1000,
+  /** An upload's chunks counted between the folds of its tenant's deltas (and its last chunk folds): shared/portfolio/fold-after-chunk.ts. */
+  foldEveryChunks: 256,
 } as const;
 
 /** One logged delta. */

@@ -3,6 +3,7 @@ import { type ChangeEvents, publishNotable } from '../changes/publish.ts';
 import { nextPolicyChange } from '../model/policy.ts';
 import { cachedScorer } from '../model/scorer-cache.ts';
 import type { ScoringContext } from '../model/types.ts';
+import { type FoldAfterChunkDeps, foldAfterChunk } from '../portfolio/fold-after-chunk.ts';
 import type { ScoreMessage } from '../queue/message.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import type { BatchStore } from '../store/batch-port.ts';
@@ -17,6 +18,8 @@ export interface ScoreChunkDeps {
   today: () => string;
   /** Where the notable changes go (the stage's event bus); none: recorded in the change log only. */
   events?: ChangeEvents;
+  /** Folds the tenant's portfolio deltas as its batch is counted (shared/portfolio/fold-after-chunk.ts); none: reads fold. */
+  portfolio?: FoldAfterChunkDeps;
 }
 
 /**
@@ -55,7 +58,9 @@ export async function scoreChunk(
     // What was stored is announced even when other suppliers of the chunk failed (their retry announces theirs).
     await publishNotable(deps.events, changes);
   }
-  if (message.batchId !== null && message.chunk !== null)
-    await deps.store.recordChunkScored(message.tenant, message.batchId, message.chunk, result);
+  if (message.batchId !== null && message.chunk !== null) {
+    const batch = await deps.store.recordChunkScored(message.tenant, message.batchId, message.chunk, result);
+    if (deps.portfolio) await foldAfterChunk(deps.portfolio, batch);
+  }
   return result;
 }

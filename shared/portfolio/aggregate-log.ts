@@ -1,8 +1,9 @@
 /**
  * The portfolio aggregates kept as a delta log folded into a snapshot (shared/model/portfolio-fold.ts) over any
  * AggregateLog: a store call's summed delta is one small new item (no read, no update of shared items), a read is
- * the snapshot plus the deltas above its watermarks, and a read that finds many pending deltas folds the settled ones
- * into the snapshot. Snapshot writes are conditional on the version read, so of two concurrent folds (or a fold and a
+ * the snapshot plus the deltas above its watermarks (at most a bounded number per shard, the oldest first), and a
+ * read that finds many pending deltas folds the settled ones into the snapshot. Workers fold too, as uploads are
+ * scored (fold-after-chunk.ts), so a read rarely finds many. Snapshot writes are conditional on the version read, so of two concurrent folds (or a fold and a
  * recount) one applies and the other changes nothing: no delta is counted twice.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,7 +20,7 @@ import {
   settledBefore,
   updatedAtOf,
 } from '../model/portfolio-fold.ts';
-import type { AggregateLog, PortfolioAggregates, StoredAggregate } from './port.ts';
+import type { AggregateLog, PortfolioAggregates, PortfolioFolds, StoredAggregate } from './port.ts';
 
 /** A recount that kept losing its snapshot write to folds: the next run repairs what this one would have. */
 export class RecountContendedError extends MineralRiskError {
@@ -33,13 +34,16 @@ export interface LoggedAggregatesOptions {
   now?: () => Date;
   /** Picks a delta's shard and key suffix (tests pass a seeded one). */
   random?: () => string;
+  /** Pending deltas a read takes per shard (default PORTFOLIO_LOG.readMaxPerShard; the bench compares it unbounded). */
+  readMaxPerShard?: number;
 }
 
 const defaultRandom = () => randomBytes(5).toString('hex');
 
-export class LoggedPortfolioAggregates implements PortfolioAggregates {
+export class LoggedPortfolioAggregates implements PortfolioAggregates, PortfolioFolds {
   private readonly now: () => Date;
   private readonly random: () => string;
+  private readonly readMaxPerShard: number;
 
   constructor(
     private readonly log: AggregateLog,
@@ -47,10 +51,11 @@ export class LoggedPortfolioAggregates implements PortfolioAggregates {
   ) {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? defaultRandom;
+    this.readMaxPerShard = options.readMaxPerShard ?? PORTFOLIO_LOG.readMaxPerShard;
   }
 
-  /** The delta as one new item in a random shard (so a large upload's deltas spread); `shardKey` is not needed. */
-  async apply(tenant: string, delta: Aggregate, _shardKey: string, at: string): Promise<void> {
+  /** The delta as one new item in a random shard, so a large upload's deltas spread over the shards. */
+  async apply(tenant: string, delta: Aggregate, at: string): Promise<void> {
     const suffix = this.random();
     const shard = Number.parseInt(suffix.slice(0, 6), 16) % PORTFOLIO_LOG.deltaShards;
     await this.log.putDelta(tenant, { shard, key: deltaKey(at, suffix), delta });
@@ -59,20 +64,26 @@ export class LoggedPortfolioAggregates implements PortfolioAggregates {
   async read(tenant: string): Promise<StoredAggregate> {
     const readAt = this.now().toISOString();
     const snapshot = await this.log.readSnapshot(tenant);
-    const deltas = await this.log.readDeltas(tenant, snapshot.watermarks);
-    if (deltas.length > PORTFOLIO_LOG.foldAfterPending) await this.foldRead(tenant, snapshot, deltas);
+    const { deltas, complete } = await this.log.readDeltas(tenant, snapshot.watermarks, this.readMaxPerShard);
+    // The oldest of each shard's pending deltas are a prefix of it: folding them leaves the rest above the watermark.
+    if (!complete || deltas.length > PORTFOLIO_LOG.foldAfterPending) await this.foldRead(tenant, snapshot, deltas);
     return {
       aggregate: currentAggregate(snapshot, deltas),
       updatedAt: updatedAtOf(snapshot, deltas),
       reconciledAt: snapshot.reconciledAt,
       readAt,
+      complete,
     };
   }
 
-  /** Folds the tenant's settled deltas into its snapshot; how many were folded (0: none, or another fold won). */
+  /**
+   * Folds the tenant's settled deltas (up to PORTFOLIO_LOG.foldMaxPerShard a shard) into its snapshot; how many were
+   * folded (0: none, or another fold won).
+   */
   async fold(tenant: string): Promise<number> {
     const snapshot = await this.log.readSnapshot(tenant);
-    return this.foldRead(tenant, snapshot, await this.log.readDeltas(tenant, snapshot.watermarks));
+    const { deltas } = await this.log.readDeltas(tenant, snapshot.watermarks, PORTFOLIO_LOG.foldMaxPerShard);
+    return this.foldRead(tenant, snapshot, deltas);
   }
 
   private async foldRead(tenant: string, snapshot: Snapshot, deltas: readonly LoggedDelta[]): Promise<number> {

@@ -47,7 +47,7 @@ export function withReadCache(
   };
 
   return {
-    apply: (tenant, delta, shardKey, at) => aggregates.apply(tenant, delta, shardKey, at),
+    apply: (tenant, delta, at) => aggregates.apply(tenant, delta, at),
     replace: (tenant, aggregate, at) => aggregates.replace(tenant, aggregate, at),
     async read(tenant) {
       const entry = cache.get(tenant);

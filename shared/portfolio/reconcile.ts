@@ -3,8 +3,16 @@
  * incrementally maintained aggregates. It repairs what the incremental path can lose — a delta dropped by a crash
  * between a supplier write and its aggregate update — and is run periodically (daily, after the rescore runs). The
  * time taken before the scan starts is the recount's watermark: deltas logged after it are added on top (aggregate-log.ts).
+ * A small table is recounted here, in one invocation over parallel segments; a large one is fanned out over a queue
+ * (recount-run.ts), with the same segment scan and the same merge.
  */
-import { type Aggregate, applyContribution, normalise } from '../model/portfolio-aggregate.ts';
+import {
+  addToRecount,
+  emptyRecount,
+  mergeRecounts,
+  type RecountPartial,
+  recountedTenants,
+} from '../model/portfolio-recount.ts';
 import type { ContributionScan, PortfolioAggregates } from './port.ts';
 
 export interface ReconcileDeps {
@@ -20,34 +28,39 @@ export interface ReconcileResult {
   suppliers: number;
 }
 
+/** One segment of the table's parallel scan, every page of it, as a recount partial. */
+export async function recountSegment(
+  scan: ContributionScan,
+  segment: number,
+  totalSegments: number,
+): Promise<RecountPartial> {
+  const partial = emptyRecount();
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<ContributionScan['scan']>> = await scan.scan(segment, totalSegments, cursor);
+    addToRecount(partial, page);
+    cursor = page.cursor;
+  } while (cursor);
+  return partial;
+}
+
+/** Replaces every tenant's aggregates with the recount whose scan started at `at`. */
+export async function applyRecount(
+  aggregates: PortfolioAggregates,
+  recount: RecountPartial,
+  at: string,
+): Promise<ReconcileResult> {
+  const tenants = recountedTenants(recount);
+  for (const [tenant, aggregate] of tenants) await aggregates.replace(tenant, aggregate, at);
+  return { tenants: tenants.length, suppliers: recount.suppliers };
+}
+
 export async function reconcilePortfolios(deps: ReconcileDeps): Promise<ReconcileResult> {
   const segments = deps.segments ?? 4;
   // Before the scan: a delta logged up to now was logged after its supplier writes, which the scan will see.
   const at = deps.now().toISOString();
-  const recount = new Map<string, Aggregate>();
-  const tenants = new Set<string>();
-  let suppliers = 0;
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let cursor: string | null = null;
-      do {
-        const page: Awaited<ReturnType<ContributionScan['scan']>> = await deps.scan.scan(segment, segments, cursor);
-        for (const t of page.aggregateTenants) tenants.add(t);
-        for (const { tenant, contribution } of page.contributions) {
-          let agg = recount.get(tenant);
-          if (!agg) {
-            agg = new Map();
-            recount.set(tenant, agg);
-          }
-          applyContribution(agg, contribution, 1);
-          tenants.add(tenant);
-          suppliers++;
-        }
-        cursor = page.cursor;
-      } while (cursor);
-    }),
+  const partials = await Promise.all(
+    Array.from({ length: segments }, (_, segment) => recountSegment(deps.scan, segment, segments)),
   );
-  for (const tenant of [...tenants].sort())
-    await deps.aggregates.replace(tenant, normalise(recount.get(tenant) ?? new Map()), at);
-  return { tenants: tenants.size, suppliers };
+  return applyRecount(deps.aggregates, mergeRecounts(partials), at);
 }

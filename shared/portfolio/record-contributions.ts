@@ -23,9 +23,8 @@ export async function recordContributions(
   at: string,
 ): Promise<void> {
   const delta = deltaOf(changes);
-  const first = changes[0];
-  if (delta.size === 0 || !first) return;
-  await aggregates.apply(tenant, delta, first.supplierId, at);
+  if (delta.size === 0) return;
+  await aggregates.apply(tenant, delta, at);
 }
 
 type Writes = Pick<SupplierStore, 'putScored' | 'deleteSupplier'>;

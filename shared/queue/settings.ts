@@ -61,3 +61,21 @@ export const SCENARIO_QUEUE_SETTINGS = {
   /** Messages wait at most this long: a job is kept a day, so its segments need not wait longer. */
   retentionDays: 1,
 } as const;
+
+/** The portfolio recount function (schedule turn and segment turns alike): Lambda's longest run. */
+export const RECOUNT_FUNCTION_TIMEOUT_SECONDS = 900;
+
+/** The recount queue (one message per segment of a fanned-out portfolio recount) and its event source mapping. */
+export const RECOUNT_QUEUE_SETTINGS = {
+  /** One segment per invocation. */
+  batchSize: 1,
+  maxBatchingWindowSeconds: 0,
+  /** AWS guidance, 6× the function timeout. */
+  visibilityTimeoutSeconds: 6 * RECOUNT_FUNCTION_TIMEOUT_SECONDS,
+  maxReceiveCount: 3,
+  /** Segments scanned at once: a recount reads the whole table, so a few at a time, at night. */
+  maxConcurrency: 4,
+  dlqRetentionDays: 14,
+  /** Messages wait at most this long: the next day's recount repairs what a lost segment would have. */
+  retentionDays: 1,
+} as const;

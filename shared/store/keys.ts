@@ -15,8 +15,10 @@
  *   rescore run               RUN#{runId}               / RUN, SEG#{segment}            (platform-wide)
  *   rescore run list          RUN#INDEX                 / {createdAt}#{runId}            (platform-wide)
  *   scenario job              SCN#{tenant}#{jobId}      / JOB, PART#{segment}[#…], RESULT#{chunk}   (a day, then TTL)
+ *   scenario request key      SCN#{tenant}#k{hash}      / REQ: the job it is tied to           (a day, then TTL)
  *   portfolio delta           T#{tenant}#AGGD#{shard}   / {ISO time}#{random}            (a few days, then TTL)
  *   portfolio snapshot        T#{tenant}#AGGS           / SNAP, SNAP#{writeId}#{chunk}
+ *   portfolio recount run     RECOUNT#{runId}           / RUN, PART#{segment}[#…]        (platform-wide; days, then TTL)
  *
  * Index keys:
  *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
@@ -125,6 +127,17 @@ export const scenarioPartSk = (segment: number) => `${SCENARIO_PARTS_PREFIX}${pa
 export const SCENARIO_RESULT_PREFIX = 'RESULT';
 /** One gzipped piece of a stored partial or result: `{prefix}#{chunk}`. */
 export const scenarioChunkSk = (prefix: string, chunk: number) => `${prefix}#${pad(chunk, 4)}`;
+// Portfolio recount runs (shared/portfolio/recount-run.ts): platform-wide, like the rescore runs.
+export const recountRunPk = (runId: string) => `RECOUNT#${runId}`;
+export const RECOUNT_RUN_SK = 'RUN';
+export const RECOUNT_PARTS_PREFIX = 'PART#';
+export const recountPartSk = (segment: number) => `${RECOUNT_PARTS_PREFIX}${pad(segment, 4)}`;
+/** Every recount run's partition (`dynamodb:LeadingKeys`). */
+export const RECOUNT_RUN_PARTITIONS = [recountRunPk('*')] as const;
+
+/** The job a scenario request's key (shared/model/scenario-key.ts) is tied to: job ids start with `j`, never `k`. */
+export const scenarioRequestPk = (tenant: string, key: string) => scenarioJobPk(tenant, `k${key}`);
+export const SCENARIO_REQUEST_SK = 'REQ';
 
 /** FNV-1a: a stable, fast hash to spread a tenant's suppliers over index shards. */
 export function shardOf(key: string, shards: number): number {

@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { decodeAggregate, encodeAggregate } from '../model/portfolio-aggregate-codec.ts';
 import { type LoggedDelta, PORTFOLIO_LOG, type Snapshot } from '../model/portfolio-fold.ts';
 import { type LoggedAggregatesOptions, LoggedPortfolioAggregates } from '../portfolio/aggregate-log.ts';
-import type { AggregateLog } from '../portfolio/port.ts';
+import type { AggregateLog, PendingDeltas } from '../portfolio/port.ts';
 import { AGGREGATE_DELTA_SK_MAX, AGGREGATE_DELTA_SK_MIN, aggregateDeltaPk } from './keys.ts';
 import { AGGREGATE_TENANT_ATTRIBUTE, DynamoDbAggregateSnapshots } from './portfolio-aggregates-snapshot.ts';
 import { TABLE } from './table.ts';
@@ -22,6 +22,8 @@ export { AGGREGATE_TENANT_ATTRIBUTE } from './portfolio-aggregates-snapshot.ts';
 /** A delta's text above this is stored gzipped (below, gzip's header outweighs what it saves). */
 const GZIP_ABOVE_BYTES = 200;
 const DAY_SECONDS = 86_400;
+/** Deltas a query page asks for at most (a page reads at most 1 MB anyway). */
+const QUERY_PAGE = 1000;
 
 /** A delta's stored form: the text (`d`) or its gzip (`z`), whichever is smaller. */
 export function packDelta(text: string): { d: string } | { z: Uint8Array } {
@@ -74,13 +76,14 @@ export class DynamoDbAggregateLog implements AggregateLog {
     return this.snapshots.write(tenant, next, expectedVersion);
   }
 
-  async readDeltas(tenant: string, watermarks: Record<number, string>): Promise<LoggedDelta[]> {
+  async readDeltas(tenant: string, watermarks: Record<number, string>, maxPerShard: number): Promise<PendingDeltas> {
     const perShard = await Promise.all(
       Array.from({ length: PORTFOLIO_LOG.deltaShards }, async (_, shard) => {
         const after = watermarks[shard] ?? AGGREGATE_DELTA_SK_MIN;
         const out: LoggedDelta[] = [];
         let start: Record<string, unknown> | undefined;
         do {
+          // One more than is wanted: the watermark's own delta may come first, and one past the bound says "more".
           const r = await this.doc.send(
             new QueryCommand({
               TableName: this.tableName,
@@ -93,6 +96,7 @@ export class DynamoDbAggregateLog implements AggregateLog {
               },
               ConsistentRead: true,
               ExclusiveStartKey: start,
+              Limit: Math.min(maxPerShard - out.length + 2, QUERY_PAGE),
             }),
           );
           for (const item of r.Items ?? []) {
@@ -100,11 +104,11 @@ export class DynamoDbAggregateLog implements AggregateLog {
             if (key > after) out.push({ shard, key, delta: decodeAggregate(unpackDelta(item)) });
           }
           start = r.LastEvaluatedKey;
-        } while (start);
-        return out;
+        } while (start && out.length <= maxPerShard);
+        return { deltas: out.slice(0, maxPerShard), complete: out.length <= maxPerShard && !start };
       }),
     );
-    return perShard.flat();
+    return { deltas: perShard.flatMap((s) => s.deltas), complete: perShard.every((s) => s.complete) };
   }
 }
 

@@ -54,6 +54,14 @@ export interface ScenarioJobStore {
   getResult(job: ScenarioJob): Promise<ScenarioResult | null>;
   /** Marks a running job failed, with the reason. */
   failJob(job: ScenarioJob, reason: string, at: string): Promise<void>;
+  /**
+   * Ties a request key (shared/model/scenario-key.ts) to `job` until the job expires, if the key is untied (never
+   * tied, or its job expired: `job.createdAt` is now) or, with `replacing`, still tied to that job (a failed one);
+   * true when it is tied to `job` now.
+   */
+  tieRequest(job: ScenarioJob, key: string, replacing: string | null): Promise<boolean>;
+  /** The id of the job a request key is tied to, unless that job has expired by `nowSeconds`; null: none. */
+  requestJob(tenant: string, key: string, nowSeconds: number): Promise<string | null>;
 }
 
 export interface TenantSupplierScan {

@@ -17,7 +17,9 @@ import {
   scenarioPartSk as partSk,
   SCENARIO_RESULT_PREFIX as RESULT,
   SCENARIO_PARTS_PREFIX,
+  SCENARIO_REQUEST_SK,
   scenarioJobPk,
+  scenarioRequestPk,
 } from './keys.ts';
 import type { ScenarioJob, ScenarioJobStore, ScenarioJobView } from './scenario-jobs-port.ts';
 
@@ -45,16 +47,19 @@ const sumsIn = (s: StoredSums): PortfolioSums => ({
   ) as PortfolioSums['bands'],
 });
 
-/** A value as gzipped JSON in pieces of at most CHUNK_BYTES. */
-function chunks(value: unknown): Uint8Array[] {
-  const zipped = gzipSync(JSON.stringify(value));
+/** Text gzipped, in pieces of at most CHUNK_BYTES (the recount runs keep their partials so too). */
+export function gzipChunks(text: string): Uint8Array[] {
+  const zipped = gzipSync(text);
   const out: Uint8Array[] = [];
   for (let at = 0; at < zipped.length || out.length === 0; at += CHUNK_BYTES)
     out.push(zipped.subarray(at, at + CHUNK_BYTES));
   return out;
 }
-const unchunk = <T>(pieces: readonly Uint8Array[]): T =>
-  JSON.parse(gunzipSync(Buffer.concat(pieces)).toString('utf8')) as T;
+export const gunzipChunks = (pieces: readonly Uint8Array[]): string =>
+  gunzipSync(Buffer.concat(pieces)).toString('utf8');
+/** A value as gzipped JSON in pieces. */
+const chunks = (value: unknown): Uint8Array[] => gzipChunks(JSON.stringify(value));
+const unchunk = <T>(pieces: readonly Uint8Array[]): T => JSON.parse(gunzipChunks(pieces)) as T;
 
 /**
  * Scenario jobs on DynamoDB, in the job's own partition (`SCN#{tenant}#{jobId}`): the job item with its counters
@@ -217,6 +222,43 @@ export class DynamoDbScenarioJobs implements ScenarioJobStore {
       ':why': reason,
       ':at': at,
     });
+  }
+
+  async tieRequest(job: ScenarioJob, key: string, replacing: string | null): Promise<boolean> {
+    const now = Math.floor(Date.parse(job.createdAt) / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: scenarioRequestPk(job.tenant, key),
+            sk: SCENARIO_REQUEST_SK,
+            jobId: job.jobId,
+            expiresAt: job.expiresAt,
+          },
+          // TTL deletes lazily: a tie past its job's expiry is untied already.
+          ConditionExpression:
+            replacing === null ? 'attribute_not_exists(pk) OR expiresAt <= :now' : 'jobId = :replacing',
+          ExpressionAttributeValues: replacing === null ? { ':now': now } : { ':replacing': replacing },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async requestJob(tenant: string, key: string, nowSeconds: number): Promise<string | null> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: scenarioRequestPk(tenant, key), sk: SCENARIO_REQUEST_SK },
+        ConsistentRead: true,
+      }),
+    );
+    const item = r.Item;
+    return item && Number(item.expiresAt) > nowSeconds ? String(item.jobId) : null;
   }
 
   /** Ends a running job (a job ended already stays as it ended). */

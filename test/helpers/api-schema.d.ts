@@ -176,7 +176,7 @@ export interface paths {
     put?: never;
     /**
      * What-if policy events applied to your suppliers: answered inline, or as a job for a large portfolio
-     * @description A tenant of at most 5,000 stored suppliers is answered at once (200). A larger one is answered by a job (202, with a Location): the table is scanned in 32 parallel segments and GET /v1/scenarios/{jobId} shows the progress, then the same answer, kept 24 hours. Nothing else is stored.
+     * @description A tenant of at most 5,000 stored suppliers is answered at once (200). A larger one is answered by a job (202, with a Location): the table is scanned in 32 parallel segments and GET /v1/scenarios/{jobId} shows the progress, then the same answer, kept 24 hours. The same request again (same body, as-of date and buyer, at the same policy revision and data) while its job runs or is kept answers 202 with that job, as it stands; after a failed job it starts a new one. Nothing else is stored.
      */
     post: operations['scenario'];
     delete?: never;
@@ -1049,6 +1049,8 @@ export interface components {
         reconciledAt: string | null;
         /** @description when the aggregates were read (a read is reused for up to a second) */
         readAt: string;
+        /** @description false right after a very large upload: more changes were pending than one read takes, so the answer holds the oldest of them; each read folds what it took, so asking again soon gives a fuller answer */
+        complete: boolean;
       };
     };
     SpendByBand: {

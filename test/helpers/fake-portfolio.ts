@@ -1,10 +1,15 @@
 import { type Aggregate, addAggregate, normalise } from '../../shared/model/portfolio-aggregate.ts';
 import type { Contribution } from '../../shared/model/portfolio-contribution.ts';
 import { emptySnapshot, type LoggedDelta, type Snapshot } from '../../shared/model/portfolio-fold.ts';
+import type { RecountPartial } from '../../shared/model/portfolio-recount.ts';
 import type {
   AggregateLog,
   ContributionScan,
+  PendingDeltas,
   PortfolioAggregates,
+  RecountRun,
+  RecountRunStore,
+  RecountRunView,
   StoredAggregate,
 } from '../../shared/portfolio/port.ts';
 
@@ -14,7 +19,7 @@ export class FakePortfolioAggregates implements PortfolioAggregates {
     string,
     { aggregate: Aggregate; updatedAt: string | null; reconciledAt: string | null }
   >();
-  readonly applied: { tenant: string; delta: Aggregate; shardKey: string }[] = [];
+  readonly applied: { tenant: string; delta: Aggregate }[] = [];
   reads = 0;
 
   private of(tenant: string) {
@@ -26,8 +31,8 @@ export class FakePortfolioAggregates implements PortfolioAggregates {
     return t;
   }
 
-  async apply(tenant: string, delta: Aggregate, shardKey: string, at: string): Promise<void> {
-    this.applied.push({ tenant, delta, shardKey });
+  async apply(tenant: string, delta: Aggregate, at: string): Promise<void> {
+    this.applied.push({ tenant, delta });
     const t = this.of(tenant);
     addAggregate(t.aggregate, delta);
     t.updatedAt = at;
@@ -36,7 +41,13 @@ export class FakePortfolioAggregates implements PortfolioAggregates {
   async read(tenant: string): Promise<StoredAggregate> {
     this.reads++;
     const t = this.of(tenant);
-    return { aggregate: normalise(t.aggregate), updatedAt: t.updatedAt, reconciledAt: t.reconciledAt, readAt: 'now' };
+    return {
+      aggregate: normalise(t.aggregate),
+      updatedAt: t.updatedAt,
+      reconciledAt: t.reconciledAt,
+      readAt: 'now',
+      complete: true,
+    };
   }
 
   async replace(tenant: string, aggregate: Aggregate, at: string): Promise<void> {
@@ -86,8 +97,22 @@ export class FakeAggregateLog implements AggregateLog {
     return s ? structuredClone(s) : emptySnapshot();
   }
 
-  async readDeltas(tenant: string, watermarks: Record<number, string>): Promise<LoggedDelta[]> {
-    return (this.deltas.get(tenant) ?? []).filter((d) => d.key > (watermarks[d.shard] ?? ''));
+  async readDeltas(tenant: string, watermarks: Record<number, string>, maxPerShard: number): Promise<PendingDeltas> {
+    const pending = (this.deltas.get(tenant) ?? [])
+      .filter((d) => d.key > (watermarks[d.shard] ?? ''))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const taken = new Map<number, number>();
+    const deltas: LoggedDelta[] = [];
+    let complete = true;
+    for (const d of pending) {
+      const n = taken.get(d.shard) ?? 0;
+      if (n >= maxPerShard) complete = false;
+      else {
+        taken.set(d.shard, n + 1);
+        deltas.push(d);
+      }
+    }
+    return { deltas, complete };
   }
 
   async writeSnapshot(tenant: string, next: Snapshot, expectedVersion: number): Promise<boolean> {
@@ -98,5 +123,58 @@ export class FakeAggregateLog implements AggregateLog {
     this.snapshots.set(tenant, structuredClone(next));
     this.snapshotWrites++;
     return true;
+  }
+}
+
+/** Recount runs in memory (shared/portfolio/port.ts RecountRunStore): first partial wins, a segment counts once. */
+export class FakeRecountRuns implements RecountRunStore {
+  readonly views = new Map<string, RecountRunView>();
+  readonly partials = new Map<string, Map<number, RecountPartial>>();
+  /** The next completeRun throws (an assembler dying after it replaced the aggregates). */
+  failNextComplete = false;
+
+  async createRun(run: RecountRun) {
+    if (this.views.has(run.runId)) throw new Error(`run ${run.runId} exists`);
+    this.views.set(run.runId, { run, status: 'running', segmentsDone: [], result: null });
+    this.partials.set(run.runId, new Map());
+  }
+
+  async getRun(runId: string) {
+    const v = this.views.get(runId);
+    return v ? structuredClone(v) : null;
+  }
+
+  async putPartial(run: RecountRun, segment: number, partial: RecountPartial) {
+    const parts = this.partials.get(run.runId);
+    if (!parts || parts.has(segment)) return false;
+    parts.set(segment, structuredClone(partial));
+    return true;
+  }
+
+  async countSegment(run: RecountRun, segment: number) {
+    const v = this.views.get(run.runId);
+    if (v?.status !== 'running' || v.segmentsDone.includes(segment)) return null;
+    v.segmentsDone = [...v.segmentsDone, segment].sort((a, b) => a - b);
+    return v.segmentsDone.length;
+  }
+
+  async readPartials(run: RecountRun) {
+    return [...(this.partials.get(run.runId)?.values() ?? [])].map((p) => structuredClone(p));
+  }
+
+  async completeRun(run: RecountRun, result: { tenants: number; suppliers: number }) {
+    if (this.failNextComplete) {
+      this.failNextComplete = false;
+      throw new Error('fake store: the assembler died');
+    }
+    const v = this.views.get(run.runId);
+    if (v?.status !== 'running') return;
+    v.status = 'completed';
+    v.result = result;
+  }
+
+  async failRun(run: RecountRun) {
+    const v = this.views.get(run.runId);
+    if (v?.status === 'running') v.status = 'failed';
   }
 }

@@ -19,6 +19,7 @@ export class FakeScenarioJobs implements ScenarioJobStore {
   readonly views = new Map<string, ScenarioJobView>();
   readonly partials = new Map<string, Map<number, ScenarioPartial>>();
   readonly results = new Map<string, ScenarioResult>();
+  readonly ties = new Map<string, { jobId: string; expiresAt: number }>();
   failNextResult = false;
 
   async createJob(job: ScenarioJob) {
@@ -68,6 +69,20 @@ export class FakeScenarioJobs implements ScenarioJobStore {
   async getResult(job: ScenarioJob) {
     const r = this.results.get(key(job.tenant, job.jobId));
     return r ? structuredClone(r) : null;
+  }
+
+  async tieRequest(job: ScenarioJob, requestKey: string, replacing: string | null) {
+    const k = key(job.tenant, requestKey);
+    const tie = this.ties.get(k);
+    const now = Math.floor(Date.parse(job.createdAt) / 1000);
+    const free = replacing === null ? !tie || tie.expiresAt <= now : tie?.jobId === replacing;
+    if (free) this.ties.set(k, { jobId: job.jobId, expiresAt: job.expiresAt });
+    return free;
+  }
+
+  async requestJob(tenant: string, requestKey: string, nowSeconds: number) {
+    const tie = this.ties.get(key(tenant, requestKey));
+    return tie && tie.expiresAt > nowSeconds ? tie.jobId : null;
   }
 
   async failJob(job: ScenarioJob, reason: string, at: string) {

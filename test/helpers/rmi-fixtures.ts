@@ -7,9 +7,10 @@
  * recalculation would. AMRT workbooks are synthesised from the CMRT layout (no blank AMRT is in the brief).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
 import readXlsxFile from 'read-excel-file/node';
 import type { Grid } from '../../shared/supplier-list/workbook/sheets.ts';
+import { craftZip, deflatedEntry, type RawZipEntry, storedEntries } from './rmi-zip.ts';
 
 export type TemplateName = 'CMRT' | 'EMRT' | 'AMRT';
 
@@ -84,6 +85,8 @@ const OWN_VERSION: Record<TemplateName, string> = { CMRT: '6.5', EMRT: '2.1', AM
 
 interface Template {
   parts: Record<string, Uint8Array>;
+  /** The template's parts as stored (compressed), in archive order. */
+  stored: Map<string, RawZipEntry>;
   sheetPart: Map<string, string>;
   /** L sheet: [sheet, cell, ...text per language]. */
   translations: { sheet: string; cell: string; texts: (string | null)[] }[];
@@ -138,7 +141,7 @@ async function load(name: 'CMRT' | 'EMRT'): Promise<Template> {
       country: String(r[3] ?? ''),
       cid: String(r[4]),
     }));
-  return { parts, sheetPart, translations, languages, revisionRow, lookupRows };
+  return { parts, stored: storedEntries(bytes), sheetPart, translations, languages, revisionRow, lookupRows };
 }
 
 function template(name: TemplateName): Promise<Template> {
@@ -186,15 +189,33 @@ function cellXml(ref: string, attrs: string, inner: string, value: CellValue): s
 /** Apply cell edits to a sheet's XML in one pass; cells the sheet lacks are inserted into their rows. */
 function editSheet(xml: string, edits: Map<string, CellValue>): string {
   const pending = new Map(edits);
-  let out = xml.replace(
-    /<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g,
-    (whole, ref: string, attrs: string, inner: string | undefined) => {
-      if (!pending.has(ref)) return whole;
-      const value = pending.get(ref) as CellValue;
-      pending.delete(ref);
-      return cellXml(ref, attrs, inner ?? '', value);
-    },
-  );
+  // Only the rows edited are scanned cell by cell (the Smelter List template is 5.8 MB).
+  const rowsEdited = [...edits.keys()].map((ref) => Number(/\d+$/.exec(ref)?.[0]));
+  const [from, to] = [Math.min(...rowsEdited), Math.max(...rowsEdited)];
+  let start = -1;
+  let end = xml.length;
+  const rowTag = /<row r="(\d+)"/g;
+  for (let m = rowTag.exec(xml); m; m = rowTag.exec(xml)) {
+    const r = Number(m[1]);
+    if (start < 0 && r >= from) start = m.index;
+    if (r > to) {
+      end = m.index;
+      break;
+    }
+  }
+  if (start < 0) start = end;
+  const span = xml
+    .slice(start, end)
+    .replace(
+      /<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g,
+      (whole, ref: string, attrs: string, inner: string | undefined) => {
+        if (!pending.has(ref)) return whole;
+        const value = pending.get(ref) as CellValue;
+        pending.delete(ref);
+        return cellXml(ref, attrs, inner ?? '', value);
+      },
+    );
+  let out = xml.slice(0, start) + span + xml.slice(end);
   for (const [ref, value] of pending) {
     const row = Number(/\d+$/.exec(ref)?.[0]);
     const cell = cellXml(ref, '', '', value);
@@ -310,18 +331,21 @@ export async function buildWorkbook(spec: WorkbookSpec): Promise<Uint8Array> {
 
   const own = OWN_VERSION[spec.template === 'EMRT' ? 'EMRT' : 'CMRT'];
   const stamp = spec.stamp === false ? '' : `Revision ${version}`;
-  const parts: Record<string, Uint8Array> = {};
-  for (const [name, data] of Object.entries(t.parts)) {
-    if (!/\.xml$/.test(name) || !/^xl\/(worksheets\/sheet\d+|sharedStrings)\.xml$/.test(name)) {
-      parts[name] = data;
+  // Parts left as they were are copied compressed; only rewritten parts are deflated again.
+  const entries: RawZipEntry[] = [];
+  for (const [name, stored] of t.stored) {
+    const data = t.parts[name] as Uint8Array;
+    if (!/^xl\/(worksheets\/sheet\d+|sharedStrings)\.xml$/.test(name)) {
+      entries.push(stored);
       continue;
     }
-    let xml = strFromU8(data).replaceAll(`Revision ${own}`, stamp);
+    const original = strFromU8(data);
+    let xml = original.replaceAll(`Revision ${own}`, stamp);
     for (const [sheet, m] of edits) if (t.sheetPart.get(sheet) === name) xml = editSheet(xml, m);
-    parts[name] = strToU8(xml);
+    entries.push(xml === original ? stored : deflatedEntry(name, strToU8(xml)));
   }
-  if (spec.macros) parts['xl/vbaProject.bin'] = new Uint8Array(2048).fill(0x41);
-  return zipSync(parts, { level: 1 });
+  if (spec.macros) entries.push(deflatedEntry('xl/vbaProject.bin', new Uint8Array(2048).fill(0x41)));
+  return craftZip(entries);
 }
 
 /** A sheet as the reader sees it, from cells by reference ({ E17: 'CHINA' }): for unit tests of the pure mapping. */

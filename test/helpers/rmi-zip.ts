@@ -2,8 +2,9 @@
  * Zips written byte by byte for the workbook container guard's tests: bombs (deflate data of 1 GiB of zeros built
  * without holding the zeros), headers that lie about sizes, encrypted or unusual parts.
  */
-import { constants, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
+import { readCentralDirectory } from '../../shared/supplier-list/workbook/zip-container.ts';
 
 /** A zip entry written as given: `data` is stored, or already deflated (method 8) with any declared size. */
 export interface RawZipEntry {
@@ -14,6 +15,8 @@ export interface RawZipEntry {
   declaredSize?: number;
   /** General-purpose flags (bit 0: encrypted). */
   flags?: number;
+  /** CRC-32 of the uncompressed data (default 0: the reader does not check it; Excel does). */
+  crc32?: number;
 }
 
 /** A zip of raw entries, headers exactly as told (for the container guard's tests: bombs, lies, odd parts). */
@@ -31,6 +34,7 @@ export function craftZip(entries: RawZipEntry[]): Uint8Array {
     lv.setUint16(4, 20, true);
     lv.setUint16(6, e.flags ?? 0, true);
     lv.setUint16(8, e.method ?? 0, true);
+    lv.setUint32(14, e.crc32 ?? 0, true);
     lv.setUint32(18, e.data.length, true);
     lv.setUint32(22, size, true);
     lv.setUint16(26, name.length, true);
@@ -42,6 +46,7 @@ export function craftZip(entries: RawZipEntry[]): Uint8Array {
     dv.setUint16(6, 20, true);
     dv.setUint16(8, e.flags ?? 0, true);
     dv.setUint16(10, e.method ?? 0, true);
+    dv.setUint32(16, e.crc32 ?? 0, true);
     dv.setUint32(20, e.data.length, true);
     dv.setUint32(24, size, true);
     dv.setUint16(28, name.length, true);
@@ -81,4 +86,26 @@ export function zerosBomb(mib: number): Uint8Array {
 /** The parts of a workbook, to rebuild it with craftZip (stored) after changing one. */
 export function workbookParts(bytes: Uint8Array): Record<string, Uint8Array> {
   return unzipSync(bytes);
+}
+
+/** The entries of a zip as they are stored (compressed data, method, CRC, size), to copy unchanged parts. */
+export function storedEntries(bytes: Uint8Array): Map<string, RawZipEntry> {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Map<string, RawZipEntry>();
+  for (const e of readCentralDirectory(bytes)) {
+    const start = e.localOffset + 30 + dv.getUint16(e.localOffset + 26, true) + dv.getUint16(e.localOffset + 28, true);
+    out.set(e.name, {
+      name: e.name,
+      data: bytes.subarray(start, start + e.compressedSize),
+      method: e.method as 0 | 8,
+      declaredSize: e.size,
+      crc32: e.crc32,
+    });
+  }
+  return out;
+}
+
+/** A part deflated as Excel stores it, with its CRC. */
+export function deflatedEntry(name: string, data: Uint8Array): RawZipEntry {
+  return { name, data: deflateRawSync(data, { level: 1 }), method: 8, declaredSize: data.length, crc32: crc32(data) };
 }

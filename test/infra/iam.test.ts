@@ -76,7 +76,7 @@ describe('function roles', () => {
     expect(p['sqs:SendMessage']).toEqual([arn(queues.failedInvocations), arn(queues.score)].sort());
   });
 
-  it('score: writes suppliers and batch counters, queries policy revisions only, consumes the score queue; no S3, cannot send messages', () => {
+  it('score: writes suppliers and batch counters, queries policy revisions and portfolio delta logs only, consumes the score queue; no S3, cannot send messages', () => {
     expect(roleOf(score)).toEqual(
       sorted({
         ...logs(score),
@@ -84,8 +84,12 @@ describe('function roles', () => {
         'dynamodb:GetItem': [tableArn],
         'dynamodb:PutItem': [tableArn],
         'dynamodb:UpdateItem': [tableArn],
-        // The live policy timeline (shared/policy/current-reference.ts): no query of a tenant's partition.
-        'dynamodb:Query': [policyItems],
+        // The live policy timeline (shared/policy/current-reference.ts), and the delta logs of the portfolio
+        // aggregates it folds as a batch is counted (shared/portfolio/fold-after-chunk.ts): no supplier partition.
+        'dynamodb:Query': [
+          policyItems,
+          conditioned(tableArn, partitionsCondition(...AGGREGATE_DELTA_PARTITIONS)),
+        ].sort(),
         'sqs:ChangeMessageVisibility': [arn(queues.score)],
         'sqs:DeleteMessage': [arn(queues.score)],
         'sqs:GetQueueAttributes': [arn(queues.score)],

@@ -1,10 +1,12 @@
 /**
  * The portfolio recount as synthesized (infra/stacks/portfolio-reconcile.ts): its daily schedule with retries and a
- * DLQ for undelivered events, its failed invocations recorded, and a role that may write aggregate items only.
+ * DLQ for undelivered events, its failed invocations recorded, a role that may write aggregate and recount-run items
+ * only, and its recount queue (a large table's segments) with a DLQ that alarms.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_PARTITIONS } from '../../shared/store/keys.ts';
+import { RECOUNT_QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
+import { AGGREGATE_PARTITIONS, RECOUNT_RUN_PARTITIONS } from '../../shared/store/keys.ts';
 import { getAtt, resource, synth } from './synth.ts';
 
 describe('portfolio recount', () => {
@@ -31,7 +33,7 @@ describe('portfolio recount', () => {
     expect(resource(s, reconcile.fn).Properties.Timeout).toBe(900);
   });
 
-  it('may scan and read the table, and write only in the aggregates’ partitions', () => {
+  it('may scan and read the table, write only in the aggregates’ and recount runs’ partitions, and count the table', () => {
     const policies = Object.values(s.template.findResources('AWS::IAM::Policy')).filter((p) =>
       (p.Properties.Roles as unknown[]).some(
         (r) => JSON.stringify(r) === JSON.stringify({ Ref: s.id(reconcile.role) }),
@@ -46,13 +48,51 @@ describe('portfolio recount', () => {
       .filter((st) => st.Condition === undefined)
       .flatMap(actions)
       .sort();
-    expect(unconditioned).toEqual(['dynamodb:GetItem', 'dynamodb:Scan']);
-    const writes = dynamo.filter((st) => st.Condition !== undefined);
-    expect(writes.flatMap(actions).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query']);
-    for (const st of writes)
-      expect(st.Condition).toMatchObject({
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...AGGREGATE_PARTITIONS] },
-      });
-    expect(dynamo.flatMap(actions)).not.toContain('dynamodb:UpdateItem');
+    expect(unconditioned).toEqual(['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Scan']);
+    const conditioned = dynamo.filter((st) => st.Condition !== undefined);
+    const on = (partitions: readonly string[]) =>
+      conditioned
+        .filter((st) => JSON.stringify(st.Condition).includes(JSON.stringify([...partitions])))
+        .flatMap(actions)
+        .sort();
+    expect(on(AGGREGATE_PARTITIONS)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // Its runs' progress and partials (shared/store/portfolio-recount-runs.ts): nothing else is updated.
+    expect(on(RECOUNT_RUN_PARTITIONS)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(conditioned.flatMap(actions)).toHaveLength(7);
+    const sqs = statements.filter((st) => actions(st).some((a) => a.startsWith('sqs:'))).flatMap(actions);
+    expect(sqs).toContain('sqs:SendMessage');
+  });
+
+  it('consumes its recount queue one segment at a time, with partial batch responses; the queue has a DLQ that alarms', () => {
+    const { recount, recountDlq } = s.stack.platform.queues;
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(s.id(recount)),
+      FunctionName: { Ref: s.id(reconcile.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: RECOUNT_QUEUE_SETTINGS.batchSize,
+      ScalingConfig: { MaximumConcurrency: RECOUNT_QUEUE_SETTINGS.maxConcurrency },
+    });
+    const queue = resource(s, recount).Properties;
+    expect(queue.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: getAtt(s.id(recountDlq)),
+      maxReceiveCount: RECOUNT_QUEUE_SETTINGS.maxReceiveCount,
+    });
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * (resource(s, reconcile.fn).Properties.Timeout as number),
+    );
+    const alarms = Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const dlqAlarm = alarms.find((a) => a.AlarmName === 'mineral-risk-dev-recount-dlq-messages');
+    expect(dlqAlarm).toMatchObject({
+      Threshold: 1,
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(s.id(recountDlq), 'QueueName') }],
+    });
+    expect(alarms.map((a) => a.AlarmName)).toContain('mineral-risk-dev-recount-oldest-message');
+    const env = resource(s, reconcile.fn).Properties.Environment as { Variables: Record<string, unknown> };
+    expect(env.Variables.RECOUNT_QUEUE_URL).toEqual({ Ref: s.id(recount) });
   });
 });

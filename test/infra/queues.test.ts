@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { STAGE_DEFAULTS } from '../../infra/config.ts';
-import { notifyQueueName, rescoreQueueName, scenarioQueueName, scoreQueueName } from '../../infra/stacks/queues.ts';
+import {
+  notifyQueueName,
+  recountQueueName,
+  rescoreQueueName,
+  scenarioQueueName,
+  scoreQueueName,
+} from '../../infra/stacks/queues.ts';
 import { getAtt, resource, synth } from './synth.ts';
 
 describe.each(['dev', 'prod'] as const)('redrive allow policies, %s', (stage) => {
   const s = synth({ stage });
-  const { score, scoreDlq, rescore, rescoreDlq, scenario, scenarioDlq, notify, notifyDlq, failedInvocations } =
-    s.stack.platform.queues;
+  const {
+    score,
+    scoreDlq,
+    rescore,
+    rescoreDlq,
+    scenario,
+    scenarioDlq,
+    recount,
+    recountDlq,
+    notify,
+    notifyDlq,
+    failedInvocations,
+  } = s.stack.platform.queues;
   const prefix = STAGE_DEFAULTS[stage].prefix;
   const arnOf = (name: string) => ({
     'Fn::Join': [
@@ -19,6 +36,7 @@ describe.each(['dev', 'prod'] as const)('redrive allow policies, %s', (stage) =>
     ['score', score, scoreDlq, scoreQueueName(prefix), `${prefix}-score`],
     ['rescore', rescore, rescoreDlq, rescoreQueueName(prefix), `${prefix}-rescore`],
     ['scenario', scenario, scenarioDlq, scenarioQueueName(prefix), `${prefix}-scenario`],
+    ['recount', recount, recountDlq, recountQueueName(prefix), `${prefix}-recount`],
     ['notify', notify, notifyDlq, notifyQueueName(prefix), `${prefix}-notify`],
   ] as const)(
     'the %s DLQ accepts dead letters from its queue only, named by ARN (no reference cycle)',
@@ -37,12 +55,19 @@ describe.each(['dev', 'prod'] as const)('redrive allow policies, %s', (stage) =>
     expect(resource(s, failedInvocations).Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'denyAll' });
   });
 
-  it('only the five dead-letter destinations carry one', () => {
+  it('only the six dead-letter destinations carry one', () => {
     const queues = Object.entries(s.template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(9);
+    expect(queues).toHaveLength(11);
     const withPolicy = queues.filter(([, q]) => q.Properties.RedriveAllowPolicy).map(([id]) => id);
     expect(withPolicy.sort()).toEqual(
-      [s.id(scoreDlq), s.id(rescoreDlq), s.id(scenarioDlq), s.id(notifyDlq), s.id(failedInvocations)].sort(),
+      [
+        s.id(scoreDlq),
+        s.id(rescoreDlq),
+        s.id(scenarioDlq),
+        s.id(recountDlq),
+        s.id(notifyDlq),
+        s.id(failedInvocations),
+      ].sort(),
     );
   });
 });

@@ -178,8 +178,9 @@ describe('score queue and DLQ', () => {
 
   it('feed the score function with partial batch responses and the shared batch settings', () => {
     const s = dev();
-    // The score queue's, the rescore queue's (rescore.test.ts) and the notify queue's (notify.test.ts).
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    // The score queue's, the rescore queue's (rescore.test.ts), the scenario queue's, the recount queue's
+    // (portfolio-reconcile.test.ts) and the notify queue's (notify.test.ts).
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(s.id(s.stack.platform.queues.score)),
       FunctionName: ref(s.id(s.stack.pipeline.score.fn)),
@@ -418,6 +419,8 @@ describe('alarms and dashboard', () => {
         'rescore-oldest-message',
         'scenario-dlq-messages',
         'scenario-oldest-message',
+        'recount-dlq-messages',
+        'recount-oldest-message',
         'notify-dlq-messages',
         'notify-oldest-message',
         'dead-deliveries',

@@ -126,7 +126,6 @@ describe('portfolio aggregates on the local runtime', () => {
     await p.portfolio.apply(
       't-a',
       contributionDelta(null, contributionOf(storedResult(first))),
-      'x',
       new Date().toISOString(),
     );
     expect((await answers(p, 't-a')).aggregates).not.toEqual(right.aggregates);
@@ -134,7 +133,6 @@ describe('portfolio aggregates on the local runtime', () => {
     await p.portfolio.apply(
       't-b',
       contributionDelta(null, contributionOf(storedResult(first))),
-      'y',
       new Date().toISOString(),
     );
 

@@ -56,13 +56,36 @@ async function pieces(tenant: string): Promise<number> {
 const sumOf = (deltas: readonly Aggregate[]) => normalise(deltas.reduce((a, d) => addAggregate(a, d), new Map()));
 
 describe('portfolio delta log on dynalite', () => {
+  it('reads at most maxPerShard deltas a shard above the watermark, the oldest, and says when there are more', async () => {
+    const aggregates = new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName);
+    const log = aggregates.table;
+    const keys = Array.from({ length: 9 }, (_, i) => `2026-06-01T00:00:0${i}.000Z#k${i}`);
+    const deltas = keys.map((key, i) => ({ shard: 3, key, delta: randomAggregate(1 + (i % 3)) }));
+    for (const d of deltas) await log.putDelta('t-bound', d);
+    const read = (watermark: string | undefined, max: number) =>
+      log.readDeltas('t-bound', watermark === undefined ? {} : { 3: watermark }, max);
+    const keysOf = (r: Awaited<ReturnType<typeof read>>) => r.deltas.map((d) => d.key);
+    expect(keysOf(await read(undefined, 4))).toEqual(keys.slice(0, 4));
+    expect((await read(undefined, 4)).complete).toBe(false);
+    // The watermark's own delta is folded already: the next four after it.
+    const after = await read(keys[2], 4);
+    expect(keysOf(after)).toEqual(keys.slice(3, 7));
+    expect(after.complete).toBe(false);
+    expect(after.deltas[0]?.delta).toEqual(deltas[3]?.delta);
+    expect(await read(keys[2], 6)).toMatchObject({ complete: true });
+    expect(keysOf(await read(keys[2], 6))).toEqual(keys.slice(3));
+    expect(await read(keys[8], 6)).toEqual({ deltas: [], complete: true });
+    expect(keysOf(await read(undefined, 9))).toEqual(keys);
+    expect((await read(undefined, 9)).complete).toBe(true);
+  });
+
   it('reads every delta back, folds once under concurrent folds, and answers the same after', async () => {
     const clock = { ms: Date.now() };
     const aggregates = new DynamoDbPortfolioAggregates(dynamo.client, dynamo.tableName, {
       now: () => new Date(clock.ms),
     });
     const deltas = [randomAggregate(2), randomAggregate(300), randomAggregate(1)];
-    for (const d of deltas) await aggregates.apply('t-fold', d, 'x', new Date(clock.ms).toISOString());
+    for (const d of deltas) await aggregates.apply('t-fold', d, new Date(clock.ms).toISOString());
     expect((await aggregates.read('t-fold')).aggregate).toEqual(sumOf(deltas));
     clock.ms += PORTFOLIO_LOG.settleMs + 100;
     const folded = await Promise.all([aggregates.fold('t-fold'), aggregates.fold('t-fold'), aggregates.fold('t-fold')]);
@@ -86,7 +109,7 @@ describe('portfolio delta log on dynalite', () => {
     expect(await pieces('t-big')).toBeGreaterThan(1);
     expect((await api.read('t-big')).aggregate).toEqual(big);
     const small = randomAggregate(3);
-    await api.apply('t-big', small, 'x', new Date(clock.ms).toISOString());
+    await api.apply('t-big', small, new Date(clock.ms).toISOString());
     clock.ms += PORTFOLIO_LOG.settleMs + 100;
     expect(await api.fold('t-big')).toBe(0); // would need pieces: not this role's to write
     expect(await recount.fold('t-big')).toBe(1);

@@ -80,6 +80,28 @@ describe('POST /v1/scenarios inline and as a job', () => {
     // Another tenant: not found, as if there were no such job.
     const fromB = await api.call({ method: 'GET', path: accepted.headers.location as string, claims: B });
     expect(fromB.status).toBe(404);
+
+    // The same request again, its keys in another order, while the job is kept: the same job, completed.
+    const { remove, add, buyerCountry, asOf } = request;
+    const again = await api.call({
+      method: 'POST',
+      path: '/v1/scenarios',
+      body: { remove, add, buyerCountry, asOf },
+      claims: A,
+    });
+    expect(again.status).toBe(202);
+    expect(again.json).toMatchObject({ jobId: accepted.json.jobId, status: 'completed' });
+    expect(again.headers.location).toBe(accepted.headers.location);
+    // Another request (another buyer) is another job.
+    const other = await api.call({
+      method: 'POST',
+      path: '/v1/scenarios',
+      body: { ...request, buyerCountry: 'DE' },
+      claims: A,
+    });
+    expect(other.status).toBe(202);
+    expect(other.json.jobId).not.toBe(accepted.json.jobId);
+    await untilDone(A, other.headers.location as string);
   }, 60_000);
 
   it('answers 404 for a job id that never was', async () => {
@@ -102,6 +124,30 @@ describe('scenario job items on DynamoDB (dynalite)', () => {
     createdAt: '2026-12-05T10:00:00.000Z',
     createdBy: 'test',
     expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  });
+
+  it("ties a request key to one live job: a second tie fails, a failed job's tie is taken over, an expired one is free", async () => {
+    const jobs = api.runtime.scenarios.jobs;
+    const key = randomBytes(32).toString('hex');
+    const now = Math.floor(Date.now() / 1000);
+    // Asked now: a tie's "now" is its job's creation.
+    const asked = (jobId: string) => ({ ...job(jobId), createdAt: new Date(now * 1000).toISOString() });
+    const first = asked('j-tie-1');
+    expect(await jobs.requestJob('acme', key, now)).toBeNull();
+    expect(await jobs.tieRequest(first, key, null)).toBe(true);
+    expect(await jobs.tieRequest(asked('j-tie-2'), key, null)).toBe(false);
+    expect(await jobs.requestJob('acme', key, now)).toBe('j-tie-1');
+    expect(await jobs.requestJob('globex', key, now)).toBeNull();
+    // Replacing names the job it takes over from: a stale name loses.
+    expect(await jobs.tieRequest(asked('j-tie-3'), key, 'j-tie-2')).toBe(false);
+    expect(await jobs.tieRequest(asked('j-tie-3'), key, 'j-tie-1')).toBe(true);
+    expect(await jobs.requestJob('acme', key, now)).toBe('j-tie-3');
+    // Past its job's expiry (TTL deletes lazily) the tie is read as absent and may be tied anew.
+    const past = now + 7200;
+    const later = { ...job('j-tie-4'), createdAt: new Date(past * 1000).toISOString(), expiresAt: past + 3600 };
+    expect(await jobs.requestJob('acme', key, past)).toBeNull();
+    expect(await jobs.tieRequest(later, key, null)).toBe(true);
+    expect(await jobs.requestJob('acme', key, now)).toBe('j-tie-4');
   });
 
   it('counts a segment once, keeps the first partial, and stores an answer larger than an item in chunks', async () => {

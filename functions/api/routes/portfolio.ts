@@ -14,6 +14,11 @@ export async function exposure(req: ApiRequest, deps: ApiDeps) {
   return json(200, {
     groupBy: q.groupBy,
     ...exposureOfAggregate(stored.aggregate, groupBy),
-    freshness: { updatedAt: stored.updatedAt, reconciledAt: stored.reconciledAt, readAt: stored.readAt },
+    freshness: {
+      updatedAt: stored.updatedAt,
+      reconciledAt: stored.reconciledAt,
+      readAt: stored.readAt,
+      complete: stored.complete,
+    },
   });
 }

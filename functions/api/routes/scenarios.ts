@@ -6,6 +6,7 @@ import { buildScenarioData, limitListed, runScenario } from '../../../shared/mod
 import {
   SCENARIO,
   ScenarioJobNotQueuedError,
+  ScenarioRequestContendedError,
   scenarioJobState,
   startScenarioJob,
 } from '../../../shared/pipeline/scenario-job.ts';
@@ -66,7 +67,8 @@ async function startJob(req: ApiRequest, deps: ApiDeps, what: Pick<ScenarioJob, 
   const { timeline, ref } = await deps.policy.current.current();
   if (ref.dataVersion !== deps.ref.dataVersion) throw problem(503, 'the policy timeline is changing: retry');
   try {
-    const job = await startScenarioJob(
+    // The same request while its job runs or is kept gets that job (same id), not another scan of the table.
+    const { job, view } = await startScenarioJob(
       { jobs: deps.scenarios.jobs, queue: deps.scenarios.queue, now: deps.now, newId: newJobId },
       {
         ...what,
@@ -76,9 +78,11 @@ async function startJob(req: ApiRequest, deps: ApiDeps, what: Pick<ScenarioJob, 
         createdBy: req.actor,
       },
     );
-    return json(202, jobView(job, 'running', [], 0), { location: jobLocation(job.jobId) });
+    return json(202, jobView(job, view.status, view.segmentsDone, view.examined), {
+      location: jobLocation(job.jobId),
+    });
   } catch (err) {
-    if (err instanceof ScenarioJobNotQueuedError)
+    if (err instanceof ScenarioJobNotQueuedError || err instanceof ScenarioRequestContendedError)
       throw new HttpProblem(503, 'Service Unavailable', 'the scenario queue is unavailable: retry later', undefined, {
         'retry-after': '30',
       });

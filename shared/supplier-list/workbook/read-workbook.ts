@@ -89,9 +89,13 @@ export function rejectionPlace(r: Rejection): string {
 const LINE_COLUMNS = ['supplier_id', 'supplier_name', 'mineral', 'origin_country', 'processing_country', 'processor'];
 const LINE_HEADER = mapHeader(LINE_COLUMNS);
 
+/**
+ * The supplier id: the one given, else the company name (D8) with white space collapsed and '/' (which an id of the
+ * API's paths cannot hold) written '-'. An id that is still not valid is a whole-file error naming where it came from.
+ */
 function supplierIdOf(options: WorkbookReadOptions, company: string | null): string {
   const given = options.supplierId?.trim();
-  const id = given || company;
+  const id = given || company?.replace(/\s+/g, ' ').replace(/\//g, '-');
   const place = given ? {} : { sheet: DECLARATION, cell: 'D8' };
   const what = given ? 'the supplier id given' : `the company name '${company}'`;
   if (!id)
@@ -101,7 +105,7 @@ function supplierIdOf(options: WorkbookReadOptions, company: string | null): str
     });
   if (id.length > MAX_SUPPLIER_ID_LENGTH)
     throw new WorkbookFormatError(
-      `${what} is longer than ${MAX_SUPPLIER_ID_LENGTH} characters: give a supplier id`,
+      `${what} is longer than ${MAX_SUPPLIER_ID_LENGTH} characters, the most a supplier id may have: give a supplier id`,
       place,
     );
   if (id.includes('/')) throw new WorkbookFormatError(`${what} contains '/': give a supplier id without it`, place);

@@ -51,22 +51,24 @@ function world(o: { segments?: number } = {}) {
   const queue = fakeQueue();
   let clock = Date.parse(`${TODAY}T10:00:00Z`);
   const now = () => new Date(clock);
-  const deps = { jobs, queue, now, newId: () => 'job-1' };
+  let ids = 0;
+  const deps = { jobs, queue, now, newId: () => `job-${++ids}` };
   const segDeps = { jobs, scan, reference: { at: async () => ref }, now };
-  const start = () =>
+  const started = (body: typeof request = request, tenant = 'acme') =>
     startScenarioJob(deps, {
-      tenant: 'acme',
+      tenant,
       asOf: TODAY,
       buyerCountry: 'US',
       revision: 0,
       baseDataVersion: ref.dataVersion,
       createdBy: 'alice',
-      request,
+      request: body,
       segments: o.segments ?? 4,
     });
+  const start = async () => (await started()).job;
   const messages = () =>
     queue.sent.map((e) => scenarioSegmentMessageSchema.parse(JSON.parse(e.body)) as ScenarioSegmentMessage);
-  return { acme, jobs, queue, scan, deps, segDeps, start, messages, advance: (ms: number) => (clock += ms) };
+  return { acme, jobs, queue, scan, deps, segDeps, start, started, messages, advance: (ms: number) => (clock += ms) };
 }
 
 const inline = (inputs: SupplierInput[]) =>
@@ -152,5 +154,95 @@ describe('a scenario job', () => {
     const deps = { ...w.segDeps, reference: { at: async () => ({ ...ref, dataVersion: 'other-data' }) } };
     expect((await processScenarioSegment(deps, m0 as ScenarioSegmentMessage)).outcome).toBe('failed');
     expect((await scenarioJobState(w.deps, 'acme', job.jobId))?.view).toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('the same scenario asked again', () => {
+  it('while its job runs answers with that job: same id, no second scan queued, whatever the key order', async () => {
+    const w = world();
+    const first = await w.started();
+    const [event] = request.add;
+    if (!event) throw new Error('the request adds an event');
+    const reordered = {
+      add: [{ effectiveFrom: event.effectiveFrom, minerals: event.minerals, kind: event.kind, country: event.country }],
+    };
+    const again = await w.started(reordered);
+    expect(first.reused).toBe(false);
+    expect(again).toMatchObject({ reused: true, job: { jobId: first.job.jobId }, view: { status: 'running' } });
+    expect(w.messages()).toHaveLength(4);
+    // One segment done: a request now sees the progress.
+    const [m0] = w.messages() as ScenarioSegmentMessage[];
+    await processScenarioSegment(w.segDeps, m0 as ScenarioSegmentMessage);
+    expect((await w.started()).view.segmentsDone).toEqual([0]);
+  });
+
+  it('after its job completed answers with that job until it expires, then starts a new one', async () => {
+    const w = world({ segments: 1 });
+    const first = await w.started();
+    for (const m of w.messages()) await processScenarioSegment(w.segDeps, m);
+    w.advance(SCENARIO.ttlSeconds * 1000 - 1000);
+    expect(await w.started()).toMatchObject({
+      reused: true,
+      job: { jobId: first.job.jobId },
+      view: { status: 'completed' },
+    });
+    w.advance(1000);
+    const later = await w.started();
+    expect(later.reused).toBe(false);
+    expect(later.job.jobId).not.toBe(first.job.jobId);
+    expect(w.messages()).toHaveLength(2);
+  });
+
+  it('after its job failed starts a new one', async () => {
+    const w = world({ segments: 2 });
+    const refusing = fakeQueue({ refuse: () => true }).sendBatch;
+    const sendBatch = w.queue.sendBatch;
+    w.queue.sendBatch = refusing;
+    await expect(w.started()).rejects.toBeInstanceOf(ScenarioJobNotQueuedError);
+    w.queue.sendBatch = sendBatch;
+    const next = await w.started();
+    expect(next).toMatchObject({ reused: false, job: { jobId: 'job-2' }, view: { status: 'running' } });
+    expect(await w.started()).toMatchObject({ reused: true, job: { jobId: 'job-2' } });
+  });
+
+  it('is another request for another tenant, body, as-of date, buyer, revision or data', async () => {
+    const w = world({ segments: 1 });
+    const base = {
+      tenant: 'acme',
+      asOf: TODAY,
+      buyerCountry: 'US',
+      revision: 0,
+      baseDataVersion: ref.dataVersion,
+      createdBy: 'alice',
+      request,
+      segments: 1,
+    };
+    const variants = [
+      base,
+      { ...base, tenant: 'other' },
+      { ...base, request: { ...request, remove: ['CN-2025-70'] } },
+      { ...base, asOf: '2026-12-06' },
+      { ...base, buyerCountry: 'DE' },
+      { ...base, revision: 1 },
+      { ...base, baseDataVersion: 'other-data' },
+      // Another person asking the same is the same request.
+      { ...base, createdBy: 'bob' },
+    ];
+    const ids = [];
+    for (const v of variants) ids.push((await startScenarioJob(w.deps, v)).job.jobId);
+    expect(new Set(ids.slice(0, 7)).size).toBe(7);
+    expect(ids[7]).toBe(ids[0]);
+  });
+
+  it('twice at once starts one job; the other request answers with it', async () => {
+    const w = world({ segments: 2 });
+    const [a, b] = await Promise.all([w.started(), w.started()]);
+    expect(a.job.jobId).toBe(b.job.jobId);
+    const segments = w.messages();
+    expect(segments).toHaveLength(2);
+    expect(new Set(segments.map((m) => m.jobId))).toEqual(new Set([a.job.jobId]));
+    // The loser's job, created before it lost the tie, ends without queueing anything.
+    const loser = a.job.jobId === 'job-1' ? 'job-2' : 'job-1';
+    expect((await w.jobs.getJob('acme', loser))?.status).toBe('failed');
   });
 });
