@@ -61,7 +61,9 @@ export const lineRisk = z
   .object({
     originCountry: z
       .string()
-      .describe('ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix'),
+      .describe(
+        'ISO alpha-2; WORLD: origin unknown or undeclared share, scored at the world mining mix; RECYCLED: fed by scrap',
+      ),
     processingCountry: z.string().nullable(),
     share: z.number().describe('fraction of the mineral this line carries'),
     risk: z.number().describe('0–1: the riskier of its stages'),
@@ -122,6 +124,7 @@ export const exposure = z
     processingCountry: z.string().nullable(),
     share: z.number().nullable(),
     processor: z.string().nullable().optional().describe('the company that processes this line, if declared'),
+    recycled: z.literal(true).optional().describe('fed by end-of-life scrap: no mining stage (originCountry null)'),
   })
   .openapi('Exposure');
 

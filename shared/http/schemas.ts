@@ -50,7 +50,9 @@ export const exposureInput = z.object({
   mineral: mineralName.min(1).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
   originCountry: countryName
     .nullish()
-    .describe('ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix'),
+    .describe(
+      'ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)',
+    ),
   processingCountry: countryName
     .nullish()
     .describe('where it is refined; absent, null, blank or "unknown" = the world processing mix'),

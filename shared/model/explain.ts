@@ -2,10 +2,13 @@ import { countryName } from '../reference/countries.ts';
 import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
 // score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
-import { combineMinerals, governanceWeightOf, mineralWeights, PARAMS } from './score.ts';
+import { combineMinerals, governanceWeightOf, mineralWeights, PARAMS, RECYCLED } from './score.ts';
 import type { Driver, LineRisk, MeasureInForce, MineralRisk, ScoredSupplier, StageRisk } from './types.ts';
 
 const MAX_RISK_DRIVERS = 3;
+
+/** Lead of a scrap-fed line's driver: what was left out of it and why (docs/model.md 2.8). */
+const RECYCLED_WORDS = 'recycled feed: end-of-life scrap, no mining stage (no mine origin or mining measures apply); ';
 
 const KIND_WORDS: Record<string, string> = {
   export_licensing: 'export licensing',
@@ -212,9 +215,10 @@ export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Dri
     for (const s of line.stages) if (s.risk > stage.risk) stage = s;
     const words = stageWords(ref, mineral, stage);
     const partial = line.share < 0.999 && line.originCountry !== 'WORLD';
+    const text = partial ? withLead(words, line.share, mineral.name) : words.text;
     drivers.push({
       points,
-      text: partial ? withLead(words, line.share, mineral.name) : words.text,
+      text: line.originCountry === RECYCLED ? `${RECYCLED_WORDS}${text}` : text,
       mineral: mineral.mineral,
       country: stage.country === 'WORLD' ? null : stage.country,
       sources: words.sources,

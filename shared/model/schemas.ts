@@ -13,6 +13,8 @@ export const exposureSchema = z.object({
   share: z.nullable(z.number().check(z.gte(0), z.lte(1))),
   // Optional: messages queued before it existed still parse.
   processor: z.optional(z.nullable(text(1, 200))),
+  // Optional, as processor: a scrap-fed line (docs/model.md 2.8).
+  recycled: z.optional(z.literal(true)),
 });
 
 export const supplierInputSchema = z.object({

@@ -2,12 +2,20 @@
  * A supplier as an API client writes it (names, codes, aliases, shares as fractions or percentages) → the core's
  * normalised SupplierInput, with the same rules and messages as a CSV row, and every problem as a field path.
  */
-import { type Parsed, parseCountry, parseCountryOrUnknown, parseMineral, parseShare } from './normalise.ts';
+import { lineKey } from './line-key.ts';
+import {
+  type Parsed,
+  parseCountry,
+  parseCountryOrUnknown,
+  parseMineral,
+  parseOrigin,
+  parseShare,
+} from './normalise.ts';
 import type { Exposure, SupplierInput } from './types.ts';
 
 export interface RawExposure {
   mineral: string;
-  /** Absent, null, blank or `unknown`: the world mining mix. */
+  /** Absent, null, blank or `unknown`: the world mining mix; `recycled` or `scrap`: fed by end-of-life scrap. */
   originCountry?: string | null | undefined;
   processingCountry?: string | null | undefined;
   share?: number | string | null | undefined;
@@ -52,7 +60,7 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
   raw.exposures.forEach((e, i) => {
     const p = `exposures[${i}]`;
     const mineral = take(`${p}.mineral`, e.mineral, parseMineral(e.mineral));
-    const origin = parseCountryOrUnknown(e.originCountry);
+    const origin = parseOrigin(e.originCountry);
     if (!origin.ok)
       errors.push({ path: at(`${p}.originCountry`), value: e.originCountry ?? '', message: origin.message });
     const processing = parseCountryOrUnknown(e.processingCountry);
@@ -66,7 +74,16 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
       e.share != null && e.share !== '' ? take(`${p}.share`, String(e.share), parseShare(String(e.share))) : null;
     if (mineral === null || !origin.ok || !processing.ok) return;
     const processor = e.processor != null && e.processor.trim() !== '' ? e.processor.trim() : null;
-    const key = `${mineral}|${origin.value ?? ''}|${processing.value ?? ''}|${processor ?? ''}`;
+    const recycled = origin.value === 'recycled';
+    const line: Exposure = {
+      mineral,
+      originCountry: recycled ? null : origin.value,
+      processingCountry: processing.value,
+      share,
+    };
+    if (processor !== null) line.processor = processor;
+    if (recycled) line.recycled = true;
+    const key = lineKey(line);
     const dup = seen.get(key);
     if (dup !== undefined) {
       errors.push({
@@ -87,11 +104,7 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
           message: `shares for ${mineral} sum to ${Math.round(sum * 1000) / 10}%: above 100%`,
         });
     }
-    exposures.push(
-      processor === null
-        ? { mineral, originCountry: origin.value, processingCountry: processing.value, share }
-        : { mineral, originCountry: origin.value, processingCountry: processing.value, share, processor },
-    );
+    exposures.push(line);
   });
   if (errors.length > 0) return { ok: false, errors };
   return {

@@ -15,6 +15,11 @@ export interface Exposure {
    * entity-level measures (shared/model/entities.ts), as the supplier's own name is. Absent or null = not declared.
    */
   processor?: string | null;
+  /**
+   * Fed by end-of-life scrap (`origin_country` `recycled` or `scrap`): no mine origin (originCountry is null), so no
+   * mining stage; only the processing stage is scored (docs/model.md 2.8). Absent = primary material.
+   */
+  recycled?: true;
 }
 
 export interface SupplierInput {
@@ -79,7 +84,10 @@ export interface StageRisk {
 }
 
 export interface LineRisk {
-  /** ISO alpha-2, or `WORLD`: origin unknown (declared so, or the undeclared remainder), scored at the world mix. */
+  /**
+   * ISO alpha-2, `WORLD`: origin unknown (declared so, or the undeclared remainder), scored at the world mix, or
+   * `RECYCLED`: fed by end-of-life scrap, no mining stage.
+   */
   originCountry: string;
   processingCountry: string | null;
   /** Fraction of the mineral this line carries (the undeclared remainder is its own line, origin `WORLD`). */

@@ -39,15 +39,31 @@ export const SUPPLIER_PROJECTION = {
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input', '#result': 'result', '#summary': 'summary' },
 } as const;
 
+/** What a line carries beyond the four fields and processor; absent on most lines, and on every older item. */
+interface LineExtra {
+  /** Scrap-fed (Exposure.recycled). */
+  r?: 1;
+}
+/** In a six-element line, processor `0` = absent (null = declared none, as in five elements). */
 type Line =
   | [string, string | null, string | null, number | null]
-  | [string, string | null, string | null, number | null, string | null];
+  | [string, string | null, string | null, number | null, string | null]
+  | [string, string | null, string | null, number | null, string | null | 0, LineExtra];
 type InputTuple = [string | null, string | null, number | null, number | null, number, number, Line[]];
 
 /** The input without its id (the key holds it) and without field names: about half the JSON object's bytes. */
 export function encodeInput(input: SupplierInput): string {
   const lines = input.exposures.map((e): Line => {
     const base: Line = [e.mineral, e.originCountry, e.processingCountry, e.share];
+    if (e.recycled)
+      return [
+        e.mineral,
+        e.originCountry,
+        e.processingCountry,
+        e.share,
+        e.processor === undefined ? 0 : e.processor,
+        { r: 1 },
+      ];
     // `processor` absent and `processor: null` both mean "not declared"; the codec keeps which it was, exactly.
     return e.processor === undefined ? base : [e.mineral, e.originCountry, e.processingCountry, e.share, e.processor];
   });
@@ -77,7 +93,8 @@ export function decodeInput(supplierId: string, encoded: string): SupplierInput 
     inventoryDays,
     exposures: lines.map((l): Exposure => {
       const e: Exposure = { mineral: l[0], originCountry: l[1], processingCountry: l[2], share: l[3] };
-      if (l.length > 4) e.processor = l[4] ?? null;
+      if (l.length > 4 && l[4] !== 0) e.processor = l[4] ?? null;
+      if (l.length > 5 && l[5]?.r === 1) e.recycled = true;
       return e;
     }),
   };

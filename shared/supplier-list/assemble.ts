@@ -1,4 +1,5 @@
 import { MAX_EXPOSURES_PER_SUPPLIER } from '../model/limits.ts';
+import { lineKey, originWords } from '../model/line-key.ts';
 import type { SupplierInput } from '../model/types.ts';
 import type { Rejection, SupplierFields, ValidRow } from './row.ts';
 
@@ -66,22 +67,19 @@ export class SupplierListAssembler {
       };
 
     const e = r.exposure;
+    const key = lineKey(e);
     let shareSum = 0;
     const shareRows: number[] = [];
     const lines = p.input.exposures;
     for (let i = 0; i < lines.length; i++) {
       const x = lines[i] as (typeof lines)[number];
       if (x.mineral !== e.mineral) continue;
-      if (
-        x.originCountry === e.originCountry &&
-        x.processingCountry === e.processingCountry &&
-        (x.processor ?? null) === (e.processor ?? null)
-      )
+      if (lineKey(x) === key)
         return {
           row: r.row,
           field: 'origin_country',
-          value: e.originCountry ?? 'unknown',
-          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry ?? 'an unknown origin'}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''}${e.processor ? ` by ${e.processor}` : ''} on row ${p.rows[i]}`,
+          value: e.recycled ? 'recycled' : (e.originCountry ?? 'unknown'),
+          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${originWords(e)}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''}${e.processor ? ` by ${e.processor}` : ''} on row ${p.rows[i]}`,
         };
       if (x.share !== null) {
         shareSum += x.share;

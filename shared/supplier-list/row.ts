@@ -10,6 +10,7 @@ import {
   parseCountry,
   parseCountryOrUnknown,
   parseMineral,
+  parseOrigin,
   parseShare,
   parseSpendUsd,
   parseWholeNumber,
@@ -94,12 +95,15 @@ export function validateRow(
     else problems = withProblem(problems, row, 'mineral', rawMineral, m.message);
   }
 
-  // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage.
+  // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage;
+  // `recycled` or `scrap` is one too: the line is fed by end-of-life scrap (no mining stage).
   let originCountry: string | null = null;
+  let recycled = false;
   const rawOrigin = cellAt(record, idx.origin_country);
   if (rawOrigin !== '') {
-    const c = parseCountryOrUnknown(rawOrigin);
-    if (c.ok) originCountry = c.value;
+    const c = parseOrigin(rawOrigin);
+    if (c.ok && c.value === 'recycled') recycled = true;
+    else if (c.ok) originCountry = c.value;
     else problems = withProblem(problems, row, 'origin_country', rawOrigin, c.message);
   }
   let processingCountry: string | null = null;
@@ -191,6 +195,9 @@ export function validateRow(
         .join('; ')}`;
     return first;
   }
+  const exposure: Exposure = { mineral, originCountry, processingCountry, share };
+  if (processor !== '') exposure.processor = processor;
+  if (recycled) exposure.recycled = true;
   return {
     row,
     supplierId,
@@ -202,10 +209,7 @@ export function validateRow(
       alternativeSources,
       inventoryDays,
     },
-    exposure:
-      processor === ''
-        ? { mineral, originCountry, processingCountry, share }
-        : { mineral, originCountry, processingCountry, share, processor },
+    exposure,
   };
 }
 

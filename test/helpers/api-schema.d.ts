@@ -819,7 +819,7 @@ export interface components {
       lines: components['schemas']['LineRisk'][];
     };
     LineRisk: {
-      /** @description ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix */
+      /** @description ISO alpha-2; WORLD: origin unknown or undeclared share, scored at the world mining mix; RECYCLED: fed by scrap */
       originCountry: string;
       processingCountry: string | null;
       /** @description fraction of the mineral this line carries */
@@ -902,6 +902,11 @@ export interface components {
       share: number | null;
       /** @description the company that processes this line, if declared */
       processor?: string | null;
+      /**
+       * @description fed by end-of-life scrap: no mining stage (originCountry null)
+       * @enum {boolean}
+       */
+      recycled?: true;
     };
     /** @description null: `score` is the stored score, recomputed on read with the model and data versions that computed it (a policy revision of the running data release is rebuilt as it was). Otherwise the running model, or the running data release, is not the one that computed it: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it */
     RecomputedWith: {
@@ -1962,7 +1967,7 @@ export interface operations {
              */
             mineral: string;
             /**
-             * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
+             * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)
              * @example CN
              * @example AU
              * @example CHN
@@ -2348,7 +2353,7 @@ export interface operations {
                */
               mineral: string;
               /**
-               * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
+               * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)
                * @example CN
                * @example AU
                * @example CHN

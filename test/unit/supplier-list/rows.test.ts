@@ -246,6 +246,26 @@ describe('checks across rows', () => {
     ]);
   });
 
+  it('reads origin `recycled` or `scrap` (any case) as a scrap-fed line; two of them with the same processing are a duplicate', async () => {
+    const list = await read([
+      { supplier_id: 'S', mineral: 'W', origin_country: 'Recycled', processing_country: 'DE' },
+      { supplier_id: 'S', mineral: 'W', origin_country: 'unknown', processing_country: 'DE' }, // another line
+      { supplier_id: 'S', mineral: 'tungsten', origin_country: 'SCRAP', processing_country: 'Germany' },
+    ]);
+    expect(list.suppliers[0]?.supplier.exposures).toEqual([
+      { mineral: 'tungsten', originCountry: null, processingCountry: 'DE', share: null, recycled: true },
+      { mineral: 'tungsten', originCountry: null, processingCountry: 'DE', share: null },
+    ]);
+    expect(list.rejected).toEqual([
+      {
+        row: 3,
+        field: 'origin_country',
+        value: 'recycled',
+        message: 'duplicate line: supplier S already has tungsten from recycled feed processed in DE on row 1',
+      },
+    ]);
+  });
+
   it('applies documented defaults: no alternative sources and no inventory when not given', async () => {
     const list = await read([
       { supplier_id: 'S', alternative_sources: '', inventory_days: '', tier: '', annual_spend_usd: '' },
