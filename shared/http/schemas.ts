@@ -47,7 +47,23 @@ const mineralName = z.string().max(64).meta({ examples: MINERAL_EXAMPLES });
 const countryName = z.string().max(64).meta({ examples: COUNTRY_EXAMPLES });
 
 export const exposureInput = z.object({
-  mineral: mineralName.min(1).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
+  mineral: mineralName
+    .nullish()
+    .describe('name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead'),
+  hsCode: z
+    .string()
+    .max(32)
+    .meta({ examples: ['8505.11', '850760', '8541'] })
+    .nullish()
+    .describe(
+      'instead of mineral: an HS 2022 code (4 or 6 digits, dots optional; 8–10-digit national lines are cut to 6), expanded into the minerals of its mapping entry (docs/model.md 2.17)',
+    ),
+  productCategory: z
+    .string()
+    .max(64)
+    .meta({ examples: ['permanent magnets', 'lithium-ion batteries', 'semiconductors'] })
+    .nullish()
+    .describe('instead of mineral: a product category of the HS mapping, expanded likewise'),
   originCountry: countryName
     .nullish()
     .describe(

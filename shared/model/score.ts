@@ -378,7 +378,9 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
           const share = shares[i] ?? 0;
           declared += share;
           const entities = entityMatches(ref, [supplier.supplierName, e.processor]);
-          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share, entities, e.recycled === true));
+          const line = lineRisk(mineral, e.originCountry, e.processingCountry, share, entities, e.recycled === true);
+          if (e.inferredFrom) line.inferredFrom = e.inferredFrom;
+          lines.push(line);
         }
         // What the supplier does not declare is assumed to come from the world mix (the supplier itself still is
         // whoever it is: a listed supplier's undeclared share is reached by measures on it).

@@ -20,6 +20,17 @@ export interface Exposure {
    * mining stage; only the processing stage is scored (docs/model.md 2.8). Absent = primary material.
    */
   recycled?: true;
+  /** Where the line came from when its row gave an HS code or product category instead of a mineral. */
+  inferredFrom?: InferredFrom;
+}
+
+/** The code a purchase line gave and the mapping entry that expanded it (shared/reference/data/hs-minerals.ts). */
+export interface InferredFrom {
+  kind: 'hs' | 'category';
+  /** HS code as `8505.11` or `8541`, or the product category as the entry's id. */
+  code: string;
+  /** Id of the mapping entry (its title, minerals and source are looked up by it). */
+  entry: string;
 }
 
 export interface SupplierInput {
@@ -95,6 +106,8 @@ export interface LineRisk {
   /** 0–1: the riskier of its stages. */
   risk: number;
   stages: StageRisk[];
+  /** The exposure's HS-code or category expansion, for the drivers; absent for a line given by mineral. */
+  inferredFrom?: InferredFrom;
 }
 
 export interface MineralRisk {

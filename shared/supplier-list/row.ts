@@ -15,6 +15,13 @@ import {
   parseSpendUsd,
   parseWholeNumber,
 } from '../model/normalise.ts';
+import {
+  type Commodity,
+  expandCommodity,
+  parseHsCode,
+  parseProductCategory,
+  scrapOriginProblem,
+} from '../model/purchase-line.ts';
 import type { Exposure } from '../model/types.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
 import type { Column, HeaderMap } from './header.ts';
@@ -42,7 +49,14 @@ export interface ValidRow {
   supplierId: string;
   fields: SupplierFields;
   exposure: Exposure;
+  /**
+   * The further lines of a row that gave an HS code or product category (`exposure` is the first): one per mineral
+   * of its mapping entry. Absent for a row that gives a mineral.
+   */
+  expanded?: Exposure[];
 }
+
+const MATERIAL_REQUIRED = 'mineral is required (or hs_code, or product_category)';
 
 export { MAX_SUPPLIER_ID_LENGTH } from '../model/limits.ts';
 
@@ -86,13 +100,34 @@ export function validateRow(
     if (bad) problems = withProblem(problems, row, 'supplier_id', supplierId, `supplier_id ${bad}`);
   }
 
+  // The material: a mineral, or an HS code or product category the mapping expands into minerals (one of them).
   let mineral = '';
+  let commodity: Commodity | null = null;
   const rawMineral = cellAt(record, idx.mineral);
-  if (rawMineral === '') problems = withProblem(problems, row, 'mineral', '', 'mineral is required');
-  else {
+  const rawHs = cellAt(record, idx.hs_code);
+  const rawCategory = cellAt(record, idx.product_category);
+  const given = (rawMineral !== '' ? 1 : 0) + (rawHs !== '' ? 1 : 0) + (rawCategory !== '' ? 1 : 0);
+  if (given === 0) problems = withProblem(problems, row, 'mineral', '', MATERIAL_REQUIRED);
+  else if (given > 1)
+    problems = withProblem(
+      problems,
+      row,
+      rawMineral !== '' ? 'mineral' : 'hs_code',
+      [rawMineral, rawHs, rawCategory].filter((c) => c !== '').join(' / '),
+      'give one of mineral, hs_code or product_category, not several',
+    );
+  else if (rawMineral !== '') {
     const m = parseMineral(rawMineral);
     if (m.ok) mineral = m.value;
     else problems = withProblem(problems, row, 'mineral', rawMineral, m.message);
+  } else {
+    const c = rawHs !== '' ? parseHsCode(rawHs) : parseProductCategory(rawCategory);
+    if (c.ok) commodity = c.value;
+    else
+      problems =
+        rawHs !== ''
+          ? withProblem(problems, row, 'hs_code', rawHs, c.message)
+          : withProblem(problems, row, 'product_category', rawCategory, c.message);
   }
 
   // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage;
@@ -185,6 +220,11 @@ export function validateRow(
     if (bad) problems = withProblem(problems, row, 'supplier_name', name, `supplier_name ${bad}`);
   }
 
+  if (commodity !== null) {
+    const bad = scrapOriginProblem(commodity, originCountry);
+    if (bad) problems = withProblem(problems, row, 'origin_country', rawOrigin, bad);
+  }
+
   const found = problems;
   if (found !== null) {
     const first = found[0] as Rejection;
@@ -195,10 +235,13 @@ export function validateRow(
         .join('; ')}`;
     return first;
   }
-  const exposure: Exposure = { mineral, originCountry, processingCountry, share };
-  if (processor !== '') exposure.processor = processor;
-  if (recycled) exposure.recycled = true;
+  const line: Exposure = { mineral, originCountry, processingCountry, share };
+  if (processor !== '') line.processor = processor;
+  if (recycled) line.recycled = true;
+  const lines = commodity === null ? null : expandCommodity(commodity, line);
+  const exposure = lines === null ? line : (lines[0] as Exposure);
   return {
+    ...(lines !== null && lines.length > 1 ? { expanded: lines.slice(1) } : {}),
     row,
     supplierId,
     fields: {

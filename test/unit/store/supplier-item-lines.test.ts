@@ -17,15 +17,24 @@ const lineArb: fc.Arbitrary<Exposure> = fc
     share: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
     processor: fc.option(fc.option(fc.string({ maxLength: 20 }), { nil: null }), { nil: undefined }),
     recycled: fc.boolean(),
+    inferredFrom: fc.option(
+      fc.constantFrom<NonNullable<Exposure['inferredFrom']>>(
+        { kind: 'hs', code: '8505.11', entry: 'permanent-magnets' },
+        { kind: 'hs', code: '8541', entry: 'semiconductor-devices' },
+        { kind: 'category', code: 'lithium-ion', entry: 'lithium-ion' },
+      ),
+      { nil: undefined },
+    ),
   })
-  .map(({ processor, recycled, ...e }) => {
+  .map(({ processor, recycled, inferredFrom, ...e }) => {
     const line: Exposure = recycled ? { ...e, originCountry: null, recycled: true } : e;
     if (processor !== undefined) line.processor = processor;
+    if (inferredFrom !== undefined) line.inferredFrom = inferredFrom;
     return line;
   });
 
 describe('supplier item lines', () => {
-  it('round-trip exactly: recycled lines and absent or declared-null processors (any lines)', () => {
+  it('round-trip exactly: recycled lines, lines inferred from an HS code or category, absent or declared-null processors (any lines)', () => {
     fc.assert(
       fc.property(fc.array(lineArb, { minLength: 1, maxLength: 6 }), (exposures) => {
         const input = supplier({ supplierId: 'S-1', exposures });

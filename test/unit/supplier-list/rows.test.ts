@@ -88,7 +88,7 @@ describe('one row', () => {
   it.each([
     [{ supplier_id: ' ' }, 'supplier_id', '', 'supplier_id is required'],
     [{ supplier_id: 'ACME/EU' }, 'supplier_id', 'ACME/EU', "supplier_id must not contain '/'"],
-    [{ mineral: '' }, 'mineral', '', 'mineral is required'],
+    [{ mineral: '' }, 'mineral', '', 'mineral is required (or hs_code, or product_category)'],
     [{ mineral: 'unobtainium' }, 'mineral', 'unobtainium', "unknown mineral 'unobtainium'"],
     [
       { origin_country: 'Congo' },
