@@ -2,6 +2,7 @@
  * A supplier as an API client writes it (names, codes, aliases, shares as fractions or percentages) → the core's
  * normalised SupplierInput, with the same rules and messages as a CSV row, and every problem as a field path.
  */
+import { MAX_EXPOSURES_PER_SUPPLIER } from './limits.ts';
 import { inferredWords, lineKey } from './line-key.ts';
 import {
   type Parsed,
@@ -161,6 +162,13 @@ export function normaliseSupplier(raw: RawSupplier, prefix = ''): NormalisedSupp
     }
     exposures.push(...lines);
   });
+  // HS codes and categories expand: the limit holds on the lines, as the CSV reader holds it (one queue message).
+  if (exposures.length > MAX_EXPOSURES_PER_SUPPLIER)
+    errors.push({
+      path: at('exposures'),
+      value: String(exposures.length),
+      message: `the exposures expand into ${exposures.length} lines, above ${MAX_EXPOSURES_PER_SUPPLIER}, the most one supplier may have`,
+    });
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

@@ -6,9 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inputRows } from '../../../shared/model/input-rows.ts';
+import {
+  MAX_EXPOSURES_PER_SUPPLIER,
+  MAX_SUPPLIER_ID_LENGTH,
+  MAX_SUPPLIER_NAME_LENGTH,
+} from '../../../shared/model/limits.ts';
 import { createScorer } from '../../../shared/model/score.ts';
 import { normaliseSupplier } from '../../../shared/model/supplier-input.ts';
 import type { Exposure, SupplierInput } from '../../../shared/model/types.ts';
+import { chunkMessages, scoreMessageSchema } from '../../../shared/queue/message.ts';
 import { formatHsCode, hsMapping } from '../../../shared/reference/hs-codes.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
 import { COLUMNS } from '../../../shared/supplier-list/header.ts';
@@ -166,6 +172,43 @@ describe('an API exposure with hsCode or productCategory', () => {
       },
     ]);
     expect(api.ok && api.input).toEqual(csv.suppliers[0]?.supplier);
+  });
+
+  it('holds the per-supplier line limit on the expanded lines', () => {
+    const codes = hsMapping.flatMap((e) => e.codes.map((c) => ({ code: c, n: e.minerals.length })));
+    const exposures: { hsCode: string; processingCountry: string }[] = [];
+    let lines = 0;
+    for (const p of ['CN', 'DE', 'JP', 'US', 'KR', 'MY', 'FI', 'AU']) {
+      for (const { code, n } of codes) {
+        if (lines > MAX_EXPOSURES_PER_SUPPLIER) break;
+        exposures.push({ hsCode: code, processingCountry: p });
+        lines += n;
+      }
+    }
+    const r = normaliseSupplier({ supplierId: 'S', exposures });
+    expect(!r.ok && r.errors.map((e) => e.path)).toEqual(['exposures']);
+  });
+
+  it('the largest supplier the limits allow, all lines inferred and recycled, fits one queue message', () => {
+    const longest = [...hsMapping].sort((a, b) => b.id.length - a.id.length)[0]?.id ?? '';
+    const s = supplier({
+      supplierId: '\uffff'.repeat(MAX_SUPPLIER_ID_LENGTH),
+      supplierName: '\uffff'.repeat(MAX_SUPPLIER_NAME_LENGTH),
+      exposures: Array.from({ length: MAX_EXPOSURES_PER_SUPPLIER }, (_, i) => ({
+        mineral: 'platinum_group_metals',
+        originCountry: null,
+        processingCountry: 'CD',
+        share: i === 0 ? 0.123456789012345 : 1e-9 * i,
+        recycled: true as const,
+        inferredFrom: { kind: 'category' as const, code: longest, entry: longest },
+      })),
+    });
+    const base = { v: 1, kind: 'upsert', tenant: 't', batchId: 'b', asOf: null, buyerCountry: 'US' } as const;
+    const messages = [...chunkMessages(base, [{ inputVersion: Number.MAX_SAFE_INTEGER, input: s }])];
+    expect(messages).toHaveLength(1);
+    // A supplier larger than a chunk goes alone; SQS takes at most 256 KiB.
+    expect(Buffer.byteLength(messages[0]?.body ?? '', 'utf8')).toBeLessThan(256 * 1024);
+    expect(scoreMessageSchema.parse(JSON.parse(messages[0]?.body ?? '')).suppliers[0]?.input).toEqual(s);
   });
 
   it('rejects an unknown code, a missing material and two at once, by path', () => {
