@@ -32,7 +32,7 @@ export function parseHsCode(raw: string): Parsed<Commodity> {
   if (!entry)
     return {
       ok: false,
-      message: `hs_code ${formatHsCode(digits)} maps to no critical mineral (docs/model.md 2.17 lists the codes covered): give the mineral instead`,
+      message: `hs_code ${formatHsCode(digits)} maps to no critical mineral (docs/hs-codes.md lists the codes covered): give the mineral instead`,
     };
   return { ok: true, value: { entry, inferredFrom: { kind: 'hs', code: formatHsCode(digits), entry: entry.id } } };
 }
