@@ -148,28 +148,12 @@ describe('an API exposure with hsCode or productCategory', () => {
       supplierId: 'S',
       exposures: [{ hsCode: '8505.11' }, { productCategory: 'solar panels', originCountry: 'China' }],
     });
+    // Only the supplier id, as in the API body: every other supplier field blank.
+    const bare = { supplier_name: '', supplier_country: '', annual_spend_usd: '', tier: '' };
+    const none = { ...bare, alternative_sources: '', inventory_days: '', supplier_id: 'S' };
     const csv = await read([
-      {
-        supplier_id: 'S',
-        supplier_name: '',
-        supplier_country: '',
-        annual_spend_usd: '',
-        tier: '',
-        alternative_sources: '',
-        inventory_days: '',
-        hs_code: '8505.11',
-      },
-      {
-        supplier_id: 'S',
-        supplier_name: '',
-        supplier_country: '',
-        annual_spend_usd: '',
-        tier: '',
-        alternative_sources: '',
-        inventory_days: '',
-        product_category: 'solar panels',
-        origin_country: 'China',
-      },
+      { ...none, hs_code: '8505.11' },
+      { ...none, product_category: 'solar panels', origin_country: 'China' },
     ]);
     expect(api.ok && api.input).toEqual(csv.suppliers[0]?.supplier);
   });
