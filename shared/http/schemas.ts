@@ -46,53 +46,64 @@ const COUNTRY_EXAMPLES = ['CN', 'AU', 'CHN', 'China', 'DR Congo', 'US', 'DE'];
 const mineralName = z.string().max(64).meta({ examples: MINERAL_EXAMPLES });
 const countryName = z.string().max(64).meta({ examples: COUNTRY_EXAMPLES });
 
-export const exposureInput = z.object({
-  mineral: mineralName
-    .nullish()
-    .describe('name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead'),
-  hsCode: z
-    .string()
-    .max(32)
-    .meta({ examples: ['8505.11', '850760', '8541'] })
-    .nullish()
-    .describe(
-      'instead of mineral: an HS 2022 code (4 or 6 digits, dots optional; 8–10-digit national lines are cut to 6), expanded into the minerals of its mapping entry (docs/model.md 2.17)',
-    ),
-  productCategory: z
-    .string()
-    .max(64)
-    .meta({ examples: ['permanent magnets', 'lithium-ion batteries', 'semiconductors'] })
-    .nullish()
-    .describe('instead of mineral: a product category of the HS mapping, expanded likewise'),
-  originCountry: countryName
-    .nullish()
-    .describe(
-      'ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)',
-    ),
-  processingCountry: countryName
-    .nullish()
-    .describe('where it is refined; absent, null, blank or "unknown" = the world processing mix'),
-  share: z
-    .union([
-      z.number().min(0).max(100),
-      z
-        .string()
-        .max(16)
-        .meta({ examples: ['35%', '0.4'] }),
-    ])
-    .nullish()
-    .describe('fraction 0–1, a percentage above 1, or "35%"'),
-  processor: z
-    .string()
-    .max(MAX_PROCESSOR_LENGTH)
-    .superRefine((name, ctx) => {
-      const bad = textProblem(name);
-      if (bad) ctx.addIssue({ code: 'custom', message: bad });
-    })
-    .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS, examples: ['MP Materials'] })
-    .nullish()
-    .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
-});
+export const exposureInput = z
+  .object({
+    mineral: mineralName
+      .nullish()
+      .describe('name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead'),
+    hsCode: z
+      .string()
+      .max(32)
+      .meta({ examples: ['8505.11', '850760', '8541'] })
+      .nullish()
+      .describe(
+        'instead of mineral: an HS 2022 code (4 or 6 digits, dots optional; 8–10-digit national lines are cut to 6), expanded into the minerals of its mapping entry (docs/model.md 2.17)',
+      ),
+    productCategory: z
+      .string()
+      .max(64)
+      .meta({ examples: ['permanent magnets', 'lithium-ion batteries', 'semiconductors'] })
+      .nullish()
+      .describe('instead of mineral: a product category of the HS mapping, expanded likewise'),
+    originCountry: countryName
+      .nullish()
+      .describe(
+        'ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)',
+      ),
+    processingCountry: countryName
+      .nullish()
+      .describe('where it is refined; absent, null, blank or "unknown" = the world processing mix'),
+    share: z
+      .union([
+        z.number().min(0).max(100),
+        z
+          .string()
+          .max(16)
+          .meta({ examples: ['35%', '0.4'] }),
+      ])
+      .nullish()
+      .describe('fraction 0–1, a percentage above 1, or "35%"'),
+    processor: z
+      .string()
+      .max(MAX_PROCESSOR_LENGTH)
+      .superRefine((name, ctx) => {
+        const bad = textProblem(name);
+        if (bad) ctx.addIssue({ code: 'custom', message: bad });
+      })
+      .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS, examples: ['MP Materials'] })
+      .nullish()
+      .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
+  })
+  // The shape says a line names its material; which one it names, and whether it is known, is a 422 of normalisation.
+  .superRefine((e, ctx) => {
+    const given = [e.mineral, e.hsCode, e.productCategory].some((v) => v != null && v.trim() !== '');
+    if (!given)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mineral'],
+        message: 'mineral is required (or hsCode, or productCategory)',
+      });
+  });
 
 export const supplierFields = {
   supplierName: z
