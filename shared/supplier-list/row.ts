@@ -240,8 +240,7 @@ export function validateRow(
   if (recycled) line.recycled = true;
   const lines = commodity === null ? null : expandCommodity(commodity, line);
   const exposure = lines === null ? line : (lines[0] as Exposure);
-  return {
-    ...(lines !== null && lines.length > 1 ? { expanded: lines.slice(1) } : {}),
+  const valid: ValidRow = {
     row,
     supplierId,
     fields: {
@@ -254,6 +253,8 @@ export function validateRow(
     },
     exposure,
   };
+  if (lines !== null && lines.length > 1) valid.expanded = lines.slice(1);
+  return valid;
 }
 
 function withProblem(
