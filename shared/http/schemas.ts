@@ -46,6 +46,9 @@ const COUNTRY_EXAMPLES = ['CN', 'AU', 'CHN', 'China', 'DR Congo', 'US', 'DE'];
 const mineralName = z.string().max(64).meta({ examples: MINERAL_EXAMPLES });
 const countryName = z.string().max(64).meta({ examples: COUNTRY_EXAMPLES });
 
+/** A line names its material by one of these (docs/model.md 2.17). */
+const MATERIAL_FIELDS = ['mineral', 'hsCode', 'productCategory'] as const;
+
 export const exposureInput = z
   .object({
     mineral: mineralName
@@ -94,15 +97,29 @@ export const exposureInput = z
       .nullish()
       .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
   })
-  // The shape says a line names its material; which one it names, and whether it is known, is a 422 of normalisation.
+  // The shape says a line names its material by exactly one of three non-empty strings, as the document's oneOf
+  // says; whether that name is known is a 422 of normalisation.
   .superRefine((e, ctx) => {
-    const given = [e.mineral, e.hsCode, e.productCategory].some((v) => v != null && v.trim() !== '');
-    if (!given)
+    const given = MATERIAL_FIELDS.filter((f) => e[f] != null && e[f] !== '');
+    if (given.length === 0)
       ctx.addIssue({
         code: 'custom',
         path: ['mineral'],
         message: 'mineral is required (or hsCode, or productCategory)',
       });
+    else if (given.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1] as string],
+        message: `give one of mineral, hsCode or productCategory, not ${given.join(' and ')}`,
+      });
+  })
+  .meta({
+    oneOf: MATERIAL_FIELDS.map((f) => ({
+      type: 'object',
+      required: [f],
+      properties: { [f]: { type: 'string', minLength: 1 } },
+    })),
   });
 
 export const supplierFields = {

@@ -1965,7 +1965,7 @@ export interface operations {
           tier?: number | null;
           alternativeSources?: number | null;
           inventoryDays?: number | null;
-          exposures: {
+          exposures: ({
             /**
              * @description name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead
              * @example dysprosium
@@ -2020,7 +2020,17 @@ export interface operations {
              * @example MP Materials
              */
             processor?: string | null;
-          }[];
+          } & (
+            | {
+                mineral: string;
+              }
+            | {
+                hsCode: string;
+              }
+            | {
+                productCategory: string;
+              }
+          ))[];
         };
       };
     };
@@ -2365,7 +2375,7 @@ export interface operations {
             tier?: number | null;
             alternativeSources?: number | null;
             inventoryDays?: number | null;
-            exposures: {
+            exposures: ({
               /**
                * @description name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead
                * @example dysprosium
@@ -2420,7 +2430,17 @@ export interface operations {
                * @example MP Materials
                */
               processor?: string | null;
-            }[];
+            } & (
+              | {
+                  mineral: string;
+                }
+              | {
+                  hsCode: string;
+                }
+              | {
+                  productCategory: string;
+                }
+            ))[];
           }[];
           /** Format: date */
           asOf?: string;
