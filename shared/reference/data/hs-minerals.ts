@@ -11,6 +11,13 @@
  *   model scores each mineral on its own, so only which minerals, not how much, enters the score (content is shown).
  * An entry that stands in for something the code does not say exactly carries `proxy`. Waste-and-scrap subheadings
  * are `recycled`: their lines are scrap-fed (docs/model.md 2.8).
+ *
+ * What was checked (library search, 2026-12): the tariff lines of MOFCOM Ann. 23 (2023), the graphite announcement
+ * (2023), Ann. 33 (2024), Ann. 10 (2025), Ann. 18 (2025) and Ann. 58 (2025) against published texts of the
+ * announcements; USGS end-use statements for gallium (ICs and optoelectronics, GaAs/GaN nearly all use), rare earths
+ * (catalysts the leading US use) and cobalt (superalloys, cemented carbides), the USGS turbine-blade note (Co, Cr, Re,
+ * Ta, Pt, Y) and the T&E battery breakdown. The other end-use statements are cited by chapter of USGS MCS 2025 and
+ * were not re-read against its PDF; the HS 2022 titles are the WCO nomenclature's, shortened.
  */
 import type { HsEntry, MeasureTariffLine } from '../types.ts';
 
