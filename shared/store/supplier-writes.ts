@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
+import { inputRows } from '../model/input-rows.ts';
 import { putChangeRecord } from './change-log.ts';
 import { SUPPLIER_SK, supplierPk } from './keys.ts';
 import { contributionChange } from './portfolio-aggregates-contribution.ts';
@@ -73,7 +74,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       async (x) => {
         const cause = x.cause ?? defaultCause(x.batchId);
         const at = nowIso();
-        const rows = x.input.exposures.length;
+        const rows = inputRows(x.input);
         let old: Record<string, unknown> | undefined;
         try {
           const command =
