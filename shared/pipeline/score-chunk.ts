@@ -50,7 +50,9 @@ export async function scoreChunk(
   const changes: ChangeRecord[] = [];
   let result: PutScoredResult;
   try {
-    result = await deps.store.putScored(message.tenant, message.kind, items, { ...options, changes });
+    // An upload's chunk records its new suppliers in one change group (issue 12: a record each cost 2 write units).
+    const group = message.batchId !== null && message.chunk !== null ? { group: { chunk: message.chunk } } : {};
+    result = await deps.store.putScored(message.tenant, message.kind, items, { ...options, changes, ...group });
   } finally {
     // What was stored is announced even when other suppliers of the chunk failed (their retry announces theirs).
     await publishNotable(deps.events, changes);
