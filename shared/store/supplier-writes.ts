@@ -199,10 +199,11 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
   private update(
     key: { pk: string; sk: string },
     set: Record<string, unknown>,
-    remove: readonly string[],
-    change: { set: string[]; values: Record<string, unknown> },
+    removed: readonly string[],
+    change: { set: string[]; values: Record<string, unknown>; remove: string[] },
     condition: { condition: string; values: Record<string, unknown> },
   ): UpdateCommand {
+    const remove = [...new Set([...removed, ...change.remove])].filter((k) => !(k in set));
     const names = Object.fromEntries([...Object.keys(set), ...remove].map((k) => [`#${k}`, k]));
     const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
     const clauses = [...Object.keys(set).map((k) => `#${k} = :${k}`), ...change.set];
@@ -230,7 +231,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, ${NEW_IN_ATTRIBUTE}, ${CHANGE_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, updatedAt, ${NEW_IN_ATTRIBUTE}, ${CHANGE_ATTRIBUTES.join(', ')}`,
         ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input', '#i': INPUT_ATTRIBUTE },
         ConsistentRead: true,
       }),
