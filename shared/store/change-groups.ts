@@ -11,12 +11,11 @@
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG } from '../changes/port.ts';
 import {
   batchPk,
-  changeGroupChunkPrefix,
   changeGroupSk,
   changesGroupSk,
   changesShardPk,
@@ -73,33 +72,29 @@ function groupItem(key: GroupKey, part: number, records: readonly ChangeRecord[]
   };
 }
 
-/** Every part of a chunk's group, in part order. */
+/**
+ * Every part of a chunk's group, in part order: read one by one (a group has one part unless a delivery failed
+ * halfway), as the score function's role may read any item but query only the policy partition.
+ */
 export async function readGroupParts(
   doc: DynamoDBDocumentClient,
   tableName: string,
   key: GroupKey,
 ): Promise<ChangeRecord[][]> {
   const parts: ChangeRecord[][] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
+  for (;;) {
     const r = await doc.send(
-      new QueryCommand({
+      new GetCommand({
         TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': batchPk(key.tenant, key.batchId),
-          ':prefix': changeGroupChunkPrefix(key.chunk),
-        },
-        ExpressionAttributeNames: { '#g': GROUP_ATTRIBUTE },
+        Key: { pk: batchPk(key.tenant, key.batchId), sk: changeGroupSk(key.chunk, parts.length) },
         ProjectionExpression: '#g',
+        ExpressionAttributeNames: { '#g': GROUP_ATTRIBUTE },
         ConsistentRead: true,
-        ExclusiveStartKey: start,
       }),
     );
-    for (const item of r.Items ?? []) parts.push(decodeGroup(item[GROUP_ATTRIBUTE]));
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return parts;
+    if (!r.Item) return parts;
+    parts.push(decodeGroup(r.Item[GROUP_ATTRIBUTE]));
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../changes/port.ts';
 import { GROUP_ATTRIBUTE, groupEntries, NEW_IN_ATTRIBUTE, readGroupParts } from './change-groups.ts';
@@ -65,7 +65,11 @@ export function changeItem(record: ChangeRecord, sequence: number, recordedAt: s
   };
 }
 
-/** Writes a record unless it is there (true if written now). Its sequence is the supplier write's. */
+/**
+ * Writes a record unless it is there (true if written now). Its sequence is the supplier write's. An UpdateItem that
+ * creates the item, not a PutItem: the rescore worker's role may update any item but put only its runs' (it never
+ * replaces a supplier, infra/stacks/rescore-worker.ts), and the API's may update supplier partitions.
+ */
 export async function putChangeRecord(
   doc: DynamoDBDocumentClient,
   tableName: string,
@@ -73,12 +77,17 @@ export async function putChangeRecord(
   sequence: number,
   now: Date = new Date(),
 ): Promise<boolean> {
+  const { pk, sk, ...attributes } = changeItem(record, sequence, now.toISOString());
+  const names = Object.keys(attributes);
   try {
     await doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: changeItem(record, sequence, now.toISOString()),
+        Key: { pk, sk },
+        UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
         ConditionExpression: 'attribute_not_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:a${i}`, attributes[n]])),
       }),
     );
     return true;

@@ -55,8 +55,8 @@ export const CHANGE_SK_PATTERN = /^CHG#\d{10}$/;
  * chunk writes the same item; a later part holds only what earlier parts missed (a delivery that failed halfway).
  */
 export const CHANGE_GROUP_SK_PREFIX = `${CHANGE_SK_PREFIX}N#`;
-export const changeGroupChunkPrefix = (chunk: number) => `${CHANGE_GROUP_SK_PREFIX}${pad(chunk, 10)}#`;
-export const changeGroupSk = (chunk: number, part: number) => `${changeGroupChunkPrefix(chunk)}${pad(part, 4)}`;
+export const changeGroupSk = (chunk: number, part: number) =>
+  `${CHANGE_GROUP_SK_PREFIX}${pad(chunk, 10)}#${pad(part, 4)}`;
 /** Where a supplier's first record is when a change group holds it (the supplier item's `newIn`). */
 export const changeGroupRef = (batchId: string, chunk: number) => `${chunk}#${batchId}`;
 export function parseChangeGroupRef(ref: string): { batchId: string; chunk: number } | null {
