@@ -112,7 +112,10 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       signal,
     );
     // Also when some writes failed: the records of those that landed are kept now, the retry adds the others' part.
-    if (group && grouped.length > 0) await putChangeGroup(this.doc, this.tableName, group, grouped);
+    // Not once the deadline has aborted the call: its caller must count what was written before the function ends,
+    // and a group (compressing hundreds of records, finding its part) may not fit in that margin. The message's next
+    // delivery, or its redrive from the DLQ after the last one, finds these suppliers stored and writes their group.
+    if (group && grouped.length > 0 && !signal?.aborted) await putChangeGroup(this.doc, this.tableName, group, grouped);
     const result = emptyPutScoredResult();
     let failed = 0;
     let firstError: unknown;
