@@ -175,6 +175,21 @@ export class DynamoDbBatches implements BatchStore {
     chunk: number,
     dead: { rows: number; partial: PutScoredResult },
   ): Promise<BatchRecord> {
+    const names = { '#c': scoredAttr(chunk), '#d': deadAttr(chunk) };
+    // First without reading, as long as nothing is folded (a batch of fewer than CHUNK_MARKS_FOLD_AT chunks): this runs
+    // on the last receive within the deadline's margin, and dead-lettering is rare enough that a failed try costs little.
+    const pending = chunkDeadLettered({ kind: 'pending' }, dead);
+    if (pending) {
+      const add = addClause(pending.delta);
+      const r = await this.updateIf(tenant, batchId, {
+        UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d) AND attribute_not_exists(#folded)',
+        ExpressionAttributeNames: { ...names, '#folded': FOLDED_ATTR },
+        ExpressionAttributeValues: { ...add.values, ':part': pending.part, ':now': nowIso() },
+      });
+      if (!(r instanceof ConditionalCheckFailedException)) return this.completeIfDone(r.batch);
+    }
     for (;;) {
       const item = await this.readItem(tenant, batchId);
       // Decided for a pending chunk only. d{n} keeps what was counted here, so a successful redrive can take it back
@@ -185,7 +200,7 @@ export class DynamoDbBatches implements BatchStore {
       const r = await this.updateIf(tenant, batchId, {
         UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
         ConditionExpression: `attribute_not_exists(#c) AND attribute_not_exists(#d) AND ${SAME_FOLD}`,
-        ExpressionAttributeNames: { '#c': scoredAttr(chunk), '#d': deadAttr(chunk), ...FOLD_NAMES },
+        ExpressionAttributeNames: { ...names, ...FOLD_NAMES },
         ExpressionAttributeValues: { ...add.values, ':part': decided.part, ':now': nowIso(), ...foldValues(item) },
       });
       if (r instanceof ConditionalCheckFailedException) continue;
