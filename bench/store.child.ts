@@ -14,8 +14,10 @@
  * Also the sizes of the stored supplier items as DynamoDB counts them. Prints one JSON line.
  */
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { LOCAL_TABLE, quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
+import { batchKey } from '../shared/store/batch-items.ts';
 import { CHANGE_SK_PREFIX, isAggregatePk, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
 import { TABLE } from '../shared/store/table.ts';
 import { extendSuspension } from './bench-revision.ts';
@@ -162,10 +164,22 @@ async function run(file: string, asOf: string) {
       { tenant: 'globex', batchId: 'bench-de', buyerCountry: 'DE' },
     ];
     let suppliers = 0;
+    let chunks = 0;
+    // The batch record's size once its upload is done (every chunk counted): what each count's update is billed by.
+    const batchBytes: number[] = [];
     for (const u of uploads) {
       await runtime.upload(file, { ...u, asOf });
       const batch = await runtime.waitForBatch(u.tenant, u.batchId, { timeoutMs: 30 * 60_000 });
       suppliers += batch.suppliersStored;
+      chunks += batch.chunks ?? 0;
+      const item = await runtime.dynamo.client.send(
+        new GetItemCommand({
+          TableName: LOCAL_TABLE,
+          Key: marshall(batchKey(u.tenant, u.batchId)),
+          ConsistentRead: true,
+        }),
+      );
+      batchBytes.push(itemBytes(item.Item ?? {}));
     }
     const first = snapshot(m);
     const afterFirst = await supplierPartitions(runtime.dynamo.client);
@@ -221,6 +235,8 @@ async function run(file: string, asOf: string) {
     const firstTotal = Object.values(first.byKind).reduce((a, b) => a + b, 0);
     return {
       suppliers,
+      chunks,
+      batchBytesMax: Math.max(...batchBytes),
       first: first.byKind,
       firstIndexes: firstIndex.byIndex,
       firstTotal: firstTotal + Object.values(firstIndex.byIndex).reduce((a, b) => a + b, 0),

@@ -4,6 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient, requiredEnv } from '../../shared/aws-clients.ts';
 import { changeEventsFromEnv } from '../../shared/changes/events-from-env.ts';
 import { MineralRiskError } from '../../shared/errors.ts';
+import { inputRows } from '../../shared/model/input-rows.ts';
 import { type ScoreChunkDeps, scoreChunk } from '../../shared/pipeline/score-chunk.ts';
 import { CurrentReference } from '../../shared/policy/current-reference.ts';
 import { type ScoreMessage, scoreMessageSchema } from '../../shared/queue/message.ts';
@@ -96,9 +97,7 @@ export function createScoreHandler(deps: ScoreChunkDeps) {
       if (message?.batchId && message.chunk !== null && receives >= QUEUE_SETTINGS.maxReceiveCount) {
         const partial = err instanceof PartialWriteError ? err.partial : emptyPutScoredResult();
         const rows =
-          message.suppliers.reduce((n, s) => n + s.input.exposures.length, 0) -
-          partial.rowsStored -
-          partial.rowsSuperseded;
+          message.suppliers.reduce((n, s) => n + inputRows(s.input), 0) - partial.rowsStored - partial.rowsSuperseded;
         await deps.store
           .recordChunkDeadLettered(message.tenant, message.batchId, message.chunk, { rows, partial })
           .catch((e) => logger.error('could not record dead-lettered chunk', { error: e as Error }));

@@ -57,15 +57,27 @@ export const stageRisk = z
   })
   .openapi('StageRisk');
 
+/** Where a line came from when its row gave an HS code or product category instead of a mineral. */
+export const inferredFrom = z
+  .object({
+    kind: z.enum(['hs', 'category']),
+    code: z.string().describe('HS 2022 code as 8505.11 or 8541, or the product category'),
+    entry: z.string().describe('id of the HS mapping entry that expanded it (docs/model.md 2.17)'),
+  })
+  .openapi('InferredFrom');
+
 export const lineRisk = z
   .object({
     originCountry: z
       .string()
-      .describe('ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix'),
+      .describe(
+        'ISO alpha-2; WORLD: origin unknown or undeclared share, scored at the world mining mix; RECYCLED: fed by scrap',
+      ),
     processingCountry: z.string().nullable(),
     share: z.number().describe('fraction of the mineral this line carries'),
     risk: z.number().describe('0–1: the riskier of its stages'),
     stages: z.array(stageRisk),
+    inferredFrom: inferredFrom.optional(),
   })
   .openapi('LineRisk');
 
@@ -122,6 +134,8 @@ export const exposure = z
     processingCountry: z.string().nullable(),
     share: z.number().nullable(),
     processor: z.string().nullable().optional().describe('the company that processes this line, if declared'),
+    recycled: z.literal(true).optional().describe('fed by end-of-life scrap: no mining stage (originCountry null)'),
+    inferredFrom: inferredFrom.optional(),
   })
   .openapi('Exposure');
 

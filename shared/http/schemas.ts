@@ -46,35 +46,81 @@ const COUNTRY_EXAMPLES = ['CN', 'AU', 'CHN', 'China', 'DR Congo', 'US', 'DE'];
 const mineralName = z.string().max(64).meta({ examples: MINERAL_EXAMPLES });
 const countryName = z.string().max(64).meta({ examples: COUNTRY_EXAMPLES });
 
-export const exposureInput = z.object({
-  mineral: mineralName.min(1).describe('name, symbol or alias: dysprosium, Dy, REE, rare earths'),
-  originCountry: countryName
-    .nullish()
-    .describe('ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix'),
-  processingCountry: countryName
-    .nullish()
-    .describe('where it is refined; absent, null, blank or "unknown" = the world processing mix'),
-  share: z
-    .union([
-      z.number().min(0).max(100),
-      z
-        .string()
-        .max(16)
-        .meta({ examples: ['35%', '0.4'] }),
-    ])
-    .nullish()
-    .describe('fraction 0–1, a percentage above 1, or "35%"'),
-  processor: z
-    .string()
-    .max(MAX_PROCESSOR_LENGTH)
-    .superRefine((name, ctx) => {
-      const bad = textProblem(name);
-      if (bad) ctx.addIssue({ code: 'custom', message: bad });
-    })
-    .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS, examples: ['MP Materials'] })
-    .nullish()
-    .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
-});
+/** A line names its material by one of these (docs/model.md 2.17). */
+const MATERIAL_FIELDS = ['mineral', 'hsCode', 'productCategory'] as const;
+
+export const exposureInput = z
+  .object({
+    mineral: mineralName
+      .nullish()
+      .describe('name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead'),
+    hsCode: z
+      .string()
+      .max(32)
+      .meta({ examples: ['8505.11', '850760', '8541'] })
+      .nullish()
+      .describe(
+        'instead of mineral: an HS 2022 code (4 or 6 digits, dots optional; 8–10-digit national lines are cut to 6), expanded into the minerals of its mapping entry (docs/model.md 2.17)',
+      ),
+    productCategory: z
+      .string()
+      .max(64)
+      .meta({ examples: ['permanent magnets', 'lithium-ion batteries', 'semiconductors'] })
+      .nullish()
+      .describe('instead of mineral: a product category of the HS mapping, expanded likewise'),
+    originCountry: countryName
+      .nullish()
+      .describe(
+        'ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)',
+      ),
+    processingCountry: countryName
+      .nullish()
+      .describe('where it is refined; absent, null, blank or "unknown" = the world processing mix'),
+    share: z
+      .union([
+        z.number().min(0).max(100),
+        z
+          .string()
+          .max(16)
+          .meta({ examples: ['35%', '0.4'] }),
+      ])
+      .nullish()
+      .describe('fraction 0–1, a percentage above 1, or "35%"'),
+    processor: z
+      .string()
+      .max(MAX_PROCESSOR_LENGTH)
+      .superRefine((name, ctx) => {
+        const bad = textProblem(name);
+        if (bad) ctx.addIssue({ code: 'custom', message: bad });
+      })
+      .meta({ pattern: NAME_PATTERN, description: LENGTH_IN_CODE_UNITS, examples: ['MP Materials'] })
+      .nullish()
+      .describe('the company that processes (smelts, refines) this line, matched against entity-level measures'),
+  })
+  // The shape says a line names its material by exactly one of three non-empty strings, as the document's oneOf
+  // says; whether that name is known is a 422 of normalisation.
+  .superRefine((e, ctx) => {
+    const given = MATERIAL_FIELDS.filter((f) => e[f] != null && e[f] !== '');
+    if (given.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mineral'],
+        message: 'mineral is required (or hsCode, or productCategory)',
+      });
+    else if (given.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1] as string],
+        message: `give one of mineral, hsCode or productCategory, not ${given.join(' and ')}`,
+      });
+  })
+  .meta({
+    oneOf: MATERIAL_FIELDS.map((f) => ({
+      type: 'object',
+      required: [f],
+      properties: { [f]: { type: 'string', minLength: 1 } },
+    })),
+  });
 
 export const supplierFields = {
   supplierName: z

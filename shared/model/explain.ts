@@ -1,11 +1,23 @@
 import { countryName } from '../reference/countries.ts';
+import { hsEntryById } from '../reference/hs-codes.ts';
 import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
 // score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
-import { combineMinerals, governanceWeightOf, mineralWeights, PARAMS } from './score.ts';
-import type { Driver, LineRisk, MeasureInForce, MineralRisk, ScoredSupplier, StageRisk } from './types.ts';
+import { combineMinerals, governanceWeightOf, mineralWeights, PARAMS, RECYCLED } from './score.ts';
+import type {
+  Driver,
+  InferredFrom,
+  LineRisk,
+  MeasureInForce,
+  MineralRisk,
+  ScoredSupplier,
+  StageRisk,
+} from './types.ts';
 
 const MAX_RISK_DRIVERS = 3;
+
+/** Lead of a scrap-fed line's driver: what was left out of it and why (docs/model.md 2.8). */
+const RECYCLED_WORDS = 'recycled feed: end-of-life scrap, no mining stage (no mine origin or mining measures apply); ';
 
 const KIND_WORDS: Record<string, string> = {
   export_licensing: 'export licensing',
@@ -185,6 +197,20 @@ function withLead(words: StageWords, share: number, mineralName: string): string
 }
 
 /**
+ * "inferred from HS 8505.11 (Permanent magnets of metal: neodymium, praseodymium, dysprosium, terbium; NdFeB: …;
+ * USGS … 2025): " — which code or category put the mineral on the supplier, through which mapping entry and source.
+ */
+function inferredFromWords(ref: ReferenceData, from: InferredFrom): { text: string; source: string } {
+  const what = from.kind === 'hs' ? `HS ${from.code}` : `product category '${from.code}'`;
+  const entry = hsEntryById(from.entry);
+  if (!entry) return { text: `inferred from ${what}: `, source: `HS mapping entry ${from.entry}` };
+  const names = entry.minerals.map((m) => ref.minerals.get(m)?.symbol ?? ref.minerals.get(m)?.name ?? m).join(', ');
+  const proxyWords = entry.proxy ? `; proxy: ${entry.proxy}` : '';
+  const source = `${entry.source} ${entry.year}`;
+  return { text: `inferred from ${what} (${entry.title}: ${names} — ${source}${proxyWords}): `, source };
+}
+
+/**
  * The supplier's top drivers in a buyer's words, each with its sources: the lines that carry the most points of the
  * supplier's score, then what its mitigants took off.
  */
@@ -212,12 +238,14 @@ export function explainSupplier(ref: ReferenceData, scored: ScoredSupplier): Dri
     for (const s of line.stages) if (s.risk > stage.risk) stage = s;
     const words = stageWords(ref, mineral, stage);
     const partial = line.share < 0.999 && line.originCountry !== 'WORLD';
+    const text = partial ? withLead(words, line.share, mineral.name) : words.text;
+    const inferred = line.inferredFrom ? inferredFromWords(ref, line.inferredFrom) : null;
     drivers.push({
       points,
-      text: partial ? withLead(words, line.share, mineral.name) : words.text,
+      text: `${line.originCountry === RECYCLED ? RECYCLED_WORDS : ''}${inferred ? inferred.text : ''}${text}`,
       mineral: mineral.mineral,
       country: stage.country === 'WORLD' ? null : stage.country,
-      sources: words.sources,
+      sources: inferred ? [...words.sources, inferred.source] : words.sources,
     });
   }
   if (m < 1) {

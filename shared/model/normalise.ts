@@ -99,6 +99,23 @@ export function isUnknownCountry(raw: string | null | undefined): boolean {
   );
 }
 
+/**
+ * What a user writes for a line fed by end-of-life scrap instead of a mine: `recycled` or `scrap`, any case (the RMI
+ * templates' smelter lists say so of secondary smelters). An origin only: a processing country is a real place.
+ */
+const RECYCLED_ORIGIN = new Set(['recycled', 'scrap']);
+
+export function isRecycledOrigin(raw: string | null | undefined): boolean {
+  if (raw === null || raw === undefined) return false;
+  return RECYCLED_ORIGIN.has(raw.trim().toLowerCase());
+}
+
+/** An origin: a country, null for unknown, or `recycled` for a scrap-fed line (`isRecycledOrigin`). */
+export function parseOrigin(raw: string | null | undefined): Parsed<string | null | 'recycled'> {
+  if (isRecycledOrigin(raw)) return ok('recycled');
+  return parseCountryOrUnknown(raw);
+}
+
 /** A country, or null for one the user says is unknown (`isUnknownCountry`): origin and processing countries. */
 export function parseCountryOrUnknown(raw: string | null | undefined): Parsed<string | null> {
   if (isUnknownCountry(raw)) return ok(null);

@@ -17,8 +17,9 @@ export type GroupDimension = 'mineral' | 'country';
 export interface ExposureGroupKey {
   mineral?: string;
   /**
-   * Origin country (ISO alpha-2) of the lines, or `WORLD` for an unknown origin: a line declared unknown, or the
-   * undeclared remainder of a supplier's mineral (both scored at the world mining mix).
+   * Origin country (ISO alpha-2) of the lines, `WORLD` for an unknown origin (a line declared unknown, or the
+   * undeclared remainder of a supplier's mineral, both scored at the world mining mix), or `RECYCLED` for scrap-fed
+   * lines (no mine origin).
    */
   country?: string;
 }

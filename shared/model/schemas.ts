@@ -13,6 +13,10 @@ export const exposureSchema = z.object({
   share: z.nullable(z.number().check(z.gte(0), z.lte(1))),
   // Optional: messages queued before it existed still parse.
   processor: z.optional(z.nullable(text(1, 200))),
+  // Optional, as processor: a scrap-fed line (docs/model.md 2.8).
+  recycled: z.optional(z.literal(true)),
+  // Optional: where a purchase line's HS code or product category put it (docs/model.md 2.17).
+  inferredFrom: z.optional(z.object({ kind: z.enum(['hs', 'category']), code: text(1, 64), entry: text(1, 64) })),
 });
 
 export const supplierInputSchema = z.object({

@@ -110,6 +110,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 /** Risks are kept to 4 decimals: enough to rank, short in JSON, and rounding is monotone so no property is lost. */
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const WORLD = 'WORLD';
+/** A line's origin in results when it is fed by end-of-life scrap. */
+export const RECYCLED = 'RECYCLED';
 
 /**
  * A scorer for one context (as-of date, buyer). It caches per (mineral, stage, country), so scoring a million
@@ -310,18 +312,24 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
     processing: string | null,
     share: number,
     entities: EntityMatches = NO_ENTITIES,
+    recycled = false,
   ): LineRisk => {
-    const key = `${mineral}\u0001${origin}\u0001${processing}\u0001${matchesKey(entities)}`;
+    const key = `${mineral}\u0001${recycled ? RECYCLED : origin}\u0001${processing}\u0001${matchesKey(entities)}`;
     let route = routeCache.get(key);
     if (!route) {
       const stages: StageRisk[] = [];
-      stages.push(
-        origin === null
-          ? worldStageRisk(mineral, 'mining', processing, entities)
-          : miningRisk(mineral, origin, processing, entities),
-      );
+      // A scrap-fed line has no mine: no mining stage, so neither mining concentration nor mining or raw-ore measures
+      // bear on it; its processing stage always does (docs/model.md 2.8). Its stages are a subset of the same line
+      // of unknown origin, so it never scores above it.
+      if (!recycled)
+        stages.push(
+          origin === null
+            ? worldStageRisk(mineral, 'mining', processing, entities)
+            : miningRisk(mineral, origin, processing, entities),
+        );
       if (processing !== null) stages.push(stageRisk(mineral, 'processing', processing, false, entities));
-      else if (hasStage(mineral, 'processing')) stages.push(worldStageRisk(mineral, 'processing', null, entities));
+      else if (recycled || hasStage(mineral, 'processing'))
+        stages.push(worldStageRisk(mineral, 'processing', null, entities));
       // The weakest link: the line is as exposed as its riskier stage.
       let risk = 0;
       for (const s of stages) risk = Math.max(risk, s.risk);
@@ -329,7 +337,7 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
       routeCache.set(key, route);
     }
     return {
-      originCountry: origin ?? WORLD,
+      originCountry: recycled ? RECYCLED : (origin ?? WORLD),
       processingCountry: processing,
       share: round4(share),
       risk: route.risk,
@@ -370,7 +378,9 @@ export function createScorer(ref: ReferenceData, context: ScoringContext): Score
           const share = shares[i] ?? 0;
           declared += share;
           const entities = entityMatches(ref, [supplier.supplierName, e.processor]);
-          lines.push(lineRisk(mineral, e.originCountry, e.processingCountry, share, entities));
+          const line = lineRisk(mineral, e.originCountry, e.processingCountry, share, entities, e.recycled === true);
+          if (e.inferredFrom) line.inferredFrom = e.inferredFrom;
+          lines.push(line);
         }
         // What the supplier does not declare is assumed to come from the world mix (the supplier itself still is
         // whoever it is: a listed supplier's undeclared share is reached by measures on it).

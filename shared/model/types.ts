@@ -15,6 +15,22 @@ export interface Exposure {
    * entity-level measures (shared/model/entities.ts), as the supplier's own name is. Absent or null = not declared.
    */
   processor?: string | null;
+  /**
+   * Fed by end-of-life scrap (`origin_country` `recycled` or `scrap`): no mine origin (originCountry is null), so no
+   * mining stage; only the processing stage is scored (docs/model.md 2.8). Absent = primary material.
+   */
+  recycled?: true;
+  /** Where the line came from when its row gave an HS code or product category instead of a mineral. */
+  inferredFrom?: InferredFrom;
+}
+
+/** The code a purchase line gave and the mapping entry that expanded it (shared/reference/data/hs-minerals.ts). */
+export interface InferredFrom {
+  kind: 'hs' | 'category';
+  /** HS code as `8505.11` or `8541`, or the product category as the entry's id. */
+  code: string;
+  /** Id of the mapping entry (its title, minerals and source are looked up by it). */
+  entry: string;
 }
 
 export interface SupplierInput {
@@ -79,7 +95,10 @@ export interface StageRisk {
 }
 
 export interface LineRisk {
-  /** ISO alpha-2, or `WORLD`: origin unknown (declared so, or the undeclared remainder), scored at the world mix. */
+  /**
+   * ISO alpha-2, `WORLD`: origin unknown (declared so, or the undeclared remainder), scored at the world mix, or
+   * `RECYCLED`: fed by end-of-life scrap, no mining stage.
+   */
   originCountry: string;
   processingCountry: string | null;
   /** Fraction of the mineral this line carries (the undeclared remainder is its own line, origin `WORLD`). */
@@ -87,6 +106,8 @@ export interface LineRisk {
   /** 0–1: the riskier of its stages. */
   risk: number;
   stages: StageRisk[];
+  /** The exposure's HS-code or category expansion, for the drivers; absent for a line given by mineral. */
+  inferredFrom?: InferredFrom;
 }
 
 export interface MineralRisk {

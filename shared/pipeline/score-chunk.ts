@@ -53,7 +53,10 @@ export async function scoreChunk(
   const changes: ChangeRecord[] = [];
   let result: PutScoredResult;
   try {
-    result = await deps.store.putScored(message.tenant, message.kind, items, { ...options, changes });
+    // An upload's chunk records its new suppliers in one change group (issue 12: a record each cost 2 write units).
+    const upload = message.kind === 'upsert' && message.batchId !== null && message.chunk !== null;
+    const group = upload ? { group: { chunk: message.chunk as number } } : {};
+    result = await deps.store.putScored(message.tenant, message.kind, items, { ...options, changes, ...group });
   } finally {
     // What was stored is announced even when other suppliers of the chunk failed (their retry announces theirs).
     await publishNotable(deps.events, changes);

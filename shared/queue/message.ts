@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { inputRows } from '../model/input-rows.ts';
 import { isoDateSchema, supplierInputSchema } from '../model/schemas.ts';
 import { QUEUE_SETTINGS } from './settings.ts';
 
@@ -75,7 +76,7 @@ export function* chunkMessages(
     const bytes = messageBytes(item) + 1;
     if (current.length > 0 && overhead + size + bytes > maxBytes) yield flush();
     current.push(item);
-    rows += s.input.exposures.length;
+    rows += inputRows(s.input);
     size += bytes;
   }
   if (current.length > 0) yield flush();

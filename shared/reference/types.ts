@@ -152,3 +152,37 @@ export interface Agreement {
 export interface ResolvedAgreement extends Agreement {
   declaredAs?: { buyerCountry: string; partnerCountry: string };
 }
+
+/**
+ * An HS 2022 code mapping (shared/reference/data/hs-minerals.ts): codes → the minerals a purchase line under them
+ * carries, with the source of the mapping. A purchase-ledger row expands into one line per mineral.
+ */
+export interface HsEntry {
+  /** Stable id, stored with each expanded line (`inferredFrom.entry`). */
+  id: string;
+  /** HS 2022 headings (4 digits) or subheadings (6 digits), digits only. */
+  codes: string[];
+  /** The HS 2022 title, shortened. */
+  title: string;
+  /** Mineral or group ids of the catalogue. */
+  minerals: string[];
+  /** Typical content or presence, in words (shown in drivers; the score counts presence only). */
+  content: string;
+  source: string;
+  year: number;
+  /** How the source was read. */
+  read: string;
+  /** What the entry stands in for, when the code does not say it exactly. */
+  proxy?: string;
+  /** Waste and scrap: the expanded lines are recycled feed (docs/model.md 2.8). */
+  recycled?: true;
+  /** Product-category names a `product_category` cell may give for this entry (besides its id). */
+  categories?: string[];
+}
+
+/** The tariff lines an export measure names (HS 2022, 4 or 6 digits), and where it names them. */
+export interface MeasureTariffLine {
+  measure: string;
+  codes: string[];
+  source: string;
+}

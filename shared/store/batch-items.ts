@@ -1,6 +1,9 @@
 /**
  * The batch item: one per upload (T#{tenant}#B#{batchId} / BATCH) with its counters and, per chunk, its mark: `c{n}`
- * once scored, `d{n}` (the part counted) once dead-lettered. How a batch record becomes an item and back.
+ * once scored, `d{n}` (the part counted) once dead-lettered. Scored marks are folded, a few dozen at a time, into
+ * `chunksFolded` (ranges, `0-4093,4095-5000`): an update costs the item's size, and a million-row upload's 14,300
+ * marks (~100 KB) made each chunk's count cost ~50 write units (issue 12); folded, the item stays under 1 KB.
+ * How a batch record becomes an item and back.
  */
 import { type ChunkMark, type CounterDelta, deadLetteredPart } from '../pipeline/batch-lifecycle.ts';
 import type { BatchRecord } from './batch-port.ts';
@@ -12,8 +15,50 @@ export const batchKey = (tenant: string, batchId: string) => ({ pk: batchPk(tena
 export const scoredAttr = (chunk: number) => `c${chunk}`;
 export const deadAttr = (chunk: number) => `d${chunk}`;
 
+/** Scored marks the item may hold before they are folded into `chunksFolded`. */
+export const CHUNK_MARKS_FOLD_AT = 32;
+export const FOLDED_ATTR = 'chunksFolded';
+/** Bumped by each fold: a count that read the item before a fold must read it again (batches.ts). */
+export const FOLD_VERSION_ATTR = 'foldVersion';
+
+/** Sorted, disjoint, inclusive ranges of chunk numbers. */
+type Ranges = [number, number][];
+
+export function decodeRanges(text: unknown): Ranges {
+  if (typeof text !== 'string' || text === '') return [];
+  return text.split(',').map((r) => {
+    const [a, b = a] = r.split('-');
+    return [Number(a), Number(b)];
+  });
+}
+
+export function encodeRanges(chunks: Iterable<number>): string {
+  const sorted = [...new Set(chunks)].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
+/** Every chunk number the ranges hold. */
+export function* rangeChunks(ranges: Ranges): Generator<number> {
+  for (const [a, b] of ranges) for (let n = a; n <= b; n++) yield n;
+}
+
+const inRanges = (ranges: Ranges, n: number) => ranges.some(([a, b]) => a <= n && n <= b);
+
+/** The chunks the item marks scored one by one (not yet folded). */
+export const scoredMarks = (item: Record<string, unknown>): number[] =>
+  Object.keys(item)
+    .filter((k) => /^c\d+$/.test(k) && item[k] === true)
+    .map((k) => Number(k.slice(1)));
+
 export function chunkMark(item: Record<string, unknown>, chunk: number): ChunkMark {
-  if (item[scoredAttr(chunk)]) return { kind: 'scored' };
+  if (item[scoredAttr(chunk)] || inRanges(decodeRanges(item[FOLDED_ATTR]), chunk)) return { kind: 'scored' };
   const dead = item[deadAttr(chunk)];
   return dead ? { kind: 'dead-lettered', part: deadLetteredPart(dead) } : { kind: 'pending' };
 }

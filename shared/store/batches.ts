@@ -12,18 +12,39 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  type CounterDelta,
   chunkDeadLettered,
   chunkScored,
   completion,
   failureText,
   newBatchRecord,
 } from '../pipeline/batch-lifecycle.ts';
-import { addClause, batchKey, chunkMark, deadAttr, NOT_YET, scoredAttr, toBatch } from './batch-items.ts';
+import {
+  addClause,
+  batchKey,
+  CHUNK_MARKS_FOLD_AT,
+  chunkMark,
+  deadAttr,
+  decodeRanges,
+  encodeRanges,
+  FOLD_VERSION_ATTR,
+  FOLDED_ATTR,
+  NOT_YET,
+  rangeChunks,
+  scoredAttr,
+  scoredMarks,
+  toBatch,
+} from './batch-items.ts';
 import type { BatchRecord, BatchStore, BatchTotals, NewBatch } from './batch-port.ts';
 import type { PutScoredResult } from './supplier-port.ts';
 
 const nowIso = () => new Date().toISOString();
+
+/** A count's condition: no fold since the item was read (a fold removes the marks a condition would look at). */
+const SAME_FOLD = '(attribute_not_exists(#fv) OR #fv = :fold)';
+const FOLD_NAMES = { '#fv': FOLD_VERSION_ATTR };
+const foldVersionOf = (item: Record<string, unknown>) =>
+  typeof item[FOLD_VERSION_ATTR] === 'number' ? (item[FOLD_VERSION_ATTR] as number) : 0;
+const foldValues = (item: Record<string, unknown>) => ({ ':fold': foldVersionOf(item) });
 
 export class DynamoDbBatches implements BatchStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -31,6 +52,8 @@ export class DynamoDbBatches implements BatchStore {
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    /** Scored marks kept one by one before a fold (a test folds after 2, to fold often). */
+    private readonly foldAt: number = CHUNK_MARKS_FOLD_AT,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
@@ -106,7 +129,7 @@ export class DynamoDbBatches implements BatchStore {
       },
     });
     if (r instanceof ConditionalCheckFailedException) return this.storedAfter(tenant, batchId, r);
-    return this.completeIfDone(r);
+    return this.completeIfDone(r.batch);
   }
 
   async recordChunkScored(
@@ -115,40 +138,35 @@ export class DynamoDbBatches implements BatchStore {
     chunk: number,
     result: PutScoredResult,
   ): Promise<BatchRecord> {
-    const key = batchKey(tenant, batchId);
     const names = { '#c': scoredAttr(chunk), '#d': deadAttr(chunk) };
-    const counted = (delta: CounterDelta) => {
+    // Read first: a chunk counted and folded has no mark of its own left for a condition to see.
+    for (;;) {
+      const item = await this.readItem(tenant, batchId);
+      const mark = chunkMark(item, chunk);
+      // Already counted (a redelivery): nothing twice. Dead-lettered and redriven: its rows move to scored, once.
+      const delta = chunkScored(mark, result);
+      if (!delta) return toBatch(item);
       const add = addClause(delta);
-      return {
-        clause: `SET #c = :true, updatedAt = :now ${add.clause}`,
-        values: { ...add.values, ':true': true, ':now': nowIso() },
-      };
-    };
-    const fresh = counted(chunkScored({ kind: 'pending' }, result) ?? {});
-    const first = await this.updateIf(tenant, batchId, {
-      // The chunk's own mark makes the counters idempotent: a redelivered message adds nothing twice.
-      UpdateExpression: fresh.clause,
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: fresh.values,
-    });
-    if (!(first instanceof ConditionalCheckFailedException)) return this.completeIfDone(first);
-    // Already counted, or redriven from the DLQ: move its rows from dead-lettered to scored, once.
-    const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    const item = current.Item;
-    if (!item) throw new Error(`batch ${batchId} of tenant ${tenant} does not exist`);
-    const mark = chunkMark(item, chunk);
-    const delta = mark.kind === 'dead-lettered' ? chunkScored(mark, result) : null;
-    if (!delta) return toBatch(item);
-    const redriven = counted(delta);
-    const r = await this.updateIf(tenant, batchId, {
-      UpdateExpression: `${redriven.clause} REMOVE #d`,
-      ConditionExpression: 'attribute_exists(#d) AND attribute_not_exists(#c)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: redriven.values,
-    });
-    if (r instanceof ConditionalCheckFailedException) return this.storedAfter(tenant, batchId, r);
-    return this.completeIfDone(r);
+      const redrive = mark.kind === 'dead-lettered';
+      const r = await this.updateIf(tenant, batchId, {
+        UpdateExpression: `SET #c = :true, updatedAt = :now ${add.clause}${redrive ? ' REMOVE #d' : ''}`,
+        // A dead-lettered chunk's mark is never folded: its own condition is enough.
+        ConditionExpression: redrive
+          ? 'attribute_exists(#d) AND attribute_not_exists(#c)'
+          : `attribute_not_exists(#c) AND attribute_not_exists(#d) AND ${SAME_FOLD}`,
+        ExpressionAttributeNames: { ...names, ...(redrive ? {} : FOLD_NAMES) },
+        ExpressionAttributeValues: {
+          ...add.values,
+          ':true': true,
+          ':now': nowIso(),
+          ...(redrive ? {} : foldValues(item)),
+        },
+      });
+      // Another delivery or a fold got there first: look again.
+      if (r instanceof ConditionalCheckFailedException) continue;
+      await this.foldMarks(tenant, batchId, r.item);
+      return this.completeIfDone(r.batch);
+    }
   }
 
   async recordChunkDeadLettered(
@@ -157,19 +175,67 @@ export class DynamoDbBatches implements BatchStore {
     chunk: number,
     dead: { rows: number; partial: PutScoredResult },
   ): Promise<BatchRecord> {
-    // Decided for a pending chunk; the condition makes it apply only to one. d{n} keeps what was counted here, so a
-    // successful redrive can take it back out exactly.
-    const decided = chunkDeadLettered({ kind: 'pending' }, dead);
-    if (!decided) throw new Error('a pending chunk can always be dead-lettered');
-    const add = addClause(decided.delta);
-    const r = await this.updateIf(tenant, batchId, {
-      UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d)',
-      ExpressionAttributeNames: { '#c': scoredAttr(chunk), '#d': deadAttr(chunk) },
-      ExpressionAttributeValues: { ...add.values, ':part': decided.part, ':now': nowIso() },
+    const names = { '#c': scoredAttr(chunk), '#d': deadAttr(chunk) };
+    // First without reading, as long as nothing is folded (a batch of fewer than CHUNK_MARKS_FOLD_AT chunks): this runs
+    // on the last receive within the deadline's margin, and dead-lettering is rare enough that a failed try costs little.
+    const pending = chunkDeadLettered({ kind: 'pending' }, dead);
+    if (pending) {
+      const add = addClause(pending.delta);
+      const r = await this.updateIf(tenant, batchId, {
+        UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(#c) AND attribute_not_exists(#d) AND attribute_not_exists(#folded)',
+        ExpressionAttributeNames: { ...names, '#folded': FOLDED_ATTR },
+        ExpressionAttributeValues: { ...add.values, ':part': pending.part, ':now': nowIso() },
+      });
+      if (!(r instanceof ConditionalCheckFailedException)) return this.completeIfDone(r.batch);
+    }
+    for (;;) {
+      const item = await this.readItem(tenant, batchId);
+      // Decided for a pending chunk only. d{n} keeps what was counted here, so a successful redrive can take it back
+      // out exactly.
+      const decided = chunkDeadLettered(chunkMark(item, chunk), dead);
+      if (!decided) return toBatch(item);
+      const add = addClause(decided.delta);
+      const r = await this.updateIf(tenant, batchId, {
+        UpdateExpression: `SET #d = :part, updatedAt = :now ${add.clause}`,
+        ConditionExpression: `attribute_not_exists(#c) AND attribute_not_exists(#d) AND ${SAME_FOLD}`,
+        ExpressionAttributeNames: { ...names, ...FOLD_NAMES },
+        ExpressionAttributeValues: { ...add.values, ':part': decided.part, ':now': nowIso(), ...foldValues(item) },
+      });
+      if (r instanceof ConditionalCheckFailedException) continue;
+      return this.completeIfDone(r.batch);
+    }
+  }
+
+  /** The batch item, read consistently (it must exist: ingest creates it before queueing any chunk). */
+  private async readItem(tenant: string, batchId: string): Promise<Record<string, unknown>> {
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: batchKey(tenant, batchId), ConsistentRead: true }),
+    );
+    if (!r.Item) throw new Error(`batch ${batchId} of tenant ${tenant} does not exist`);
+    return r.Item;
+  }
+
+  /**
+   * Folds the item's scored marks into `chunksFolded` once there are CHUNK_MARKS_FOLD_AT of them, so the item (and
+   * every count's update, billed by its size) stays small. Conditional on the fold version the marks were read at: a
+   * second fold of the same marks does nothing; marks set meanwhile stay for the next fold.
+   */
+  private async foldMarks(tenant: string, batchId: string, item: Record<string, unknown>): Promise<void> {
+    const marks = scoredMarks(item);
+    if (marks.length < this.foldAt) return;
+    const names = Object.fromEntries(marks.map((n, i) => [`#m${i}`, scoredAttr(n)]));
+    await this.updateIf(tenant, batchId, {
+      UpdateExpression: `SET #folded = :folded, #fv = :nextFold REMOVE ${Object.keys(names).join(', ')}`,
+      ConditionExpression: SAME_FOLD,
+      ExpressionAttributeNames: { ...names, ...FOLD_NAMES, '#folded': FOLDED_ATTR },
+      ExpressionAttributeValues: {
+        ...foldValues(item),
+        ':folded': encodeRanges([...rangeChunks(decodeRanges(item[FOLDED_ATTR])), ...marks]),
+        ':nextFold': foldVersionOf(item) + 1,
+      },
     });
-    if (r instanceof ConditionalCheckFailedException) return this.storedAfter(tenant, batchId, r);
-    return this.completeIfDone(r);
   }
 
   async failStalledBatch(tenant: string, batchId: string, reason: string): Promise<BatchRecord | null> {
@@ -185,7 +251,7 @@ export class DynamoDbBatches implements BatchStore {
         ':now': nowIso(),
       },
     });
-    return r instanceof ConditionalCheckFailedException ? this.getBatch(tenant, batchId) : r;
+    return r instanceof ConditionalCheckFailedException ? this.getBatch(tenant, batchId) : r.batch;
   }
 
   async markBatchFailed(tenant: string, batchId: string, reason: string): Promise<void> {
@@ -231,15 +297,18 @@ export class DynamoDbBatches implements BatchStore {
     });
     return r instanceof ConditionalCheckFailedException
       ? ((await this.getBatch(batch.tenant, batch.batchId)) ?? batch)
-      : r;
+      : r.batch;
   }
 
-  /** One conditional update of the batch item: the record as it is after, or the error of its failed condition. */
+  /**
+   * One conditional update of the batch item: the item and its record as they are after, or the error of its failed
+   * condition.
+   */
   private async updateIf(
     tenant: string,
     batchId: string,
     update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
-  ): Promise<BatchRecord | ConditionalCheckFailedException> {
+  ): Promise<{ item: Record<string, unknown>; batch: BatchRecord } | ConditionalCheckFailedException> {
     try {
       const r = await this.doc.send(
         new UpdateCommand({
@@ -249,7 +318,8 @@ export class DynamoDbBatches implements BatchStore {
           ...update,
         }),
       );
-      return toBatch(r.Attributes ?? {});
+      const item = r.Attributes ?? {};
+      return { item, batch: toBatch(item) };
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return err;
       throw err;

@@ -1,13 +1,16 @@
 /**
  * The change log on DynamoDB (issue 10). A record sits beside its supplier (T#{tenant}#S#{id} / CHG#{sequence}), so
  * its key is fixed by the supplier write that made it: writing it again (a redelivery) is a no-op, which is what makes
- * it exactly once. The tenant's feed reads the `changes` index, sharded, in the order records were written.
+ * it exactly once. The tenant's feed reads the `changes` index, sharded, in the order records were written. An upload
+ * chunk's new suppliers' records are one change group (change-groups.ts): the feed and the history list its records
+ * as if each were alone.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../changes/port.ts';
+import { GROUP_ATTRIBUTE, groupEntries, NEW_IN_ATTRIBUTE, readGroupParts } from './change-groups.ts';
 import { InvalidCursorError } from './errors.ts';
 import {
   CHANGE_SK_PATTERN,
@@ -16,7 +19,10 @@ import {
   changesPk,
   changesShardPk,
   changesSk,
+  changesSkTime,
   compareKeyBytes,
+  parseChangeGroupRef,
+  SUPPLIER_SK,
   supplierPk,
 } from './keys.ts';
 import { TABLE } from './table.ts';
@@ -59,7 +65,11 @@ export function changeItem(record: ChangeRecord, sequence: number, recordedAt: s
   };
 }
 
-/** Writes a record unless it is there (true if written now). Its sequence is the supplier write's. */
+/**
+ * Writes a record unless it is there (true if written now). Its sequence is the supplier write's. An UpdateItem that
+ * creates the item, not a PutItem: the rescore worker's role may update any item but put only its runs' (it never
+ * replaces a supplier, infra/stacks/rescore-worker.ts), and the API's may update supplier partitions.
+ */
 export async function putChangeRecord(
   doc: DynamoDBDocumentClient,
   tableName: string,
@@ -67,12 +77,17 @@ export async function putChangeRecord(
   sequence: number,
   now: Date = new Date(),
 ): Promise<boolean> {
+  const { pk, sk, ...attributes } = changeItem(record, sequence, now.toISOString());
+  const names = Object.keys(attributes);
   try {
     await doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: changeItem(record, sequence, now.toISOString()),
+        Key: { pk, sk },
+        UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
         ConditionExpression: 'attribute_not_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:a${i}`, attributes[n]])),
       }),
     );
     return true;
@@ -159,22 +174,34 @@ export class DynamoDbChangeLog implements ChangeLog {
           TableName: this.tableName,
           IndexName: name,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          // BETWEEN is inclusive: the cursor's own record is skipped below. Every key of a record written before
-          // `settled` sorts below `settled` itself (same-length ISO times, then '#').
-          ExpressionAttributeValues: { ':pk': pk, ':from': after || '0', ':to': settled },
-          ProjectionExpression: '#sk, #record',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey, '#record': 'record' },
+          // BETWEEN is inclusive, and starts at the cursor's millisecond: a change group of that millisecond may hold
+          // records past the cursor (its records read as their own keys, the group's entry sorts apart); what is at
+          // or before the cursor is skipped below. Every key of a record written before `settled` sorts below
+          // `settled` itself (same-length ISO times, then '#').
+          ExpressionAttributeValues: { ':pk': pk, ':from': after ? changesSkTime(after) : '0', ':to': settled },
+          ProjectionExpression: '#sk, #record, #group',
+          ExpressionAttributeNames: {
+            '#pk': partitionKey,
+            '#sk': sortKey,
+            '#record': 'record',
+            '#group': GROUP_ATTRIBUTE,
+          },
           Limit: limit + 1,
           ExclusiveStartKey: start,
         }),
       );
       for (const item of r.Items ?? []) {
         const sk = item[sortKey] as string;
-        if (sk === after) continue;
-        items.push({ sk, record: decodeRecord(item.record) });
+        const entries =
+          item[GROUP_ATTRIBUTE] !== undefined
+            ? groupEntries(sk, item[GROUP_ATTRIBUTE])
+            : [{ sk, record: decodeRecord(item.record) }];
+        for (const e of entries) if (compareKeyBytes(e.sk, after) > 0) items.push(e);
       }
       start = r.LastEvaluatedKey;
     } while (start && items.length <= limit);
+    // A group's records arrive together: the page is cut in key order.
+    items.sort((a, b) => compareKeyBytes(a.sk, b.sk));
     return { items: items.slice(0, limit), more: items.length > limit || start !== undefined };
   }
 
@@ -185,6 +212,10 @@ export class DynamoDbChangeLog implements ChangeLog {
   ): Promise<{ items: ChangeRecord[]; cursor: string | null }> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, CHANGE_LOG.maxPageSize));
     const pk = supplierPk(tenant, supplierId);
+    // A supplier first stored by an upload has its first record in its chunk's change group: it leads the history.
+    const grouped = options.cursor ? null : await this.groupedFirstRecord(tenant, supplierId);
+    const rest = limit - (grouped ? 1 : 0);
+    if (rest === 0) return { items: [grouped as ChangeRecord], cursor: encodeHistoryCursor(changeSk(1)) };
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -192,12 +223,29 @@ export class DynamoDbChangeLog implements ChangeLog {
         ExpressionAttributeValues: { ':pk': pk, ':prefix': CHANGE_SK_PREFIX },
         ExpressionAttributeNames: { '#record': 'record' },
         ProjectionExpression: 'sk, #record',
-        Limit: limit,
+        Limit: rest,
         ...(options.cursor ? { ExclusiveStartKey: { pk, sk: decodeHistoryCursor(options.cursor) } } : {}),
       }),
     );
     const items = (r.Items ?? []).map((i) => decodeRecord(i.record));
+    if (grouped) items.unshift(grouped);
     const last = r.LastEvaluatedKey?.sk as string | undefined;
     return { items, cursor: last ? encodeHistoryCursor(last) : null };
+  }
+
+  /** The supplier's record in the change group its item points to (`newIn`), if that group holds one. */
+  private async groupedFirstRecord(tenant: string, supplierId: string): Promise<ChangeRecord | null> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
+        ProjectionExpression: '#n',
+        ExpressionAttributeNames: { '#n': NEW_IN_ATTRIBUTE },
+      }),
+    );
+    const ref = typeof r.Item?.[NEW_IN_ATTRIBUTE] === 'string' ? parseChangeGroupRef(r.Item[NEW_IN_ATTRIBUTE]) : null;
+    if (!ref) return null;
+    const parts = await readGroupParts(this.doc, this.tableName, { tenant, ...ref });
+    return parts.flat().find((c) => c.supplierId === supplierId) ?? null;
   }
 }

@@ -7,6 +7,7 @@
  *   change record             T#{tenant}#S#{supplierId} / CHG#{sequence, zero-padded}   (beside its supplier)
  *   batch (upload) record     T#{tenant}#B#{batchId}    / BATCH
  *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
+ *   change group              T#{tenant}#B#{batchId}    / CHG#N#{chunk}#{part}   (a scored chunk's new suppliers' records)
  *   webhook endpoint          T#{tenant}#WH             / WH#{webhookId}
  *   webhook endpoint count    T#{tenant}#WH             / COUNT
  *   webhook delivery          T#{tenant}#WH#{webhookId} / DLV#{deliveryId}            (ids sort by time)
@@ -23,6 +24,8 @@
  * Index keys:
  *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
  *   changes        T#{tenant}#CHG#{shard}        / {recordedAt}#{supplierId}@{sequence}
+ *                  (a change group: {recordedAt}#*G#{batchId}#{chunk}#{part}; each of its records reads as the key
+ *                  it would have alone, {recordedAt}#{supplierId}@1)
  *
  * Every tenant's key holds the tenant (`T#{tenant}…`, or `SCN#{tenant}#…` for the scenario jobs' own partitions, which
  * a role may write without reaching any `T#` item), so no query can cross tenants. Each supplier is its own partition key, so a
@@ -47,6 +50,21 @@ export const CHANGE_SK_PREFIX = 'CHG#';
 export const changeSk = (sequence: number) => `${CHANGE_SK_PREFIX}${pad(sequence, 10)}`;
 /** A change record's sort key, as a cursor must hold it. */
 export const CHANGE_SK_PATTERN = /^CHG#\d{10}$/;
+
+/**
+ * A change group: the records of the suppliers a scored chunk stored for the first time, in one item of the batch's
+ * partition (issue 12: one record per chunk, not per supplier). Its key is fixed by the chunk, so a redelivered
+ * chunk writes the same item; a later part holds only what earlier parts missed (a delivery that failed halfway).
+ */
+export const CHANGE_GROUP_SK_PREFIX = `${CHANGE_SK_PREFIX}N#`;
+export const changeGroupSk = (chunk: number, part: number) =>
+  `${CHANGE_GROUP_SK_PREFIX}${pad(chunk, 10)}#${pad(part, 4)}`;
+/** Where a supplier's first record is when a change group holds it (the supplier item's `newIn`). */
+export const changeGroupRef = (batchId: string, chunk: number) => `${chunk}#${batchId}`;
+export function parseChangeGroupRef(ref: string): { batchId: string; chunk: number } | null {
+  const m = /^(\d+)#(.+)$/.exec(ref);
+  return m ? { chunk: Number(m[1]), batchId: m[2] as string } : null;
+}
 
 // Batches and their rejections.
 export const BATCH_SK = 'BATCH';
@@ -163,6 +181,11 @@ export const changesPk = (tenant: string, supplierId: string) =>
   changesShardPk(tenant, shardOf(supplierId, TABLE.indexes.changes.shards));
 export const changesSk = (recordedAt: string, supplierId: string, sequence: number) =>
   `${recordedAt}#${supplierId}@${sequence}`;
+/** A change group's entry: sorts after every key of its millisecond that starts below `*`, and is never a cursor. */
+export const changesGroupSk = (recordedAt: string, batchId: string, chunk: number, part: number) =>
+  `${recordedAt}#*G#${batchId}#${chunk}#${part}`;
+/** The millisecond of an index sort key (every key starts with its ISO time, then `#`). */
+export const changesSkTime = (sk: string) => sk.slice(0, sk.indexOf('#') + 1);
 
 /** DynamoDB orders string sort keys by their UTF-8 bytes: pages merged across shards must use the same order. */
 export const compareKeyBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

@@ -2,7 +2,8 @@
  * How a supplier write carries its change (issue 10). Every write of a supplier item (upsert, rescore, delete)
  * - keeps the new score's summary in `summary` and copies the stored one to `prevSummary` server-side, in the same
  *   UpdateItem (DynamoDB reads every operand of an update expression from the item as it was before it);
- * - bumps `changeSeq` and sets `changeAt` and `changeCause`.
+ * - bumps `changeSeq` and sets `changeCause`, and `changeAt` for a delete (an upsert's or a rescore's change is at
+ *   its `updatedAt`, set by the same write: not kept twice, every byte of the item is billed with each write).
  * The change record (CHG#{changeSeq}) is derived from that item alone, so whoever finds the write already stored — a
  * redelivered message — derives the very same record and writes it if it is missing.
  * A summary keeps its drivers without their wording (supplier-items.ts): a record words a driver as the written
@@ -24,31 +25,39 @@ export const CHANGE_ATTRIBUTES = ['summary', 'prevSummary', 'changeSeq', 'change
 
 const NO_SUMMARY = 'null';
 
-/** SET clauses (and their values) that record a write's change on the supplier item. */
+/**
+ * SET clauses (and their values) that record a write's change on the supplier item, and what it removes. `at` must
+ * be the write's `updatedAt` when it scores (`after`): its change is read at that time.
+ */
 export function changeClauses(
   after: ScoredSupplier | null,
   cause: ChangeCause,
   at: string,
-): { set: string[]; values: Record<string, unknown> } {
+): { set: string[]; values: Record<string, unknown>; remove: string[] } {
   const set = [
     'prevSummary = if_not_exists(summary, :noSummary)',
     'changeSeq = if_not_exists(changeSeq, :zero) + :one',
-    'changeAt = :changeAt',
     'changeCause = :changeCause',
   ];
   const values: Record<string, unknown> = {
     ':noSummary': NO_SUMMARY,
     ':zero': 0,
     ':one': 1,
-    ':changeAt': at,
     ':changeCause': JSON.stringify(cause),
   };
-  if (after) {
-    set.push('summary = :summary');
-    values[':summary'] = encodeSummary(storedScoreOf(after));
+  if (!after) {
+    // A tombstone keeps no updatedAt: its change time is its own.
+    set.push('changeAt = :changeAt');
+    values[':changeAt'] = at;
+    return { set, values, remove: [] };
   }
-  return { set, values };
+  set.push('summary = :summary');
+  values[':summary'] = encodeSummary(storedScoreOf(after));
+  return { set, values, remove: ['changeAt'] };
 }
+
+/** When the item's last change was made: a delete's own time, else the write's (items before issue 12: changeAt). */
+export const changeTimeOf = (item: Record<string, unknown>) => (item.changeAt ?? item.updatedAt) as string;
 
 const isLive = (item: Record<string, unknown>) =>
   item.deletedAt === undefined && (item.summary !== undefined || item.result !== undefined);
@@ -133,7 +142,7 @@ export function changeOfItem(
     tenant: item.tenant as string,
     supplierId: item.supplierId as string,
     sequence,
-    at: item.changeAt as string,
+    at: changeTimeOf(item),
     cause: JSON.parse(item.changeCause) as ChangeCause,
     before,
     after,

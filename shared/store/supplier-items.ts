@@ -39,15 +39,42 @@ export const SUPPLIER_PROJECTION = {
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input', '#result': 'result', '#summary': 'summary' },
 } as const;
 
+/** What a line carries beyond the four fields and processor; absent on most lines, and on every older item. */
+interface LineExtra {
+  /** Scrap-fed (Exposure.recycled). */
+  r?: 1;
+  /** Inferred from an HS code (`h`) or product category (`c`): [kind, code, entry] (Exposure.inferredFrom). */
+  f?: ['h' | 'c', string, string];
+}
+/** In a six-element line, processor `0` = absent (null = declared none, as in five elements). */
 type Line =
   | [string, string | null, string | null, number | null]
-  | [string, string | null, string | null, number | null, string | null];
+  | [string, string | null, string | null, number | null, string | null]
+  | [string, string | null, string | null, number | null, string | null | 0, LineExtra];
 type InputTuple = [string | null, string | null, number | null, number | null, number, number, Line[]];
+
+function lineExtra(e: Exposure): LineExtra | null {
+  if (!e.recycled && !e.inferredFrom) return null;
+  const extra: LineExtra = {};
+  if (e.recycled) extra.r = 1;
+  if (e.inferredFrom) extra.f = [e.inferredFrom.kind === 'hs' ? 'h' : 'c', e.inferredFrom.code, e.inferredFrom.entry];
+  return extra;
+}
 
 /** The input without its id (the key holds it) and without field names: about half the JSON object's bytes. */
 export function encodeInput(input: SupplierInput): string {
   const lines = input.exposures.map((e): Line => {
     const base: Line = [e.mineral, e.originCountry, e.processingCountry, e.share];
+    const extra = lineExtra(e);
+    if (extra)
+      return [
+        e.mineral,
+        e.originCountry,
+        e.processingCountry,
+        e.share,
+        e.processor === undefined ? 0 : e.processor,
+        extra,
+      ];
     // `processor` absent and `processor: null` both mean "not declared"; the codec keeps which it was, exactly.
     return e.processor === undefined ? base : [e.mineral, e.originCountry, e.processingCountry, e.share, e.processor];
   });
@@ -77,7 +104,11 @@ export function decodeInput(supplierId: string, encoded: string): SupplierInput 
     inventoryDays,
     exposures: lines.map((l): Exposure => {
       const e: Exposure = { mineral: l[0], originCountry: l[1], processingCountry: l[2], share: l[3] };
-      if (l.length > 4) e.processor = l[4] ?? null;
+      if (l.length > 4 && l[4] !== 0) e.processor = l[4] ?? null;
+      const extra = l.length > 5 ? l[5] : undefined;
+      if (extra?.r === 1) e.recycled = true;
+      if (extra?.f)
+        e.inferredFrom = { kind: extra.f[0] === 'h' ? 'hs' : 'category', code: extra.f[1], entry: extra.f[2] };
       return e;
     }),
   };

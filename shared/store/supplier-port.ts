@@ -88,6 +88,12 @@ export interface WriteOptions {
   changes?: ChangeRecord[];
   /** Receives what each write this call made changed for the portfolio aggregates (not a redelivery's: once). */
   contributions?: ContributionChange[];
+  /**
+   * The upload chunk these upserts are (all of one batch): the records of the suppliers it stores for the first time
+   * go in one change group for the chunk instead of one record each (shared/store/change-groups.ts). The feed and
+   * the history read them as the same records.
+   */
+  group?: { chunk: number };
 }
 
 export interface SupplierWrites {

@@ -1,12 +1,15 @@
 /**
  * The supplier write path on DynamoDB: upserts, rescores and deletes, each one conditional single-item UpdateItem
- * (no transactions), each followed by the change record it made (supplier-changes.ts, change-log.ts).
+ * (no transactions), each followed by the change record it made (supplier-changes.ts, change-log.ts); an upload
+ * chunk's first-time suppliers' records go in one change group after the chunk's writes (change-groups.ts).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
+import { inputRows } from '../model/input-rows.ts';
+import { NEW_IN_ATTRIBUTE, putChangeGroup } from './change-groups.ts';
 import { putChangeRecord } from './change-log.ts';
-import { SUPPLIER_SK, supplierPk } from './keys.ts';
+import { changeGroupRef, SUPPLIER_SK, supplierPk } from './keys.ts';
 import { contributionChange } from './portfolio-aggregates-contribution.ts';
 import { settleLimit } from './settle-limit.ts';
 import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
@@ -67,17 +70,26 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
   ): Promise<PutScoredResult> {
     const { signal, changes } = options;
     const send = signal ? { abortSignal: signal } : {};
+    // An upload chunk's first-time suppliers: their records go in the chunk's change group (change-groups.ts).
+    const batchId = items[0]?.batchId ?? null;
+    const group =
+      mode === 'upsert' && options.group && batchId !== null && items.every((x) => x.batchId === batchId)
+        ? { tenant, batchId, chunk: options.group.chunk, ref: changeGroupRef(batchId, options.group.chunk) }
+        : null;
+    const grouped: ChangeRecord[] = [];
     const outcomes = await settleLimit(
       items,
       PUT_CONCURRENCY,
       async (x) => {
         const cause = x.cause ?? defaultCause(x.batchId);
         const at = nowIso();
-        const rows = x.input.exposures.length;
+        const rows = inputRows(x.input);
         let old: Record<string, unknown> | undefined;
         try {
           const command =
-            mode === 'rescore' ? this.rescoreUpdate(tenant, x, cause, at) : this.upsertUpdate(tenant, x, cause, at);
+            mode === 'rescore'
+              ? this.rescoreUpdate(tenant, x, cause, at)
+              : this.upsertUpdate(tenant, x, cause, at, group?.ref);
           old = (await this.doc.send(command, send)).Attributes;
         } catch (err) {
           if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -85,18 +97,26 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
           // before counting it, or before writing its change record). It counts as stored, and is not written again.
           const stored = await this.alreadyStored(tenant, mode, x);
           if (!stored) return { stored: false, rows };
-          await this.recordChange(changeOfItem(stored, x.result), changes);
+          // The first write of the item, by this chunk: its record belongs to the chunk's group.
+          const first = group !== null && stored.changeSeq === 1 && stored[NEW_IN_ATTRIBUTE] === group.ref;
+          await this.recordChange(changeOfItem(stored, x.result), changes, first ? grouped : null);
           return { stored: true, rows };
         }
         await this.recordChange(
           changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
           changes,
+          group !== null && old === undefined ? grouped : null,
         );
         options.contributions?.push(contributionChange(x.input.supplierId, old, x.result));
         return { stored: true, rows };
       },
       signal,
     );
+    // Also when some writes failed: the records of those that landed are kept now, the retry adds the others' part.
+    // Not once the deadline has aborted the call: its caller must count what was written before the function ends,
+    // and a group (compressing hundreds of records, finding its part) may not fit in that margin. The message's next
+    // delivery, or its redrive from the DLQ after the last one, finds these suppliers stored and writes their group.
+    if (group && grouped.length > 0 && !signal?.aborted) await putChangeGroup(this.doc, this.tableName, group, grouped);
     const result = emptyPutScoredResult();
     let failed = 0;
     let firstError: unknown;
@@ -119,12 +139,15 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     return result;
   }
 
+  /** Writes a change's record beside its supplier, or keeps it for the chunk's group (`grouped`). */
   private async recordChange(
     change: { record: ChangeRecord; sequence: number } | null,
     changes: ChangeRecord[] | undefined,
+    grouped: ChangeRecord[] | null = null,
   ): Promise<void> {
     if (!change) return;
-    await putChangeRecord(this.doc, this.tableName, change.record, change.sequence);
+    if (grouped) grouped.push(change.record);
+    else await putChangeRecord(this.doc, this.tableName, change.record, change.sequence);
     changes?.push(change.record);
   }
 
@@ -132,10 +155,22 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
    * An upsert replaces the whole item (a tombstone too) when its input is newer. An UpdateItem, not a PutItem, so
    * the stored summary can move to `prevSummary` in the same write (supplier-changes.ts).
    */
-  private upsertUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
+  private upsertUpdate(
+    tenant: string,
+    x: ScoredWrite,
+    cause: ChangeCause,
+    at: string,
+    groupRef: string | undefined,
+  ): UpdateCommand {
     const { pk, sk, ...attributes } = toItem(tenant, x, at);
     const absent = ['deletedAt', 'batchId', 'nextChangeDate', ...LEGACY_ATTRIBUTES].filter((k) => !(k in attributes));
-    return this.update({ pk, sk }, attributes, absent, changeClauses(x.result, cause, at), {
+    const change = changeClauses(x.result, cause, at);
+    if (groupRef !== undefined) {
+      // Where its first record is, if this write is its first (kept by every later write, a delete's too).
+      change.set.push(`${NEW_IN_ATTRIBUTE} = if_not_exists(${NEW_IN_ATTRIBUTE}, :newIn)`);
+      change.values[':newIn'] = groupRef;
+    }
+    return this.update({ pk, sk }, attributes, absent, change, {
       condition: 'attribute_not_exists(pk) OR inputVersion < :v',
       values: { ':v': x.inputVersion },
     });
@@ -168,10 +203,11 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
   private update(
     key: { pk: string; sk: string },
     set: Record<string, unknown>,
-    remove: readonly string[],
-    change: { set: string[]; values: Record<string, unknown> },
+    removed: readonly string[],
+    change: { set: string[]; values: Record<string, unknown>; remove: string[] },
     condition: { condition: string; values: Record<string, unknown> },
   ): UpdateCommand {
+    const remove = [...new Set([...removed, ...change.remove])].filter((k) => !(k in set));
     const names = Object.fromEntries([...Object.keys(set), ...remove].map((k) => [`#${k}`, k]));
     const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
     const clauses = [...Object.keys(set).map((k) => `#${k} = :${k}`), ...change.set];
@@ -199,7 +235,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, ${CHANGE_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, updatedAt, ${NEW_IN_ATTRIBUTE}, ${CHANGE_ATTRIBUTES.join(', ')}`,
         ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input', '#i': INPUT_ATTRIBUTE },
         ConsistentRead: true,
       }),

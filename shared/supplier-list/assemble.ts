@@ -1,5 +1,6 @@
 import { MAX_EXPOSURES_PER_SUPPLIER } from '../model/limits.ts';
-import type { SupplierInput } from '../model/types.ts';
+import { inferredWords, lineKey, originWords } from '../model/line-key.ts';
+import type { Exposure, SupplierInput } from '../model/types.ts';
 import type { Rejection, SupplierFields, ValidRow } from './row.ts';
 
 const FIELDS = [
@@ -17,7 +18,7 @@ const FIELDS = [
  */
 interface Pending {
   input: SupplierInput;
-  /** Data row of each accepted line, parallel to input.exposures. */
+  /** Data row of each accepted line, parallel to input.exposures (a row that expanded repeats for each line). */
   rows: number[];
   /** Row where each supplier field was first given (index as FIELDS), to name it in a conflict; 0 = not yet. */
   fieldRows: number[];
@@ -57,52 +58,29 @@ export class SupplierListAssembler {
     const conflict = conflictOf(p, r);
     if (conflict) return conflict;
     // The API's limit too: one supplier always fits in one queue message, and every row beyond it is named.
-    if (p.input.exposures.length >= MAX_EXPOSURES_PER_SUPPLIER)
+    const adding = r.expanded ? [r.exposure, ...r.expanded] : [r.exposure];
+    if (p.input.exposures.length + adding.length > MAX_EXPOSURES_PER_SUPPLIER)
       return {
         row: r.row,
         field: 'supplier_id',
         value: r.supplierId,
-        message: `supplier ${r.supplierId} already has ${MAX_EXPOSURES_PER_SUPPLIER} lines (the first on row ${p.rows[0]}), the most one supplier may have: this row is not scored; merge lines of the same mineral and country, or split the supplier`,
+        message: `supplier ${r.supplierId} already has ${p.input.exposures.length} lines (the first on row ${p.rows[0]}) and this row would add ${adding.length}, above ${MAX_EXPOSURES_PER_SUPPLIER}, the most one supplier may have: this row is not scored; merge lines of the same mineral and country, or split the supplier`,
       };
-
-    const e = r.exposure;
-    let shareSum = 0;
-    const shareRows: number[] = [];
-    const lines = p.input.exposures;
-    for (let i = 0; i < lines.length; i++) {
-      const x = lines[i] as (typeof lines)[number];
-      if (x.mineral !== e.mineral) continue;
-      if (
-        x.originCountry === e.originCountry &&
-        x.processingCountry === e.processingCountry &&
-        (x.processor ?? null) === (e.processor ?? null)
-      )
-        return {
-          row: r.row,
-          field: 'origin_country',
-          value: e.originCountry ?? 'unknown',
-          message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${e.originCountry ?? 'an unknown origin'}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''}${e.processor ? ` by ${e.processor}` : ''} on row ${p.rows[i]}`,
-        };
-      if (x.share !== null) {
-        shareSum += x.share;
-        shareRows.push(p.rows[i] as number);
-      }
+    // A row that expands (HS code, category) is accepted whole or not at all.
+    for (const e of adding) {
+      const problem = lineProblem(p, r, e);
+      if (problem) return problem;
     }
-    if (e.share !== null && shareSum + e.share > 1 + EPSILON)
-      return {
-        row: r.row,
-        field: 'share',
-        value: `${Math.round(e.share * 1000) / 10}%`,
-        message: `shares of supplier ${r.supplierId} for ${e.mineral} would sum to ${Math.round((shareSum + e.share) * 1000) / 10}% with row(s) ${shareRows.join(', ')}: above 100%`,
-      };
     applyFields(p, r);
-    p.rows.push(r.row);
-    lines.push(e);
+    for (const e of adding) {
+      p.rows.push(r.row);
+      p.input.exposures.push(e);
+    }
     this.accepted++;
     return null;
   }
 
-  /** Suppliers with at least one accepted line, in first-seen order, with the data rows they came from. */
+  /** Suppliers with at least one accepted line, in first-seen order, with the data row of each line (parallel). */
   *suppliersWithRows(): IterableIterator<{ supplier: SupplierInput; rows: number[] }> {
     for (const p of this.suppliers.values())
       if (p.input.exposures.length > 0) yield { supplier: p.input, rows: p.rows };
@@ -113,6 +91,37 @@ export class SupplierListAssembler {
     for (const p of this.suppliers.values()) if (p.input.exposures.length > 0) n++;
     return n;
   }
+}
+
+/** A duplicate of a line the supplier already has, or shares of its mineral above 100%. */
+function lineProblem(p: Pending, r: ValidRow, e: Exposure): Rejection | null {
+  const key = lineKey(e);
+  let shareSum = 0;
+  const shareRows: number[] = [];
+  const lines = p.input.exposures;
+  for (let i = 0; i < lines.length; i++) {
+    const x = lines[i] as Exposure;
+    if (x.mineral !== e.mineral) continue;
+    if (lineKey(x) === key)
+      return {
+        row: r.row,
+        field: 'origin_country',
+        value: e.recycled ? 'recycled' : (e.originCountry ?? 'unknown'),
+        message: `duplicate line: supplier ${r.supplierId} already has ${e.mineral} from ${originWords(e)}${e.processingCountry ? ` processed in ${e.processingCountry}` : ''}${e.processor ? ` by ${e.processor}` : ''}${inferredWords(e)} on row ${p.rows[i]}`,
+      };
+    if (x.share !== null) {
+      shareSum += x.share;
+      shareRows.push(p.rows[i] as number);
+    }
+  }
+  if (e.share !== null && shareSum + e.share > 1 + EPSILON)
+    return {
+      row: r.row,
+      field: 'share',
+      value: `${Math.round(e.share * 1000) / 10}%`,
+      message: `shares of supplier ${r.supplierId} for ${e.mineral} would sum to ${Math.round((shareSum + e.share) * 1000) / 10}% with row(s) ${[...new Set(shareRows)].join(', ')}: above 100%`,
+    };
+  return null;
 }
 
 function conflictOf(p: Pending, r: ValidRow): Rejection | null {

@@ -14,6 +14,8 @@ export const COLUMNS = [
   'alternative_sources',
   'inventory_days',
   'processor',
+  'hs_code',
+  'product_category',
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];
@@ -23,6 +25,22 @@ export type Column = (typeof COLUMNS)[number];
  * file whose origin header is misspelt is refused, rather than read as every origin unknown.
  */
 export const REQUIRED_COLUMNS: readonly Column[] = ['supplier_id', 'mineral', 'origin_country'];
+
+/** What a row may name its material by: a mineral, or an HS code or product category the mapping expands. */
+export const MATERIAL_COLUMNS: readonly Column[] = ['mineral', 'hs_code', 'product_category'];
+
+/**
+ * The required columns a header lacks. A purchase ledger (HS codes or categories, no `mineral` column) needs neither
+ * `mineral` nor `origin_country`: its origins are unknown unless it says otherwise. A file with a `mineral` column
+ * is a sourcing table and needs `origin_country`, as it always did.
+ */
+export function missingColumns(has: (c: Column) => boolean): string[] {
+  const missing: string[] = [];
+  if (!has('supplier_id')) missing.push('supplier_id');
+  const ledger = !has('mineral') && (has('hs_code') || has('product_category'));
+  if (!ledger) for (const c of ['mineral', 'origin_country'] as const) if (!has(c)) missing.push(c);
+  return missing;
+}
 
 /** `Supplier ID`, `supplier-id`, `supplierId`, `SUPPLIER_ID` → `supplierid`. */
 export function headerKey(cell: string): string {
@@ -57,7 +75,7 @@ export function mapHeader(cells: readonly string[]): HeaderMap {
       );
     index[column] = i;
   });
-  const missing = REQUIRED_COLUMNS.filter((c) => index[c] === -1);
+  const missing = missingColumns((c) => index[c] !== -1);
   if (missing.length > 0) {
     const seen = cells.length === 1 ? ` (the header has a single column '${cells[0]}': is the delimiter a comma?)` : '';
     throw new SupplierListFormatError(`missing required column(s): ${missing.join(', ')}${seen}`);

@@ -1,5 +1,5 @@
 import { SupplierListFormatError } from './errors.ts';
-import { COLUMNS, type Column, columnOfHeader, REQUIRED_COLUMNS } from './header.ts';
+import { COLUMNS, type Column, columnOfHeader, missingColumns } from './header.ts';
 import { type ReadOptions, type SupplierList, SupplierListCollector } from './read.ts';
 
 /** Unknown keys named in `ignoredColumns` at most; the rest are counted in one last entry. */
@@ -74,7 +74,7 @@ export function readSupplierListJson(text: string, options: ReadOptions = {}): S
   // The header is the columns some object names, in contract order; an empty array is an empty list (like a CSV
   // file with only its header), not a file without a header.
   const header = data.length === 0 ? [...COLUMNS] : COLUMNS.filter((c) => keys.seen.has(c));
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  const missing = missingColumns((c) => header.includes(c));
   if (missing.length > 0) throw new SupplierListFormatError(`missing required column(s): ${missing.join(', ')}`);
   const position = new Map<Column, number>(header.map((c, i) => [c, i]));
 

@@ -10,10 +10,18 @@ import {
   parseCountry,
   parseCountryOrUnknown,
   parseMineral,
+  parseOrigin,
   parseShare,
   parseSpendUsd,
   parseWholeNumber,
 } from '../model/normalise.ts';
+import {
+  type Commodity,
+  expandCommodity,
+  parseHsCode,
+  parseProductCategory,
+  scrapOriginProblem,
+} from '../model/purchase-line.ts';
 import type { Exposure } from '../model/types.ts';
 import { idProblem, textProblem } from '../text/safe-text.ts';
 import type { Column, HeaderMap } from './header.ts';
@@ -44,7 +52,14 @@ export interface ValidRow {
   supplierId: string;
   fields: SupplierFields;
   exposure: Exposure;
+  /**
+   * The further lines of a row that gave an HS code or product category (`exposure` is the first): one per mineral
+   * of its mapping entry. Absent for a row that gives a mineral.
+   */
+  expanded?: Exposure[];
 }
+
+const MATERIAL_REQUIRED = 'mineral is required (or hs_code, or product_category)';
 
 export { MAX_SUPPLIER_ID_LENGTH } from '../model/limits.ts';
 
@@ -88,21 +103,45 @@ export function validateRow(
     if (bad) problems = withProblem(problems, row, 'supplier_id', supplierId, `supplier_id ${bad}`);
   }
 
+  // The material: a mineral, or an HS code or product category the mapping expands into minerals (one of them).
   let mineral = '';
+  let commodity: Commodity | null = null;
   const rawMineral = cellAt(record, idx.mineral);
-  if (rawMineral === '') problems = withProblem(problems, row, 'mineral', '', 'mineral is required');
-  else {
+  const rawHs = cellAt(record, idx.hs_code);
+  const rawCategory = cellAt(record, idx.product_category);
+  const given = (rawMineral !== '' ? 1 : 0) + (rawHs !== '' ? 1 : 0) + (rawCategory !== '' ? 1 : 0);
+  if (given === 0) problems = withProblem(problems, row, 'mineral', '', MATERIAL_REQUIRED);
+  else if (given > 1)
+    problems = withProblem(
+      problems,
+      row,
+      rawMineral !== '' ? 'mineral' : 'hs_code',
+      [rawMineral, rawHs, rawCategory].filter((c) => c !== '').join(' / '),
+      'give one of mineral, hs_code or product_category, not several',
+    );
+  else if (rawMineral !== '') {
     const m = parseMineral(rawMineral);
     if (m.ok) mineral = m.value;
     else problems = withProblem(problems, row, 'mineral', rawMineral, m.message);
+  } else {
+    const c = rawHs !== '' ? parseHsCode(rawHs) : parseProductCategory(rawCategory);
+    if (c.ok) commodity = c.value;
+    else
+      problems =
+        rawHs !== ''
+          ? withProblem(problems, row, 'hs_code', rawHs, c.message)
+          : withProblem(problems, row, 'product_category', rawCategory, c.message);
   }
 
-  // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage.
+  // Blank or `unknown` (isUnknownCountry) is an answer: the line is scored at the world mix of that stage;
+  // `recycled` or `scrap` is one too: the line is fed by end-of-life scrap (no mining stage).
   let originCountry: string | null = null;
+  let recycled = false;
   const rawOrigin = cellAt(record, idx.origin_country);
   if (rawOrigin !== '') {
-    const c = parseCountryOrUnknown(rawOrigin);
-    if (c.ok) originCountry = c.value;
+    const c = parseOrigin(rawOrigin);
+    if (c.ok && c.value === 'recycled') recycled = true;
+    else if (c.ok) originCountry = c.value;
     else problems = withProblem(problems, row, 'origin_country', rawOrigin, c.message);
   }
   let processingCountry: string | null = null;
@@ -184,6 +223,11 @@ export function validateRow(
     if (bad) problems = withProblem(problems, row, 'supplier_name', name, `supplier_name ${bad}`);
   }
 
+  if (commodity !== null) {
+    const bad = scrapOriginProblem(commodity, originCountry);
+    if (bad) problems = withProblem(problems, row, 'origin_country', rawOrigin, bad);
+  }
+
   const found = problems;
   if (found !== null) {
     const first = found[0] as Rejection;
@@ -194,7 +238,12 @@ export function validateRow(
         .join('; ')}`;
     return first;
   }
-  return {
+  const line: Exposure = { mineral, originCountry, processingCountry, share };
+  if (processor !== '') line.processor = processor;
+  if (recycled) line.recycled = true;
+  const lines = commodity === null ? null : expandCommodity(commodity, line);
+  const exposure = lines === null ? line : (lines[0] as Exposure);
+  const valid: ValidRow = {
     row,
     supplierId,
     fields: {
@@ -205,11 +254,10 @@ export function validateRow(
       alternativeSources,
       inventoryDays,
     },
-    exposure:
-      processor === ''
-        ? { mineral, originCountry, processingCountry, share }
-        : { mineral, originCountry, processingCountry, share, processor },
+    exposure,
   };
+  if (lines !== null && lines.length > 1) valid.expanded = lines.slice(1);
+  return valid;
 }
 
 function withProblem(

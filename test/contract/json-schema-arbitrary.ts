@@ -9,6 +9,7 @@ export interface Schema {
   type?: string | string[];
   enum?: unknown[];
   anyOf?: Schema[];
+  oneOf?: Schema[];
   $ref?: string;
   properties?: Record<string, Schema>;
   required?: string[];
@@ -31,6 +32,7 @@ const KNOWN = new Set([
   'type',
   'enum',
   'anyOf',
+  'oneOf',
   '$ref',
   'properties',
   'required',
@@ -134,6 +136,20 @@ function numberArb(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   return fc.oneof({ weight: 5, arbitrary: inside }, { weight: 1, arbitrary: edges });
 }
 
+/**
+ * An object schema whose `oneOf` branches each require one of its own properties (an exposure names exactly one of
+ * mineral, hsCode, productCategory): the object with that branch's field required and constrained, and the fields
+ * the other branches require left out.
+ */
+export function narrowed(schema: Schema, branch: Schema): Schema {
+  const { oneOf, ...own } = schema;
+  const others = new Set((oneOf ?? []).filter((b) => b !== branch).flatMap((b) => b.required ?? []));
+  const properties: Record<string, Schema> = {};
+  for (const [k, s] of Object.entries(own.properties ?? {})) if (!others.has(k)) properties[k] = s;
+  for (const [k, s] of Object.entries(branch.properties ?? {})) properties[k] = { ...properties[k], ...s };
+  return { ...own, required: [...(own.required ?? []), ...(branch.required ?? [])], properties };
+}
+
 /** An arbitrary of values `schema` accepts. */
 export function valid(schema: Schema, o: GenOptions): fc.Arbitrary<unknown> {
   for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`JSON Schema keyword ${k} not handled`);
@@ -148,6 +164,8 @@ export function valid(schema: Schema, o: GenOptions): fc.Arbitrary<unknown> {
     return fc.oneof({ weight: 9, arbitrary: examples }, { weight: 1, arbitrary: valid(rest, o) });
   }
   if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.oneOf && schema.type === 'object')
+    return fc.oneof(...schema.oneOf.map((b) => valid(narrowed(schema, b), o)));
   if (schema.anyOf) return fc.oneof(...schema.anyOf.map((s) => valid(s, o)));
   if (Array.isArray(schema.type)) return fc.oneof(...schema.type.map((type) => valid({ ...schema, type }, o)));
   switch (schema.type) {

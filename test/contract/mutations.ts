@@ -5,7 +5,7 @@
  * "invalid" always means invalid by the document, whatever the mutation meant to do.
  */
 import fc from 'fast-check';
-import { isUri, isWellFormed, type Place, patternOf, type Schema } from './json-schema-arbitrary.ts';
+import { isUri, isWellFormed, narrowed, type Place, patternOf, type Schema } from './json-schema-arbitrary.ts';
 import { validator } from './openapi-doc.ts';
 
 export type Path = (string | number)[];
@@ -101,6 +101,12 @@ export function mutations(
   path: Path = [],
 ): Mutation[] {
   if (schema.$ref) return mutations(resolve(schema.$ref), value, resolve, place, path);
+  // An object whose oneOf branches each require one of its fields: mutate it as the object of the branch it took.
+  if (schema.oneOf && schema.type === 'object') {
+    const branch = schema.oneOf.find((s) => validator(s)(value));
+    const { oneOf: _, ...own } = schema;
+    return mutations(branch ? narrowed(schema, branch) : own, value, resolve, place, path);
+  }
   if (schema.anyOf) {
     // Descend into the branch the value took; the whole value may also take a wrong type.
     const branch = schema.anyOf.find((s) => validator(s)(value));

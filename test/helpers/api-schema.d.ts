@@ -822,7 +822,7 @@ export interface components {
       lines: components['schemas']['LineRisk'][];
     };
     LineRisk: {
-      /** @description ISO alpha-2, or WORLD: origin unknown or undeclared share, scored at the world mining mix */
+      /** @description ISO alpha-2; WORLD: origin unknown or undeclared share, scored at the world mining mix; RECYCLED: fed by scrap */
       originCountry: string;
       processingCountry: string | null;
       /** @description fraction of the mineral this line carries */
@@ -830,6 +830,7 @@ export interface components {
       /** @description 0–1: the riskier of its stages */
       risk: number;
       stages: components['schemas']['StageRisk'][];
+      inferredFrom?: components['schemas']['InferredFrom'];
     };
     StageRisk: {
       /** @enum {string} */
@@ -861,6 +862,14 @@ export interface components {
       entity?: string;
       /** @description for a `raw` measure on a line processed where not stated: the part of the flow it stops, 0–1 */
       flowShare?: number;
+    };
+    InferredFrom: {
+      /** @enum {string} */
+      kind: 'hs' | 'category';
+      /** @description HS 2022 code as 8505.11 or 8541, or the product category */
+      code: string;
+      /** @description id of the HS mapping entry that expanded it (docs/model.md 2.17) */
+      entry: string;
     };
     Driver: {
       /** @description points of the score this driver accounts for (negative for mitigants) */
@@ -905,6 +914,12 @@ export interface components {
       share: number | null;
       /** @description the company that processes this line, if declared */
       processor?: string | null;
+      /**
+       * @description fed by end-of-life scrap: no mining stage (originCountry null)
+       * @enum {boolean}
+       */
+      recycled?: true;
+      inferredFrom?: components['schemas']['InferredFrom'];
     };
     /** @description null: `score` is the stored score, recomputed on read with the model and data versions that computed it (a policy revision of the running data release is rebuilt as it was). Otherwise the running model, or the running data release, is not the one that computed it: `score` is the stored input scored with these versions (its as-of date and buyer as stored) and may differ from `stored` until a rescore writes it */
     RecomputedWith: {
@@ -1664,6 +1679,7 @@ export type SchemaMineralRisk = components['schemas']['MineralRisk'];
 export type SchemaLineRisk = components['schemas']['LineRisk'];
 export type SchemaStageRisk = components['schemas']['StageRisk'];
 export type SchemaMeasureInForce = components['schemas']['MeasureInForce'];
+export type SchemaInferredFrom = components['schemas']['InferredFrom'];
 export type SchemaDriver = components['schemas']['Driver'];
 export type SchemaSupplierQueued = components['schemas']['SupplierQueued'];
 export type SchemaSupplierView = components['schemas']['SupplierView'];
@@ -1958,9 +1974,9 @@ export interface operations {
           tier?: number | null;
           alternativeSources?: number | null;
           inventoryDays?: number | null;
-          exposures: {
+          exposures: ({
             /**
-             * @description name, symbol or alias: dysprosium, Dy, REE, rare earths
+             * @description name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead
              * @example dysprosium
              * @example Ga
              * @example REE
@@ -1969,9 +1985,23 @@ export interface operations {
              * @example cobalt
              * @example tungsten
              */
-            mineral: string;
+            mineral?: string | null;
             /**
-             * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
+             * @description instead of mineral: an HS 2022 code (4 or 6 digits, dots optional; 8–10-digit national lines are cut to 6), expanded into the minerals of its mapping entry (docs/model.md 2.17)
+             * @example 8505.11
+             * @example 850760
+             * @example 8541
+             */
+            hsCode?: string | null;
+            /**
+             * @description instead of mineral: a product category of the HS mapping, expanded likewise
+             * @example permanent magnets
+             * @example lithium-ion batteries
+             * @example semiconductors
+             */
+            productCategory?: string | null;
+            /**
+             * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)
              * @example CN
              * @example AU
              * @example CHN
@@ -1999,7 +2029,17 @@ export interface operations {
              * @example MP Materials
              */
             processor?: string | null;
-          }[];
+          } & (
+            | {
+                mineral: string;
+              }
+            | {
+                hsCode: string;
+              }
+            | {
+                productCategory: string;
+              }
+          ))[];
         };
       };
     };
@@ -2344,9 +2384,9 @@ export interface operations {
             tier?: number | null;
             alternativeSources?: number | null;
             inventoryDays?: number | null;
-            exposures: {
+            exposures: ({
               /**
-               * @description name, symbol or alias: dysprosium, Dy, REE, rare earths
+               * @description name, symbol or alias: dysprosium, Dy, REE, rare earths; or give hsCode or productCategory instead
                * @example dysprosium
                * @example Ga
                * @example REE
@@ -2355,9 +2395,23 @@ export interface operations {
                * @example cobalt
                * @example tungsten
                */
-              mineral: string;
+              mineral?: string | null;
               /**
-               * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix
+               * @description instead of mineral: an HS 2022 code (4 or 6 digits, dots optional; 8–10-digit national lines are cut to 6), expanded into the minerals of its mapping entry (docs/model.md 2.17)
+               * @example 8505.11
+               * @example 850760
+               * @example 8541
+               */
+              hsCode?: string | null;
+              /**
+               * @description instead of mineral: a product category of the HS mapping, expanded likewise
+               * @example permanent magnets
+               * @example lithium-ion batteries
+               * @example semiconductors
+               */
+              productCategory?: string | null;
+              /**
+               * @description ISO alpha-2/alpha-3, English name or alias; absent, null, blank or "unknown" = the world mining mix; "recycled" or "scrap" = fed by end-of-life scrap (no mining stage)
                * @example CN
                * @example AU
                * @example CHN
@@ -2385,7 +2439,17 @@ export interface operations {
                * @example MP Materials
                */
               processor?: string | null;
-            }[];
+            } & (
+              | {
+                  mineral: string;
+                }
+              | {
+                  hsCode: string;
+                }
+              | {
+                  productCategory: string;
+                }
+            ))[];
           }[];
           /** Format: date */
           asOf?: string;

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { scoreFile } from '../../bin/commands/score.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { inputRows } from '../../shared/model/input-rows.ts';
 import type { ScoredSupplier, SupplierInput } from '../../shared/model/types.ts';
 import type { ScoreMessage } from '../../shared/queue/message.ts';
 import type { Rejection, RunSummary } from '../../shared/report/summary.ts';
@@ -167,7 +168,7 @@ export function scoreRecord(message: ScoreMessage | string, options: SqsRecordOp
   return sqsRecord(typeof message === 'string' ? message : JSON.stringify(message), options);
 }
 
-export const rowsOf = (message: ScoreMessage) => message.suppliers.reduce((n, s) => n + s.input.exposures.length, 0);
+export const rowsOf = (message: ScoreMessage) => message.suppliers.reduce((n, s) => n + inputRows(s.input), 0);
 
 // ── the oracle and the table ───────────────────────────────────────────────────────────────────────────────────
 
@@ -204,7 +205,7 @@ export async function cliScore(file: string, options: { asOf: string; buyerCount
 export interface TableFigures {
   /** Supplier items carrying the batch id. */
   suppliers: number;
-  /** Their exposure rows. */
+  /** Their input rows (a purchase-ledger row that expanded into several lines counts once). */
   rows: number;
   supplierIds: string[];
 }
@@ -228,7 +229,7 @@ export async function tableFigures(runtime: LocalRuntime, tenant: string, batchI
     );
     for (const item of page.Items ?? []) {
       figures.suppliers++;
-      figures.rows += inputOfItem(item).exposures.length;
+      figures.rows += inputRows(inputOfItem(item));
       figures.supplierIds.push(item.supplierId as string);
     }
     start = page.LastEvaluatedKey;

@@ -7,6 +7,9 @@ import { type ReadOptions, readSupplierList, type SupplierList } from '../../sha
 
 export type CsvRow = Record<Column, string>;
 
+/** The columns of a sourcing table (one mineral per row): every column but the purchase-ledger ones. */
+export const SOURCING_COLUMNS: readonly Column[] = COLUMNS.filter((c) => c !== 'hs_code' && c !== 'product_category');
+
 /** A valid row: SUP-0001 sourcing cobalt from DR Congo, processed in China. Override any column. */
 export function supplierRow(overrides: Partial<CsvRow> = {}): CsvRow {
   return {
@@ -22,6 +25,8 @@ export function supplierRow(overrides: Partial<CsvRow> = {}): CsvRow {
     alternative_sources: '1',
     inventory_days: '30',
     processor: '',
+    hs_code: '',
+    product_category: '',
     ...overrides,
   };
 }
@@ -32,7 +37,7 @@ export interface CsvOptions {
   bom?: boolean;
   /** Header cells; defaults to the contract's columns in contract order. */
   header?: readonly string[];
-  /** Columns to write, in order (defaults to all contract columns). */
+  /** Columns to write, in order (defaults to the sourcing-table columns, SOURCING_COLUMNS). */
   columns?: readonly Column[];
 }
 
@@ -49,7 +54,7 @@ export function csvLine(cells: readonly string[], delimiter = ','): string {
 export function toCsv(rows: readonly Partial<CsvRow>[], options: CsvOptions = {}): string {
   const d = options.delimiter ?? ',';
   const eol = options.eol ?? '\n';
-  const columns = options.columns ?? COLUMNS;
+  const columns = options.columns ?? SOURCING_COLUMNS;
   const header = options.header ?? columns;
   const lines = [
     csvLine(header, d),

@@ -325,6 +325,22 @@ describe('answers that would pass the 6 MB response limit', () => {
     expect(ok.json.results).toHaveLength(10);
   });
 
+  it('POST /v1/score counts the lines HS codes expand into: above 5,000 is 413', async () => {
+    // 60 purchase lines of electric cars (8703.80: 8 minerals each), processed in 60 countries: 480 lines a supplier.
+    const countries =
+      'AE AR AT AU BE BG BR CA CH CL CN CO CZ DE DK EE EG ES FI FR GB GR HU ID IE IL IN IT JP KR KZ LT LU LV MA MX MY NL NO NZ PE PH PL PT RO RS SA SE SG SI SK TH TR TW UA US UY VN ZA ZM'.split(
+        ' ',
+      );
+    const exposures = countries.map((c) => ({ hsCode: '8703.80', processingCountry: c }));
+    const suppliers = Array.from({ length: 11 }, (_, i) => ({ supplierId: `H-${i}`, exposures }));
+    const r = await call({ method: 'POST', path: '/v1/score', body: { suppliers } });
+    expectProblem(r, 413, 'score');
+    expect(r.json.detail ?? r.json.title).toMatch(/expand into more than 5000 lines/);
+    const ok = await call({ method: 'POST', path: '/v1/score', body: { suppliers: suppliers.slice(0, 10) } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.results[0].minerals).toHaveLength(8);
+  });
+
   it('GET /v1/suppliers returns fewer large suppliers per page, never over 5 MiB, and pages through all', async () => {
     const tenant = claimsFor('wide', 'risk/read risk/write');
     const ids = Array.from({ length: 40 }, (_, i) => `W-${i}`);

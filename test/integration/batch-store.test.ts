@@ -3,10 +3,15 @@
  * of ingest totals, chunk deliveries, dead-letterings, redrives, stalls and file failures, the record it stores is
  * the one `applyBatchEvent` computes (the in-memory fake), timestamps aside.
  */
+
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemBytes as sizeOfItem } from '../../bench/item-size.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
 import type { BatchEvent } from '../../shared/pipeline/batch-lifecycle.ts';
+import { batchKey } from '../../shared/store/batch-items.ts';
 import type { BatchRecord, BatchStore } from '../../shared/store/batch-port.ts';
 import { DynamoDbBatches } from '../../shared/store/batches.ts';
 import type { PutScoredResult } from '../../shared/store/supplier-port.ts';
@@ -14,10 +19,13 @@ import { FakeBatches } from '../helpers/fake-store.ts';
 
 let dynamo: LocalDynamo;
 let batches: DynamoDbBatches;
+/** The same repository folding its chunk marks after every second one: folds meet every other event. */
+let folding: DynamoDbBatches;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: `batches-${Math.random().toString(36).slice(2)}` });
   batches = new DynamoDbBatches(dynamo.client, dynamo.tableName);
+  folding = new DynamoDbBatches(dynamo.client, dynamo.tableName, 2);
 });
 
 afterAll(async () => {
@@ -82,28 +90,75 @@ const comparable = (r: BatchRecord | null) => {
 let runs = 0;
 
 describe('the DynamoDB batch repository', () => {
-  it('stores, event after event, the record the pure life cycle computes', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .integer({ min: 0, max: 3 })
-          .chain((chunks) => fc.array(event(chunks), { maxLength: 12 }).map((events) => ({ chunks, events }))),
-        async ({ events }) => {
-          const batchId = `b-${++runs}`;
-          const fake = new FakeBatches();
-          const created = { tenant: 'acme', batchId, source: null, asOf: null, buyerCountry: 'US', inputVersion: 1 };
-          await batches.createBatch(created);
-          await fake.createBatch(created);
-          for (const e of events) {
-            await apply(batches, batchId, e);
-            await apply(fake, batchId, e);
-            expect(comparable(await batches.getBatch('acme', batchId))).toEqual(
-              comparable(await fake.getBatch('acme', batchId)),
-            );
-          }
-        },
-      ),
-      { numRuns: 40 },
-    );
-  }, 120_000);
+  for (const [name, store, maxChunks] of [
+    ['', () => batches, 3],
+    [', folding its marks after every second one', () => folding, 8],
+  ] as const)
+    it(`stores, event after event, the record the pure life cycle computes${name}`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .integer({ min: 0, max: maxChunks })
+            .chain((chunks) => fc.array(event(chunks), { maxLength: 12 }).map((events) => ({ chunks, events }))),
+          async ({ events }) => {
+            const batchId = `b-${++runs}`;
+            const fake = new FakeBatches();
+            const created = { tenant: 'acme', batchId, source: null, asOf: null, buyerCountry: 'US', inputVersion: 1 };
+            await store().createBatch(created);
+            await fake.createBatch(created);
+            for (const e of events) {
+              await apply(store(), batchId, e);
+              await apply(fake, batchId, e);
+              expect(comparable(await store().getBatch('acme', batchId))).toEqual(
+                comparable(await fake.getBatch('acme', batchId)),
+              );
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+    }, 120_000);
+
+  it('1,000 chunks (a 140,000-row upload): the item stays under 1 KB, each chunk counted once', async () => {
+    const batchId = 'many-chunks';
+    // Unfolded, their marks alone would be ~7 KB: 7 write units a count by the end (~100 KB at a million rows).
+    const chunks = 1_000;
+    await batches.createBatch({
+      tenant: 'acme',
+      batchId,
+      source: null,
+      asOf: null,
+      buyerCountry: 'US',
+      inputVersion: 1,
+    });
+    const one = { stored: 70, superseded: 0, rowsStored: 140, rowsSuperseded: 0 };
+    let largest = 0;
+    // Ten at a time, out of order within each wave, one in ten delivered twice at once.
+    for (let wave = 0; wave < chunks; wave += 10) {
+      const ids = Array.from({ length: Math.min(10, chunks - wave) }, (_, i) => wave + ((i * 7) % 10));
+      await Promise.all([...ids, ids[0] as number].map((c) => batches.recordChunkScored('acme', batchId, c, one)));
+      if (wave % 100 === 0) largest = Math.max(largest, await itemBytes(batchId));
+    }
+    largest = Math.max(largest, await itemBytes(batchId));
+    const r = await batches.recordBatchQueued('acme', batchId, {
+      rows: chunks * 140,
+      accepted: chunks * 140,
+      rejected: 0,
+      suppliers: chunks * 70,
+      chunks,
+      rowsNotQueued: 0,
+      suppliersNotQueued: 0,
+      failure: null,
+    });
+    expect(r).toMatchObject({ status: 'completed', chunksDone: chunks, suppliersStored: chunks * 70 });
+    expect(largest).toBeLessThan(1024);
+  }, 300_000);
 });
+
+/** The batch item's size as DynamoDB bills it. */
+async function itemBytes(batchId: string): Promise<number> {
+  const r = await dynamo.client.send(
+    new GetItemCommand({ TableName: dynamo.tableName, Key: marshall(batchKey('acme', batchId)), ConsistentRead: true }),
+  );
+  return sizeOfItem(r.Item ?? {});
+}

@@ -34,10 +34,14 @@ beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: 'change-log-test' });
   dynamo.client.middlewareStack.add(
     (next, context) => async (args) => {
-      // Document-client commands reach the stack unmarshalled (a string), low-level ones marshalled ({ S }).
-      const raw = (args.input as { Item?: { sk?: string | { S?: string } } }).Item?.sk;
+      // Document-client commands reach the stack unmarshalled (a string), low-level ones marshalled ({ S }). A
+      // record is created by an UpdateItem of its own key (change-log.ts).
+      const raw = (args.input as { Key?: { sk?: string | { S?: string } } }).Key?.sk;
       const sk = typeof raw === 'string' ? raw : (raw?.S ?? '');
-      if ((context as { commandName?: string }).commandName === 'PutItemCommand' && sk.startsWith(CHANGE_SK_PREFIX)) {
+      if (
+        (context as { commandName?: string }).commandName === 'UpdateItemCommand' &&
+        sk.startsWith(CHANGE_SK_PREFIX)
+      ) {
         if (failRecordWrites > 0) {
           failRecordWrites--;
           throw new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: {} });

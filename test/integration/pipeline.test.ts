@@ -31,6 +31,7 @@ import { tempDir } from '../helpers/temp.ts';
 
 const SAMPLE = 'events/suppliers/sample.csv';
 const WITH_ERRORS = 'events/suppliers/sample-with-errors.csv';
+const LEDGER = 'events/suppliers/purchase-ledger.csv';
 
 const running: Pipeline[] = [];
 afterEach(async () => {
@@ -50,6 +51,8 @@ describe('upload → ingest → queue → score → store', () => {
   for (const [file, asOf, buyerCountry] of [
     [SAMPLE, '2026-03-01', 'US'],
     [WITH_ERRORS, '2025-12-01', 'DE'],
+    // A purchase ledger: rows expand into several lines, and the batch still counts rows.
+    [LEDGER, '2026-12-03', 'US'],
   ] as const) {
     it(`${file}: the batch completes, its counts agree with the CLI and the table, the scores equal the CLI's`, async () => {
       const [p, cli] = await Promise.all([pipeline(), cliScore(file, { asOf, buyerCountry })]);

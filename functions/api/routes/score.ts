@@ -27,6 +27,7 @@ export async function scoreNow(req: ApiRequest, deps: ApiDeps) {
   const rejected: Rejection[] = [];
   let rows = 0;
   let scoredRows = 0;
+  let expanded = 0;
   body.suppliers.forEach((s, i) => {
     rows += s.exposures.length;
     const n = normaliseSupplier(s, `suppliers[${i}]`);
@@ -41,6 +42,13 @@ export async function scoreNow(req: ApiRequest, deps: ApiDeps) {
       return;
     }
     scoredRows += s.exposures.length;
+    // HS codes and categories expand into several lines each: the limit holds on the lines scored.
+    expanded += n.input.exposures.length;
+    if (expanded > SCORE_MAX_LINES)
+      throw problem(
+        413,
+        `the request's exposures expand into more than ${SCORE_MAX_LINES} lines (HS codes and product categories count each mineral); split it, or upload a batch`,
+      );
     results.push(scorer.score(n.input));
   });
   return json(200, {

@@ -41,13 +41,17 @@ const dateArb = fc
   .map((d) => d.toISOString().slice(0, 10));
 
 const exposureArb = (mineral?: string): fc.Arbitrary<Exposure> =>
-  fc.record({
-    mineral: mineral ? fc.constant(mineral) : fc.constantFrom(...MINERALS),
-    // Unknown (null) origins too: the world mining mix must keep every property.
-    originCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null, freq: 4 }),
-    processingCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null }),
-    share: fc.constant<number | null>(null),
-  });
+  fc
+    .record({
+      mineral: mineral ? fc.constant(mineral) : fc.constantFrom(...MINERALS),
+      // Unknown (null) origins too: the world mining mix must keep every property.
+      originCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null, freq: 4 }),
+      processingCountry: fc.option(fc.constantFrom(...COUNTRIES), { nil: null }),
+      share: fc.constant<number | null>(null),
+      // Scrap-fed lines too (no mining stage): every property must hold with them.
+      recycled: fc.nat(5).map((n) => n === 0),
+    })
+    .map(({ recycled, ...e }): Exposure => (recycled ? { ...e, originCountry: null, recycled: true } : e));
 
 /** A supplier whose stated shares per mineral sum to at most 1 (as validation guarantees). */
 const supplierArb: fc.Arbitrary<SupplierInput> = fc

@@ -147,4 +147,22 @@ describe('scoring a chunk', () => {
     });
     expect(await scoreChunk(s.deps, stale)).toMatchObject({ stored: 0, superseded: 1 });
   });
+
+  it("an upload's chunk asks for its new suppliers' records in one change group; an API write and a rescore do not", async () => {
+    const s = setup();
+    await withBatch(s);
+    const asked: (number | undefined)[] = [];
+    const putScored = s.deps.store.putScored.bind(s.deps.store);
+    const store = Object.assign(Object.create(s.deps.store), {
+      putScored: (...a: Parameters<typeof putScored>) => {
+        asked.push(a[3]?.group?.chunk);
+        return putScored(...a);
+      },
+    });
+    const deps = { ...s.deps, store };
+    await scoreChunk(deps, message({ chunk: 4 }));
+    await scoreChunk(deps, message({ batchId: null, chunk: null }));
+    await scoreChunk(deps, message({ kind: 'rescore', chunk: 5, asOf: '2026-12-03' }));
+    expect(asked).toEqual([4, undefined, undefined]);
+  });
 });

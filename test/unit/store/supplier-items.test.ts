@@ -14,6 +14,8 @@ import { createScorer } from '../../../shared/model/score.ts';
 import { recomputeScore, storedScoreOf } from '../../../shared/model/stored-score.ts';
 import type { Exposure, ScoredSupplier, SupplierInput } from '../../../shared/model/types.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
+import { NEW_IN_ATTRIBUTE } from '../../../shared/store/change-groups.ts';
+import { changeGroupRef } from '../../../shared/store/keys.ts';
 import type { ScoredWrite } from '../../../shared/store/port.ts';
 import { contributionOfItem } from '../../../shared/store/portfolio-aggregates-contribution.ts';
 import { changeClauses } from '../../../shared/store/supplier-changes.ts';
@@ -54,7 +56,10 @@ const contextArb = fc.record({
   endUse: fc.constant('civil' as const),
 });
 
-/** The item as a write leaves it: the codec's attributes and the summary the change clauses set. */
+/**
+ * The item as a write leaves it: the codec's attributes, the summary the change clauses set (the change's time is the
+ * item's updatedAt) and, for an upload's write, where its first record is (a chunk's change group).
+ */
 function storedItem(tenant: string, write: ScoredWrite, prev?: ScoredSupplier): Record<string, unknown> {
   const change = changeClauses(write.result, { kind: 'api' }, AT).values;
   const prevChange = prev ? changeClauses(prev, { kind: 'api' }, AT).values : null;
@@ -63,8 +68,8 @@ function storedItem(tenant: string, write: ScoredWrite, prev?: ScoredSupplier): 
     summary: change[':summary'],
     prevSummary: prevChange ? prevChange[':summary'] : 'null',
     changeSeq: prev ? 2 : 1,
-    changeAt: AT,
     changeCause: change[':changeCause'],
+    ...(write.batchId ? { [NEW_IN_ATTRIBUTE]: changeGroupRef(write.batchId, 14_299) } : {}),
   };
 }
 

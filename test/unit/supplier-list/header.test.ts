@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SupplierListFormatError } from '../../../shared/supplier-list/errors.ts';
-import { COLUMNS, headerKey, mapHeader, REQUIRED_COLUMNS } from '../../../shared/supplier-list/header.ts';
+import {
+  COLUMNS,
+  headerKey,
+  MATERIAL_COLUMNS,
+  mapHeader,
+  REQUIRED_COLUMNS,
+} from '../../../shared/supplier-list/header.ts';
 import { detectDelimiter } from '../../../shared/supplier-list/read.ts';
 import { readCsv, supplierRow, toCsv } from '../../helpers/supplier-csv.ts';
 
@@ -32,9 +38,27 @@ describe('header matching', () => {
   });
 
   it.each(REQUIRED_COLUMNS.map((c) => [c]))('a header without %s is a format error naming it', (missing) => {
-    const cells = COLUMNS.filter((c) => c !== missing);
+    // A sourcing table (no hs_code or product_category column to stand in for the mineral).
+    const cells = COLUMNS.filter((c) => c !== missing && !MATERIAL_COLUMNS.slice(1).includes(c));
     expect(() => mapHeader(cells)).toThrow(SupplierListFormatError);
     expect(() => mapHeader(cells)).toThrow(new RegExp(`missing required column\\(s\\): ${missing}$`));
+  });
+
+  it('a purchase ledger (hs_code or product_category, no mineral column) needs neither mineral nor origin_country', () => {
+    expect(mapHeader(['Supplier', 'supplier_id', 'HS Code', 'annual_spend_usd']).index).toMatchObject({
+      supplier_id: 1,
+      hs_code: 2,
+      mineral: -1,
+      origin_country: -1,
+    });
+    expect(mapHeader(['supplier_id', 'product category']).index.product_category).toBe(1);
+    // With a mineral column it is a sourcing table again: origin_country is required.
+    expect(() => mapHeader(['supplier_id', 'hs_code', 'mineral'])).toThrow(
+      /missing required column\(s\): origin_country$/,
+    );
+    expect(() => mapHeader(['supplier_id', 'annual_spend_usd'])).toThrow(
+      /missing required column\(s\): mineral, origin_country$/,
+    );
   });
 
   it('names every missing required column at once', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { inputRows } from '../../../shared/model/input-rows.ts';
 import { COLUMNS, mapHeader } from '../../../shared/supplier-list/header.ts';
 import { isRejection, validateRow } from '../../../shared/supplier-list/row.ts';
 import { type CsvRow, csvField, csvLine, readCsv } from '../../helpers/supplier-csv.ts';
@@ -19,6 +20,9 @@ const cell = {
   alternative_sources: fc.constantFrom('', '0', '2', '-1'),
   inventory_days: fc.constantFrom('', '30', '90', '-5'),
   processor: fc.constantFrom('', '', 'MP Materials Corp.', 'Acme Refining'),
+  // Mostly blank (the row gives a mineral); else a code or category that expands into several lines, or a bad one.
+  hs_code: fc.constantFrom('', '', '', '', '', '8505.11', '8541', '7404', '9999', '85.05'),
+  product_category: fc.constantFrom('', '', '', '', '', '', 'permanent magnets', 'magnetz'),
 } satisfies Record<keyof CsvRow, fc.Arbitrary<string>>;
 
 /** `rawName`: the name cell is written unquoted with a stray quote in it (`Acme "Best" Ltd`), as hand edits do. */
@@ -76,11 +80,12 @@ describe('supplier-list reading (properties)', () => {
         expect(new Set(rejectedRows).size).toBe(rejectedRows.length);
         for (const r of rejectedRows) expect(r >= 1 && r <= list.rows).toBe(true);
 
-        // accepted: each row's exposure sits in exactly one supplier, and the counts match
-        const exposures = list.suppliers.reduce((n, s) => n + s.supplier.exposures.length, 0);
-        expect(exposures).toBe(list.accepted);
+        // accepted: each row's lines sit in exactly one supplier, and the counts match (a row that gave an HS code or
+        // category expanded into several lines, one data row each)
+        const inRows = list.suppliers.reduce((n, s) => n + inputRows(s.supplier), 0);
+        expect(inRows).toBe(list.accepted);
         for (const s of list.suppliers) expect(s.rows.length).toBe(s.supplier.exposures.length);
-        const acceptedRows = list.suppliers.flatMap((s) => s.rows);
+        const acceptedRows = list.suppliers.flatMap((s) => [...new Set(s.rows)]);
         expect(new Set(acceptedRows).size).toBe(acceptedRows.length);
         expect([...acceptedRows, ...rejectedRows].sort((a, b) => a - b)).toEqual(
           Array.from({ length: list.rows }, (_, i) => i + 1),
@@ -96,7 +101,9 @@ describe('supplier-list reading (properties)', () => {
           else {
             const owner = list.suppliers.find((s) => s.rows.includes(i + 1));
             expect(owner?.supplier.supplierId).toBe(alone.supplierId);
-            expect(owner?.supplier.exposures[owner.rows.indexOf(i + 1)]).toEqual(alone.exposure);
+            const at = owner?.rows.indexOf(i + 1) ?? -1;
+            const lines = [alone.exposure, ...(alone.expanded ?? [])];
+            expect(owner?.supplier.exposures.slice(at, at + lines.length)).toEqual(lines);
           }
         });
       }),
@@ -121,7 +128,7 @@ describe('supplier-list reading (properties)', () => {
   });
 
   it('a chunk boundary inside every multi-byte character, the BOM and a CRLF changes nothing', async () => {
-    const text = `\uFEFF${csvLine(COLUMNS)}\r\nS1,"Société, 北方稀土 🧲",DE,,1,Dy,Türkiye,,,,,\r\nS2,Ωmega,KR,,1,REE,PRC,CN,35%,,,\r\n`;
+    const text = `\uFEFF${csvLine(COLUMNS)}\r\nS1,"Société, 北方稀土 🧲",DE,,1,Dy,Türkiye,,,,,,,\r\nS2,Ωmega,KR,,1,REE,PRC,CN,35%,,,,,\r\n`;
     const bytes = new TextEncoder().encode(text);
     const whole = await readCsv(bytes);
     expect(whole.rejected).toEqual([]);

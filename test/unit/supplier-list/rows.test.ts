@@ -88,7 +88,7 @@ describe('one row', () => {
   it.each([
     [{ supplier_id: ' ' }, 'supplier_id', '', 'supplier_id is required'],
     [{ supplier_id: 'ACME/EU' }, 'supplier_id', 'ACME/EU', "supplier_id must not contain '/'"],
-    [{ mineral: '' }, 'mineral', '', 'mineral is required'],
+    [{ mineral: '' }, 'mineral', '', 'mineral is required (or hs_code, or product_category)'],
     [{ mineral: 'unobtainium' }, 'mineral', 'unobtainium', "unknown mineral 'unobtainium'"],
     [
       { origin_country: 'Congo' },
@@ -242,6 +242,26 @@ describe('checks across rows', () => {
         field: 'origin_country',
         value: 'CD',
         message: 'duplicate line: supplier S already has cobalt from CD processed in CN on row 1',
+      },
+    ]);
+  });
+
+  it('reads origin `recycled` or `scrap` (any case) as a scrap-fed line; two of them with the same processing are a duplicate', async () => {
+    const list = await read([
+      { supplier_id: 'S', mineral: 'W', origin_country: 'Recycled', processing_country: 'DE' },
+      { supplier_id: 'S', mineral: 'W', origin_country: 'unknown', processing_country: 'DE' }, // another line
+      { supplier_id: 'S', mineral: 'tungsten', origin_country: 'SCRAP', processing_country: 'Germany' },
+    ]);
+    expect(list.suppliers[0]?.supplier.exposures).toEqual([
+      { mineral: 'tungsten', originCountry: null, processingCountry: 'DE', share: null, recycled: true },
+      { mineral: 'tungsten', originCountry: null, processingCountry: 'DE', share: null },
+    ]);
+    expect(list.rejected).toEqual([
+      {
+        row: 3,
+        field: 'origin_country',
+        value: 'recycled',
+        message: 'duplicate line: supplier S already has tungsten from recycled feed processed in DE on row 1',
       },
     ]);
   });

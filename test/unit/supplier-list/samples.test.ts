@@ -28,7 +28,7 @@ describe('events/suppliers/sample-with-errors.csv (as its README lists)', () => 
     [18, 'annual_spend_usd', /'-6250000' is negative/],
     [19, 'annual_spend_usd', /'lots' is not a number/],
     [22, 'supplier_id', /^supplier_id is required$/],
-    [23, 'mineral', /^mineral is required$/],
+    [23, 'mineral', /^mineral is required \(or hs_code, or product_category\)$/],
     [25, 'origin_country', /^country 'Congo' is ambiguous/],
     [
       26,
