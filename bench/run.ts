@@ -17,6 +17,7 @@ import { portfolioBench } from './portfolio.ts';
 import { portfolioFirstReadBench } from './portfolio-first-read.ts';
 import { portfolioRecountBench } from './portfolio-recount.ts';
 import { mergeResults, writeDocsSection } from './results-file.ts';
+import { rmiBench } from './rmi.ts';
 import { scenarioBench } from './scenario.ts';
 import { storeBench } from './store.ts';
 import type { BenchContext, Benchmark, Metric } from './types.ts';
@@ -35,6 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   portfolioFirstReadBench,
   portfolioRecountBench,
   storeBench,
+  rmiBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -1,19 +1,18 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
-import cliProgress from 'cli-progress';
 import { parseCountry, parseIsoDate } from '../../shared/model/normalise.ts';
 import { createScorer, MODEL_VERSION } from '../../shared/model/score.ts';
 import type { EndUse, ScoredSupplier } from '../../shared/model/types.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 import { csvHeader, csvRow } from '../../shared/report/csv.ts';
 import { JsonResultWriter } from '../../shared/report/json.ts';
-import type { RunHeader, RunSummary } from '../../shared/report/summary.ts';
+import { type RunHeader, rejectedAt } from '../../shared/report/summary.ts';
 import { renderTable, sortRows, type TableRow, tableRow } from '../../shared/report/table.ts';
-import { SupplierListFormatError } from '../../shared/supplier-list/errors.ts';
-import { readSupplierListJson } from '../../shared/supplier-list/json.ts';
-import { readSupplierList, type SupplierList } from '../../shared/supplier-list/read.ts';
+import { combine } from './combine.ts';
+import { filesSummary } from './files-summary.ts';
+import { isRead } from './input-outcome.ts';
+import { readInputs, UsageError } from './inputs.ts';
 import { Output } from './output.ts';
+
+export { UsageError };
 
 export type Format = 'table' | 'json' | 'csv';
 
@@ -25,74 +24,12 @@ export interface ScoreOptions {
   out?: string;
   strict?: boolean;
   progress?: boolean;
+  /** The supplier a single workbook's lines belong to (default: the company its Declaration names). */
+  supplierId?: string;
 }
-
-/** A usage error or an unreadable input: the CLI prints its message on one line and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
 
 export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
-}
-
-async function readInput(file: string, showProgress: boolean): Promise<SupplierList> {
-  let size: number;
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new UsageError(`cannot read ${file}: not a file`);
-    size = s.size;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const head = await readHead(file);
-  const looksJson = extname(file).toLowerCase() === '.json' || /^\s*\[/.test(head);
-  try {
-    if (looksJson) return readSupplierListJson(decodeUtf8Strict(await readFile(file)));
-    const bar =
-      showProgress && size >= PROGRESS_MIN_BYTES
-        ? new cliProgress.SingleBar(
-            {
-              stream: process.stderr,
-              format: 'reading {bar} {percentage}% | {value}/{total} MB | eta {eta}s',
-              hideCursor: true,
-            },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
-    bar?.start(Math.ceil(size / 1e6), 0);
-    try {
-      return await readSupplierList(createReadStream(file, { highWaterMark: 256 * 1024 }), {
-        onProgress: (bytes) => bar?.update(Math.floor(bytes / 1e6)),
-      });
-    } finally {
-      bar?.update(Math.ceil(size / 1e6));
-      bar?.stop();
-    }
-  } catch (err) {
-    if (err instanceof SupplierListFormatError) throw new UsageError(`${file}: ${err.message}`);
-    throw err;
-  }
-}
-
-/** Like the CSV reader: binary content or invalid UTF-8 is a format error, never silently replaced. */
-function decodeUtf8Strict(bytes: Uint8Array): string {
-  if (bytes.includes(0)) throw new SupplierListFormatError('not a text file: binary content (NUL byte)');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new SupplierListFormatError('not a UTF-8 text file: invalid UTF-8; save it as UTF-8');
-  }
-}
-
-async function readHead(file: string): Promise<string> {
-  const stream = createReadStream(file, { start: 0, end: 255 });
-  let head = '';
-  for await (const chunk of stream) head += (chunk as Buffer).toString('latin1');
-  return head.replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
 }
 
 export function resolveOptions(options: ScoreOptions): {
@@ -115,20 +52,25 @@ export function resolveOptions(options: ScoreOptions): {
   return { asOf: date.value, buyerCountry: buyer.value, endUse, format };
 }
 
-/** Score a supplier-list file and write the report. Returns the exit code (0, or 1 under --strict with rejections). */
+/**
+ * Score a supplier list (CSV or JSON), an RMI workbook, a folder of them or a zip archive of workbooks, and write
+ * the report. Returns the exit code: 0; 1 under --strict with rejections; 2 when a file of a folder or archive could
+ * not be read (the others are still scored and reported).
+ */
 export async function scoreFile(file: string, options: ScoreOptions): Promise<number> {
   const { asOf, buyerCountry, endUse, format } = resolveOptions(options);
   // commander's --no-progress sets progress=false and otherwise true: the bar still needs a terminal on stderr.
-  const list = await readInput(file, options.progress !== false && process.stderr.isTTY === true);
+  const inputs = await readInputs(file, {
+    progress: options.progress !== false && process.stderr.isTTY === true,
+    ...(options.supplierId === undefined ? {} : { supplierId: options.supplierId }),
+  });
+  const run = combine(inputs.outcomes, inputs.many);
+  // A CSV or JSON list alone reports as it always has; workbooks and many files add the summary of each file.
+  const perFile = inputs.many || inputs.outcomes.some((o) => isRead(o) && o.format === 'xlsx');
   const ref = referenceData();
   const scorer = createScorer(ref, { asOf, buyerCountry, endUse });
   const header: RunHeader = { asOf, buyerCountry, modelVersion: MODEL_VERSION, dataVersion: ref.dataVersion };
-  const summary: RunSummary = {
-    rows: list.rows,
-    suppliers: list.suppliers.length,
-    scored: list.accepted,
-    rejected: list.rejected.length,
-  };
+  const { summary } = run;
   let out: Output;
   try {
     out = await Output.open(options.out);
@@ -138,7 +80,7 @@ export async function scoreFile(file: string, options: ScoreOptions): Promise<nu
     );
   }
   const each = async (emit: (s: ScoredSupplier) => void) => {
-    for (const { supplier } of list.suppliers) {
+    for (const supplier of run.suppliers) {
       emit(scorer.score(supplier));
       const flushing = out.maybeFlush();
       if (flushing) await flushing;
@@ -148,28 +90,34 @@ export async function scoreFile(file: string, options: ScoreOptions): Promise<nu
     const json = new JsonResultWriter(out.write);
     json.begin(header);
     await each((s) => json.result(s));
-    json.end(list.rejected, summary);
+    json.end(run.rejected, summary);
   } else if (format === 'csv') {
     out.write(csvHeader());
     await each((s) => out.write(csvRow(s)));
   } else {
     const rows: TableRow[] = [];
     await each((s) => rows.push(tableRow(s)));
-    for (const chunk of renderTable(sortRows(rows), header, summary, list.rejected)) {
+    // With many files, the summary of each file lists its rejections: not twice.
+    for (const chunk of renderTable(sortRows(rows), header, summary, perFile ? [] : run.rejected)) {
       out.write(chunk);
       const flushing = out.maybeFlush();
       if (flushing) await flushing;
     }
+    if (perFile) for (const line of filesSummary(inputs.outcomes, run, inputs.skipped)) out.write(line);
   }
   await out.close();
   if (format !== 'table') {
-    process.stderr.write(
-      `${summary.rows} rows: ${summary.scored} scored, ${summary.rejected} rejected; ${summary.suppliers} suppliers\n`,
-    );
-    for (const r of list.rejected.slice(0, 20)) process.stderr.write(`  row ${r.row}, ${r.field}: ${r.message}\n`);
-    if (list.rejected.length > 20) process.stderr.write(`  … and ${list.rejected.length - 20} more (see the output)\n`);
+    if (perFile) for (const line of filesSummary(inputs.outcomes, run, inputs.skipped)) process.stderr.write(line);
+    else {
+      process.stderr.write(
+        `${summary.rows} rows: ${summary.scored} scored, ${summary.rejected} rejected; ${summary.suppliers} suppliers\n`,
+      );
+      for (const r of run.rejected.slice(0, 20)) process.stderr.write(`  ${rejectedAt(r)}: ${r.message}\n`);
+      if (run.rejected.length > 20) process.stderr.write(`  … and ${run.rejected.length - 20} more (see the output)\n`);
+    }
   }
-  if (list.ignoredColumns.length > 0)
-    process.stderr.write(`note: ignored unknown column(s): ${list.ignoredColumns.join(', ')}\n`);
-  return options.strict && list.rejected.length > 0 ? 1 : 0;
+  const ignored = [...new Set(inputs.outcomes.flatMap((o) => (isRead(o) ? o.list.ignoredColumns : [])))];
+  if (ignored.length > 0) process.stderr.write(`note: ignored unknown column(s): ${ignored.join(', ')}\n`);
+  if (inputs.outcomes.some((o) => !isRead(o))) return 2;
+  return options.strict && summary.rejected > 0 ? 1 : 0;
 }

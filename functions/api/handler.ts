@@ -23,6 +23,7 @@ import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbScenarioJobs } from '../../shared/store/scenario-jobs.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
 import { telemetry } from '../../shared/telemetry.ts';
+import { INLINE_UPLOAD_BYTES } from '../../shared/uploads/limits.ts';
 import { createS3Client } from '../../shared/uploads/s3-upload-reader.ts';
 import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
 import type { DestinationMode } from '../../shared/webhooks/destination.ts';
@@ -199,7 +200,7 @@ function fromEnvironment() {
     uploadBucket: requiredEnv('UPLOAD_BUCKET'),
     ref: referenceData(),
     auth: { tenantClaim: process.env.TENANT_CLAIM ?? 'tenant', clientTenants: clientTenants() },
-    maxInlineBytes: 5 * 1024 * 1024,
+    maxInlineBytes: INLINE_UPLOAD_BYTES,
     today: () => new Date().toISOString().slice(0, 10),
     now: () => new Date(),
     openapi: () => openApiJson,

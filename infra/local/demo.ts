@@ -44,8 +44,8 @@ async function main(argv: string[]): Promise<number> {
     const started = Date.now();
     process.stderr.write(`local runtime up: dynalite ${runtime.dynamo.endpoint}, s3rver ${runtime.s3.endpoint}\n`);
     if (o.dataDir) process.stderr.write(`data in ${o.dataDir}: ${resumedLine(runtime.resumed)}\n`);
-    process.stderr.write(`uploading ${file} as uploads/${TENANT}/${batchId}.csv …\n`);
-    await runtime.upload(file, { tenant: TENANT, batchId, asOf, buyerCountry });
+    const key = await runtime.upload(file, { tenant: TENANT, batchId, asOf, buyerCountry });
+    process.stderr.write(`uploading ${file}: stored as ${key}\n`);
     const batch = await runtime.waitForBatch(TENANT, batchId, { onProgress: (b) => progress(b) });
     process.stderr.write(`\n`);
     if (batch.status === 'failed') {

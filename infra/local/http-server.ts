@@ -16,6 +16,7 @@ import openApiJson from '../../shared/http/openapi.generated.json' with { type: 
 import { hasScope, matchRoute, type RouteDef, routeKey } from '../../shared/http/routes.ts';
 import { withReadCache } from '../../shared/portfolio/read-cache.ts';
 import { referenceData } from '../../shared/reference/index.ts';
+import { INLINE_UPLOAD_BYTES } from '../../shared/uploads/limits.ts';
 import { S3UploadWriter } from '../../shared/uploads/s3-upload-writer.ts';
 import { localSigningKey, type SigningKey, verifyToken } from './jwt.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -154,7 +155,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     events: runtime.events,
     operatorTenants: new Set(['platform']),
     auth: { tenantClaim: 'tenant', clientTenants: options.clientTenants ?? {} },
-    maxInlineBytes: 5 * 1024 * 1024,
+    maxInlineBytes: INLINE_UPLOAD_BYTES,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
     now: () => new Date(),
     openapi: () => openApiJson,

@@ -36,7 +36,7 @@ import type { RunView } from '../../shared/store/rescore-port.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
 import { DynamoDbWebhookStore } from '../../shared/store/webhooks.ts';
-import { UPLOAD_METADATA, uploadKey } from '../../shared/uploads/key.ts';
+import { encodeMetadataText, UPLOAD_METADATA, type UploadFormat, uploadKey } from '../../shared/uploads/key.ts';
 import type { UploadLimits } from '../../shared/uploads/limits.ts';
 import { createS3Client, S3UploadReader } from '../../shared/uploads/s3-upload-reader.ts';
 import type { DeliveryOptions } from '../../shared/webhooks/deliver.ts';
@@ -129,11 +129,14 @@ export interface LocalRuntime {
   notify: LocalNotify;
   /** Where the functions publish notable changes (the in-process bus and the minimum move); the API takes it too. */
   events: ChangeEvents;
-  /** Upload a supplier-list file as a tenant would (streamed PutObject); ingest runs on the S3 event. */
+  /**
+   * Upload a supplier-list file as a tenant would (streamed PutObject; a .json, .xlsx or else CSV key by the file's
+   * extension); ingest runs on the S3 event. Resolves with the object's key.
+   */
   upload(
     file: string,
-    options: { tenant: string; batchId: string; asOf?: string; buyerCountry?: string },
-  ): Promise<void>;
+    options: { tenant: string; batchId: string; asOf?: string; buyerCountry?: string; supplierId?: string },
+  ): Promise<string>;
   /** Resolves when the batch has completed (or failed), with its record; rejects after `timeoutMs`. */
   waitForBatch(
     tenant: string,
@@ -301,15 +304,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const metadata: Record<string, string> = {};
       if (o.asOf) metadata[UPLOAD_METADATA.asOf] = o.asOf;
       if (o.buyerCountry) metadata[UPLOAD_METADATA.buyerCountry] = o.buyerCountry;
+      if (o.supplierId) metadata[UPLOAD_METADATA.supplierId] = encodeMetadataText(o.supplierId);
+      const format = /\.(json|xlsx)$/i.exec(file)?.[1]?.toLowerCase() ?? 'csv';
+      const key = uploadKey(o.tenant, o.batchId, format as UploadFormat);
       await s3.client.send(
         new PutObjectCommand({
           Bucket: LOCAL_BUCKET,
-          Key: uploadKey(o.tenant, o.batchId, file.toLowerCase().endsWith('.json') ? 'json' : 'csv'),
+          Key: key,
           Body: createReadStream(file),
           ContentLength: size,
           Metadata: metadata,
         }),
       );
+      return key;
     },
     async waitForBatch(tenant, batchId, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);

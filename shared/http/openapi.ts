@@ -13,6 +13,8 @@ import { DEFAULT_UPCOMING_DAYS, MAX_UPCOMING_DAYS } from '../changes/upcoming.ts
 import { MODEL_VERSION } from '../model/score.ts';
 import { SCENARIO } from '../pipeline/scenario-job.ts';
 import { agreementBody, dryRunQuery, POLICY_ID, policyEventBody, withdrawalBody } from '../policy/validate.ts';
+import { INLINE_UPLOAD_BYTES } from '../uploads/limits.ts';
+import { WORKBOOK_MEDIA_TYPE, WORKBOOK_MEDIA_TYPES } from '../uploads/media-types.ts';
 import { DELIVERY_LOG } from '../webhooks/port.ts';
 import { MAX_ATTEMPTS } from '../webhooks/retry-schedule.ts';
 import * as admin from './admin-schemas.ts';
@@ -97,12 +99,25 @@ const REQUESTS: Partial<Record<string, RequestSpec>> = {
   listSuppliers: { query: s.listSuppliersQuery },
   score: { body: jsonContent(s.scoreRequest) },
   createBatch: {
-    query: s.scoringDefaults,
+    query: s.batchCreateQuery,
     body: {
       content: {
         // Not empty, nor only white space (400 "the upload is empty").
         'text/csv': { schema: z.string().regex(/\S/) },
         'application/json': { schema: z.union([z.array(anyObject), s.batchCreateRequest]) },
+        ...Object.fromEntries(
+          WORKBOOK_MEDIA_TYPES.map((type) => [
+            type,
+            {
+              schema: z
+                .string()
+                .meta({ format: 'binary' })
+                .describe(
+                  `an RMI CMRT, EMRT or AMRT workbook (.xlsx, or .xlsm: its macros are never run), the file's bytes, at most ${INLINE_UPLOAD_BYTES / 2 ** 20} MiB; one workbook, one batch`,
+                ),
+            },
+          ]),
+        ),
       },
     },
   },
@@ -223,6 +238,7 @@ const DESCRIPTIONS: Partial<Record<RouteId, string>> = {
   retryDelivery: `Back to pending, its attempts kept, and one more attempt queued (202); the body and the webhook-id are the same as before, so a receiver that got it already can de-duplicate. ${WEBHOOK_SCOPE}`,
   scenario: `A tenant of at most ${SCENARIO.inlineMaxSuppliers.toLocaleString('en-US')} stored suppliers is answered at once (200). A larger one is answered by a job (202, with a Location): the table is scanned in ${SCENARIO.segments} parallel segments and GET /v1/scenarios/{jobId} shows the progress, then the same answer, kept ${SCENARIO.ttlSeconds / 3600} hours. The same request again (same body, as-of date and buyer, at the same policy revision and data) while its job runs or is kept answers 202 with that job, as it stands; after a failed job it starts a new one. Nothing else is stored.`,
   getScenarioJob: `Progress (segments done of total, your suppliers examined so far), then \`result\`: the answer an inline scenario gives, computed as of the policy revision the job was asked on. Another tenant's job, or one past \`expiresAt\`, is not found (404).`,
+  createBatch: `One file, one batch: a supplier-list CSV, the same rows as a JSON array, or an RMI reporting workbook (CMRT, EMRT or AMRT, \`${WORKBOOK_MEDIA_TYPE}\`; its rejections name their sheet and cell), inline up to ${INLINE_UPLOAD_BYTES / 2 ** 20} MiB. A larger file: ask for a presigned upload (\`{ "upload": "presigned", "format": "csv" | "json" | "xlsx" }\`) and PUT the file to the URL answered. A workbook's lines belong to \`supplierId\` when given, else to the company its Declaration names.`,
   score: `At most 100 suppliers and ${s.SCORE_MAX_LINES.toLocaleString('en-US')} exposure lines in all (the sum of their \`exposures\`); a larger request is refused with 413: split it, or upload a batch.`,
   upcoming: `Your suppliers whose score will move within \`days\` days after today (1–${MAX_UPCOMING_DAYS}, default ${DEFAULT_UPCOMING_DAYS}) on a known date of the live policy timeline — an announced measure taking effect, a suspension lapsing, a quota expiring, an agreement starting or ending — each with the date, the items that start or end that day, the current score and band (today, live timeline) and the projected ones (a fresh scoring as of that date, as the daily rescore will store it), in date order; only dates on which the score or band moves. Each supplier is projected for the buyer country it is stored for. Paginated like GET /v1/suppliers: a page reads at most ${s.UPCOMING_MAX_EXAMINED.toLocaleString('en-US')} stored suppliers and answers those with a move, by first move date then supplier id, so it may hold fewer than \`limit\` items, even none, and still have a cursor: follow \`cursor\` until it is null.`,
 };

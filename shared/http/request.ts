@@ -49,6 +49,15 @@ export function bodyText(event: APIGatewayProxyEventV2): string {
   }
 }
 
+/**
+ * The request body's bytes. API Gateway's HTTP API hands a body over base64-encoded unless its media type is text
+ * (an HTTP API has no binary media types to configure): a workbook arrives so, and is decoded here, untouched.
+ */
+export function bodyBytes(event: APIGatewayProxyEventV2): Uint8Array {
+  if (!event.body) return new Uint8Array(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
 export function contentType(event: APIGatewayProxyEventV2): string {
   return (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }

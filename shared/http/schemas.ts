@@ -176,15 +176,26 @@ export const scoreRequest = z
   })
   .strict();
 
-export const batchCreateRequest = z
-  .object({
-    /** Ask for a presigned upload URL instead of sending the file inline. */
-    upload: z.literal('presigned'),
-    format: z.enum(['csv', 'json']).default('csv'),
-    asOf: date.optional(),
-    buyerCountry: countryName.optional(),
-  })
-  .strict();
+const presignedUpload = {
+  /** Ask for a presigned upload URL instead of sending the file inline. */
+  upload: z.literal('presigned'),
+  asOf: date.optional(),
+  buyerCountry: countryName.optional(),
+};
+
+/** A presigned upload of a supplier list (CSV or JSON), or of an RMI workbook with, optionally, its supplier. */
+export const batchCreateRequest = z.union([
+  z.object({ ...presignedUpload, format: z.enum(['csv', 'json']).default('csv') }).strict(),
+  z
+    .object({
+      ...presignedUpload,
+      format: z.literal('xlsx').describe('an RMI CMRT, EMRT or AMRT workbook'),
+      supplierId: supplierId
+        .optional()
+        .describe("the supplier the workbook's lines belong to (default: the company its Declaration names)"),
+    })
+    .strict(),
+]);
 
 export const listSuppliersQuery = z.object({
   band: z.enum(['low', 'medium', 'high', 'critical']).optional(),
@@ -230,6 +241,15 @@ export const portfolioQuery = z.object({
 export const policyEventsQuery = z.object({ asOf: date.optional() });
 
 export const scoringDefaults = z.object({ asOf: date.optional(), buyerCountry: countryName.optional() });
+
+/** POST /v1/batches with the file inline: scoring defaults, and a workbook's supplier. */
+export const batchCreateQuery = scoringDefaults.extend({
+  supplierId: supplierId
+    .optional()
+    .describe(
+      'a workbook: the supplier its lines belong to (default: the company its Declaration names); a CSV or JSON list names its suppliers in its rows, and this is not used',
+    ),
+});
 
 /** Scenario dates are checked with the events they belong to (422 naming the field), not by the schema. */
 const scenarioDate = z

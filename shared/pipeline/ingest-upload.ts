@@ -7,7 +7,8 @@ import type { RejectionStore } from '../store/rejection-port.ts';
 import { SupplierListFormatError } from '../supplier-list/errors.ts';
 import { readSupplierListJson } from '../supplier-list/json.ts';
 import { readSupplierList, type SupplierList } from '../supplier-list/read.ts';
-import { parseUploadKey, UPLOAD_METADATA } from '../uploads/key.ts';
+import { readWorkbook } from '../supplier-list/workbook/read-workbook.ts';
+import { decodeMetadataText, parseUploadKey, UPLOAD_METADATA } from '../uploads/key.ts';
 import { UPLOAD_LIMITS, type UploadLimits, uploadLimitBytes } from '../uploads/limits.ts';
 import type { UploadReader } from '../uploads/port.ts';
 import { IngestDeadlineError, ingestDeadline } from './ingest-deadline.ts';
@@ -36,19 +37,29 @@ export interface IngestResult {
   messages: number;
 }
 
-/** The whole object as text; bytes that are not UTF-8 fail the file instead of becoming U+FFFD. */
-async function readUtf8(stream: AsyncIterable<Uint8Array>): Promise<string> {
+/**
+ * The whole object in memory: a JSON array is parsed whole, and a workbook (a zip) is read from its central directory
+ * at the end. Bounded by the format's size limit, checked on the object's size before reading.
+ */
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+/** The whole object as text; bytes that are not UTF-8 fail the file instead of becoming U+FFFD. */
+async function readUtf8(stream: AsyncIterable<Uint8Array>): Promise<string> {
+  const bytes = await readAll(stream);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(parts));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new SupplierListFormatError('not a UTF-8 text file: save it as UTF-8 (JSON is always UTF-8)');
   }
 }
 
 /**
- * Ingest one uploaded supplier list: stream and validate it with the core, record per-row rejections on the batch,
+ * Ingest one uploaded supplier list (a CSV, a JSON array of rows, or an RMI workbook whose Smelter List lines are one
+ * supplier's): stream and validate it with the core, record per-row rejections on the batch,
  * and queue its suppliers in size-bounded chunks. Re-running it for the same object is safe: the batch keeps its
  * version, rejections are keyed by row, and chunks are counted once by the score function.
  *
@@ -108,12 +119,26 @@ export async function ingestUpload(
     const read = { keepRejections: limits.storedRejections, maxRows: limits.rows, signal: deadline.signal };
     let list: SupplierList;
     try {
-      list =
-        format === 'json'
-          ? readSupplierListJson(await readUtf8(object.body), read)
-          : await readSupplierList(object.body, read);
+      if (format === 'xlsx') {
+        const supplierRaw = object.metadata[UPLOAD_METADATA.supplierId];
+        const supplierId = supplierRaw === undefined ? undefined : decodeMetadataText(supplierRaw);
+        if (supplierId === null) {
+          object.discard();
+          return await fail(`metadata ${UPLOAD_METADATA.supplierId}: not a percent-encoded supplier id`);
+        }
+        list = await readWorkbook(await readAll(object.body), {
+          ...(supplierId === undefined ? {} : { supplierId }),
+          keepRejections: read.keepRejections,
+          signal: read.signal,
+        });
+      } else
+        list =
+          format === 'json'
+            ? readSupplierListJson(await readUtf8(object.body), read)
+            : await readSupplierList(object.body, read);
     } catch (err) {
       object.discard();
+      // A workbook's whole-file problems (WorkbookFormatError) are SupplierListFormatErrors too.
       if (err instanceof SupplierListFormatError) return await fail(err.message);
       throw err;
     }

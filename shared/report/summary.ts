@@ -1,4 +1,5 @@
 import type { Rejection } from '../supplier-list/row.ts';
+import { rejectionPlace } from '../supplier-list/workbook/read-workbook.ts';
 
 /** Counts that always balance: rows = scored + rejected (scored counts rows, suppliers counts suppliers). */
 export interface RunSummary {
@@ -16,3 +17,6 @@ export interface RunHeader {
 }
 
 export type { Rejection };
+
+/** Where a rejection is, in a report: a workbook's cell (`Smelter List!E17`), a CSV's row and field (`row 7, mineral`). */
+export const rejectedAt = (r: Rejection): string => (r.sheet ? rejectionPlace(r) : `row ${r.row}, ${r.field}`);

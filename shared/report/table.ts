@@ -1,6 +1,6 @@
 import type { Band, ScoredSupplier } from '../model/types.ts';
 import { countryName } from '../reference/countries.ts';
-import type { Rejection, RunHeader, RunSummary } from './summary.ts';
+import { type Rejection, type RunHeader, type RunSummary, rejectedAt } from './summary.ts';
 
 /** What the table keeps per supplier: small, so a million-row file's table fits in memory. */
 export interface TableRow {
@@ -66,6 +66,6 @@ export function* renderTable(
   yield `\n${summary.rows} rows: ${summary.scored} scored, ${summary.rejected} rejected; ${summary.suppliers} suppliers (${bands.critical} critical, ${bands.high} high, ${bands.medium} medium, ${bands.low} low)\n`;
   if (rejected.length > 0) {
     yield '\nRejected rows:\n';
-    for (const r of rejected) yield `  row ${r.row}, ${r.field}: ${r.message}\n`;
+    for (const r of rejected) yield `  ${rejectedAt(r)}: ${r.message}\n`;
   }
 }

@@ -15,6 +15,12 @@ import type { RejectionStore } from './rejection-port.ts';
 import { retryUnprocessed } from './retry.ts';
 import { TABLE } from './table.ts';
 
+/**
+ * A CSV's rejections are one per row, keyed by their row; a workbook's can be several per row and on several sheets,
+ * so they are keyed by their place in the file's list (the reader's order, the same on every ingest of the file).
+ */
+const rejectionKey = (r: Rejection, index: number) => (r.sheet === undefined ? r.row : index + 1);
+
 /** Rejections are kept for the batch's error listing for 90 days. */
 const REJECTION_TTL_SECONDS = 90 * 24 * 3600;
 
@@ -32,15 +38,18 @@ export class DynamoDbRejections implements RejectionStore {
 
   async putRejections(tenant: string, batchId: string, rejections: readonly Rejection[]): Promise<void> {
     const expiresAt = Math.floor(Date.now() / 1000) + REJECTION_TTL_SECONDS;
-    const requests: BatchWriteWriteRequest[] = rejections.map((r) => ({
+    const requests: BatchWriteWriteRequest[] = rejections.map((r, i) => ({
       PutRequest: {
         Item: {
           pk: batchPk(tenant, batchId),
-          sk: errorSk(r.row),
+          sk: errorSk(rejectionKey(r, i)),
           row: r.row,
           field: r.field,
           value: r.value,
           message: r.message,
+          // A workbook's place (undefined, so not written, for a CSV's rows).
+          sheet: r.sheet,
+          cell: r.cell,
           [TABLE.ttlAttribute]: expiresAt,
         },
       },
@@ -71,13 +80,14 @@ export class DynamoDbRejections implements RejectionStore {
         Limit: limit,
       }),
     );
-    const items = (r.Items ?? []).map((i) => ({
+    const items: Rejection[] = (r.Items ?? []).map((i) => ({
       row: i.row as number,
       field: i.field as string,
       value: i.value as string,
       message: i.message as string,
+      ...(i.sheet === undefined ? {} : { sheet: i.sheet as string, cell: i.cell as string }),
     }));
-    const last = items.at(-1);
-    return { items, next: r.LastEvaluatedKey && last ? last.row : null };
+    const lastSk = r.Items?.at(-1)?.sk as string | undefined;
+    return { items, next: r.LastEvaluatedKey && lastSk ? Number(lastSk.slice(lastSk.lastIndexOf('#') + 1)) : null };
   }
 }

@@ -15,7 +15,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKBOOK_MEDIA_TYPES } from '../../shared/supplier-list/workbook/read-workbook.ts';
 import { type ApiFixture, type ApiResponse, claimsFor, startApi, supplierBody } from '../helpers/api-events.ts';
+import { workbookWithMistakes } from '../helpers/rmi-workbooks.ts';
 import { errorsOf, type Operation, operations, validator } from './openapi-doc.ts';
 import {
   cursorsOf,
@@ -85,6 +87,7 @@ async function send(op: Operation, r: RequestCase & { headers: Record<string, st
     path: urlOf(op, r.params),
     query: r.query,
     ...(r.body === undefined ? {} : { body: r.body }),
+    ...(r.base64 ? { isBase64Encoded: true } : {}),
     contentType: r.contentType,
     headers: r.headers,
     claims: r.claims,
@@ -150,7 +153,10 @@ function expectForKind(op: Operation, r: RequestCase, res: ApiResponse) {
 }
 
 beforeAll(async () => {
-  api = await startApi();
+  let workbook: Uint8Array;
+  [api, workbook] = await Promise.all([startApi(), workbookWithMistakes()]);
+  // An RMI workbook for the bodies of the spreadsheet media types (a schema cannot make one).
+  for (const type of WORKBOOK_MEDIA_TYPES) pools.files[type] = workbook;
   const claims = claimsFor(TENANT, 'risk/read risk/write');
   // A few stored suppliers and a batch with a rejected row, so reads find something and lists have a next page.
   for (const id of ['c-1', 'c-2', 'c-3']) {
@@ -171,7 +177,7 @@ beforeAll(async () => {
     contentType: 'text/csv',
     claims,
   });
-  expect(batch.status).toBe(202);
+  expect(batch.status, batch.text).toBe(202);
   addId('batchId', batch.json.batchId);
   // A scenario job (the threshold forced to 0 for this one request), so GET /v1/scenarios/{jobId} finds one.
   api.runtime.scenarios.inlineMaxSuppliers = 0;

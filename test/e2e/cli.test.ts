@@ -2,13 +2,13 @@
  * The CLI as a user runs it: a child process per case (`node --import tsx bin/mineral-risk.ts …`), checking exit
  * codes, stdout and stderr. Cases run concurrently; each spawn takes about half a second.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, it } from 'vitest';
 import { scoreFile, UsageError } from '../../bin/commands/score.ts';
 import { CSV_COLUMNS } from '../../shared/report/csv.ts';
+import { runCli } from '../helpers/cli-process.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,25 +16,7 @@ const SAMPLE = 'events/suppliers/sample.csv';
 const WITH_ERRORS = 'events/suppliers/sample-with-errors.csv';
 const AS_OF = ['--as-of', '2026-11-28'];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'bin/mineral-risk.ts', ...args],
-      { cwd: ROOT, timeout: 20_000, maxBuffer: 32 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (...args: string[]) => runCli(args);
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -134,7 +116,11 @@ describe.concurrent('mineral-risk score', () => {
 describe.concurrent('usage errors and unreadable input: exit 2 with one line on stderr', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['a missing file', () => [`${tmp.path}/nope.csv`], /^mineral-risk: cannot read .*nope\.csv: ENOENT$/],
-    ['a directory', () => [tmp.path], /^mineral-risk: cannot read .*: not a file$/],
+    [
+      'a folder with no supplier list or workbook in it',
+      () => [mkdtempSync(`${tmp.path}/empty-`)],
+      /^mineral-risk: .*empty-\w+: no \.csv, \.json or \.xlsx file in the folder$/,
+    ],
     [
       'a bad --as-of',
       () => [SAMPLE, '--as-of', '2026-02-30'],

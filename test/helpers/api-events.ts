@@ -13,6 +13,7 @@ import type {
 import type { createApiHandler } from '../../functions/api/handler.ts';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import type { ContextWithAuth } from '../../shared/http/middleware/auth-context.ts';
+import { INLINE_UPLOAD_BYTES } from '../../shared/uploads/limits.ts';
 
 /** Claims as API Gateway passes them on (values flattened to strings, numbers or booleans). */
 export type Claims = Record<string, string | number | boolean | string[]>;
@@ -183,7 +184,7 @@ export async function startApi(options: ApiFixtureOptions = {}): Promise<ApiFixt
     events: runtime.events,
     operatorTenants: new Set(['platform']),
     auth: { tenantClaim: options.tenantClaim ?? 'tenant', clientTenants: options.clientTenants ?? {} },
-    maxInlineBytes: options.maxInlineBytes ?? 5 * 1024 * 1024,
+    maxInlineBytes: options.maxInlineBytes ?? INLINE_UPLOAD_BYTES,
     today: () => today,
     now: () => (fixedNow === null ? new Date() : new Date(fixedNow)),
     openapi: openapi.openApiDocument,

@@ -103,7 +103,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload a supplier list (inline ≤ 5 MB, or get a presigned upload URL) */
+    /**
+     * Upload a supplier list (inline ≤ 5 MB, or get a presigned upload URL)
+     * @description One file, one batch: a supplier-list CSV, the same rows as a JSON array, or an RMI reporting workbook (CMRT, EMRT or AMRT, `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`; its rejections name their sheet and cell), inline up to 5 MiB. A larger file: ask for a presigned upload (`{ "upload": "presigned", "format": "csv" | "json" | "xlsx" }`) and PUT the file to the URL answered. A workbook's lines belong to `supplierId` when given, else to the company its Declaration names.
+     */
     post: operations['createBatch'];
     delete?: never;
     options?: never;
@@ -2567,6 +2570,8 @@ export interface operations {
       query?: {
         asOf?: string;
         buyerCountry?: string;
+        /** @description a workbook: the supplier its lines belong to (default: the company its Declaration names); a CSV or JSON list names its suppliers in its rows, and this is not used */
+        supplierId?: string;
       };
       header?: never;
       path?: never;
@@ -2582,11 +2587,6 @@ export interface operations {
           | {
               /** @enum {string} */
               upload: 'presigned';
-              /**
-               * @default csv
-               * @enum {string}
-               */
-              format?: 'csv' | 'json';
               /** Format: date */
               asOf?: string;
               /**
@@ -2599,7 +2599,37 @@ export interface operations {
                * @example DE
                */
               buyerCountry?: string;
+              /**
+               * @default csv
+               * @enum {string}
+               */
+              format?: 'csv' | 'json';
+            }
+          | {
+              /** @enum {string} */
+              upload: 'presigned';
+              /** Format: date */
+              asOf?: string;
+              /**
+               * @example CN
+               * @example AU
+               * @example CHN
+               * @example China
+               * @example DR Congo
+               * @example US
+               * @example DE
+               */
+              buyerCountry?: string;
+              /**
+               * @description an RMI CMRT, EMRT or AMRT workbook
+               * @enum {string}
+               */
+              format: 'xlsx';
+              /** @description the supplier the workbook's lines belong to (default: the company its Declaration names) */
+              supplierId?: string;
             };
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        'application/vnd.ms-excel.sheet.macroEnabled.12': string;
       };
     };
     responses: {

@@ -283,17 +283,20 @@ export class FakeRejections implements RejectionStore {
 
   async putRejections(tenant: string, batchId: string, rejections: readonly Rejection[]) {
     const batch = this.rows.get(`${tenant}/${batchId}`) ?? new Map<number, Rejection>();
-    for (const r of rejections) batch.set(r.row, structuredClone(r));
+    // Keyed as the store keys them: a CSV's by row, a workbook's (with a sheet) by their place in the list.
+    rejections.forEach((r, i) => {
+      batch.set(r.sheet === undefined ? r.row : i + 1, structuredClone(r));
+    });
     this.rows.set(`${tenant}/${batchId}`, batch);
   }
 
   async listRejections(tenant: string, batchId: string, options: { limit?: number; after?: number } = {}) {
-    const all = [...(this.rows.get(`${tenant}/${batchId}`)?.values() ?? [])]
-      .filter((r) => r.row > (options.after ?? 0))
-      .sort((a, b) => a.row - b.row);
-    const items = all.slice(0, options.limit ?? 100);
-    const last = items.at(-1);
-    return { items, next: last && all.length > items.length ? last.row : null };
+    const all = [...(this.rows.get(`${tenant}/${batchId}`)?.entries() ?? [])]
+      .filter(([key]) => key > (options.after ?? 0))
+      .sort((a, b) => a[0] - b[0]);
+    const page = all.slice(0, options.limit ?? 100);
+    const last = page.at(-1);
+    return { items: page.map(([, r]) => r), next: last && all.length > page.length ? last[0] : null };
   }
 }
 

@@ -40,16 +40,34 @@ export function hasZipMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
 }
 
+/** What a zip is checked against: a workbook's limits, or (the CLI's zip of workbooks) an archive's. */
+export interface ZipLimits {
+  /** What the zip is, in messages ('workbook'). */
+  noun: string;
+  fileBytes: number;
+  entries: number;
+  entryBytes: number;
+  totalBytes: number;
+}
+
+export const WORKBOOK_ZIP_LIMITS: ZipLimits = {
+  noun: 'workbook',
+  fileBytes: MAX_WORKBOOK_BYTES,
+  entries: MAX_ZIP_ENTRIES,
+  entryBytes: MAX_ENTRY_BYTES,
+  totalBytes: MAX_TOTAL_BYTES,
+};
+
 /**
  * The archive's parts from its central directory, refused with WorkbookTooLargeError when the file, the number of
  * parts, a part's declared size, the declared total or a compression ratio exceeds the limits, and with
  * WorkbookFormatError when a part is encrypted, zip64, compressed other than stored/deflate, named outside the
  * archive or twice, or the directory is broken.
  */
-export function readCentralDirectory(bytes: Uint8Array): ZipEntry[] {
-  if (bytes.length > MAX_WORKBOOK_BYTES)
+export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits = WORKBOOK_ZIP_LIMITS): ZipEntry[] {
+  if (bytes.length > limits.fileBytes)
     throw new WorkbookTooLargeError(
-      `the workbook is ${mib(bytes.length)}, more than the ${mib(MAX_WORKBOOK_BYTES)} a workbook may be`,
+      `the ${limits.noun} is ${mib(bytes.length)}, more than the ${mib(limits.fileBytes)} a ${limits.noun} may be`,
     );
   const dv = view(bytes);
   let eocd = -1;
@@ -65,8 +83,8 @@ export function readCentralDirectory(bytes: Uint8Array): ZipEntry[] {
   const cdOffset = dv.getUint32(eocd + 16, true);
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff)
     throw new WorkbookFormatError('zip64 containers are not read: a workbook never needs one');
-  if (count > MAX_ZIP_ENTRIES)
-    throw new WorkbookTooLargeError(`the workbook has ${count} parts, more than the ${MAX_ZIP_ENTRIES} allowed`);
+  if (count > limits.entries)
+    throw new WorkbookTooLargeError(`the ${limits.noun} has ${count} parts, more than the ${limits.entries} allowed`);
   if (cdOffset + cdSize > eocd)
     throw new WorkbookFormatError('not a readable zip container: central directory out of bounds');
 
@@ -101,18 +119,18 @@ export function readCentralDirectory(bytes: Uint8Array): ZipEntry[] {
       throw new WorkbookFormatError(`part name '${name}' points outside the archive`);
     if (names.has(name)) throw new WorkbookFormatError(`part '${name}' appears twice in the archive`);
     names.add(name);
-    if (size > MAX_ENTRY_BYTES)
+    if (size > limits.entryBytes)
       throw new WorkbookTooLargeError(
-        `part '${name}' expands to ${mib(size)}, more than the ${mib(MAX_ENTRY_BYTES)} one part may (a zip bomb?)`,
+        `part '${name}' expands to ${mib(size)}, more than the ${mib(limits.entryBytes)} one part may (a zip bomb?)`,
       );
     if (size >= RATIO_FLOOR_BYTES && size > compressedSize * MAX_COMPRESSION_RATIO)
       throw new WorkbookTooLargeError(
         `part '${name}' expands ${Math.round(size / Math.max(1, compressedSize))} times, more than the ${MAX_COMPRESSION_RATIO} allowed (a zip bomb?)`,
       );
     total += size;
-    if (total > MAX_TOTAL_BYTES)
+    if (total > limits.totalBytes)
       throw new WorkbookTooLargeError(
-        `the workbook's parts expand to more than ${mib(MAX_TOTAL_BYTES)} together (a zip bomb?)`,
+        `the ${limits.noun}'s parts expand to more than ${mib(limits.totalBytes)} together (a zip bomb?)`,
       );
     if (method === STORED && compressedSize !== size)
       throw new WorkbookFormatError(`part '${name}' is stored with two different sizes`);

@@ -10,40 +10,12 @@ import { scoreChunk } from '../../../shared/pipeline/score-chunk.ts';
 import { scoreMessageSchema } from '../../../shared/queue/message.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
 import { UPLOAD_METADATA, uploadKey } from '../../../shared/uploads/key.ts';
-import type { UploadObject, UploadReader } from '../../../shared/uploads/port.ts';
 import { fakeQueue } from '../../helpers/fake-ports.ts';
 import { fakeSupplierStore } from '../../helpers/fake-store.ts';
+import { FakeUploads } from '../../helpers/fake-uploads.ts';
 import { supplierRow, toCsv } from '../../helpers/supplier-csv.ts';
 
-const BUCKET = 'uploads';
 const NOW = new Date('2026-11-10T08:00:00Z');
-
-/** Uploaded objects by key; each open streams the bytes in small pieces and records whether it was discarded. */
-class FakeUploads implements UploadReader {
-  readonly objects = new Map<string, { bytes: Buffer; eTag: string; metadata: Record<string, string> }>();
-  discarded = 0;
-
-  put(key: string, text: string, o: { eTag?: string; metadata?: Record<string, string> } = {}) {
-    this.objects.set(key, { bytes: Buffer.from(text, 'utf8'), eTag: o.eTag ?? '"e-1"', metadata: o.metadata ?? {} });
-    return { bucket: BUCKET, key };
-  }
-
-  async open(_bucket: string, key: string): Promise<UploadObject> {
-    const o = this.objects.get(key);
-    if (!o) throw new Error(`no object ${key}`);
-    return {
-      body: (async function* () {
-        for (let i = 0; i < o.bytes.length; i += 4096) yield o.bytes.subarray(i, i + 4096);
-      })(),
-      discard: () => {
-        this.discarded++;
-      },
-      size: o.bytes.length,
-      eTag: o.eTag,
-      metadata: o.metadata,
-    };
-  }
-}
 
 function setup(queue = fakeQueue()) {
   const fakes = fakeSupplierStore();
