@@ -1,5 +1,5 @@
 /**
- * Filled RMI workbooks for tests, built in memory from COPIES of the blank templates in shared/reference/rmi
+ * Filled RMI workbooks for tests, built in memory from COPIES of the blank templates in test/fixtures/rmi
  * (CMRT 6.5, EMRT 2.1): the parts are unzipped, the cells a supplier fills (Declaration, Smelter List, Mine List) are
  * rewritten in the sheet XML as Excel saves them (typed values replace formulas, formulas keep their cached result),
  * and the parts are zipped again. Other versions rewrite the "Revision x.y" stamps and the Revision tab; other
@@ -72,11 +72,11 @@ export interface WorkbookSpec {
   macros?: boolean;
 }
 
-/** The shared folder beside the repo (as the workplace and CI lay it out) holds the blank templates. */
-const DIR = new URL('../../../shared/reference/rmi/', import.meta.url);
+/** The blank templates, kept in the repo so the tests run on any clean clone (test/fixtures/rmi/README.md). */
+const DIR = new URL('../fixtures/rmi/', import.meta.url);
 function templatePath(file: string): string {
   const path = new URL(file, DIR).pathname;
-  if (!existsSync(path)) throw new Error(`blank RMI template not found at ${path} (shared/ beside the repo)`);
+  if (!existsSync(path)) throw new Error(`blank RMI template not found at ${path} (test/fixtures/rmi/)`);
   return path;
 }
 

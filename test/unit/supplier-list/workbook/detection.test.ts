@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readWorkbook, WorkbookFormatError } from '../../../../shared/supplier-list/workbook/read-workbook.ts';
 import { buildWorkbook, type TemplateName, templateLanguages } from '../../../helpers/rmi-fixtures.ts';
 
-/** The versions in use (shared/reference/rmi/README.md) the reader supports. */
+/** The versions in use (the brief's reference/rmi/README.md) the reader supports. */
 const SUPPORTED: Record<TemplateName, string[]> = {
   CMRT: ['6.01', '6.1', '6.22', '6.31', '6.4', '6.5', '6.6'],
   EMRT: ['1.1', '1.2', '1.3', '2.0', '2.1', '2.11'],
