@@ -7,15 +7,16 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
 import type { ChangeRecord } from '../../shared/changes/change-record.ts';
 import { createScorer } from '../../shared/model/score.ts';
 import type { SupplierInput } from '../../shared/model/types.ts';
 import { referenceData } from '../../shared/reference/index.ts';
+import { putChangeGroup } from '../../shared/store/change-groups.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { CHANGE_GROUP_SK_PREFIX, CHANGE_SK_PREFIX, supplierIdOfPk } from '../../shared/store/keys.ts';
+import { CHANGE_SK_PREFIX, isChangeGroupSk, supplierIdOfPk } from '../../shared/store/keys.ts';
 import type { ScoredWrite } from '../../shared/store/supplier-port.ts';
 import { line, supplier } from '../helpers/supplier-input.ts';
 
@@ -39,11 +40,7 @@ beforeAll(async () => {
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName;
       const input = args.input as { Item?: { sk?: unknown }; Key?: { pk?: unknown } };
-      if (
-        command === 'PutItemCommand' &&
-        text(input.Item?.sk).startsWith(CHANGE_GROUP_SK_PREFIX) &&
-        failGroupWrites > 0
-      ) {
+      if (command === 'PutItemCommand' && isChangeGroupSk(text(input.Item?.sk)) && failGroupWrites > 0) {
         failGroupWrites--;
         throw fault();
       }
@@ -99,8 +96,8 @@ async function history(tenant: string, id: string, limit = 2): Promise<ChangeRec
 async function changeItems(tenant: string): Promise<{ groups: number; singles: number }> {
   const r = await DynamoDBDocumentClient.from(dynamo.client).send(new ScanCommand({ TableName: dynamo.tableName }));
   const mine = (r.Items ?? []).filter((i) => String(i.pk).startsWith(`T#${tenant}#`));
-  const sks = mine.map((i) => String(i.sk)).filter((sk) => sk.startsWith(CHANGE_SK_PREFIX));
-  const groups = sks.filter((sk) => sk.startsWith(CHANGE_GROUP_SK_PREFIX)).length;
+  const sks = mine.map((i) => String(i.sk)).filter((sk) => sk.startsWith(CHANGE_SK_PREFIX) || isChangeGroupSk(sk));
+  const groups = sks.filter(isChangeGroupSk).length;
   return { groups, singles: sks.length - groups };
 }
 
@@ -176,6 +173,31 @@ describe('change groups', () => {
     expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
     expect((await feed(t, 4)).sort(byId)).toEqual([...again].sort(byId));
     expect(await history(t, 'G-008')).toEqual(again.filter((c) => c.supplierId === 'G-008'));
+  });
+
+  it('a group whose time has passed: closed, its records written alone at the time they are written, each once', async () => {
+    const t = 'stale';
+    const w = chunk('b-1', ids(6));
+    // The first delivery chose its group's time a minute ago and died before writing the group.
+    const past = Date.now() - 60_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(past);
+    failGroupWrites = 1;
+    const first: ChangeRecord[] = [];
+    await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: 4 } })).rejects.toThrow();
+    clock.mockRestore();
+    // Its redelivery may not add a part the feed's readers may have passed: it closes the group instead.
+    const again: ChangeRecord[] = [];
+    await store.putScored(t, 'upsert', w, { changes: again, group: { chunk: 4 } });
+    expect(again).toEqual(first);
+    expect(await changeItems(t)).toEqual({ groups: 1, singles: 6 });
+    // A writer that still took the group's time for fresh (a concurrent delivery) finds it closed: nothing new.
+    const key = { tenant: t, batchId: 'b-1', chunk: 4, recordedAt: new Date(past).toISOString() };
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    expect(await putChangeGroup(doc, dynamo.tableName, key, first, () => new Date(past + 1))).toBe(0);
+    await store.putScored(t, 'upsert', w, { changes: [], group: { chunk: 4 } });
+    expect(await changeItems(t)).toEqual({ groups: 1, singles: 6 });
+    expect((await feed(t, 4)).sort(byId)).toEqual([...first].sort(byId));
+    expect(await history(t, 'G-002')).toEqual(first.filter((c) => c.supplierId === 'G-002'));
   });
 
   it('only first writes are grouped: a supplier the API stored first keeps its records beside it', async () => {
