@@ -10,16 +10,15 @@
  * (a redelivery derives the same records from the stored items), and its key is fixed by the chunk and the time its
  * delivery chose before its supplier writes, kept on each supplier's `newIn`: writing it again is a no-op. A delivery
  * that stored only some suppliers writes the group of those; the next delivery finds that part and writes a further
- * part with only the records no part holds, each part conditional on its own key. A part is written only while its
- * time is fresh (the feed's settle window must still cover it); past that, the group is closed by a last part holding
- * nothing, and what no part holds is written as single records beside its suppliers, at the time they are written.
+ * part with only the records no part holds, each part conditional on its own key. A part is written at the group's
+ * time only while the feed's settle window still covers it; past that (a slow delivery, a redelivery), the part's key
+ * holds a pointer and its records are written at the time they are written, where the pointer says.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG } from '../changes/port.ts';
-import { putChangeRecord } from './change-log.ts';
 import { changeGroupKey, changesSk, changesSkTime, compareKeyBytes } from './keys.ts';
 import { TABLE } from './table.ts';
 
@@ -34,14 +33,15 @@ const DAY_SECONDS = 24 * 3600;
  */
 export const NEW_IN_ATTRIBUTE = 'newIn';
 
-/** The attribute holding a group's records (compressed JSON); a closing part has none. */
+/** The attribute holding a group's records (compressed JSON). */
 export const GROUP_ATTRIBUTE = 'group';
-const CLOSED_ATTRIBUTE = 'closed';
+/** On a part written late: the time of the item that holds its records instead (a pointer, no records). */
+const MOVED_ATTRIBUTE = 'movedTo';
 
 /**
- * How long after its chosen time a part may still be written: half the feed's settle window, so a part lands before
- * any reader passes its time (the put itself takes milliseconds; a delivery slower than this, or a redelivery, falls
- * back to single records).
+ * How long after the group's chosen time a part may still be written at it: half the feed's settle window, so the
+ * part lands before any reader passes its time (the put itself takes milliseconds). Later (a slow delivery, a
+ * redelivery), the part at that time is a pointer to its records, written at the time they are written.
  */
 export const GROUP_FRESH_MS = CHANGE_LOG.settleMs / 2;
 
@@ -71,50 +71,75 @@ const encodeGroup = (records: readonly ChangeRecord[]): Uint8Array =>
 export const decodeGroup = (value: unknown): ChangeRecord[] =>
   JSON.parse(brotliDecompressSync(value as Uint8Array).toString('utf8')) as ChangeRecord[];
 
-const partKey = (key: GroupKey, part: number) =>
-  changeGroupKey(key.tenant, key.batchId, key.chunk, key.recordedAt, part);
+const partKey = (key: GroupKey, part: number, at = key.recordedAt) =>
+  changeGroupKey(key.tenant, key.batchId, key.chunk, at, part);
 
-/** The item of one part of a group (no index attributes: the feed reads it from the base table); null closes it. */
-function groupItem(key: GroupKey, part: number, records: readonly ChangeRecord[] | null) {
-  return {
-    ...partKey(key, part),
-    tenant: key.tenant,
-    ...(records ? { [GROUP_ATTRIBUTE]: encodeGroup(records) } : { [CLOSED_ATTRIBUTE]: true }),
-    [TABLE.ttlAttribute]: Math.floor(Date.parse(key.recordedAt) / 1000) + CHANGE_LOG.retentionDays * DAY_SECONDS,
-  };
+const expiresAt = (recordedAt: string) =>
+  Math.floor(Date.parse(recordedAt) / 1000) + CHANGE_LOG.retentionDays * DAY_SECONDS;
+
+/** One part's item (no index attributes: the feed reads it from the base table): records, a pointer, or nothing. */
+function partItem(key: GroupKey, part: number, at: string, body: Record<string, unknown>) {
+  return { ...partKey(key, part, at), tenant: key.tenant, ...body, [TABLE.ttlAttribute]: expiresAt(at) };
+}
+
+/** Puts an item unless its key is taken (false then). */
+async function putNew(doc: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>) {
+  try {
+    await doc.send(
+      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+async function getPart(doc: DynamoDBDocumentClient, tableName: string, key: { pk: string; sk: string }) {
+  const r = await doc.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: key,
+      ProjectionExpression: '#g, #m',
+      ExpressionAttributeNames: { '#g': GROUP_ATTRIBUTE, '#m': MOVED_ATTRIBUTE },
+      ConsistentRead: true,
+    }),
+  );
+  return r.Item;
 }
 
 /**
- * Every part of a chunk's group, in part order, and whether a closing part ends it: read one by one (a group has one
- * part unless a delivery failed halfway), as the score function's role may read any item but query only the policy
- * partition.
+ * Every part of a chunk's group, in part order: read one by one (a group has one part unless a delivery failed
+ * halfway), as the score function's role may read any item but query only the policy partition. A pointer's records
+ * are read where it points. A writer (`settle`) that finds a pointer whose records are not there yet (their writer
+ * died, or is late) settles it: an empty item at that key, unless the records land first; a reader counts it empty.
  */
 export async function readGroupParts(
   doc: DynamoDBDocumentClient,
   tableName: string,
   key: GroupKey,
-): Promise<{ parts: ChangeRecord[][]; closed: boolean }> {
+  settle = false,
+): Promise<ChangeRecord[][]> {
   const parts: ChangeRecord[][] = [];
   for (;;) {
-    const r = await doc.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: partKey(key, parts.length),
-        ProjectionExpression: '#g, #c',
-        ExpressionAttributeNames: { '#g': GROUP_ATTRIBUTE, '#c': CLOSED_ATTRIBUTE },
-        ConsistentRead: true,
-      }),
-    );
-    if (!r.Item) return { parts, closed: false };
-    if (r.Item[CLOSED_ATTRIBUTE] === true) return { parts, closed: true };
-    parts.push(decodeGroup(r.Item[GROUP_ATTRIBUTE]));
+    const item = await getPart(doc, tableName, partKey(key, parts.length));
+    if (!item) return parts;
+    let records = item[GROUP_ATTRIBUTE];
+    if (records === undefined && typeof item[MOVED_ATTRIBUTE] === 'string') {
+      const moved = partItem(key, parts.length, item[MOVED_ATTRIBUTE], {});
+      const target = await getPart(doc, tableName, { pk: moved.pk, sk: moved.sk });
+      records = target?.[GROUP_ATTRIBUTE];
+      if (!target && settle && !(await putNew(doc, tableName, moved)))
+        records = (await getPart(doc, tableName, { pk: moved.pk, sk: moved.sk }))?.[GROUP_ATTRIBUTE];
+    }
+    parts.push(records === undefined ? [] : decodeGroup(records));
   }
 }
 
 /**
- * Writes the chunk's records that no part of its group holds yet (in a new part, or once the group's time is past
- * GROUP_FRESH_MS, as single records after closing the group); returns how many it wrote. Usually one conditional put:
- * the first delivery's. A redelivery's put finds that part and reads it.
+ * Writes the chunk's records that no part of its group holds yet, in a new part; returns how many it wrote. Usually
+ * one conditional put: the first delivery's, at the group's time. Later than GROUP_FRESH_MS, a pointer at the part's
+ * key, then the records at the time they are written. A redelivery's put finds the part and reads it.
  */
 export async function putChangeGroup(
   doc: DynamoDBDocumentClient,
@@ -126,35 +151,26 @@ export async function putChangeGroup(
   if (records.length === 0) return 0;
   let part = 0;
   let missing = [...records];
-  let closed = false;
-  while (!closed) {
-    const fresh = now().getTime() - Date.parse(key.recordedAt) < GROUP_FRESH_MS;
-    try {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: groupItem(key, part, fresh ? missing : null),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      if (fresh) return missing.length;
-      closed = true;
-      break;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  for (;;) {
+    const at = now();
+    const body = () => ({ [GROUP_ATTRIBUTE]: encodeGroup(missing) });
+    if (at.getTime() - Date.parse(key.recordedAt) < GROUP_FRESH_MS) {
+      if (await putNew(doc, tableName, partItem(key, part, key.recordedAt, body()))) return missing.length;
+    } else {
+      // The pointer claims the part first: a writer that finds it without its records settles it empty, so the
+      // records land at most once, where the pointer says.
+      const movedTo = at.toISOString();
+      if (await putNew(doc, tableName, partItem(key, part, key.recordedAt, { [MOVED_ATTRIBUTE]: movedTo }))) {
+        if (await putNew(doc, tableName, partItem(key, part, movedTo, body()))) return missing.length;
+      }
     }
     // Another delivery wrote this part: keep only what no part holds, and try the next free part.
-    const read = await readGroupParts(doc, tableName, key);
-    const held = new Set(read.parts.flat().map((r) => r.changeId));
+    const parts = await readGroupParts(doc, tableName, key, true);
+    const held = new Set(parts.flat().map((r) => r.changeId));
     missing = missing.filter((r) => !held.has(r.changeId));
     if (missing.length === 0) return 0;
-    part = read.parts.length;
-    closed = read.closed;
+    part = parts.length;
   }
-  // Closed: no part will be added, so these records are nowhere else; each single record is exactly once by its key.
-  let written = 0;
-  for (const r of missing) if (await putChangeRecord(doc, tableName, r, sequenceOf(r), now())) written++;
-  return written;
 }
 
 /**

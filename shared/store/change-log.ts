@@ -214,7 +214,7 @@ export class DynamoDbChangeLog implements ChangeLog {
       );
       for (const item of r.Items ?? []) {
         const sk = item[source.sortKey] as string;
-        // A group's closing part holds no record (change-groups.ts).
+        // A group's pointer (or a settled empty part) holds no record (change-groups.ts).
         const entries =
           item[GROUP_ATTRIBUTE] !== undefined
             ? groupEntries(sk, item[GROUP_ATTRIBUTE])
@@ -268,7 +268,7 @@ export class DynamoDbChangeLog implements ChangeLog {
     );
     const ref = typeof r.Item?.[NEW_IN_ATTRIBUTE] === 'string' ? parseChangeGroupRef(r.Item[NEW_IN_ATTRIBUTE]) : null;
     if (!ref) return null;
-    const { parts } = await readGroupParts(this.doc, this.tableName, { tenant, ...ref });
+    const parts = await readGroupParts(this.doc, this.tableName, { tenant, ...ref });
     return parts.flat().find((c) => c.supplierId === supplierId) ?? null;
   }
 }

@@ -5,7 +5,7 @@
  * injected with SDK middleware, as no local service can produce them.
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
@@ -16,7 +16,7 @@ import { referenceData } from '../../shared/reference/index.ts';
 import { putChangeGroup } from '../../shared/store/change-groups.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { CHANGE_SK_PREFIX, isChangeGroupSk, supplierIdOfPk } from '../../shared/store/keys.ts';
+import { CHANGE_SK_PREFIX, changeGroupKey, isChangeGroupSk, supplierIdOfPk } from '../../shared/store/keys.ts';
 import type { ScoredWrite } from '../../shared/store/supplier-port.ts';
 import { line, supplier } from '../helpers/supplier-input.ts';
 
@@ -175,7 +175,7 @@ describe('change groups', () => {
     expect(await history(t, 'G-008')).toEqual(again.filter((c) => c.supplierId === 'G-008'));
   });
 
-  it('a group whose time has passed: closed, its records written alone at the time they are written, each once', async () => {
+  it('a group whose time has passed: a pointer at its key, its records at the time they are written, each once', async () => {
     const t = 'stale';
     const w = chunk('b-1', ids(6));
     // The first delivery chose its group's time a minute ago and died before writing the group.
@@ -185,19 +185,46 @@ describe('change groups', () => {
     const first: ChangeRecord[] = [];
     await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: 4 } })).rejects.toThrow();
     clock.mockRestore();
-    // Its redelivery may not add a part the feed's readers may have passed: it closes the group instead.
+    // Its redelivery may not add a part the feed's readers may have passed: the part's key points to where it is.
     const again: ChangeRecord[] = [];
     await store.putScored(t, 'upsert', w, { changes: again, group: { chunk: 4 } });
     expect(again).toEqual(first);
-    expect(await changeItems(t)).toEqual({ groups: 1, singles: 6 });
-    // A writer that still took the group's time for fresh (a concurrent delivery) finds it closed: nothing new.
+    expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
+    // A writer that still took the group's time for fresh (a concurrent delivery) finds the part: nothing new.
     const key = { tenant: t, batchId: 'b-1', chunk: 4, recordedAt: new Date(past).toISOString() };
     const doc = DynamoDBDocumentClient.from(dynamo.client);
     expect(await putChangeGroup(doc, dynamo.tableName, key, first, () => new Date(past + 1))).toBe(0);
     await store.putScored(t, 'upsert', w, { changes: [], group: { chunk: 4 } });
-    expect(await changeItems(t)).toEqual({ groups: 1, singles: 6 });
+    expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
     expect((await feed(t, 4)).sort(byId)).toEqual([...first].sort(byId));
     expect(await history(t, 'G-002')).toEqual(first.filter((c) => c.supplierId === 'G-002'));
+  });
+
+  it('a pointer whose records never landed (its writer died): settled empty, the records in the next part, once', async () => {
+    const t = 'dead-pointer';
+    const w = chunk('b-1', ids(5));
+    const past = Date.now() - 60_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(past);
+    failGroupWrites = 1;
+    const first: ChangeRecord[] = [];
+    await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: 5 } })).rejects.toThrow();
+    clock.mockRestore();
+    // A late writer claimed part 0 with a pointer, then died before writing the records where it points.
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const movedTo = new Date(past + 30_000).toISOString();
+    await doc.send(
+      new PutCommand({
+        TableName: dynamo.tableName,
+        Item: { ...changeGroupKey(t, 'b-1', 5, new Date(past).toISOString(), 0), tenant: t, movedTo },
+      }),
+    );
+    const again: ChangeRecord[] = [];
+    await store.putScored(t, 'upsert', w, { changes: again, group: { chunk: 5 } });
+    expect(again).toEqual(first);
+    // The two pointers, the settled empty part, the records.
+    expect(await changeItems(t)).toEqual({ groups: 4, singles: 0 });
+    expect((await feed(t, 2)).sort(byId)).toEqual([...first].sort(byId));
+    expect(await history(t, 'G-003')).toEqual(first.filter((c) => c.supplierId === 'G-003'));
   });
 
   it('only first writes are grouped: a supplier the API stored first keeps its records beside it', async () => {
