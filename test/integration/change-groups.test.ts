@@ -101,6 +101,20 @@ async function changeItems(tenant: string): Promise<{ groups: number; singles: n
   return { groups, singles: sks.length - groups };
 }
 
+/** A first delivery that chose its group's time a minute ago, stored the chunk and died before writing the group. */
+async function diedAMinuteAgo(t: string, w: ScoredWrite[], chunkNo: number) {
+  const past = Date.now() - 60_000;
+  const clock = vi.spyOn(Date, 'now').mockReturnValue(past);
+  failGroupWrites = 1;
+  const first: ChangeRecord[] = [];
+  try {
+    await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: chunkNo } })).rejects.toThrow();
+  } finally {
+    clock.mockRestore();
+  }
+  return { past, first };
+}
+
 const byId = (a: ChangeRecord, b: ChangeRecord) => a.changeId.localeCompare(b.changeId);
 const ids = (n: number, prefix = 'G') => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
 
@@ -178,13 +192,7 @@ describe('change groups', () => {
   it('a group whose time has passed: a pointer at its key, its records at the time they are written, each once', async () => {
     const t = 'stale';
     const w = chunk('b-1', ids(6));
-    // The first delivery chose its group's time a minute ago and died before writing the group.
-    const past = Date.now() - 60_000;
-    const clock = vi.spyOn(Date, 'now').mockReturnValue(past);
-    failGroupWrites = 1;
-    const first: ChangeRecord[] = [];
-    await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: 4 } })).rejects.toThrow();
-    clock.mockRestore();
+    const { past, first } = await diedAMinuteAgo(t, w, 4);
     // Its redelivery may not add a part the feed's readers may have passed: the part's key points to where it is.
     const again: ChangeRecord[] = [];
     await store.putScored(t, 'upsert', w, { changes: again, group: { chunk: 4 } });
@@ -203,12 +211,7 @@ describe('change groups', () => {
   it('a pointer whose records never landed (its writer died): settled empty, the records in the next part, once', async () => {
     const t = 'dead-pointer';
     const w = chunk('b-1', ids(5));
-    const past = Date.now() - 60_000;
-    const clock = vi.spyOn(Date, 'now').mockReturnValue(past);
-    failGroupWrites = 1;
-    const first: ChangeRecord[] = [];
-    await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: 5 } })).rejects.toThrow();
-    clock.mockRestore();
+    const { past, first } = await diedAMinuteAgo(t, w, 5);
     // A late writer claimed part 0 with a pointer, then died before writing the records where it points.
     const doc = DynamoDBDocumentClient.from(dynamo.client);
     const movedTo = new Date(past + 30_000).toISOString();
