@@ -18,7 +18,14 @@ import { GetItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/cl
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { LOCAL_TABLE, quietLocalTelemetry, startLocalRuntime } from '../infra/local/runtime.ts';
 import { batchKey } from '../shared/store/batch-items.ts';
-import { CHANGE_SK_PREFIX, isAggregatePk, isBatchPk, SUPPLIER_SK, supplierPk } from '../shared/store/keys.ts';
+import {
+  CHANGE_SK_PREFIX,
+  isAggregatePk,
+  isBatchPk,
+  isChangeGroupSk,
+  SUPPLIER_SK,
+  supplierPk,
+} from '../shared/store/keys.ts';
 import { TABLE } from '../shared/store/table.ts';
 import { extendSuspension } from './bench-revision.ts';
 import { itemBytes } from './item-size.ts';
@@ -36,7 +43,7 @@ const text = (raw: Key) => (typeof raw === 'string' ? raw : raw?.S) ?? '';
 
 function kindOf(pk: string, sk: string): Kind {
   if (sk === SUPPLIER_SK) return 'supplier';
-  if (sk.startsWith(CHANGE_SK_PREFIX)) return 'change';
+  if (sk.startsWith(CHANGE_SK_PREFIX) || isChangeGroupSk(sk)) return 'change';
   if (isBatchPk(pk)) return 'batch';
   if (isAggregatePk(pk)) return 'aggregate';
   return 'other';
@@ -85,8 +92,13 @@ async function supplierPartitions(client: DynamoDBClient): Promise<Map<string, I
     const r: ScanCommandOutput = await client.send(
       new ScanCommand({
         TableName: LOCAL_TABLE,
-        FilterExpression: 'sk = :sk OR begins_with(sk, :chg)',
-        ExpressionAttributeValues: { ':sk': { S: SUPPLIER_SK }, ':chg': { S: CHANGE_SK_PREFIX } },
+        // Change groups too (their sort key holds `#*G#`): an index entry of theirs would be counted.
+        FilterExpression: 'sk = :sk OR begins_with(sk, :chg) OR contains(sk, :grp)',
+        ExpressionAttributeValues: {
+          ':sk': { S: SUPPLIER_SK },
+          ':chg': { S: CHANGE_SK_PREFIX },
+          ':grp': { S: '#*G#' },
+        },
         ExclusiveStartKey: start,
       }),
     );

@@ -82,7 +82,8 @@ const ONE_MINUTE = Duration.minutes(1);
  *
  * The function's role may do only what the API's code calls:
  * - table: GetItem, PutItem (suppliers, batch records, the tombstone a DELETE leaves, policy revisions, rescore runs
- *   and their segments, the run list), Query (also the run list, `RUN#INDEX`), BatchGetItem; no Scan;
+ *   and their segments, the run list), Query (also the run list, `RUN#INDEX`, and the change feed's group
+ *   partitions, `T#{tenant}#CHG#{shard}`), BatchGetItem; no Scan;
  *   UpdateItem only on the `POLICY` partition (the planned-revision marker a started policy run raises) and on the
  *   webhook partitions (an endpoint count, a rotation, a reopened delivery), never on a supplier or batch; Query on
  *   the `byScore` index (the supplier list) and the `changes` index (the change feed), no other index;

@@ -50,8 +50,8 @@ export interface PipelineProps {
  * - ingest: GetObject under `uploads/` and Decrypt with the stage key through S3; PutItem (batch record), GetItem,
  *   UpdateItem, BatchWriteItem (rejections);
  *   SendMessage (SendMessageBatch) to the score queue.
- * - score: PutItem (conditional supplier writes), GetItem, UpdateItem (batch counters); Query on the `POLICY`
- *   partition only (the live policy timeline); consumes the score queue.
+ * - score: PutItem (conditional supplier writes, change groups), GetItem, UpdateItem (batch counters); Query on the
+ *   `POLICY` partition only (the live policy timeline); consumes the score queue.
  * - rescore: only the platform's partitions, never a tenant's: GetItem, Query, UpdateItem on `POLICY` (revisions,
  *   the planned-revision marker), GetItem, PutItem on `RUN#…` (a run and its segments); SendMessage (SendMessageBatch)
  *   to the rescore queue.

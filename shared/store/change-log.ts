@@ -2,8 +2,9 @@
  * The change log on DynamoDB (issue 10). A record sits beside its supplier (T#{tenant}#S#{id} / CHG#{sequence}), so
  * its key is fixed by the supplier write that made it: writing it again (a redelivery) is a no-op, which is what makes
  * it exactly once. The tenant's feed reads the `changes` index, sharded, in the order records were written. An upload
- * chunk's new suppliers' records are one change group (change-groups.ts): the feed and the history list its records
- * as if each were alone.
+ * chunk's new suppliers' records are one change group (change-groups.ts), a base-table item of the shard's partition
+ * with no index entry: the feed reads both per shard, and it and the history list a group's records as if each were
+ * alone.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -163,26 +164,47 @@ export class DynamoDbChangeLog implements ChangeLog {
     return { items, cursor: encodeFeedCursor(last), more };
   }
 
+  /**
+   * One shard's first `limit` records after the cursor: single records from the `changes` index, change groups from
+   * the base table's partition of the same key (a group pays no index entry, change-groups.ts), merged in key order.
+   */
   private async readShard(pk: string, after: string, settled: string, limit: number): Promise<ShardPage> {
+    if (compareKeyBytes(after, settled) >= 0) return { items: [], more: false };
     const { partitionKey, sortKey, name } = TABLE.indexes.changes;
+    const sources = await Promise.all([
+      this.readSource({ index: name, partitionKey, sortKey }, pk, after, settled, limit),
+      this.readSource({ partitionKey: TABLE.partitionKey, sortKey: TABLE.sortKey }, pk, after, settled, limit),
+    ]);
+    // A group's records arrive together: the page is cut in key order.
+    const items = sources.flatMap((x) => x.items).sort((a, b) => compareKeyBytes(a.sk, b.sk));
+    return { items: items.slice(0, limit), more: items.length > limit || sources.some((x) => x.more) };
+  }
+
+  /** The entries of one source of a shard after the cursor, up to the settle time: at least `limit + 1` if it has them. */
+  private async readSource(
+    source: { index?: string; partitionKey: string; sortKey: string },
+    pk: string,
+    after: string,
+    settled: string,
+    limit: number,
+  ): Promise<ShardPage> {
     const items: ShardPage['items'] = [];
-    if (compareKeyBytes(after, settled) >= 0) return { items, more: false };
     let start: Record<string, unknown> | undefined;
     do {
       const r = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: name,
+          ...(source.index ? { IndexName: source.index } : {}),
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
           // BETWEEN is inclusive, and starts at the cursor's millisecond: a change group of that millisecond may hold
-          // records past the cursor (its records read as their own keys, the group's entry sorts apart); what is at
+          // records past the cursor (its records read as their own keys, the group's key sorts apart); what is at
           // or before the cursor is skipped below. Every key of a record written before `settled` sorts below
           // `settled` itself (same-length ISO times, then '#').
           ExpressionAttributeValues: { ':pk': pk, ':from': after ? changesSkTime(after) : '0', ':to': settled },
           ProjectionExpression: '#sk, #record, #group',
           ExpressionAttributeNames: {
-            '#pk': partitionKey,
-            '#sk': sortKey,
+            '#pk': source.partitionKey,
+            '#sk': source.sortKey,
             '#record': 'record',
             '#group': GROUP_ATTRIBUTE,
           },
@@ -191,18 +213,19 @@ export class DynamoDbChangeLog implements ChangeLog {
         }),
       );
       for (const item of r.Items ?? []) {
-        const sk = item[sortKey] as string;
+        const sk = item[source.sortKey] as string;
+        // A group's pointer (or a settled empty part) holds no record (change-groups.ts).
         const entries =
           item[GROUP_ATTRIBUTE] !== undefined
             ? groupEntries(sk, item[GROUP_ATTRIBUTE])
-            : [{ sk, record: decodeRecord(item.record) }];
+            : item.record !== undefined
+              ? [{ sk, record: decodeRecord(item.record) }]
+              : [];
         for (const e of entries) if (compareKeyBytes(e.sk, after) > 0) items.push(e);
       }
       start = r.LastEvaluatedKey;
     } while (start && items.length <= limit);
-    // A group's records arrive together: the page is cut in key order.
-    items.sort((a, b) => compareKeyBytes(a.sk, b.sk));
-    return { items: items.slice(0, limit), more: items.length > limit || start !== undefined };
+    return { items, more: start !== undefined };
   }
 
   async supplierHistory(

@@ -7,7 +7,8 @@
  *   change record             T#{tenant}#S#{supplierId} / CHG#{sequence, zero-padded}   (beside its supplier)
  *   batch (upload) record     T#{tenant}#B#{batchId}    / BATCH
  *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
- *   change group              T#{tenant}#B#{batchId}    / CHG#N#{chunk}#{part}   (a scored chunk's new suppliers' records)
+ *   change group              T#{tenant}#CHG#{shard}    / {recordedAt}#*G#{batchId}#{chunk}#{part}
+ *                             (a scored chunk's new suppliers' records, in the feed's order; no index entry)
  *   webhook endpoint          T#{tenant}#WH             / WH#{webhookId}
  *   webhook endpoint count    T#{tenant}#WH             / COUNT
  *   webhook delivery          T#{tenant}#WH#{webhookId} / DLV#{deliveryId}            (ids sort by time)
@@ -24,8 +25,8 @@
  * Index keys:
  *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
  *   changes        T#{tenant}#CHG#{shard}        / {recordedAt}#{supplierId}@{sequence}
- *                  (a change group: {recordedAt}#*G#{batchId}#{chunk}#{part}; each of its records reads as the key
- *                  it would have alone, {recordedAt}#{supplierId}@1)
+ *                  (a change group is not in the index: it is a base-table item at the same shard partition and
+ *                  sort key order; each of its records reads as the key it would have alone, {recordedAt}#{supplierId}@1)
  *
  * Every tenant's key holds the tenant (`T#{tenant}…`, or `SCN#{tenant}#…` for the scenario jobs' own partitions, which
  * a role may write without reaching any `T#` item), so no query can cross tenants. Each supplier is its own partition key, so a
@@ -52,18 +53,19 @@ export const changeSk = (sequence: number) => `${CHANGE_SK_PREFIX}${pad(sequence
 export const CHANGE_SK_PATTERN = /^CHG#\d{10}$/;
 
 /**
- * A change group: the records of the suppliers a scored chunk stored for the first time, in one item of the batch's
- * partition (issue 12: one record per chunk, not per supplier). Its key is fixed by the chunk, so a redelivered
- * chunk writes the same item; a later part holds only what earlier parts missed (a delivery that failed halfway).
+ * Where a supplier's first record is when a change group holds it (the supplier item's `newIn`): its chunk and the
+ * group's recorded time (epoch ms in base 36, 8 characters: the item stays within its write unit), which fix the
+ * group's key (changeGroupKey), then the batch.
  */
-export const CHANGE_GROUP_SK_PREFIX = `${CHANGE_SK_PREFIX}N#`;
-export const changeGroupSk = (chunk: number, part: number) =>
-  `${CHANGE_GROUP_SK_PREFIX}${pad(chunk, 10)}#${pad(part, 4)}`;
-/** Where a supplier's first record is when a change group holds it (the supplier item's `newIn`). */
-export const changeGroupRef = (batchId: string, chunk: number) => `${chunk}#${batchId}`;
-export function parseChangeGroupRef(ref: string): { batchId: string; chunk: number } | null {
-  const m = /^(\d+)#(.+)$/.exec(ref);
-  return m ? { chunk: Number(m[1]), batchId: m[2] as string } : null;
+export const changeGroupRef = (batchId: string, chunk: number, recordedAtMs: number) =>
+  `${chunk}#${recordedAtMs.toString(36)}#${batchId}`;
+export function parseChangeGroupRef(ref: string): { batchId: string; chunk: number; recordedAt: string } | null {
+  const m = /^(\d+)#([0-9a-z]{1,9})#(.+)$/.exec(ref);
+  if (!m) return null;
+  const at = new Date(Number.parseInt(m[2] as string, 36));
+  return Number.isNaN(at.getTime())
+    ? null
+    : { chunk: Number(m[1]), recordedAt: at.toISOString(), batchId: m[3] as string };
 }
 
 // Batches and their rejections.
@@ -181,9 +183,22 @@ export const changesPk = (tenant: string, supplierId: string) =>
   changesShardPk(tenant, shardOf(supplierId, TABLE.indexes.changes.shards));
 export const changesSk = (recordedAt: string, supplierId: string, sequence: number) =>
   `${recordedAt}#${supplierId}@${sequence}`;
-/** A change group's entry: sorts after every key of its millisecond that starts below `*`, and is never a cursor. */
+const CHANGE_GROUP_SK_INFIX = '#*G#';
+/**
+ * A change group (issue 12): the records of the suppliers a scored chunk stored for the first time, in one base-table
+ * item of the tenant's feed partition (the `changes` index's shard key, without the index's attributes: no index
+ * entry to pay for), sorted where its records would be. Its key is fixed by the chunk and the time its writer chose
+ * (kept on each supplier's `newIn`), so a redelivered chunk finds it; a later part holds only what earlier parts
+ * missed (a delivery that failed halfway). Never a cursor: its records read as their own keys.
+ */
 export const changesGroupSk = (recordedAt: string, batchId: string, chunk: number, part: number) =>
-  `${recordedAt}#*G#${batchId}#${chunk}#${part}`;
+  `${recordedAt}${CHANGE_GROUP_SK_INFIX}${batchId}#${chunk}#${pad(part, 4)}`;
+export const changeGroupKey = (tenant: string, batchId: string, chunk: number, recordedAt: string, part: number) => ({
+  pk: changesShardPk(tenant, shardOf(`${batchId}#${chunk}`, TABLE.indexes.changes.shards)),
+  sk: changesGroupSk(recordedAt, batchId, chunk, part),
+});
+/** Whether a sort key is a change group's. */
+export const isChangeGroupSk = (sk: string) => sk.includes(CHANGE_GROUP_SK_INFIX);
 /** The millisecond of an index sort key (every key starts with its ISO time, then `#`). */
 export const changesSkTime = (sk: string) => sk.slice(0, sk.indexOf('#') + 1);
 

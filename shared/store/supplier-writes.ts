@@ -9,7 +9,7 @@ import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { inputRows } from '../model/input-rows.ts';
 import { NEW_IN_ATTRIBUTE, putChangeGroup } from './change-groups.ts';
 import { putChangeRecord } from './change-log.ts';
-import { changeGroupRef, SUPPLIER_SK, supplierPk } from './keys.ts';
+import { changeGroupRef, parseChangeGroupRef, SUPPLIER_SK, supplierPk } from './keys.ts';
 import { contributionChange } from './portfolio-aggregates-contribution.ts';
 import { settleLimit } from './settle-limit.ts';
 import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
@@ -29,6 +29,12 @@ import {
 export const PUT_CONCURRENCY = 16;
 
 const nowIso = () => new Date().toISOString();
+
+/** Whether a stored `newIn` names this chunk's group (chosen by this delivery or an earlier one). */
+function sameGroup(ref: string, group: { batchId: string; chunk: number }): boolean {
+  const key = parseChangeGroupRef(ref);
+  return key !== null && key.batchId === group.batchId && key.chunk === group.chunk;
+}
 
 /** What a tombstone does not keep (its change attributes stay: the next write derives its change from them). */
 const TOMBSTONE_REMOVES = [
@@ -72,11 +78,15 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     const send = signal ? { abortSignal: signal } : {};
     // An upload chunk's first-time suppliers: their records go in the chunk's change group (change-groups.ts).
     const batchId = items[0]?.batchId ?? null;
+    // Its time is chosen now, before the writes, and kept on each supplier (`newIn`): it fixes the group's key.
+    const groupAt = Date.now();
     const group =
       mode === 'upsert' && options.group && batchId !== null && items.every((x) => x.batchId === batchId)
-        ? { tenant, batchId, chunk: options.group.chunk, ref: changeGroupRef(batchId, options.group.chunk) }
+        ? { tenant, batchId, chunk: options.group.chunk, ref: changeGroupRef(batchId, options.group.chunk, groupAt) }
         : null;
-    const grouped: ChangeRecord[] = [];
+    // By group key (`newIn`): a redelivery's records belong to the group the delivery that first stored them chose.
+    const grouped = new Map<string, ChangeRecord[]>();
+    const groupOf = (ref: string) => grouped.get(ref) ?? grouped.set(ref, []).get(ref) ?? [];
     const outcomes = await settleLimit(
       items,
       PUT_CONCURRENCY,
@@ -98,14 +108,15 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
           const stored = await this.alreadyStored(tenant, mode, x);
           if (!stored) return { stored: false, rows };
           // The first write of the item, by this chunk: its record belongs to the chunk's group.
-          const first = group !== null && stored.changeSeq === 1 && stored[NEW_IN_ATTRIBUTE] === group.ref;
-          await this.recordChange(changeOfItem(stored, x.result), changes, first ? grouped : null);
+          const storedRef = typeof stored[NEW_IN_ATTRIBUTE] === 'string' ? stored[NEW_IN_ATTRIBUTE] : '';
+          const first = group !== null && stored.changeSeq === 1 && sameGroup(storedRef, group);
+          await this.recordChange(changeOfItem(stored, x.result), changes, first ? groupOf(storedRef) : null);
           return { stored: true, rows };
         }
         await this.recordChange(
           changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
           changes,
-          group !== null && old === undefined ? grouped : null,
+          group !== null && old === undefined ? groupOf(group.ref) : null,
         );
         options.contributions?.push(contributionChange(x.input.supplierId, old, x.result));
         return { stored: true, rows };
@@ -116,7 +127,11 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     // Not once the deadline has aborted the call: its caller must count what was written before the function ends,
     // and a group (compressing hundreds of records, finding its part) may not fit in that margin. The message's next
     // delivery, or its redrive from the DLQ after the last one, finds these suppliers stored and writes their group.
-    if (group && grouped.length > 0 && !signal?.aborted) await putChangeGroup(this.doc, this.tableName, group, grouped);
+    if (group && !signal?.aborted)
+      for (const [ref, records] of grouped) {
+        const key = parseChangeGroupRef(ref);
+        if (key && records.length > 0) await putChangeGroup(this.doc, this.tableName, { tenant, ...key }, records);
+      }
     const result = emptyPutScoredResult();
     let failed = 0;
     let firstError: unknown;

@@ -5,17 +5,18 @@
  * injected with SDK middleware, as no local service can produce them.
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
 import type { ChangeRecord } from '../../shared/changes/change-record.ts';
 import { createScorer } from '../../shared/model/score.ts';
 import type { SupplierInput } from '../../shared/model/types.ts';
 import { referenceData } from '../../shared/reference/index.ts';
+import { putChangeGroup } from '../../shared/store/change-groups.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { CHANGE_GROUP_SK_PREFIX, CHANGE_SK_PREFIX, supplierIdOfPk } from '../../shared/store/keys.ts';
+import { CHANGE_SK_PREFIX, changeGroupKey, isChangeGroupSk, supplierIdOfPk } from '../../shared/store/keys.ts';
 import type { ScoredWrite } from '../../shared/store/supplier-port.ts';
 import { line, supplier } from '../helpers/supplier-input.ts';
 
@@ -39,11 +40,7 @@ beforeAll(async () => {
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName;
       const input = args.input as { Item?: { sk?: unknown }; Key?: { pk?: unknown } };
-      if (
-        command === 'PutItemCommand' &&
-        text(input.Item?.sk).startsWith(CHANGE_GROUP_SK_PREFIX) &&
-        failGroupWrites > 0
-      ) {
+      if (command === 'PutItemCommand' && isChangeGroupSk(text(input.Item?.sk)) && failGroupWrites > 0) {
         failGroupWrites--;
         throw fault();
       }
@@ -99,9 +96,23 @@ async function history(tenant: string, id: string, limit = 2): Promise<ChangeRec
 async function changeItems(tenant: string): Promise<{ groups: number; singles: number }> {
   const r = await DynamoDBDocumentClient.from(dynamo.client).send(new ScanCommand({ TableName: dynamo.tableName }));
   const mine = (r.Items ?? []).filter((i) => String(i.pk).startsWith(`T#${tenant}#`));
-  const sks = mine.map((i) => String(i.sk)).filter((sk) => sk.startsWith(CHANGE_SK_PREFIX));
-  const groups = sks.filter((sk) => sk.startsWith(CHANGE_GROUP_SK_PREFIX)).length;
+  const sks = mine.map((i) => String(i.sk)).filter((sk) => sk.startsWith(CHANGE_SK_PREFIX) || isChangeGroupSk(sk));
+  const groups = sks.filter(isChangeGroupSk).length;
   return { groups, singles: sks.length - groups };
+}
+
+/** A first delivery that chose its group's time a minute ago, stored the chunk and died before writing the group. */
+async function diedAMinuteAgo(t: string, w: ScoredWrite[], chunkNo: number) {
+  const past = Date.now() - 60_000;
+  const clock = vi.spyOn(Date, 'now').mockReturnValue(past);
+  failGroupWrites = 1;
+  const first: ChangeRecord[] = [];
+  try {
+    await expect(store.putScored(t, 'upsert', w, { changes: first, group: { chunk: chunkNo } })).rejects.toThrow();
+  } finally {
+    clock.mockRestore();
+  }
+  return { past, first };
 }
 
 const byId = (a: ChangeRecord, b: ChangeRecord) => a.changeId.localeCompare(b.changeId);
@@ -176,6 +187,47 @@ describe('change groups', () => {
     expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
     expect((await feed(t, 4)).sort(byId)).toEqual([...again].sort(byId));
     expect(await history(t, 'G-008')).toEqual(again.filter((c) => c.supplierId === 'G-008'));
+  });
+
+  it('a group whose time has passed: a pointer at its key, its records at the time they are written, each once', async () => {
+    const t = 'stale';
+    const w = chunk('b-1', ids(6));
+    const { past, first } = await diedAMinuteAgo(t, w, 4);
+    // Its redelivery may not add a part the feed's readers may have passed: the part's key points to where it is.
+    const again: ChangeRecord[] = [];
+    await store.putScored(t, 'upsert', w, { changes: again, group: { chunk: 4 } });
+    expect(again).toEqual(first);
+    expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
+    // A writer that still took the group's time for fresh (a concurrent delivery) finds the part: nothing new.
+    const key = { tenant: t, batchId: 'b-1', chunk: 4, recordedAt: new Date(past).toISOString() };
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    expect(await putChangeGroup(doc, dynamo.tableName, key, first, () => new Date(past + 1))).toBe(0);
+    await store.putScored(t, 'upsert', w, { changes: [], group: { chunk: 4 } });
+    expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
+    expect((await feed(t, 4)).sort(byId)).toEqual([...first].sort(byId));
+    expect(await history(t, 'G-002')).toEqual(first.filter((c) => c.supplierId === 'G-002'));
+  });
+
+  it('a pointer whose records never landed (its writer died): settled empty, the records in the next part, once', async () => {
+    const t = 'dead-pointer';
+    const w = chunk('b-1', ids(5));
+    const { past, first } = await diedAMinuteAgo(t, w, 5);
+    // A late writer claimed part 0 with a pointer, then died before writing the records where it points.
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const movedTo = new Date(past + 30_000).toISOString();
+    await doc.send(
+      new PutCommand({
+        TableName: dynamo.tableName,
+        Item: { ...changeGroupKey(t, 'b-1', 5, new Date(past).toISOString(), 0), tenant: t, movedTo },
+      }),
+    );
+    const again: ChangeRecord[] = [];
+    await store.putScored(t, 'upsert', w, { changes: again, group: { chunk: 5 } });
+    expect(again).toEqual(first);
+    // The two pointers, the settled empty part, the records.
+    expect(await changeItems(t)).toEqual({ groups: 4, singles: 0 });
+    expect((await feed(t, 2)).sort(byId)).toEqual([...first].sort(byId));
+    expect(await history(t, 'G-003')).toEqual(first.filter((c) => c.supplierId === 'G-003'));
   });
 
   it('only first writes are grouped: a supplier the API stored first keeps its records beside it', async () => {

@@ -69,7 +69,9 @@ function storedItem(tenant: string, write: ScoredWrite, prev?: ScoredSupplier): 
     prevSummary: prevChange ? prevChange[':summary'] : 'null',
     changeSeq: prev ? 2 : 1,
     changeCause: change[':changeCause'],
-    ...(write.batchId ? { [NEW_IN_ATTRIBUTE]: changeGroupRef(write.batchId, 14_299) } : {}),
+    ...(write.batchId
+      ? { [NEW_IN_ATTRIBUTE]: changeGroupRef(write.batchId, 14_299, Date.parse('2026-12-03T10:00:00.000Z')) }
+      : {}),
   };
 }
 
