@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exposure, SupplierInput } from '../../../../shared/model/types.ts';
 import { mergeWorkbookSupplier, workbookScope } from '../../../../shared/supplier-list/workbook/merge-scope.ts';
+import { supplier } from '../../../helpers/supplier-input.ts';
 
 const MINERALS = ['tin', 'tantalum', 'tungsten', 'cobalt', 'copper', 'graphite', 'lithium', 'nickel', 'manganese'];
 
@@ -33,16 +34,7 @@ const workbookOf = (scope: readonly string[]) =>
   fc
     .array(exposure, { maxLength: 6 })
     .map((es) => es.map((e, i) => ({ ...e, mineral: scope[i % scope.length] as string })))
-    .chain((es) => supplierOf(fc.constant(es)))
-    .map((s) => ({
-      ...s,
-      supplierName: 'Acme',
-      supplierCountry: null,
-      annualSpendUsd: null,
-      tier: null,
-      alternativeSources: 0,
-      inventoryDays: 0,
-    }));
+    .map((exposures) => supplier({ supplierId: 'ACME', supplierName: 'Acme', tier: null, exposures }));
 
 const CMRT = ['tin', 'tantalum', 'tungsten'];
 const EMRT = ['cobalt', 'copper', 'graphite', 'lithium', 'nickel'];
