@@ -45,8 +45,12 @@ export function* filesSummary(
       yield `    … and ${l.rejectedCount - LISTED_PER_FILE} more (see the output)\n`;
   }
   if (skipped.length > 0) yield `  skipped (not .csv, .json or .xlsx): ${skipped.join(', ')}\n`;
-  for (const r of run.replaced)
-    yield `  note: supplier ${r.supplierId} is in ${r.files.join(', ')}: the last one's lines are scored, as a later upload replaces a stored supplier\n`;
+  for (const r of run.replaced) {
+    const last = r.files.at(-1);
+    yield r.merged
+      ? `  note: supplier ${r.supplierId} is in ${r.files.join(', ')}: ${last} merged with ${r.files.slice(0, -1).join(', ')} (a workbook replaces only its template's minerals), as uploads of them merge into a stored supplier\n`
+      : `  note: supplier ${r.supplierId} is in ${r.files.join(', ')}: the last one's lines are scored, as a later upload replaces a stored supplier\n`;
+  }
   const s = run.summary;
   yield `totals: ${outcomes.length - unreadable} file(s) read, ${s.rows} lines: ${s.scored} scored, ${s.rejected} rejected; ${s.suppliers} suppliers\n`;
 }

@@ -9,7 +9,15 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deliveriesPk, POLICY_PK, runPk, scenarioJobPk, supplierPk, webhooksPk } from '../../shared/store/keys.ts';
+import {
+  batchPk,
+  deliveriesPk,
+  POLICY_PK,
+  runPk,
+  scenarioJobPk,
+  supplierPk,
+  webhooksPk,
+} from '../../shared/store/keys.ts';
 import { TABLE, tableDefinition } from '../../shared/store/table.ts';
 
 /**
@@ -23,6 +31,9 @@ export const PLATFORM_PARTITIONS = { policy: POLICY_PK, runs: runPk('*') } as co
  * (`T#{tenant}#B#…`), webhook or aggregate partition never matches: tenant and batch ids hold no `#`.
  */
 export const SUPPLIER_PARTITIONS = [supplierPk('*', '*')] as const;
+
+/** Every tenant's batch partitions (`T#{tenant}#B#{batchId}`: the batch record and its rejections). */
+export const BATCH_PARTITIONS = [batchPk('*', '*')] as const;
 
 /** Every tenant's scenario jobs (`SCN#{tenant}#{jobId}`): no supplier, batch or other tenant item matches. */
 export const SCENARIO_JOB_PARTITIONS = [scenarioJobPk('*', '*')] as const;

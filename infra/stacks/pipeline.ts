@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { QUEUE_SETTINGS, SCORE_FUNCTION_TIMEOUT_SECONDS } from '../../shared/queue/settings.ts';
 import { AGGREGATE_DELTA_PARTITIONS } from '../../shared/store/keys.ts';
 import type { StageConfig } from '../config.ts';
-import { type DataStore, PLATFORM_PARTITIONS } from './data-store.ts';
+import { BATCH_PARTITIONS, type DataStore, PLATFORM_PARTITIONS, SUPPLIER_PARTITIONS } from './data-store.ts';
 import type { Monitoring } from './monitoring.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { type Queues, queueEventSource } from './queues.ts';
@@ -47,8 +47,9 @@ export interface PipelineProps {
  * The scoring pipeline: upload → ingest → score queue → score → table, and schedule → rescore (the planner) →
  * rescore queue → rescore worker (infra/stacks/rescore-worker.ts) → table. Each function's role gets exactly the
  * actions its adapters call (shared/store/*.ts, shared/queue/sqs-score-queue.ts, shared/uploads/s3-upload-reader.ts):
- * - ingest: GetObject under `uploads/` and Decrypt with the stage key through S3; PutItem (batch record), GetItem,
- *   UpdateItem, BatchWriteItem (rejections);
+ * - ingest: GetObject under `uploads/` and Decrypt with the stage key through S3; PutItem (batch record), UpdateItem,
+ *   BatchWriteItem (rejections); GetItem on batch and supplier partitions only (a workbook merges into the stored
+ *   supplier);
  *   SendMessage (SendMessageBatch) to the score queue.
  * - score: PutItem (conditional supplier writes, change groups), GetItem, UpdateItem (batch counters); Query on the
  *   `POLICY` partition only (the live policy timeline); consumes the score queue.
@@ -87,9 +88,13 @@ export class Pipeline extends Construct {
     key.grantThroughS3(this.ingest.role, ['kms:Decrypt']);
     this.ingest.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
         resources: [table.tableArn],
       }),
+    );
+    // The batch record, and the stored supplier a workbook merges into (shared/pipeline/merge-stored-workbook.ts).
+    this.ingest.role.addToPrincipalPolicy(
+      data.statement(['dynamodb:GetItem'], [...BATCH_PARTITIONS, ...SUPPLIER_PARTITIONS]),
     );
     this.ingest.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.score.queueArn] }),

@@ -4,6 +4,7 @@ import type { ScoreQueue } from '../queue/port.ts';
 import { QueueUnavailableError, sendMessages } from '../queue/send-messages.ts';
 import type { BatchRecord, BatchStore } from '../store/batch-port.ts';
 import type { RejectionStore } from '../store/rejection-port.ts';
+import type { SupplierReads } from '../store/supplier-port.ts';
 import { SupplierListFormatError } from '../supplier-list/errors.ts';
 import { readSupplierListJson } from '../supplier-list/json.ts';
 import { readSupplierList, type SupplierList } from '../supplier-list/read.ts';
@@ -12,11 +13,12 @@ import { decodeMetadataText, parseUploadKey, UPLOAD_METADATA } from '../uploads/
 import { UPLOAD_LIMITS, type UploadLimits, uploadLimitBytes } from '../uploads/limits.ts';
 import type { UploadReader } from '../uploads/port.ts';
 import { IngestDeadlineError, ingestDeadline } from './ingest-deadline.ts';
+import { mergeWithStored } from './merge-stored-workbook.ts';
 
 export interface IngestDeps {
   uploads: UploadReader;
-  /** The batch record and its rejected rows. */
-  store: BatchStore & RejectionStore;
+  /** The batch record and its rejected rows; the stored supplier a workbook merges into. */
+  store: BatchStore & RejectionStore & Pick<SupplierReads, 'getSupplier'>;
   queue: ScoreQueue;
   now: () => Date;
   /** Limits of one upload (size by format, rows, stored rejections); default `UPLOAD_LIMITS`. */
@@ -126,11 +128,13 @@ export async function ingestUpload(
           object.discard();
           return await fail(`metadata ${UPLOAD_METADATA.supplierId}: not a percent-encoded supplier id`);
         }
-        list = await readWorkbook(await readAll(object.body), {
+        const workbook = await readWorkbook(await readAll(object.body), {
           ...(supplierId === undefined ? {} : { supplierId }),
           keepRejections: read.keepRejections,
           signal: read.signal,
         });
+        // One supplier's CMRT, EMRT and AMRT add up: each replaces only its template's minerals of the stored supplier.
+        list = await mergeWithStored(deps.store, tenant, workbook);
       } else
         list =
           format === 'json'

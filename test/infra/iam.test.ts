@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLATFORM_PARTITIONS } from '../../infra/stacks/data-store.ts';
+import { BATCH_PARTITIONS, PLATFORM_PARTITIONS, SUPPLIER_PARTITIONS } from '../../infra/stacks/data-store.ts';
 import type { PipelineFunction } from '../../infra/stacks/pipeline-function.ts';
 import { AGGREGATE_DELTA_PARTITIONS } from '../../shared/store/keys.ts';
 import { conditioned, getAtt, partitionsCondition, permissions, permissionTable, resource, synth } from './synth.ts';
@@ -45,7 +45,7 @@ describe('function roles', () => {
     }
   });
 
-  it('ingest: reads uploads under uploads/ only, writes batch records and rejections, sends score messages', () => {
+  it('ingest: reads uploads under uploads/ only, writes batch records and rejections, reads batches and stored suppliers, sends score messages', () => {
     const p = roleOf(ingest);
     expect(Object.keys(p).sort()).toEqual(
       [
@@ -71,8 +71,11 @@ describe('function roles', () => {
         StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
       }),
     ]);
-    for (const a of ['PutItem', 'GetItem', 'UpdateItem', 'BatchWriteItem'])
-      expect(p[`dynamodb:${a}`]).toEqual([tableArn]);
+    for (const a of ['PutItem', 'UpdateItem', 'BatchWriteItem']) expect(p[`dynamodb:${a}`]).toEqual([tableArn]);
+    // GetItem on the batch record and the stored supplier a workbook merges into: no other partition, never a Scan.
+    expect(p['dynamodb:GetItem']).toEqual([
+      conditioned(tableArn, partitionsCondition(...BATCH_PARTITIONS, ...SUPPLIER_PARTITIONS)),
+    ]);
     expect(p['sqs:SendMessage']).toEqual([arn(queues.failedInvocations), arn(queues.score)].sort());
   });
 

@@ -86,4 +86,57 @@ describe('many files, one run', () => {
     expect(run.rejected).toEqual(only.list.rejected);
     expect(run.summary).toEqual({ rows: 4, suppliers: 2, scored: 2, rejected: 2 });
   });
+
+  it('merges a supplier met again in a workbook: each template replaces only its minerals; a CSV still replaces', () => {
+    const line = (mineral: string, origin: string) => ({
+      mineral,
+      originCountry: origin,
+      processingCountry: null,
+      share: null,
+    });
+    const workbook = (name: string, template: 'CMRT' | 'EMRT', version: string, lines: string[][]): ReadInput => {
+      const base = readInput(name, ['ACME'], 0);
+      const [s] = base.list.suppliers;
+      const exposures = lines.map(([m, o]) => line(m as string, o as string));
+      return {
+        ...base,
+        format: 'xlsx',
+        list: {
+          ...base.list,
+          suppliers: [{ supplier: { ...(s?.supplier as SupplierInput), tier: null, exposures }, rows: [1] }],
+          workbook: { template, version, metals: [], declaredNo: [] } as never,
+        },
+      };
+    };
+    const cmrt = workbook('a-cmrt.xlsx', 'CMRT', '6.5', [
+      ['tin', 'ID'],
+      ['tantalum', 'CD'],
+    ]);
+    const emrt = workbook('b-emrt.xlsx', 'EMRT', '2.1', [
+      ['cobalt', 'CD'],
+      ['lithium', 'AU'],
+    ]);
+    const cmrtAgain = workbook('c-cmrt.xlsx', 'CMRT', '6.5', [['tungsten', 'CN']]);
+    const csv = readInput('d.csv', ['ACME'], 0);
+
+    const run = combine([cmrt, emrt, cmrtAgain], true);
+    expect(run.suppliers).toHaveLength(1);
+    expect(run.suppliers[0]?.exposures.map((e) => e.mineral).sort()).toEqual(['cobalt', 'lithium', 'tungsten']);
+    expect(run.replaced).toEqual([
+      { supplierId: 'ACME', files: ['a-cmrt.xlsx', 'b-emrt.xlsx', 'c-cmrt.xlsx'], merged: true },
+    ]);
+    // Either order of two templates gives the same lines.
+    const other = combine([emrt, cmrt], true)
+      .suppliers[0]?.exposures.map((e) => e.mineral)
+      .sort();
+    expect(other).toEqual(
+      combine([cmrt, emrt], true)
+        .suppliers[0]?.exposures.map((e) => e.mineral)
+        .sort(),
+    );
+
+    const replaced = combine([cmrt, emrt, csv], true);
+    expect(replaced.suppliers[0]?.exposures.map((e) => e.mineral)).toEqual(['m-d.csv']);
+    expect(replaced.replaced[0]?.merged).toBe(false);
+  });
 });

@@ -13,16 +13,27 @@ import { encodeMetadataText, UPLOAD_METADATA, uploadKey } from '../../../shared/
 import { fakeQueue } from '../../helpers/fake-ports.ts';
 import { fakeSupplierStore } from '../../helpers/fake-store.ts';
 import { FakeUploads } from '../../helpers/fake-uploads.ts';
+import { buildWorkbook, templateLookup } from '../../helpers/rmi-fixtures.ts';
 import { workbookWithMistakes } from '../../helpers/rmi-workbooks.ts';
 
 const NOW = new Date('2026-11-10T08:00:00Z');
 
 let workbook: Uint8Array;
 let expected: WorkbookList;
+/** An EMRT 2.1 of the same company as `workbook` (a CMRT): two cobalt smelters and one lithium. */
+let emrt: Uint8Array;
 
 beforeAll(async () => {
   workbook = await workbookWithMistakes();
   expected = await readWorkbook(workbook);
+  const lookup = await templateLookup('EMRT');
+  const one = (metal: string) => lookup.filter((r) => r.metal === metal).map((r) => ({ metal, cid: r.cid }));
+  emrt = await buildWorkbook({
+    template: 'EMRT',
+    language: 'English',
+    company: 'Fulcrum Solder Co',
+    smelters: [...one('Cobalt').slice(0, 1), ...one('Lithium').slice(0, 1)],
+  });
 }, 60_000);
 
 function setup() {
@@ -86,5 +97,72 @@ describe('ingesting a workbook', () => {
     expect(odd.batch?.failure).toMatch(new RegExp(`^metadata ${UPLOAD_METADATA.supplierId}:`));
     expect(s.queue.sent).toHaveLength(0);
     expect(s.uploads.discarded).toBe(3);
+  });
+
+  /** Ingest an upload and score what it queued, as the score function would. */
+  async function ingestAndScore(
+    s: ReturnType<typeof setup>,
+    batchId: string,
+    body: Uint8Array | string,
+    format: 'xlsx' | 'csv',
+  ) {
+    const before = s.queue.sent.length;
+    // Each upload a second later than the one before: a later input version, as real uploads are.
+    const now = () => new Date(NOW.getTime() + before * 1000);
+    const r = await ingestUpload({ ...s.deps, now }, s.uploads.put(uploadKey('acme', batchId, format), body));
+    for (const m of s.queued().slice(before))
+      await scoreChunk({ store: s.store, ref: referenceData(), today: () => '2026-11-10' }, m);
+    return r;
+  }
+  const minerals = (input: { exposures: { mineral: string }[] } | undefined) =>
+    [...new Set(input?.exposures.map((e) => e.mineral))].sort();
+
+  it("merges a workbook into the stored supplier: a CMRT then an EMRT of one company store both templates' lines", async () => {
+    const s = setup();
+    await ingestAndScore(s, 'b-cmrt', workbook, 'xlsx');
+    const cmrtLines = (await s.store.getSupplier('acme', 'Fulcrum Solder Co'))?.input.exposures ?? [];
+    expect(minerals({ exposures: cmrtLines })).toEqual(['tin']);
+
+    const r = await ingestAndScore(s, 'b-emrt', emrt, 'xlsx');
+    const alone = await readWorkbook(emrt);
+    // The stored tin lines are queued again with the EMRT's, and counted as the batch's accepted rows.
+    expect(r.batch).toMatchObject({
+      rows: alone.rows + cmrtLines.length,
+      accepted: alone.accepted + cmrtLines.length,
+      rejected: alone.rejectedCount,
+      suppliers: 1,
+    });
+    const stored = await s.store.getSupplier('acme', 'Fulcrum Solder Co');
+    expect(minerals(stored?.input)).toEqual(['cobalt', 'lithium', 'tin']);
+    expect(stored?.input.exposures).toEqual([...cmrtLines, ...(alone.suppliers[0]?.supplier.exposures ?? [])]);
+    expect(await s.batches.getBatch('acme', 'b-emrt')).toMatchObject({
+      status: 'completed',
+      rowsStored: alone.accepted + cmrtLines.length,
+    });
+
+    // The same CMRT again changes nothing but the version: it speaks for tin, tantalum and tungsten only.
+    await ingestAndScore(s, 'b-cmrt-2', workbook, 'xlsx');
+    expect(minerals((await s.store.getSupplier('acme', 'Fulcrum Solder Co'))?.input)).toEqual([
+      'cobalt',
+      'lithium',
+      'tin',
+    ]);
+  });
+
+  it('keeps what a workbook does not carry (spend, tier, other minerals) from a supplier stored by a CSV', async () => {
+    const s = setup();
+    const csv = [
+      'supplier_id,supplier_name,mineral,origin_country,annual_spend_usd,tier,inventory_days',
+      'Fulcrum Solder Co,Fulcrum,tin,BO,2500000,2,45',
+      'Fulcrum Solder Co,Fulcrum,nickel,ID,2500000,2,45',
+    ].join('\n');
+    await ingestAndScore(s, 'b-csv', `${csv}\n`, 'csv');
+    await ingestAndScore(s, 'b-cmrt', workbook, 'xlsx');
+    const stored = (await s.store.getSupplier('acme', 'Fulcrum Solder Co'))?.input;
+    expect(stored).toMatchObject({ annualSpendUsd: 2500000, tier: 2, inventoryDays: 45 });
+    // The CSV's tin line (origin Bolivia) is the CMRT's to replace; its nickel line is not.
+    expect(stored?.exposures.filter((e) => e.mineral === 'nickel')).toHaveLength(1);
+    expect(stored?.exposures.some((e) => e.mineral === 'tin' && e.originCountry === 'BO')).toBe(false);
+    expect(minerals(stored)).toEqual(['nickel', 'tin']);
   });
 });
