@@ -145,8 +145,8 @@ export const SCENARIO_JOB_SK = 'JOB';
 export const SCENARIO_PARTS_PREFIX = 'PART#';
 export const scenarioPartSk = (segment: number) => `${SCENARIO_PARTS_PREFIX}${pad(segment, 4)}`;
 export const SCENARIO_RESULT_PREFIX = 'RESULT';
-/** One gzipped piece of a stored partial or result: `{prefix}#{chunk}`. */
-export const scenarioChunkSk = (prefix: string, chunk: number) => `${prefix}#${pad(chunk, 4)}`;
+/** One gzipped piece of a stored partial or result (scenario jobs, recount runs): `{prefix}#{chunk}`. */
+export const pieceSk = (prefix: string, chunk: number) => `${prefix}#${pad(chunk, 4)}`;
 // Portfolio recount runs (shared/portfolio/recount-run.ts): platform-wide, like the rescore runs.
 export const recountRunPk = (runId: string) => `RECOUNT#${runId}`;
 export const RECOUNT_RUN_SK = 'RUN';

@@ -1,26 +1,16 @@
 /**
  * Portfolio recount runs on DynamoDB (shared/portfolio/recount-run.ts), in the run's own platform-wide partition
  * (`RECOUNT#{runId}`): the run item with its done segments (a number set, so a segment counts once) and status, and
- * each segment's partial (gzipped, in pieces under a head naming the attempt that stored it first), all expiring with
- * the run. Also the table's item count, which decides whether a recount fans out.
+ * each segment's partial (segment-partials.ts: gzipped, in pieces under a head naming the attempt that stored it
+ * first), all expiring with the run. Also the table's item count, which decides whether a recount fans out.
  */
-import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeRecount, encodeRecount, type RecountPartial } from '../model/portfolio-recount.ts';
 import type { RecountRun, RecountRunStore, RecountRunView } from '../portfolio/port.ts';
 import { RECOUNT_PARTS_PREFIX, RECOUNT_RUN_SK, recountPartSk, recountRunPk } from './keys.ts';
-import { gunzipChunks, gzipChunks } from './scenario-jobs.ts';
+import { putPartialOnce, readPartialTexts } from './segment-partials.ts';
 
-const pieceSk = (head: string, attempt: string, chunk: number) =>
-  `${head}#${attempt}#${String(chunk).padStart(4, '0')}`;
 const isConditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 export class DynamoDbRecountRuns implements RecountRunStore {
@@ -74,31 +64,12 @@ export class DynamoDbRecountRuns implements RecountRunStore {
   }
 
   async putPartial(run: RecountRun, segment: number, partial: RecountPartial): Promise<boolean> {
-    const pk = recountRunPk(run.runId);
-    const head = recountPartSk(segment);
-    // The pieces under this attempt's own keys first: a concurrent attempt writes beside them, never over them.
-    const attempt = randomUUID();
-    const pieces = gzipChunks(encodeRecount(partial));
-    for (const [i, data] of pieces.entries())
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk, sk: pieceSk(head, attempt, i), data, expiresAt: run.expiresAt },
-        }),
-      );
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk, sk: head, attempt, chunks: pieces.length, expiresAt: run.expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return putPartialOnce(
+      this.doc,
+      this.tableName,
+      { pk: recountRunPk(run.runId), headSk: recountPartSk(segment), expiresAt: run.expiresAt },
+      encodeRecount(partial),
+    );
   }
 
   async countSegment(run: RecountRun, segment: number): Promise<number | null> {
@@ -123,32 +94,8 @@ export class DynamoDbRecountRuns implements RecountRunStore {
   }
 
   async readPartials(run: RecountRun): Promise<RecountPartial[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': recountRunPk(run.runId), ':prefix': RECOUNT_PARTS_PREFIX },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    const data = new Map(items.filter((i) => i.data !== undefined).map((i) => [String(i.sk), i.data as Uint8Array]));
-    return items
-      .filter((i) => typeof i.attempt === 'string')
-      .map((h) => {
-        const pieces = Array.from({ length: Number(h.chunks) }, (_, i) => {
-          const piece = data.get(pieceSk(String(h.sk), String(h.attempt), i));
-          if (!piece) throw new Error(`recount run ${run.runId}: ${String(h.sk)} piece ${i} is missing`);
-          return piece;
-        });
-        return decodeRecount(gunzipChunks(pieces));
-      });
+    const texts = await readPartialTexts(this.doc, this.tableName, recountRunPk(run.runId), RECOUNT_PARTS_PREFIX);
+    return texts.map(decodeRecount);
   }
 
   async completeRun(run: RecountRun, result: { tenants: number; suppliers: number }, at: string): Promise<void> {

@@ -1,18 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScenarioResult } from '../model/scenario.ts';
 import type { PortfolioSums, ScenarioPartial } from '../model/scenario-partial.ts';
 import {
-  scenarioChunkSk as chunkSk,
+  pieceSk as chunkSk,
   SCENARIO_JOB_SK as JOB_SK,
   scenarioPartSk as partSk,
   SCENARIO_RESULT_PREFIX as RESULT,
@@ -22,9 +13,7 @@ import {
   scenarioRequestPk,
 } from './keys.ts';
 import type { ScenarioJob, ScenarioJobStore, ScenarioJobView } from './scenario-jobs-port.ts';
-
-/** Bytes of gzipped JSON per item: far below DynamoDB's 400 KB item limit, keys and attributes included. */
-const CHUNK_BYTES = 300 * 1024;
+import { gunzipChunks, gzipChunks, putPartialOnce, queryPrefix, readPartialTexts } from './segment-partials.ts';
 
 type StoredSums = Omit<PortfolioSums, 'spend' | 'weighted' | 'bands'> & {
   spend: string;
@@ -47,16 +36,6 @@ const sumsIn = (s: StoredSums): PortfolioSums => ({
   ) as PortfolioSums['bands'],
 });
 
-/** Text gzipped, in pieces of at most CHUNK_BYTES (the recount runs keep their partials so too). */
-export function gzipChunks(text: string): Uint8Array[] {
-  const zipped = gzipSync(text);
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < zipped.length || out.length === 0; at += CHUNK_BYTES)
-    out.push(zipped.subarray(at, at + CHUNK_BYTES));
-  return out;
-}
-export const gunzipChunks = (pieces: readonly Uint8Array[]): string =>
-  gunzipSync(Buffer.concat(pieces)).toString('utf8');
 /** A value as gzipped JSON in pieces. */
 const chunks = (value: unknown): Uint8Array[] => gzipChunks(JSON.stringify(value));
 const unchunk = <T>(pieces: readonly Uint8Array[]): T => JSON.parse(gunzipChunks(pieces)) as T;
@@ -115,28 +94,13 @@ export class DynamoDbScenarioJobs implements ScenarioJobStore {
   }
 
   async putPartial(job: ScenarioJob, segment: number, partial: ScenarioPartial): Promise<boolean> {
-    const pk = scenarioJobPk(job.tenant, job.jobId);
-    // The chunks under this attempt's own keys first: a concurrent attempt writes beside them, never over them.
-    const attempt = randomUUID();
-    const pieces = chunks({ ...partial, base: sumsOut(partial.base), scenario: sumsOut(partial.scenario) });
-    await Promise.all(
-      pieces.map((data, i) =>
-        this.put({ pk, sk: chunkSk(`${partSk(segment)}#${attempt}`, i), data, expiresAt: job.expiresAt }),
-      ),
+    const stored = { ...partial, base: sumsOut(partial.base), scenario: sumsOut(partial.scenario) };
+    return putPartialOnce(
+      this.doc,
+      this.tableName,
+      { pk: scenarioJobPk(job.tenant, job.jobId), headSk: partSk(segment), expiresAt: job.expiresAt },
+      JSON.stringify(stored),
     );
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk, sk: partSk(segment), attempt, chunks: pieces.length, expiresAt: job.expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
   }
 
   async countSegment(job: ScenarioJob, segment: number, examined: number, at: string): Promise<number | null> {
@@ -167,17 +131,14 @@ export class DynamoDbScenarioJobs implements ScenarioJobStore {
   }
 
   async readPartials(job: ScenarioJob): Promise<ScenarioPartial[]> {
-    const items = await this.query(job, SCENARIO_PARTS_PREFIX);
-    const heads = items.filter((i) => typeof i.attempt === 'string');
-    const data = new Map(items.filter((i) => i.data !== undefined).map((i) => [i.sk as string, i.data as Uint8Array]));
-    return heads.map((h) => {
-      const prefix = `${h.sk as string}#${h.attempt as string}`;
-      const pieces = Array.from({ length: h.chunks as number }, (_, i) => {
-        const piece = data.get(chunkSk(prefix, i));
-        if (!piece) throw new Error(`scenario job ${job.jobId}: ${prefix} chunk ${i} is missing`);
-        return piece;
-      });
-      const stored = unchunk<ScenarioPartial & { base: StoredSums; scenario: StoredSums }>(pieces);
+    const texts = await readPartialTexts(
+      this.doc,
+      this.tableName,
+      scenarioJobPk(job.tenant, job.jobId),
+      SCENARIO_PARTS_PREFIX,
+    );
+    return texts.map((text) => {
+      const stored = JSON.parse(text) as ScenarioPartial & { base: StoredSums; scenario: StoredSums };
       return { ...stored, base: sumsIn(stored.base), scenario: sumsIn(stored.scenario) };
     });
   }
@@ -283,22 +244,7 @@ export class DynamoDbScenarioJobs implements ScenarioJobStore {
     return this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
   }
 
-  private async query(job: ScenarioJob, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': scenarioJobPk(job.tenant, job.jobId), ':prefix': prefix },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private query(job: ScenarioJob, prefix: string): Promise<Record<string, unknown>[]> {
+    return queryPrefix(this.doc, this.tableName, scenarioJobPk(job.tenant, job.jobId), prefix);
   }
 }
