@@ -33,6 +33,8 @@ import { itemBytes } from './item-size.ts';
 type Kind = 'supplier' | 'change' | 'batch' | 'aggregate' | 'other';
 interface Consumed {
   byKind: Record<Kind, number>;
+  /** Of `change`: the change groups' parts (their partition is the tenant's feed, no supplier's). */
+  groups: number;
   /** Write units per supplier partition (supplier items and their change records). */
   bySupplier: Map<string, number>;
 }
@@ -51,7 +53,11 @@ function kindOf(pk: string, sk: string): Kind {
 
 /** Adds ReturnConsumedCapacity TOTAL to every write and sums the units DynamoDB reports, by item kind. */
 function meterWrites(client: DynamoDBClient): Consumed {
-  const c: Consumed = { byKind: { supplier: 0, change: 0, batch: 0, aggregate: 0, other: 0 }, bySupplier: new Map() };
+  const c: Consumed = {
+    byKind: { supplier: 0, change: 0, batch: 0, aggregate: 0, other: 0 },
+    groups: 0,
+    bySupplier: new Map(),
+  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = (context as { commandName?: string }).commandName ?? '';
@@ -72,6 +78,7 @@ function meterWrites(client: DynamoDBClient): Consumed {
       const pk = text(first?.pk);
       const kind = kindOf(pk, text(first?.sk));
       c.byKind[kind] += consumed;
+      if (isChangeGroupSk(text(first?.sk))) c.groups += consumed;
       if (kind === 'supplier' || kind === 'change') c.bySupplier.set(pk, (c.bySupplier.get(pk) ?? 0) + consumed);
       return out;
     },
@@ -80,7 +87,7 @@ function meterWrites(client: DynamoDBClient): Consumed {
   return c;
 }
 
-const snapshot = (c: Consumed) => ({ byKind: { ...c.byKind }, bySupplier: new Map(c.bySupplier) });
+const snapshot = (c: Consumed) => ({ byKind: { ...c.byKind }, groups: c.groups, bySupplier: new Map(c.bySupplier) });
 
 type Item = Record<string, AttributeValue>;
 
@@ -93,11 +100,12 @@ async function supplierPartitions(client: DynamoDBClient): Promise<Map<string, I
       new ScanCommand({
         TableName: LOCAL_TABLE,
         // Change groups too (their sort key holds `#*G#`): an index entry of theirs would be counted.
-        FilterExpression: 'sk = :sk OR begins_with(sk, :chg) OR contains(sk, :grp)',
+        FilterExpression: 'sk = :sk OR begins_with(sk, :chg) OR contains(sk, :grp) OR contains(sk, :page)',
         ExpressionAttributeValues: {
           ':sk': { S: SUPPLIER_SK },
           ':chg': { S: CHANGE_SK_PREFIX },
           ':grp': { S: '#*G#' },
+          ':page': { S: '#*R#' },
         },
         ExclusiveStartKey: start,
       }),
@@ -212,12 +220,17 @@ async function run(file: string, asOf: string) {
     const { started } = await extendSuspension(runtime.policy, asOf);
     const view = await runtime.waitForRun(started.runId, { timeoutMs: 30 * 60_000 });
 
-    const rescoreIndex = indexUnits(afterFirst, await supplierPartitions(runtime.dynamo.client));
+    const afterRescore = await supplierPartitions(runtime.dynamo.client);
+    const rescoreIndex = indexUnits(afterFirst, afterRescore);
+    // What a rescore scan reads, and what a moved supplier's next write is billed by: the items after the run.
+    const sizesAfter = [...afterRescore.values()].filter((i) => text(i.sk) === SUPPLIER_SK).map(itemBytes);
+    // The groups' units go to the suppliers they record (a group's partition is the tenant feed's, no supplier's).
+    const rescoreGroupUnits = m.groups - first.groups;
     let unchangedUnits = 0;
     // Units on unchanged suppliers whose next change date alone moved: the cheap update the issue allows.
     let dateOnlyUnits = 0;
     let dateOnly = 0;
-    let changedUnits = 0;
+    let changedUnits = rescoreGroupUnits;
     let unchanged = 0;
     let changed = 0;
     for (const u of uploads) {
@@ -253,6 +266,15 @@ async function run(file: string, asOf: string) {
       firstIndexes: firstIndex.byIndex,
       firstTotal: firstTotal + Object.values(firstIndex.byIndex).reduce((a, b) => a + b, 0),
       itemBytes: { p50: percentile(sizes, 50), p90: percentile(sizes, 90), max: Math.max(...sizes) },
+      itemBytesAfterRescore: {
+        mean: Math.round(sizesAfter.reduce((a, b) => a + b, 0) / Math.max(1, sizesAfter.length)),
+        p90: percentile(sizesAfter, 90),
+        overOneKb: sizesAfter.filter((b) => b > 1024).length / Math.max(1, sizesAfter.length),
+      },
+      // What a scan of the table reads per supplier: its item and its share of the change records kept.
+      scanBytesPerSupplier: Math.round(
+        [...afterRescore.values()].reduce((n, i) => n + itemBytes(i), 0) / Math.max(1, sizesAfter.length),
+      ),
       rescore: {
         examined: view.counts.examined,
         changed,
@@ -261,6 +283,7 @@ async function run(file: string, asOf: string) {
         dateOnlyUnits,
         dateOnly,
         changedUnits,
+        groupUnits: rescoreGroupUnits,
         indexes: rescoreIndex.byIndex,
         bookkeepingUnits:
           runTotal -

@@ -13,11 +13,18 @@ import { applyRevision } from '../policy/timeline.ts';
 import type { ScoreQueue } from '../queue/port.ts';
 import { sendMessages } from '../queue/send-messages.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import type { RescoreRunStore, SegmentProgress, SupplierScan, TenantMoves } from '../store/rescore-port.ts';
+import { ChangeGroupWriteError } from '../store/errors.ts';
+import type { RescoreRun, RescoreRunStore, SegmentProgress, SupplierScan, TenantMoves } from '../store/rescore-port.ts';
 import { emptyRunCounts, loadScope, type RunCounts } from '../store/rescore-port.ts';
-import { PartialWriteError, type SupplierWrites } from '../store/supplier-port.ts';
+import {
+  isPageOfSegment,
+  type PageWrites,
+  PartialWriteError,
+  type StoredSupplier,
+  type SupplierWrites,
+} from '../store/supplier-port.ts';
 import { RESCORE_RUN, type SegmentMessage, segmentMessage } from './rescore-run.ts';
-import { type Decision, decide, type RescoreWrite } from './rescore-supplier.ts';
+import { type Decision, decide, type RescoreWrite, writtenCause, writtenResult } from './rescore-supplier.ts';
 
 export interface SegmentDeps {
   runs: RescoreRunStore;
@@ -71,8 +78,16 @@ export async function processSegment(
     );
     const next: SegmentProgress = structuredClone(progress);
     const decisions: Decision[] = [];
+    // This page's number is its group's origin: the same page again after a turn that died keeps it.
+    const pageWrites: PageWrites = { runId: run.runId, segment: message.segment, page: progress.pages };
+    // Written by this segment in a turn that died before its change group (recorded below, not decided again).
+    const rewritten: StoredSupplier[] = [];
     for (const sup of page.items) {
       next.counts.examined++;
+      if (!run.dryRun && sup.pageRef && isPageOfSegment(sup.pageRef, pageWrites)) {
+        rewritten.push(sup);
+        continue;
+      }
       try {
         // A proposal's run judges the scope against both timelines; any other run has one.
         const selected = scope
@@ -88,7 +103,8 @@ export async function processSegment(
           next.failures.push({ tenant: sup.tenant, supplierId: sup.supplierId, reason: (err as Error).message });
       }
     }
-    await apply(deps, run.dryRun, decisions, next);
+    await apply(deps, run.dryRun, decisions, next, pageWrites);
+    await recordRewritten(deps, { run, target }, rewritten, next, pageWrites);
     next.cursor = page.cursor;
     next.done = page.cursor === null;
     next.pages++;
@@ -109,6 +125,7 @@ async function apply(
   dryRun: boolean,
   decisions: readonly Decision[],
   p: SegmentProgress,
+  page: PageWrites,
 ): Promise<void> {
   const c = p.counts;
   const fail = (tenant: string, supplierId: string, reason: string) => {
@@ -149,10 +166,13 @@ async function apply(
   for (const [tenant, items] of writes) {
     const changes: ChangeRecord[] = [];
     try {
-      const r = await deps.store.putScored(tenant, 'rescore', items, { changes });
+      const r = await deps.store.putScored(tenant, 'rescore', items, { changes, page });
       c.changed += r.stored;
       c.superseded += r.superseded;
     } catch (err) {
+      // Suppliers written without their change group: the turn fails, so the page is scanned again and the group
+      // written from what is stored (recordRewritten). Counted as failed instead, the records would be lost.
+      if (err instanceof ChangeGroupWriteError) throw err;
       if (!(err instanceof PartialWriteError)) {
         for (const w of items) fail(tenant, w.input.supplierId, (err as Error).message);
         continue;
@@ -165,6 +185,50 @@ async function apply(
     } finally {
       await publishChanges(deps, tenant, changes, p);
     }
+  }
+}
+
+/**
+ * The suppliers a turn that died wrote on this page: counted as it would have counted them (rescored and changed, and
+ * their moves by tenant, from their records), their records written to the page's group if it lacks them, and
+ * published again (at least once). One tenant's failure fails only its suppliers.
+ */
+async function recordRewritten(
+  deps: SegmentDeps,
+  at: { run: RescoreRun; target: ReferenceData },
+  rewritten: readonly StoredSupplier[],
+  p: SegmentProgress,
+  page: PageWrites,
+): Promise<void> {
+  const byTenant = new Map<string, StoredSupplier[]>();
+  for (const s of rewritten) byTenant.set(s.tenant, [...(byTenant.get(s.tenant) ?? []), s]);
+  for (const [tenant, sups] of byTenant) {
+    p.counts.rescored += sups.length;
+    const t = tenantMoves(p, tenant);
+    if (t) t.examined += sups.length;
+    let records: ChangeRecord[];
+    try {
+      const found = sups.map((s) => ({ supplierId: s.supplierId, result: writtenResult(at.run, s, at.target) }));
+      records = await deps.store.recordUngrouped(tenant, page, found, writtenCause(at.run, at.target));
+    } catch (err) {
+      if (err instanceof ChangeGroupWriteError) throw err;
+      p.counts.failed += sups.length;
+      if (p.failures.length < RESCORE_RUN.maxFailuresListed)
+        p.failures.push({ tenant, supplierId: '(several)', reason: (err as Error).message });
+      continue;
+    }
+    p.counts.changed += sups.length;
+    if (t) {
+      t.changed += sups.length;
+      for (const r of records) {
+        const delta = r.delta ?? 0;
+        if (delta > 0) t.up++;
+        if (delta < 0) t.down++;
+        if (r.before && r.after && r.before.band !== r.after.band) t.bandChanges++;
+        t.maxAbsDelta = Math.max(t.maxAbsDelta, Math.abs(delta));
+      }
+    }
+    await publishChanges(deps, tenant, records, p);
   }
 }
 

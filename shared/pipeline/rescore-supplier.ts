@@ -18,6 +18,8 @@ export interface RescoreWrite {
   nextChangeDate: string | null;
   batchId: string | null;
   cause: ChangeCause;
+  /** Its score or band moved (its change goes in the page's group); else only its versions are new. */
+  moved: boolean;
 }
 
 export type Decision =
@@ -85,6 +87,7 @@ export function decide(
         nextChangeDate,
         batchId: s.batchId,
         cause: causeOf(run.cause, otherModel, otherData),
+        moved,
       },
     };
   return {
@@ -95,6 +98,24 @@ export function decide(
     nextChange: !run.dryRun && nextChangeDate !== s.nextChangeDate ? nextChangeDate : undefined,
   };
 }
+
+/**
+ * A supplier this run's segment wrote in a turn that died before its change group (rescore-segment.ts): the result
+ * it was written with, for its drivers' wording (deterministic: the same input, date and data).
+ */
+export function writtenResult(run: Pick<RescoreRun, 'asOf'>, s: StoredSupplier, target: ReferenceData): ScoredSupplier {
+  return cachedScorer(target, { asOf: run.asOf, buyerCountry: s.summary.buyerCountry, endUse: 'civil' }).score(s.input);
+}
+
+/** The cause such a write had, told from the versions it replaced (as `decide` told it from the stored ones). */
+export const writtenCause =
+  (run: Pick<RescoreRun, 'cause'>, target: ReferenceData) =>
+  (before: Pick<ScoredSupplier, 'modelVersion' | 'dataVersion'> | null): ChangeCause =>
+    causeOf(
+      run.cause,
+      before !== null && before.modelVersion !== MODEL_VERSION,
+      before !== null && referenceVersionOf(before.dataVersion) !== target.referenceVersion,
+    );
 
 /** Why a rescore writes a score: the run's revisions, else another model, another release, or the date. */
 function causeOf(run: RescoreRun['cause'], otherModel: boolean, otherData: boolean): ChangeCause {

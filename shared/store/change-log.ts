@@ -11,7 +11,16 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../changes/change-record.ts';
 import { CHANGE_LOG, type ChangeFeedPage, type ChangeLog } from '../changes/port.ts';
-import { GROUP_ATTRIBUTE, groupEntries, NEW_IN_ATTRIBUTE, readGroupParts } from './change-groups.ts';
+import {
+  entryOf,
+  GROUP_ATTRIBUTE,
+  groupEntries,
+  LAST_IN_ATTRIBUTE,
+  MAX_GROUP_HOPS,
+  NEW_IN_ATTRIBUTE,
+  readGroupParts,
+  sequenceOf,
+} from './change-groups.ts';
 import { InvalidCursorError } from './errors.ts';
 import {
   CHANGE_SK_PATTERN,
@@ -23,6 +32,7 @@ import {
   changesSkTime,
   compareKeyBytes,
   parseChangeGroupRef,
+  parsePageGroupRef,
   SUPPLIER_SK,
   supplierPk,
 } from './keys.ts';
@@ -235,40 +245,69 @@ export class DynamoDbChangeLog implements ChangeLog {
   ): Promise<{ items: ChangeRecord[]; cursor: string | null }> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, CHANGE_LOG.maxPageSize));
     const pk = supplierPk(tenant, supplierId);
-    // A supplier first stored by an upload has its first record in its chunk's change group: it leads the history.
-    const grouped = options.cursor ? null : await this.groupedFirstRecord(tenant, supplierId);
-    const rest = limit - (grouped ? 1 : 0);
-    if (rest === 0) return { items: [grouped as ChangeRecord], cursor: encodeHistoryCursor(changeSk(1)) };
-    const r = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': CHANGE_SK_PREFIX },
-        ExpressionAttributeNames: { '#record': 'record' },
-        ProjectionExpression: 'sk, #record',
-        Limit: rest,
-        ...(options.cursor ? { ExclusiveStartKey: { pk, sk: decodeHistoryCursor(options.cursor) } } : {}),
-      }),
-    );
-    const items = (r.Items ?? []).map((i) => decodeRecord(i.record));
-    if (grouped) items.unshift(grouped);
-    const last = r.LastEvaluatedKey?.sk as string | undefined;
-    return { items, cursor: last ? encodeHistoryCursor(last) : null };
+    const after = options.cursor ? decodeHistoryCursor(options.cursor) : null;
+    // Records beside the supplier, and those in groups: its first (an upload chunk's, `newIn`) and its rescores' (a
+    // chain of rescore page groups from `lastIn` back), merged in sequence order.
+    const [single, grouped] = await Promise.all([
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': CHANGE_SK_PREFIX },
+          ExpressionAttributeNames: { '#record': 'record' },
+          ProjectionExpression: 'sk, #record',
+          Limit: limit,
+          ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+        }),
+      ),
+      this.groupedRecords(tenant, supplierId),
+    ]);
+    const seen = new Set<string>();
+    const merged = [...(single.Items ?? []).map((i) => decodeRecord(i.record)), ...grouped]
+      .filter((r) => (after === null || compareKeyBytes(changeSk(sequenceOf(r)), after) > 0) && !seen.has(r.changeId))
+      .filter((r) => seen.add(r.changeId))
+      .sort((a, b) => sequenceOf(a) - sequenceOf(b));
+    // Every single record past the page's last is unread only if the query stopped: what is merged up to `limit` is
+    // complete, since each unread single record comes after every one read.
+    const items = merged.slice(0, limit);
+    const more = merged.length > limit || single.LastEvaluatedKey !== undefined;
+    const last = items[items.length - 1];
+    return { items, cursor: more && last ? encodeHistoryCursor(changeSk(sequenceOf(last))) : null };
   }
 
-  /** The supplier's record in the change group its item points to (`newIn`), if that group holds one. */
-  private async groupedFirstRecord(tenant: string, supplierId: string): Promise<ChangeRecord | null> {
+  /**
+   * The supplier's records that change groups hold: the one its item's `newIn` names (its first, if the group holds
+   * it), and those of the rescore page groups from its `lastIn` back, each group's link naming the one before. A group
+   * gone (past the records' retention) ends the walk.
+   */
+  private async groupedRecords(tenant: string, supplierId: string): Promise<ChangeRecord[]> {
     const r = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: '#n',
-        ExpressionAttributeNames: { '#n': NEW_IN_ATTRIBUTE },
+        ProjectionExpression: '#n, #l',
+        ExpressionAttributeNames: { '#n': NEW_IN_ATTRIBUTE, '#l': LAST_IN_ATTRIBUTE },
       }),
     );
-    const ref = typeof r.Item?.[NEW_IN_ATTRIBUTE] === 'string' ? parseChangeGroupRef(r.Item[NEW_IN_ATTRIBUTE]) : null;
-    if (!ref) return null;
-    const parts = await readGroupParts(this.doc, this.tableName, { tenant, ...ref });
-    return parts.flat().find((c) => c.supplierId === supplierId) ?? null;
+    const records: ChangeRecord[] = [];
+    const first = typeof r.Item?.[NEW_IN_ATTRIBUTE] === 'string' ? parseChangeGroupRef(r.Item[NEW_IN_ATTRIBUTE]) : null;
+    if (first) {
+      const parts = await readGroupParts(this.doc, this.tableName, { tenant, ...first });
+      const record = entryOf(parts, supplierId).record;
+      if (record) records.push(record);
+    }
+    let ref = typeof r.Item?.[LAST_IN_ATTRIBUTE] === 'string' ? r.Item[LAST_IN_ATTRIBUTE] : '';
+    const visited = new Set<string>();
+    while (ref !== '' && !visited.has(ref) && visited.size < MAX_GROUP_HOPS) {
+      visited.add(ref);
+      const at = parsePageGroupRef(ref);
+      if (!at) break;
+      const parts = await readGroupParts(this.doc, this.tableName, { tenant, ...at });
+      if (parts.length === 0) break;
+      const entry = entryOf(parts, supplierId);
+      if (entry.record) records.push(entry.record);
+      ref = entry.prevIn ?? '';
+    }
+    return records;
   }
 }

@@ -37,6 +37,9 @@ export class DynamoDbSupplierStore implements SupplierStore {
   deleteSupplier(...a: Args<SupplierWrites, 'deleteSupplier'>) {
     return this.writes.deleteSupplier(...a);
   }
+  recordUngrouped(...a: Args<SupplierWrites, 'recordUngrouped'>) {
+    return this.writes.recordUngrouped(...a);
+  }
   getSupplier(...a: Args<SupplierReads, 'getSupplier'>) {
     return this.reads.getSupplier(...a);
   }

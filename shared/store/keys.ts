@@ -9,6 +9,8 @@
  *   batch row rejection       T#{tenant}#B#{batchId}    / ERR#{row, zero-padded}
  *   change group              T#{tenant}#CHG#{shard}    / {recordedAt}#*G#{batchId}#{chunk}#{part}
  *                             (a scored chunk's new suppliers' records, in the feed's order; no index entry)
+ *                             T#{tenant}#CHG#{shard}    / {recordedAt}#*R#{runTag}#{segment}#{page}#{part}
+ *                             (a rescore page's moved suppliers' records, the same way)
  *   webhook endpoint          T#{tenant}#WH             / WH#{webhookId}
  *   webhook endpoint count    T#{tenant}#WH             / COUNT
  *   webhook delivery          T#{tenant}#WH#{webhookId} / DLV#{deliveryId}            (ids sort by time)
@@ -59,13 +61,38 @@ export const CHANGE_SK_PATTERN = /^CHG#\d{10}$/;
  */
 export const changeGroupRef = (batchId: string, chunk: number, recordedAtMs: number) =>
   `${chunk}#${recordedAtMs.toString(36)}#${batchId}`;
-export function parseChangeGroupRef(ref: string): { batchId: string; chunk: number; recordedAt: string } | null {
+export function parseChangeGroupRef(ref: string): { origin: ChunkOrigin; recordedAt: string } | null {
   const m = /^(\d+)#([0-9a-z]{1,9})#(.+)$/.exec(ref);
   if (!m) return null;
   const at = new Date(Number.parseInt(m[2] as string, 36));
   return Number.isNaN(at.getTime())
     ? null
-    : { chunk: Number(m[1]), recordedAt: at.toISOString(), batchId: m[3] as string };
+    : { origin: { kind: 'chunk', chunk: Number(m[1]), batchId: m[3] as string }, recordedAt: at.toISOString() };
+}
+
+/**
+ * A rescore run's short tag in its pages' group keys and refs (FNV-1a of the run id, base 36, at most 7 characters):
+ * the supplier item carries two refs, so they must be short. Two runs sharing a tag would also need the same segment
+ * and page and millisecond to share a group key.
+ */
+export const rescoreRunTag = (runId: string) => shardOf(runId, 2 ** 32).toString(36);
+
+/**
+ * Where a supplier's latest rescore record is when a rescore page's change group holds it (the item's `lastIn`, and
+ * the one before in `prevIn`): the group's recorded time (ms, base 36), the run's tag, the segment and the page.
+ */
+export const pageGroupRef = (origin: PageOrigin, recordedAtMs: number) =>
+  `${recordedAtMs.toString(36)}.${origin.run}.${origin.segment}.${origin.page}`;
+export function parsePageGroupRef(ref: string): { origin: PageOrigin; recordedAt: string } | null {
+  const m = /^([0-9a-z]{1,9})\.([0-9a-z]{1,7})\.(\d{1,6})\.(\d{1,9})$/.exec(ref);
+  if (!m) return null;
+  const at = new Date(Number.parseInt(m[1] as string, 36));
+  return Number.isNaN(at.getTime())
+    ? null
+    : {
+        origin: { kind: 'page', run: m[2] as string, segment: Number(m[3]), page: Number(m[4]) },
+        recordedAt: at.toISOString(),
+      };
 }
 
 // Batches and their rejections.
@@ -184,21 +211,43 @@ export const changesPk = (tenant: string, supplierId: string) =>
 export const changesSk = (recordedAt: string, supplierId: string, sequence: number) =>
   `${recordedAt}#${supplierId}@${sequence}`;
 const CHANGE_GROUP_SK_INFIX = '#*G#';
+const PAGE_GROUP_SK_INFIX = '#*R#';
+/** What a change group collects: an upload chunk's new suppliers, or a rescore page's moved ones. */
+export interface ChunkOrigin {
+  kind: 'chunk';
+  batchId: string;
+  chunk: number;
+}
+export interface PageOrigin {
+  kind: 'page';
+  /** rescoreRunTag of the run. */
+  run: string;
+  segment: number;
+  page: number;
+}
+export type GroupOrigin = ChunkOrigin | PageOrigin;
+const originText = (o: GroupOrigin) =>
+  o.kind === 'chunk'
+    ? `${CHANGE_GROUP_SK_INFIX}${o.batchId}#${o.chunk}`
+    : `${PAGE_GROUP_SK_INFIX}${o.run}#${o.segment}#${o.page}`;
 /**
- * A change group (issue 12): the records of the suppliers a scored chunk stored for the first time, in one base-table
- * item of the tenant's feed partition (the `changes` index's shard key, without the index's attributes: no index
- * entry to pay for), sorted where its records would be. Its key is fixed by the chunk and the time its writer chose
- * (kept on each supplier's `newIn`), so a redelivered chunk finds it; a later part holds only what earlier parts
- * missed (a delivery that failed halfway). Never a cursor: its records read as their own keys.
+ * A change group (issue 12): the records of the suppliers a scored chunk stored for the first time, or a rescore page
+ * moved, in one base-table item of the tenant's feed partition (the `changes` index's shard key, without the index's
+ * attributes: no index entry to pay for), sorted where its records would be. Its key is fixed by its origin and the
+ * time its writer chose (kept on each supplier: `newIn`, `lastIn`), so a redelivery finds it; a later part holds only
+ * what earlier parts missed (a delivery that failed halfway). Never a cursor: its records read as their own keys.
  */
-export const changesGroupSk = (recordedAt: string, batchId: string, chunk: number, part: number) =>
-  `${recordedAt}${CHANGE_GROUP_SK_INFIX}${batchId}#${chunk}#${pad(part, 4)}`;
-export const changeGroupKey = (tenant: string, batchId: string, chunk: number, recordedAt: string, part: number) => ({
-  pk: changesShardPk(tenant, shardOf(`${batchId}#${chunk}`, TABLE.indexes.changes.shards)),
-  sk: changesGroupSk(recordedAt, batchId, chunk, part),
-});
+export const changeGroupKey = (tenant: string, origin: GroupOrigin, recordedAt: string, part: number) => {
+  const text = originText(origin);
+  // A chunk's shard is that of `{batchId}#{chunk}`, as before page groups: stored groups keep their partition.
+  const spread = origin.kind === 'chunk' ? `${origin.batchId}#${origin.chunk}` : text;
+  return {
+    pk: changesShardPk(tenant, shardOf(spread, TABLE.indexes.changes.shards)),
+    sk: `${recordedAt}${text}#${pad(part, 4)}`,
+  };
+};
 /** Whether a sort key is a change group's. */
-export const isChangeGroupSk = (sk: string) => sk.includes(CHANGE_GROUP_SK_INFIX);
+export const isChangeGroupSk = (sk: string) => sk.includes(CHANGE_GROUP_SK_INFIX) || sk.includes(PAGE_GROUP_SK_INFIX);
 /** The millisecond of an index sort key (every key starts with its ISO time, then `#`). */
 export const changesSkTime = (sk: string) => sk.slice(0, sk.indexOf('#') + 1);
 

@@ -29,9 +29,16 @@ const NO_SUMMARY = 'null';
  * SET clauses (and their values) that record a write's change on the supplier item, and what it removes. `at` must
  * be the write's `updatedAt` when it scores (`after`): its change is read at that time.
  */
+/**
+ * `changeCause` of a write whose record went to a rescore page's group: the group's record holds the cause (the
+ * run's), and every byte of the item is billed with each write (a policy cause with its event ids is ~90 bytes). Who
+ * derives such a write's record again is that run's own worker, which knows the cause; anyone else derives none.
+ */
+export const GROUPED_CAUSE = 'page';
+
 export function changeClauses(
   after: ScoredSupplier | null,
-  cause: ChangeCause,
+  cause: ChangeCause | typeof GROUPED_CAUSE,
   at: string,
 ): { set: string[]; values: Record<string, unknown>; remove: string[] } {
   const set = [
@@ -43,7 +50,7 @@ export function changeClauses(
     ':noSummary': NO_SUMMARY,
     ':zero': 0,
     ':one': 1,
-    ':changeCause': JSON.stringify(cause),
+    ':changeCause': cause === GROUPED_CAUSE ? GROUPED_CAUSE : JSON.stringify(cause),
   };
   if (!after) {
     // A tombstone keeps no updatedAt: its change time is its own.
@@ -127,14 +134,18 @@ export function changeOfWrite(input: {
 
 /**
  * The change the item's last write made, derived from the item (a redelivery's view) and the result that write
- * carried (its drivers' wording; none for a delete); null if none.
+ * carried (its drivers' wording; none for a delete); null if none. A write whose record is a rescore page's
+ * (GROUPED_CAUSE) is derived only given its run's cause (`groupedCause`).
  */
 export function changeOfItem(
   item: Record<string, unknown>,
   written: ScoredSupplier | null = null,
+  groupedCause?: ChangeCause | ((before: ChangeSide | null) => ChangeCause),
 ): { record: ChangeRecord; sequence: number } | null {
   const sequence = item.changeSeq as number | undefined;
   if (sequence === undefined || typeof item.changeCause !== 'string') return null;
+  const grouped = item.changeCause === GROUPED_CAUSE;
+  if (grouped && !groupedCause) return null;
   const wording = written?.drivers ?? [];
   const before = sideOfAttribute(item.prevSummary as string | undefined, wording);
   const after = item.deletedAt === undefined ? sideOfAttribute(item.summary as string | undefined, wording) : null;
@@ -143,7 +154,11 @@ export function changeOfItem(
     supplierId: item.supplierId as string,
     sequence,
     at: changeTimeOf(item),
-    cause: JSON.parse(item.changeCause) as ChangeCause,
+    cause: !grouped
+      ? (JSON.parse(item.changeCause) as ChangeCause)
+      : typeof groupedCause === 'function'
+        ? groupedCause(before)
+        : (groupedCause as ChangeCause),
     before,
     after,
   });

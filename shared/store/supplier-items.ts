@@ -35,7 +35,8 @@ export const INPUT_PROJECTION = {
 } as const;
 /** What a scan needs to rebuild a StoredSupplier (older items' attributes included). */
 export const SUPPLIER_PROJECTION = {
-  expression: 'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt',
+  expression:
+    'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt, lastIn',
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input', '#result': 'result', '#summary': 'summary' },
 } as const;
 
@@ -239,5 +240,7 @@ export function fromItem(item: Record<string, unknown>): StoredSupplier {
     nextChangeDate: (item.nextChangeDate as string | undefined) ?? null,
     batchId: (item.batchId as string | undefined) ?? null,
     updatedAt: item.updatedAt as string,
+    // The rescore page group of its latest grouped record (change-groups.ts LAST_IN_ATTRIBUTE).
+    pageRef: typeof item.lastIn === 'string' ? item.lastIn : null,
   };
 }

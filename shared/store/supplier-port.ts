@@ -2,11 +2,12 @@
  * Ports of the supplier items: the write path (upserts, rescores, deletes, each with its change record) and the reads
  * (one supplier, the tenant's list by score).
  */
-import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
+import type { ChangeCause, ChangeRecord, ChangeSide } from '../changes/change-record.ts';
 import { MineralRiskError } from '../errors.ts';
 import type { StoredScore } from '../model/stored-score.ts';
 import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { ContributionChange } from '../portfolio/port.ts';
+import { parsePageGroupRef, rescoreRunTag } from './keys.ts';
 
 /**
  * A supplier's input and latest score, as stored: the score's summary, not its full breakdown (recomputeScore in
@@ -23,6 +24,8 @@ export interface StoredSupplier {
   nextChangeDate: string | null;
   batchId: string | null;
   updatedAt: string;
+  /** The rescore page group its latest grouped rescore record is in (opaque; null: none). */
+  pageRef?: string | null;
 }
 
 /**
@@ -76,6 +79,21 @@ export interface ScoredWrite {
   batchId: string | null;
   /** Why the score is written (the change record's cause); default: the upload of `batchId`, else the API. */
   cause?: ChangeCause;
+  /** A rescore's: its score or band moved from the stored one (only these go in the page's change group). */
+  moved?: boolean;
+}
+
+/** A rescore page: the run, its segment and the page's number in the segment (its group's origin). */
+export interface PageWrites {
+  runId: string;
+  segment: number;
+  page: number;
+}
+
+/** Whether a stored `pageRef` names a page of this run's segment: written by this segment, in a turn that died. */
+export function isPageOfSegment(pageRef: string, page: Pick<PageWrites, 'runId' | 'segment'>): boolean {
+  const at = parsePageGroupRef(pageRef);
+  return at !== null && at.origin.run === rescoreRunTag(page.runId) && at.origin.segment === page.segment;
 }
 
 export interface WriteOptions {
@@ -94,6 +112,11 @@ export interface WriteOptions {
    * the history read them as the same records.
    */
   group?: { chunk: number };
+  /**
+   * The rescore page these rescores are: the records of the writes that move (`moved`) go in one change group for
+   * the page, and each item names it (`lastIn`), so the segment's next turn can write a group a dead turn did not.
+   */
+  page?: PageWrites;
 }
 
 export interface SupplierWrites {
@@ -114,6 +137,17 @@ export interface SupplierWrites {
     version: number,
     options?: Pick<WriteOptions, 'changes' | 'contributions'>,
   ): Promise<DeleteOutcome>;
+  /**
+   * A rescore page's records its group may not hold: suppliers the segment scanned again whose item names a page of
+   * this segment (`pageRef`: written by a turn that died before its group), with the result each was written with and
+   * the run's cause. Writes the missing entries; returns the records found (to count and publish again).
+   */
+  recordUngrouped(
+    tenant: string,
+    page: PageWrites,
+    found: readonly { supplierId: string; result: ScoredSupplier }[],
+    cause: (before: ChangeSide | null) => ChangeCause,
+  ): Promise<ChangeRecord[]>;
 }
 
 export interface SupplierReads {

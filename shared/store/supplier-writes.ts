@@ -5,18 +5,44 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
+import type { ChangeCause, ChangeRecord, ChangeSide } from '../changes/change-record.ts';
 import { inputRows } from '../model/input-rows.ts';
-import { NEW_IN_ATTRIBUTE, putChangeGroup } from './change-groups.ts';
+import type { ScoredSupplier } from '../model/types.ts';
+import {
+  type GroupContent,
+  LAST_IN_ATTRIBUTE,
+  NEW_IN_ATTRIBUTE,
+  PREV_IN_ATTRIBUTE,
+  putChangeGroup,
+} from './change-groups.ts';
 import { putChangeRecord } from './change-log.ts';
-import { changeGroupRef, parseChangeGroupRef, SUPPLIER_SK, supplierPk } from './keys.ts';
+import { ChangeGroupWriteError } from './errors.ts';
+import {
+  changeGroupRef,
+  type PageOrigin,
+  pageGroupRef,
+  parseChangeGroupRef,
+  parsePageGroupRef,
+  rescoreRunTag,
+  SUPPLIER_SK,
+  supplierPk,
+} from './keys.ts';
 import { contributionChange } from './portfolio-aggregates-contribution.ts';
 import { settleLimit } from './settle-limit.ts';
-import { CHANGE_ATTRIBUTES, changeClauses, changeOfItem, changeOfWrite, defaultCause } from './supplier-changes.ts';
+import {
+  CHANGE_ATTRIBUTES,
+  changeClauses,
+  changeOfItem,
+  changeOfWrite,
+  defaultCause,
+  GROUPED_CAUSE,
+} from './supplier-changes.ts';
 import { holdsInput, INPUT_ATTRIBUTE, LEGACY_ATTRIBUTES, toItem } from './supplier-items.ts';
 import {
   type DeleteOutcome,
   emptyPutScoredResult,
+  isPageOfSegment,
+  type PageWrites,
   PartialWriteError,
   type PutScoredResult,
   type ScoredWrite,
@@ -33,7 +59,35 @@ const nowIso = () => new Date().toISOString();
 /** Whether a stored `newIn` names this chunk's group (chosen by this delivery or an earlier one). */
 function sameGroup(ref: string, group: { batchId: string; chunk: number }): boolean {
   const key = parseChangeGroupRef(ref);
-  return key !== null && key.batchId === group.batchId && key.chunk === group.chunk;
+  return key !== null && key.origin.batchId === group.batchId && key.origin.chunk === group.chunk;
+}
+
+/** The group refs a supplier item may carry (change-groups.ts). */
+const STORED_REFS = [NEW_IN_ATTRIBUTE, LAST_IN_ATTRIBUTE, PREV_IN_ATTRIBUTE].join(', ');
+
+const pageOrigin = (p: PageWrites): PageOrigin => ({
+  kind: 'page',
+  run: rescoreRunTag(p.runId),
+  segment: p.segment,
+  page: p.page,
+});
+
+/** Records and links bound for groups, by the ref of the group each belongs to. */
+class GroupedChanges {
+  readonly byRef = new Map<string, GroupContent>();
+  private of(ref: string): GroupContent {
+    let c = this.byRef.get(ref);
+    if (!c) {
+      c = { records: [], links: new Map() };
+      this.byRef.set(ref, c);
+    }
+    return c;
+  }
+  add(ref: string, supplierId: string, record: ChangeRecord | null, prevIn: unknown = '') {
+    const c = this.of(ref);
+    if (record) c.records.push(record);
+    if (typeof prevIn === 'string' && prevIn !== '') c.links.set(supplierId, prevIn);
+  }
 }
 
 /** What a tombstone does not keep (its change attributes stay: the next write derives its change from them). */
@@ -76,17 +130,18 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
   ): Promise<PutScoredResult> {
     const { signal, changes } = options;
     const send = signal ? { abortSignal: signal } : {};
-    // An upload chunk's first-time suppliers: their records go in the chunk's change group (change-groups.ts).
+    // An upload chunk's first-time suppliers, or a rescore page's moved ones: their records go in one change group.
     const batchId = items[0]?.batchId ?? null;
-    // Its time is chosen now, before the writes, and kept on each supplier (`newIn`): it fixes the group's key.
+    // Its time is chosen now, before the writes, and kept on each supplier (`newIn`, `lastIn`): it fixes the group's key.
     const groupAt = Date.now();
     const group =
       mode === 'upsert' && options.group && batchId !== null && items.every((x) => x.batchId === batchId)
         ? { tenant, batchId, chunk: options.group.chunk, ref: changeGroupRef(batchId, options.group.chunk, groupAt) }
         : null;
-    // By group key (`newIn`): a redelivery's records belong to the group the delivery that first stored them chose.
-    const grouped = new Map<string, ChangeRecord[]>();
-    const groupOf = (ref: string) => grouped.get(ref) ?? grouped.set(ref, []).get(ref) ?? [];
+    const page = mode === 'rescore' && options.page ? pageOrigin(options.page) : null;
+    const pageRef = page ? pageGroupRef(page, groupAt) : null;
+    // By group ref: a redelivery's records belong to the group the delivery that first stored them chose.
+    const grouped = new GroupedChanges();
     const outcomes = await settleLimit(
       items,
       PUT_CONCURRENCY,
@@ -94,11 +149,14 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
         const cause = x.cause ?? defaultCause(x.batchId);
         const at = nowIso();
         const rows = inputRows(x.input);
+        // A rescore page groups the writes its caller expects to move what a buyer sees; another write (a new release
+        // with the same score, say) keeps its record, if it makes one, beside its supplier.
+        const inPage = pageRef !== null && x.moved === true ? pageRef : undefined;
         let old: Record<string, unknown> | undefined;
         try {
           const command =
             mode === 'rescore'
-              ? this.rescoreUpdate(tenant, x, cause, at)
+              ? this.rescoreUpdate(tenant, x, cause, at, inPage)
               : this.upsertUpdate(tenant, x, cause, at, group?.ref);
           old = (await this.doc.send(command, send)).Attributes;
         } catch (err) {
@@ -107,17 +165,31 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
           // before counting it, or before writing its change record). It counts as stored, and is not written again.
           const stored = await this.alreadyStored(tenant, mode, x);
           if (!stored) return { stored: false, rows };
+          if (stored.changeCause === GROUPED_CAUSE) {
+            // A rescore page's write: its record is that page's group's, derived here only by the same segment.
+            const ref = stored[LAST_IN_ATTRIBUTE];
+            if (options.page && typeof ref === 'string' && isPageOfSegment(ref, options.page)) {
+              const change = changeOfItem(stored, x.result, cause);
+              grouped.add(ref, x.input.supplierId, change?.record ?? null, stored[PREV_IN_ATTRIBUTE]);
+              if (change) changes?.push(change.record);
+            }
+            return { stored: true, rows };
+          }
           // The first write of the item, by this chunk: its record belongs to the chunk's group.
           const storedRef = typeof stored[NEW_IN_ATTRIBUTE] === 'string' ? stored[NEW_IN_ATTRIBUTE] : '';
           const first = group !== null && stored.changeSeq === 1 && sameGroup(storedRef, group);
-          await this.recordChange(changeOfItem(stored, x.result), changes, first ? groupOf(storedRef) : null);
+          const change = changeOfItem(stored, x.result);
+          if (first && change) grouped.add(storedRef, x.input.supplierId, change.record);
+          else await this.recordChange(change, undefined);
+          if (change) changes?.push(change.record);
           return { stored: true, rows };
         }
-        await this.recordChange(
-          changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at }),
-          changes,
-          group !== null && old === undefined ? groupOf(group.ref) : null,
-        );
+        const change = changeOfWrite({ tenant, supplierId: x.input.supplierId, old, after: x.result, cause, at });
+        const groupRef = inPage ?? (group !== null && old === undefined ? group.ref : null);
+        if (groupRef !== null)
+          grouped.add(groupRef, x.input.supplierId, change?.record ?? null, inPage ? old?.[LAST_IN_ATTRIBUTE] : '');
+        else await this.recordChange(change, undefined);
+        if (change) changes?.push(change.record);
         options.contributions?.push(contributionChange(x.input.supplierId, old, x.result));
         return { stored: true, rows };
       },
@@ -127,11 +199,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     // Not once the deadline has aborted the call: its caller must count what was written before the function ends,
     // and a group (compressing hundreds of records, finding its part) may not fit in that margin. The message's next
     // delivery, or its redrive from the DLQ after the last one, finds these suppliers stored and writes their group.
-    if (group && !signal?.aborted)
-      for (const [ref, records] of grouped) {
-        const key = parseChangeGroupRef(ref);
-        if (key && records.length > 0) await putChangeGroup(this.doc, this.tableName, { tenant, ...key }, records);
-      }
+    if (!signal?.aborted) await this.putGroups(tenant, grouped);
     const result = emptyPutScoredResult();
     let failed = 0;
     let firstError: unknown;
@@ -154,15 +222,68 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     return result;
   }
 
-  /** Writes a change's record beside its supplier, or keeps it for the chunk's group (`grouped`). */
+  /**
+   * The records a rescore page's writes made that its group may not hold: a turn that died after its supplier writes
+   * and before its group. Its segment's next turn scans the same suppliers again, finds them stored and naming this
+   * segment (`lastIn`), and hands them here with the result each was written with (its drivers' wording) and the
+   * run's cause. Writes what no part of their groups holds; returns the records (to count and publish again).
+   */
+  async recordUngrouped(
+    tenant: string,
+    pageOf: PageWrites,
+    found: readonly { supplierId: string; result: ScoredSupplier }[],
+    cause: (before: ChangeSide | null) => ChangeCause,
+  ): Promise<ChangeRecord[]> {
+    const grouped = new GroupedChanges();
+    const records: ChangeRecord[] = [];
+    const stored = await settleLimit(found, PUT_CONCURRENCY, (f) =>
+      this.storedChange(tenant, f.supplierId).then((item) => ({ item, f })),
+    );
+    for (const s of stored) {
+      if (s.status === 'rejected') throw s.reason;
+      const { item, f } = s.value;
+      const ref = item?.[LAST_IN_ATTRIBUTE];
+      if (!item || item.changeCause !== GROUPED_CAUSE || typeof ref !== 'string' || !isPageOfSegment(ref, pageOf))
+        continue;
+      const change = changeOfItem(item, f.result, cause);
+      grouped.add(ref, f.supplierId, change?.record ?? null, item[PREV_IN_ATTRIBUTE]);
+      if (change) records.push(change.record);
+    }
+    await this.putGroups(tenant, grouped);
+    return records;
+  }
+
+  private async putGroups(tenant: string, grouped: GroupedChanges): Promise<void> {
+    try {
+      for (const [ref, content] of grouped.byRef) {
+        const at = parseChangeGroupRef(ref) ?? parsePageGroupRef(ref);
+        if (at) await putChangeGroup(this.doc, this.tableName, { tenant, ...at }, content);
+      }
+    } catch (err) {
+      throw new ChangeGroupWriteError(err);
+    }
+  }
+
+  /** A supplier item's change attributes and group refs, read strongly (null if there is none). */
+  private async storedChange(tenant: string, supplierId: string): Promise<Record<string, unknown> | null> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
+        ProjectionExpression: `tenant, supplierId, deletedAt, updatedAt, ${STORED_REFS}, ${CHANGE_ATTRIBUTES.join(', ')}`,
+        ConsistentRead: true,
+      }),
+    );
+    return r.Item ?? null;
+  }
+
+  /** Writes a change's record beside its supplier (none: nothing to write), and hands it to `changes`. */
   private async recordChange(
     change: { record: ChangeRecord; sequence: number } | null,
     changes: ChangeRecord[] | undefined,
-    grouped: ChangeRecord[] | null = null,
   ): Promise<void> {
     if (!change) return;
-    if (grouped) grouped.push(change.record);
-    else await putChangeRecord(this.doc, this.tableName, change.record, change.sequence);
+    await putChangeRecord(this.doc, this.tableName, change.record, change.sequence);
     changes?.push(change.record);
   }
 
@@ -195,7 +316,13 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
    * A rescore replaces the score of the very input it was computed from (same inputVersion) and keeps the input and
    * the upload it came from. The same score (same as-of date, model and data versions) is not written again.
    */
-  private rescoreUpdate(tenant: string, x: ScoredWrite, cause: ChangeCause, at: string): UpdateCommand {
+  private rescoreUpdate(
+    tenant: string,
+    x: ScoredWrite,
+    cause: ChangeCause,
+    at: string,
+    pageRef: string | undefined,
+  ): UpdateCommand {
     const item = toItem(tenant, x, at);
     const set: Record<string, unknown> = {
       asOf: item.asOf,
@@ -207,7 +334,17 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       ...(item.nextChangeDate ? { nextChangeDate: item.nextChangeDate } : {}),
     };
     const absent = [...(item.nextChangeDate ? [] : ['nextChangeDate']), ...LEGACY_ATTRIBUTES.slice(1)];
-    return this.update({ pk: item.pk, sk: item.sk }, set, absent, changeClauses(x.result, cause, at), {
+    const change = changeClauses(x.result, pageRef === undefined ? cause : GROUPED_CAUSE, at);
+    if (pageRef !== undefined) {
+      // Its record goes to the page's group; the group it names now is the one its previous grouped record is in.
+      change.set.push(
+        `${PREV_IN_ATTRIBUTE} = if_not_exists(${LAST_IN_ATTRIBUTE}, :noRef)`,
+        `${LAST_IN_ATTRIBUTE} = :lastIn`,
+      );
+      change.values[':noRef'] = '';
+      change.values[':lastIn'] = pageRef;
+    }
+    return this.update({ pk: item.pk, sk: item.sk }, set, absent, change, {
       condition:
         'inputVersion = :v AND NOT (#asOf = :asOf AND #modelVersion = :modelVersion AND #dataVersion = :dataVersion)',
       values: { ':v': x.inputVersion },
@@ -250,7 +387,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: supplierPk(tenant, x.input.supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, updatedAt, ${NEW_IN_ATTRIBUTE}, ${CHANGE_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `tenant, supplierId, deletedAt, inputVersion, batchId, #input, #i, #asOf, modelVersion, dataVersion, updatedAt, ${STORED_REFS}, ${CHANGE_ATTRIBUTES.join(', ')}`,
         ExpressionAttributeNames: { '#asOf': 'asOf', '#input': 'input', '#i': INPUT_ATTRIBUTE },
         ConsistentRead: true,
       }),

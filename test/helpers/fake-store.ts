@@ -152,6 +152,11 @@ export class FakeSuppliers implements SupplierWrites, SupplierReads, RescoreInde
     return result;
   }
 
+  /** A fake write and its record are one step: no turn can die between them, so nothing is ever left ungrouped. */
+  async recordUngrouped(): Promise<ChangeRecord[]> {
+    return [];
+  }
+
   async deleteSupplier(
     tenant: string,
     supplierId: string,

@@ -16,7 +16,13 @@ import { referenceData } from '../../shared/reference/index.ts';
 import { putChangeGroup } from '../../shared/store/change-groups.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { CHANGE_SK_PREFIX, changeGroupKey, isChangeGroupSk, supplierIdOfPk } from '../../shared/store/keys.ts';
+import {
+  CHANGE_SK_PREFIX,
+  type ChunkOrigin,
+  changeGroupKey,
+  isChangeGroupSk,
+  supplierIdOfPk,
+} from '../../shared/store/keys.ts';
 import type { ScoredWrite } from '../../shared/store/supplier-port.ts';
 import { line, supplier } from '../helpers/supplier-input.ts';
 
@@ -39,8 +45,9 @@ beforeAll(async () => {
   dynamo.client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName;
-      const input = args.input as { Item?: { sk?: unknown }; Key?: { pk?: unknown } };
-      if (command === 'PutItemCommand' && isChangeGroupSk(text(input.Item?.sk)) && failGroupWrites > 0) {
+      const input = args.input as { Key?: { pk?: unknown; sk?: unknown } };
+      // A group's part is created by a conditional UpdateItem (change-groups.ts), as the suppliers are written.
+      if (command === 'UpdateItemCommand' && isChangeGroupSk(text(input.Key?.sk)) && failGroupWrites > 0) {
         failGroupWrites--;
         throw fault();
       }
@@ -115,6 +122,7 @@ async function diedAMinuteAgo(t: string, w: ScoredWrite[], chunkNo: number) {
   return { past, first };
 }
 
+const chunkOrigin = (batchId: string, chunk: number): ChunkOrigin => ({ kind: 'chunk', batchId, chunk });
 const byId = (a: ChangeRecord, b: ChangeRecord) => a.changeId.localeCompare(b.changeId);
 const ids = (n: number, prefix = 'G') => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
 
@@ -199,7 +207,7 @@ describe('change groups', () => {
     expect(again).toEqual(first);
     expect(await changeItems(t)).toEqual({ groups: 2, singles: 0 });
     // A writer that still took the group's time for fresh (a concurrent delivery) finds the part: nothing new.
-    const key = { tenant: t, batchId: 'b-1', chunk: 4, recordedAt: new Date(past).toISOString() };
+    const key = { tenant: t, origin: chunkOrigin('b-1', 4), recordedAt: new Date(past).toISOString() };
     const doc = DynamoDBDocumentClient.from(dynamo.client);
     expect(await putChangeGroup(doc, dynamo.tableName, key, first, () => new Date(past + 1))).toBe(0);
     await store.putScored(t, 'upsert', w, { changes: [], group: { chunk: 4 } });
@@ -218,7 +226,7 @@ describe('change groups', () => {
     await doc.send(
       new PutCommand({
         TableName: dynamo.tableName,
-        Item: { ...changeGroupKey(t, 'b-1', 5, new Date(past).toISOString(), 0), tenant: t, movedTo },
+        Item: { ...changeGroupKey(t, chunkOrigin('b-1', 5), new Date(past).toISOString(), 0), tenant: t, movedTo },
       }),
     );
     const again: ChangeRecord[] = [];

@@ -2,7 +2,7 @@
  * The rescore fan-out on dynalite: a policy revision rescores exactly the suppliers it moves, across tenants, in
  * resumable segments; unchanged suppliers are not written; a piece that dies is resumed; a dry run writes nothing.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
 import { nextPolicyChange } from '../../shared/model/policy.ts';
@@ -16,7 +16,7 @@ import { baselineTimeline, type ReferenceData, referenceData } from '../../share
 import type { PolicyEvent } from '../../shared/reference/types.ts';
 import { DynamoDbChangeLog } from '../../shared/store/change-log.ts';
 import { DynamoDbSupplierStore } from '../../shared/store/dynamodb-supplier-store.ts';
-import { CHANGE_SK_PREFIX, TENANT_PK_PREFIX } from '../../shared/store/keys.ts';
+import { CHANGE_SK_PREFIX, isChangeGroupSk, TENANT_PK_PREFIX } from '../../shared/store/keys.ts';
 import { DynamoDbPolicyRevisions } from '../../shared/store/policy-revisions.ts';
 import { DynamoDbRescoreRuns } from '../../shared/store/rescore-runs.ts';
 import { DynamoDbSupplierScan } from '../../shared/store/supplier-scan.ts';
@@ -28,9 +28,12 @@ const MINERALS = ['gallium', 'cobalt', 'graphite', 'lithium', 'antimony', 'dyspr
 const COUNTRIES = ['CN', 'CD', 'AU', 'CL', 'ID'];
 const source = { source: 'MOFCOM announcement', sourceUrl: 'https://example.org/mofcom', sourceDate: '2026-11-20' };
 
-/** Counts the write requests that touch a tenant's supplier items (keys `T#…`), as DynamoDB would bill them. */
+/**
+ * Counts the write requests that touch a tenant's items (keys `T#…`), as DynamoDB would bill them: supplier items,
+ * single change records, change groups' parts. A group write can be made to fail (`failGroups` times).
+ */
 function countSupplierWrites(client: DynamoDBClient) {
-  const counts = { writes: 0, changeRecords: 0 };
+  const counts = { writes: 0, changeRecords: 0, groups: 0, failGroups: 0 };
   const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand'];
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -42,7 +45,13 @@ function countSupplierWrites(client: DynamoDBClient) {
       const pk = text(input.Key?.pk ?? input.Item?.pk);
       const sk = text(input.Key?.sk ?? input.Item?.sk);
       if (WRITES.includes(name) && pk.startsWith(TENANT_PK_PREFIX)) {
-        if (sk.startsWith(CHANGE_SK_PREFIX)) counts.changeRecords++;
+        if (isChangeGroupSk(sk)) {
+          if (counts.failGroups > 0) {
+            counts.failGroups--;
+            throw new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: {} });
+          }
+          counts.groups++;
+        } else if (sk.startsWith(CHANGE_SK_PREFIX)) counts.changeRecords++;
         else counts.writes++;
       }
       return next(args);
@@ -134,13 +143,21 @@ const extendSuspension = () =>
     { actor: 'ops' },
   );
 
-/** Delivers queued segment messages to workers until none is left (continuations included). */
-async function drain(remainingMs: () => number = () => 900_000, pageLimit = 25) {
+/**
+ * Delivers queued segment messages to workers until none is left (continuations included). With `redeliver`, a
+ * message whose worker failed is delivered again, as SQS does after its visibility timeout; else the failure throws.
+ */
+async function drain(remainingMs: () => number = () => 900_000, pageLimit = 25, redeliver = false) {
   let delivered = 0;
   while (deps.queue.sent.length > 0) {
-    const entry = deps.queue.sent.shift();
-    const message = segmentMessageSchema.parse(JSON.parse(entry?.body ?? ''));
-    await processSegment(deps, message, { remainingMs, pageLimit });
+    const entry = deps.queue.sent.shift() as NonNullable<(typeof deps.queue.sent)[number]>;
+    const message = segmentMessageSchema.parse(JSON.parse(entry.body));
+    try {
+      await processSegment(deps, message, { remainingMs, pageLimit });
+    } catch (err) {
+      if (!redeliver) throw err;
+      deps.queue.sent.unshift(entry);
+    }
     delivered++;
   }
   return delivered;
@@ -148,6 +165,18 @@ async function drain(remainingMs: () => number = () => 900_000, pageLimit = 25) 
 
 const expected = (ref: ReferenceData, s: { buyer: string; input: SupplierInput }) =>
   createScorer(ref, { asOf: AS_OF, buyerCountry: s.buyer, endUse: 'civil' }).score(s.input);
+
+/** The rescore records (a before and an after) of every tenant of the seeded suppliers, each checked to be once. */
+async function rescoreRecords(log: DynamoDbChangeLog, all: readonly { tenant: string }[]): Promise<number> {
+  let n = 0;
+  for (const tenant of new Set(all.map((s) => s.tenant))) {
+    const page = await log.listChanges(tenant, { now: new Date(Date.now() + 60_000), limit: 1000 });
+    const rescored = page.items.filter((c) => c.before !== null && c.after !== null);
+    expect(new Set(rescored.map((c) => c.changeId)).size).toBe(rescored.length);
+    n += rescored.length;
+  }
+  return n;
+}
 
 describe('a policy revision rescores what it moves, fanned out', () => {
   it('every moved supplier stored with its new score (0 missed), the unchanged not written, counts add up', async () => {
@@ -181,14 +210,24 @@ describe('a policy revision rescores what it moves, fanned out', () => {
     expect(Object.values(view?.tenants ?? {}).reduce((n, t) => n + t.changed, 0)).toBe(moved);
     // One conditional update per moved supplier and per moved next change date; none for the rest.
     expect(writes.writes).toBe(moved + (view?.counts.nextChangeOnly ?? 0));
-    // Each moved score leaves one change record, written with it, naming the revision and the event it recorded.
-    expect(writes.changeRecords).toBe(moved);
+    // Each moved score leaves one change record, naming the revision and the event it recorded: in its page's change
+    // group (one per page and tenant that moved someone), none beside its supplier.
+    expect(writes.changeRecords).toBe(0);
+    expect(writes.groups).toBeGreaterThan(0);
+    expect(writes.groups).toBeLessThan(moved);
     const log = new DynamoDbChangeLog(dynamo.client, dynamo.tableName);
-    const moves = await log.listChanges(all[0]?.tenant as string, { now: new Date(Date.now() + 60_000), limit: 1000 });
-    const rescored = moves.items.filter((c) => c.before !== null);
-    expect(rescored.length).toBeGreaterThan(0);
-    for (const c of rescored)
-      expect(c.cause).toEqual({ kind: 'policy', fromRevision: 0, toRevision: 1, eventIds: ['CN-2024-46-C2-SUSP'] });
+    const cause = { kind: 'policy', fromRevision: 0, toRevision: 1, eventIds: ['CN-2024-46-C2-SUSP'] };
+    expect(await rescoreRecords(log, all)).toEqual(moved);
+    for (const s of all) {
+      const history = (await log.supplierHistory(s.tenant, s.input.supplierId)).items;
+      const last = history[history.length - 1];
+      if (expected(recorded.ref, s).score === expected(referenceData(), s).score) expect(history).toHaveLength(1);
+      else
+        expect({ cause: last?.cause, score: last?.after?.score }).toEqual({
+          cause,
+          score: expected(recorded.ref, s).score,
+        });
+    }
     // A scan page evaluates change records too (they sit beside their suppliers): read every page.
     const scoredWithOther = async (referenceVersion: string) => {
       const out = [];
@@ -238,6 +277,32 @@ describe('a policy revision rescores what it moves, fanned out', () => {
     const view = await deps.runs.viewRun((await deps.runs.listRuns(1))[0]?.runId as string);
     expect(view?.status).toBe('completed');
     expect(view?.counts.examined).toBe(all.length);
+  });
+
+  it('a turn that dies between its supplier writes and their change group: the next writes the group, each record once', async () => {
+    const all = await seed(120);
+    const recorded = await extendSuspension();
+    const writes = countSupplierWrites(dynamo.client);
+    // The first three groups fail (DynamoDB answers 500 past the SDK's retries): their turns die after the writes.
+    writes.failGroups = 3;
+    const run = await planPolicyRun(deps, { asOf: AS_OF, createdBy: 'ops' });
+    expect(await drain(undefined, 25, true)).toBeGreaterThan(RESCORE_RUN.segments);
+    expect(writes.failGroups).toBe(0);
+    let moved = 0;
+    for (const s of all) if (expected(recorded.ref, s).score !== expected(referenceData(), s).score) moved++;
+    const view = await deps.runs.viewRun(run?.runId as string);
+    // Counted as if no turn had died: the suppliers written before the failure count as moved on the page's rescan.
+    expect(view).toMatchObject({ status: 'completed' });
+    expect(view?.counts).toMatchObject({ examined: all.length, changed: moved, failed: 0 });
+    expect(Object.values(view?.tenants ?? {}).reduce((n, t) => n + t.changed, 0)).toBe(moved);
+    const log = new DynamoDbChangeLog(dynamo.client, dynamo.tableName);
+    expect(await rescoreRecords(log, all)).toBe(moved);
+    for (const s of all) {
+      const want = expected(recorded.ref, s).score;
+      if (want === expected(referenceData(), s).score) continue;
+      const history = (await log.supplierHistory(s.tenant, s.input.supplierId)).items;
+      expect(history.map((c) => c.after?.score)).toEqual([expected(referenceData(), s).score, want]);
+    }
   });
 
   it('a dry run of a proposal counts per tenant what would move, and writes no supplier', async () => {
