@@ -33,9 +33,10 @@ export const INPUT_PROJECTION = {
   expression: 'supplierId, #i, #input',
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input' },
 } as const;
-/** What a scan needs to rebuild a StoredSupplier (older items' attributes included). */
+/** What a scan needs to rebuild a StoredSupplier (older items' attributes included; `gsi1sk`: indexKeyStale). */
 export const SUPPLIER_PROJECTION = {
-  expression: 'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt',
+  expression:
+    'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt, gsi1sk',
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input', '#result': 'result', '#summary': 'summary' },
 } as const;
 
@@ -230,14 +231,19 @@ export function storedScoreOfItem(item: Record<string, unknown>): StoredScore {
 
 /** A supplier item as the application sees it (the rescore scan reads items through it too). */
 export function fromItem(item: Record<string, unknown>): StoredSupplier {
+  const supplierId = item.supplierId as string;
+  const summary = storedScoreOfItem(item);
+  // Only an index key read and found other than its score's: an item read without it is not taken for stale.
+  const indexKeyStale = typeof item.gsi1sk === 'string' && item.gsi1sk !== byScoreSk(summary.score, supplierId);
   return {
     tenant: item.tenant as string,
-    supplierId: item.supplierId as string,
+    supplierId,
     inputVersion: item.inputVersion as number,
     input: inputOfItem(item),
-    summary: storedScoreOfItem(item),
+    summary,
     nextChangeDate: (item.nextChangeDate as string | undefined) ?? null,
     batchId: (item.batchId as string | undefined) ?? null,
     updatedAt: item.updatedAt as string,
+    ...(indexKeyStale ? { indexKeyStale: true as const } : {}),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '../../shared/pipeline/batch-lifecycle.ts';
 import type { BatchRecord, BatchStore, BatchTotals, NewBatch } from '../../shared/store/batch-port.ts';
 import { InvalidCursorError } from '../../shared/store/errors.ts';
+import { byScoreSk, compareKeyBytes } from '../../shared/store/keys.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
 import type { RejectionStore } from '../../shared/store/rejection-port.ts';
 import type { RescoreIndex } from '../../shared/store/rescore-index-port.ts';
@@ -172,11 +173,12 @@ export class FakeSuppliers implements SupplierWrites, SupplierReads, RescoreInde
     return slot?.supplier ? 'deleted' : 'absent';
   }
 
-  /** Every live supplier, highest score first, then by id (the by-score index's order). */
+  /** Every live supplier in the by-score index's order (its key's: worst band first, keys.ts byScoreSk). */
   live(tenant?: string): StoredSupplier[] {
+    const key = (s: StoredSupplier) => byScoreSk(s.summary.score, s.supplierId);
     return [...this.slots.values()]
       .flatMap((s) => (s.supplier && (tenant === undefined || s.supplier.tenant === tenant) ? [s.supplier] : []))
-      .sort((a, b) => b.summary.score - a.summary.score || (a.supplierId < b.supplierId ? -1 : 1));
+      .sort((a, b) => compareKeyBytes(key(a), key(b)));
   }
 
   async getSupplier(tenant: string, supplierId: string) {
@@ -184,7 +186,8 @@ export class FakeSuppliers implements SupplierWrites, SupplierReads, RescoreInde
   }
 
   async listSuppliers(tenant: string, options: ListSuppliersOptions = {}) {
-    const all = this.live(tenant);
+    const { band } = options;
+    const all = this.live(tenant).filter((s) => band === undefined || s.summary.band === band);
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
     const maxExamined = options.maxExamined ?? Number.POSITIVE_INFINITY;
     const items: StoredSupplier[] = [];
