@@ -16,20 +16,22 @@ import { line, supplier } from '../../helpers/supplier-input.ts';
 
 const ref = referenceData();
 const scorer = createScorer(ref, { asOf: '2026-11-10', buyerCountry: 'DE', endUse: 'civil' });
-// Ids chosen so that id order and score order differ within every band.
-const INPUTS: SupplierInput[] = [
-  ['A-GA', 'gallium', 'CN'],
-  ['B-GR', 'graphite', 'CN'],
-  ['C-DY', 'dysprosium', 'CN'],
-  ['A-SB', 'antimony', 'CN'],
-  ['B-NI', 'nickel', 'ID'],
-  ['C-CO', 'cobalt', 'CD'],
-  ['A-TA', 'tantalum', 'CD'],
-  ['B-LI', 'lithium', 'CN'],
-  ['C-CO2', 'cobalt', 'CN'],
-  ['A-LI', 'lithium', 'AU'],
-  ['B-CU', 'copper', 'CL'],
-].map(([id, mineral, country]) => supplier({ supplierId: id, exposures: [line(mineral, country, country)] }));
+// Ids chosen so that id order is the reverse of score order in critical, high and medium.
+const INPUTS: SupplierInput[] = (
+  [
+    ['A-GA', 'gallium', 'CN'],
+    ['B-GR', 'graphite', 'CN'],
+    ['C-DY', 'dysprosium', 'CN'],
+    ['A-SB', 'antimony', 'CN'],
+    ['B-NI', 'nickel', 'ID'],
+    ['C-CO', 'cobalt', 'CD'],
+    ['A-TA', 'tantalum', 'CD'],
+    ['B-LI', 'lithium', 'CN'],
+    ['C-CO2', 'cobalt', 'CN'],
+    ['A-LI', 'lithium', 'AU'],
+    ['B-CU', 'copper', 'CL'],
+  ] as const
+).map(([id, mineral, country]) => supplier({ supplierId: id, exposures: [line(mineral, country, country)] }));
 
 async function setup() {
   const store = new FakeSuppliers();
