@@ -45,7 +45,7 @@ export const ROUTES = [
     method: 'GET',
     path: '/v1/suppliers',
     scope: 'risk/read',
-    summary: 'Suppliers, highest score first, filtered and paginated',
+    summary: 'Suppliers, worst band first (by score within critical and high), filtered and paginated',
   },
   {
     id: 'score',

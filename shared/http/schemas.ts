@@ -197,8 +197,17 @@ export const batchCreateRequest = z.union([
     .strict(),
 ]);
 
+/**
+ * Suppliers read per page of GET /v1/suppliers filtered by mineral or country at most: 20 BatchGetItem calls and
+ * their index queries, well within the timeout. A band alone is read from the index's keys of that band: no bound.
+ */
+export const LIST_MAX_EXAMINED = 2_000;
+
 export const listSuppliersQuery = z.object({
-  band: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  band: z
+    .enum(['low', 'medium', 'high', 'critical'])
+    .optional()
+    .describe("only this band's suppliers (read from the index of that band alone: full pages)"),
   mineral: mineralName.optional(),
   country: countryName
     .optional()

@@ -56,7 +56,8 @@ export function decide(
   // Against the stored summary: the versions and the score as they were computed (no stored breakdown is needed).
   const otherModel = s.summary.modelVersion !== MODEL_VERSION;
   const otherData = referenceVersionOf(s.summary.dataVersion) !== refs.target.referenceVersion;
-  const stale = otherModel || otherData;
+  // An item keyed in a former `byScore` format is rewritten once, which re-keys it (keys.ts).
+  const stale = otherModel || otherData || s.indexKeyStale === true;
   const due = s.nextChangeDate !== null && s.nextChangeDate <= run.asOf;
   if (refs.selected === false || (refs.selected === undefined && !due && !stale)) return { kind: 'skipped' };
 

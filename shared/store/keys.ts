@@ -25,7 +25,10 @@
  *   portfolio recount run     RECOUNT#{runId}           / RUN, PART#{segment}[#…]        (platform-wide; days, then TTL)
  *
  * Index keys:
- *   byScore        T#{tenant}#{shard}            / {1000 − score×10, zero-padded}#{supplierId}
+ *   byScore        T#{tenant}#{shard}            / {band rank}#{rest}#{supplierId}
+ *                  (rank 0 critical … 3 low; rest = 1000 − score×10, zero-padded to 4, in the high and critical
+ *                  bands, `----` below: worst band first, exact score order only where procurement acts. Items keyed
+ *                  before, {1000 − score×10}#{supplierId}, are listed in that order too until a rescore re-keys them)
  *   changes        T#{tenant}#CHG#{shard}        / {recordedAt}#{supplierId}@{sequence}
  *                  (a change group is not in the index: it is a base-table item at the same shard partition and
  *                  sort key order; each of its records reads as the key it would have alone, {recordedAt}#{supplierId}@1)
@@ -34,6 +37,8 @@
  * a role may write without reaching any `T#` item), so no query can cross tenants. Each supplier is its own partition key, so a
  * 100k-supplier upload spreads over 100k partitions; the indexes are sharded for the same reason.
  */
+import { bandOf } from '../model/score.ts';
+import type { Band } from '../model/types.ts';
 import { TABLE } from './table.ts';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -196,13 +201,49 @@ export function shardOf(key: string, shards: number): number {
   return (h >>> 0) % shards;
 }
 
-// byScore: a tenant's suppliers, highest score first.
+// byScore: a tenant's suppliers, worst band first; by exact score within the bands procurement acts on.
 export const byScoreShardPk = (tenant: string, shard: number) => `${tenantPk(tenant)}#${shard}`;
 export const byScorePk = (tenant: string, supplierId: string) =>
   byScoreShardPk(tenant, shardOf(supplierId, TABLE.indexes.byScore.shards));
-/** Highest score first under an ascending sort: 1000 − score×10, zero-padded, then the id for a stable order. */
-export const byScoreSk = (score: number, supplierId: string) =>
-  `${pad(1000 - Math.round(score * 10), 4)}#${supplierId}`;
+/** A band's rank, first in the key: an ascending key lists the worst band first. */
+export const BAND_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const satisfies Record<Band, number>;
+/**
+ * The key holds the exact score in this band and the worse ones (high, critical), only the band below. Why: an index
+ * entry whose key changes costs a delete and a put (2 WRU). With the exact score in every key, every moved supplier
+ * paid them: with its item, 3 WRU, $0.19 per million rescored at 10% moved, and the target is $0.20 in all. A score
+ * moving within medium or low now leaves its key alone (docs/operations.md, "The supplier list's index key").
+ */
+export const EXACT_SCORE_FROM_RANK = BAND_RANK.high;
+/** The rest of a key below EXACT_SCORE_FROM_RANK: a band's entries then sort by id alone. */
+const BAND_ONLY = '----';
+/** A score in tenths, as the key holds it, inverted so that an ascending key lists the highest first. */
+const invertedTenths = (tenths: number) => pad(1000 - tenths, 4);
+/** The rank of a score in tenths (the key's band is the stored score's band, at the stored score's resolution). */
+const rankOfTenths = (tenths: number): number => BAND_RANK[bandOf(tenths / 10)];
+export function byScoreSk(score: number, supplierId: string): string {
+  const tenths = Math.round(score * 10);
+  const rank = rankOfTenths(tenths);
+  return `${rank}#${rank <= EXACT_SCORE_FROM_RANK ? invertedTenths(tenths) : BAND_ONLY}#${supplierId}`;
+}
+/** The keys of one band in a shard: `begins_with` as a range, [lo, hi] (`$` follows `#`, below any digit). */
+export const byScoreBandRange = (rank: number) => ({ lo: `${rank}#`, hi: `${rank}$` });
+/** A key of the former format, {1000 − score×10}#{supplierId}: the inverted score is group 1. */
+export const LEGACY_BY_SCORE_SK = /^(\d{4})#/;
+/**
+ * Where a key of the former format lists in the current order: its band's rank before it. In the high and critical
+ * bands that is the very key the supplier gets when re-keyed; in medium and low, after the band's re-keyed entries
+ * (`----` sorts before digits), by score then id.
+ */
+export function byScorePosition(key: string): string {
+  const legacy = LEGACY_BY_SCORE_SK.exec(key);
+  return legacy ? `${rankOfLegacy(Number(legacy[1]))}#${key}` : key;
+}
+/** The rank of a former key's inverted score. */
+export const rankOfLegacy = (inverted: number) => rankOfTenths(1000 - inverted);
+/** A current key, or the position of a former one (byScorePosition): what the list's cursor holds (then an id). */
+export const BY_SCORE_POSITION = /^([0-3])#(\d{4}|----)#/;
+/** Before every entry of a band: `----` sorts before any digit, and the id after it is empty. */
+export const byScoreBandStart = (rank: number) => `${rank}#${BAND_ONLY}#`;
 
 // changes: a tenant's change records in the order they were recorded.
 export const changesShardPk = (tenant: string, shard: number) => `${tenantPk(tenant)}#CHG#${shard}`;

@@ -33,10 +33,10 @@ export const INPUT_PROJECTION = {
   expression: 'supplierId, #i, #input',
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input' },
 } as const;
-/** What a scan needs to rebuild a StoredSupplier (older items' attributes included). */
+/** What a scan needs to rebuild a StoredSupplier (older items' attributes included; `gsi1sk`: indexKeyStale). */
 export const SUPPLIER_PROJECTION = {
   expression:
-    'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt, lastIn',
+    'tenant, supplierId, inputVersion, #i, #input, #result, #summary, nextChangeDate, batchId, updatedAt, gsi1sk, lastIn',
   names: { '#i': INPUT_ATTRIBUTE, '#input': 'input', '#result': 'result', '#summary': 'summary' },
 } as const;
 
@@ -231,16 +231,21 @@ export function storedScoreOfItem(item: Record<string, unknown>): StoredScore {
 
 /** A supplier item as the application sees it (the rescore scan reads items through it too). */
 export function fromItem(item: Record<string, unknown>): StoredSupplier {
+  const supplierId = item.supplierId as string;
+  const summary = storedScoreOfItem(item);
+  // Only an index key read and found other than its score's: an item read without it is not taken for stale.
+  const indexKeyStale = typeof item.gsi1sk === 'string' && item.gsi1sk !== byScoreSk(summary.score, supplierId);
   return {
     tenant: item.tenant as string,
-    supplierId: item.supplierId as string,
+    supplierId,
     inputVersion: item.inputVersion as number,
     input: inputOfItem(item),
-    summary: storedScoreOfItem(item),
+    summary,
     nextChangeDate: (item.nextChangeDate as string | undefined) ?? null,
     batchId: (item.batchId as string | undefined) ?? null,
     updatedAt: item.updatedAt as string,
     // The rescore page group of its latest grouped record (change-groups.ts LAST_IN_ATTRIBUTE).
     pageRef: typeof item.lastIn === 'string' ? item.lastIn : null,
+    ...(indexKeyStale ? { indexKeyStale: true as const } : {}),
   };
 }

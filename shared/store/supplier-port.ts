@@ -1,11 +1,11 @@
 /**
  * Ports of the supplier items: the write path (upserts, rescores, deletes, each with its change record) and the reads
- * (one supplier, the tenant's list by score).
+ * (one supplier, the tenant's list, worst band first).
  */
 import type { ChangeCause, ChangeRecord, ChangeSide } from '../changes/change-record.ts';
 import { MineralRiskError } from '../errors.ts';
 import type { StoredScore } from '../model/stored-score.ts';
-import type { ScoredSupplier, SupplierInput } from '../model/types.ts';
+import type { Band, ScoredSupplier, SupplierInput } from '../model/types.ts';
 import type { ContributionChange } from '../portfolio/port.ts';
 import { parsePageGroupRef, rescoreRunTag } from './keys.ts';
 
@@ -26,6 +26,11 @@ export interface StoredSupplier {
   updatedAt: string;
   /** The rescore page group its latest grouped rescore record is in (opaque; null: none). */
   pageRef?: string | null;
+  /**
+   * Set when the item's `byScore` key is not the one the current key format gives its score (keyed before the format
+   * changed): a rescore run rewrites it, which re-keys it (shared/pipeline/rescore-supplier.ts).
+   */
+  indexKeyStale?: true;
 }
 
 /**
@@ -153,8 +158,10 @@ export interface SupplierWrites {
 export interface SupplierReads {
   getSupplier(tenant: string, supplierId: string): Promise<StoredSupplier | null>;
   /**
-   * A tenant's suppliers, highest score first, in pages (cursor opaque). With a `filter`, a page holds the matches
-   * among at most `maxExamined` suppliers: it may hold fewer than `limit`, even none, and still have a cursor.
+   * A tenant's suppliers in pages (cursor opaque), worst band first: critical, high, medium, low; within critical
+   * and high by score, highest first, then by id; within medium and low by id (ids in UTF-8 byte order). With a
+   * `filter`, a page holds the matches among at most `maxExamined` suppliers: it may hold fewer than `limit`, even
+   * none, and still have a cursor.
    */
   listSuppliers(
     tenant: string,
@@ -165,6 +172,8 @@ export interface SupplierReads {
 export interface ListSuppliersOptions {
   limit?: number;
   cursor?: string;
+  /** Only this band's suppliers (read from the index's keys of that band alone). */
+  band?: Band;
   /** Keep only these; the others are read and skipped. */
   filter?: (s: StoredSupplier) => boolean;
   /** Stop after reading this many suppliers, matches or not (bounds the work of one request). */

@@ -1,16 +1,31 @@
 /**
- * The supplier reads on DynamoDB: one supplier, and a tenant's list by score (the merge of the sharded `byScore`
- * index, a window at a time, then BatchGetItem of the listed keys).
+ * The supplier reads on DynamoDB: one supplier, and a tenant's list, worst band first (the merge of the sharded
+ * `byScore` index, a window at a time, then BatchGetItem of the listed keys; a band's list reads only its keys).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { byScoreSources, type KeyRange, rangeStart } from './by-score-ranges.ts';
 import { InvalidCursorError } from './errors.ts';
-import { byScoreShardPk, compareKeyBytes, SUPPLIER_SK, supplierPk } from './keys.ts';
+import { BAND_RANK, byScorePosition, byScoreShardPk, compareKeyBytes, SUPPLIER_SK, supplierPk } from './keys.ts';
 import { decodeListCursor, encodeListCursor } from './list-cursor.ts';
 import { retryUnprocessed } from './retry.ts';
 import { fromItem, isLive } from './supplier-items.ts';
 import type { ListSuppliersOptions, StoredSupplier, SupplierReads } from './supplier-port.ts';
 import { TABLE } from './table.ts';
+
+/** One source of a shard (by-score-ranges.ts): its ranges, and the position it resumes after. */
+interface Source {
+  pk: string;
+  ranges: KeyRange[];
+  after: string | null;
+  done: boolean;
+}
+
+/** An index entry (its keys, keys only) and where it lists. */
+interface IndexKey {
+  key: Record<string, unknown>;
+  position: string;
+}
 
 export class DynamoDbSupplierReads implements SupplierReads {
   private readonly doc: DynamoDBDocumentClient;
@@ -36,59 +51,48 @@ export class DynamoDbSupplierReads implements SupplierReads {
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
     const { filter } = options;
     const maxExamined = options.maxExamined ?? Number.POSITIVE_INFINITY;
-    const { byScore } = TABLE.indexes;
-    // The index is sharded: the list is the merge of the shards in key order, walked a window at a time. Every key up
-    // to the last one consumed has been consumed in every shard, so that one key is where each shard resumes.
+    // The index is sharded, and a shard is read as sources of key ranges (by-score-ranges.ts): the list is the merge
+    // of every source in list order, walked a window at a time. Every position up to the last one consumed has been
+    // consumed in every source, so that one position is where each source resumes.
     const start = options.cursor === undefined ? null : decodeListCursor(options.cursor);
     if (options.cursor !== undefined && start === null)
       throw new InvalidCursorError('not a cursor of the supplier list');
-    const after: Record<number, string> = {};
-    if (start !== null) for (let shard = 0; shard < byScore.shards; shard++) after[shard] = start;
+    const ranges = byScoreSources(options.band === undefined ? undefined : BAND_RANK[options.band]);
+    const sources: Source[] = Array.from({ length: TABLE.indexes.byScore.shards }, (_, shard) =>
+      ranges.map((r) => ({ pk: byScoreShardPk(tenant, shard), ranges: r, after: start, done: false })),
+    ).flat();
     let last = start;
     const window = filter ? 100 : limit + 1;
     const items: StoredSupplier[] = [];
     let examined = 0;
     for (;;) {
-      const perShard = await Promise.all(
-        Array.from({ length: byScore.shards }, async (_, shard) => {
-          const pk = byScoreShardPk(tenant, shard);
-          const r = await this.doc.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: byScore.name,
-              KeyConditionExpression: after[shard] ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
-              ExpressionAttributeValues: after[shard] ? { ':pk': pk, ':after': after[shard] } : { ':pk': pk },
-              Limit: window,
-            }),
-          );
-          const keys = r.Items ?? [];
-          return { shard, keys, more: r.LastEvaluatedKey !== undefined && keys.length > 0 };
-        }),
-      );
-      // Only keys up to the smallest last key of a shard that has more are surely in order with what is unread.
+      const open = sources.filter((s) => !s.done);
+      const pages = await Promise.all(open.map(async (source) => ({ source, ...(await this.read(source, window)) })));
+      // Only positions up to the smallest last one of a source that has more are surely in order with what is unread.
       let bound: string | null = null;
-      for (const p of perShard) {
-        if (!p.more) continue;
-        const last = String(p.keys[p.keys.length - 1]?.gsi1sk);
-        if (bound === null || compareKeyBytes(last, bound) < 0) bound = last;
+      for (const p of pages) {
+        const lastRead = p.keys[p.keys.length - 1]?.position;
+        if (p.more && lastRead !== undefined && (bound === null || compareKeyBytes(lastRead, bound) < 0))
+          bound = lastRead;
       }
-      const merged = perShard
-        .flatMap(({ shard, keys }) => keys.map((k) => ({ shard, k, key: String(k.gsi1sk) })))
-        .filter((e) => bound === null || compareKeyBytes(e.key, bound) <= 0)
-        .sort((a, b) => compareKeyBytes(a.key, b.key));
+      const within = (position: string) => bound === null || compareKeyBytes(position, bound) <= 0;
+      const merged = pages
+        .flatMap(({ source, keys }) => keys.map((k) => ({ source, ...k })))
+        .filter((e) => within(e.position))
+        .sort((a, b) => compareKeyBytes(a.position, b.position));
       let i = 0;
       let stopped = false;
       while (i < merged.length && !stopped) {
         // Unfiltered, read only what the page still needs; filtered, a chunk at a time.
         const size = filter ? 100 : Math.min(100, limit - items.length);
         const chunk = merged.slice(i, i + size);
-        const found = await this.getLive(chunk.map(({ k }) => ({ pk: k.pk, sk: k.sk })));
-        for (const { shard, k, key } of chunk) {
+        const found = await this.getLive(chunk.map(({ key }) => ({ pk: key.pk, sk: key.sk })));
+        for (const { source, key, position } of chunk) {
           i++;
           examined++;
-          after[shard] = key;
-          last = key;
-          const s = found.get(k.pk as string);
+          source.after = position;
+          last = position;
+          const s = found.get(key.pk as string);
           if (s && (!filter || filter(s))) items.push(s);
           if (items.length >= limit || examined >= maxExamined) {
             stopped = true;
@@ -96,11 +100,49 @@ export class DynamoDbSupplierReads implements SupplierReads {
           }
         }
       }
-      const more = perShard.some((p) => p.more);
+      const more = pages.some((p) => p.more);
       if (stopped)
         return { items, cursor: (i < merged.length || more) && last !== null ? encodeListCursor(last) : null };
       if (!more) return { items, cursor: null };
+      // A source read to its end, all of it consumed, is not read again.
+      for (const p of pages) if (!p.more && p.keys.every((k) => within(k.position))) p.source.done = true;
     }
+  }
+
+  /**
+   * Up to about `window` index keys of a source after its position, in list order, its ranges read in turn; `more`
+   * unless it was read to its end.
+   */
+  private async read(source: Source, window: number): Promise<{ keys: IndexKey[]; more: boolean }> {
+    const keys: IndexKey[] = [];
+    for (const range of source.ranges) {
+      const lo = rangeStart(range, source.after);
+      if (lo === null) continue;
+      if (keys.length >= window) return { keys, more: true };
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        // From `lo` inclusive (a key condition has no exclusive lower bound with an upper one): at most one key lists
+        // at the position itself, so one more than needed is asked for, and what lists at or before it is dropped.
+        const r = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.indexes.byScore.name,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: { ':pk': source.pk, ':lo': lo, ':hi': range.hi },
+            Limit: window - keys.length + 1,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        const before = keys.length;
+        for (const key of r.Items ?? []) {
+          const position = byScorePosition(String(key.gsi1sk));
+          if (source.after === null || compareKeyBytes(position, source.after) > 0) keys.push({ key, position });
+        }
+        startKey = r.LastEvaluatedKey;
+        if (startKey && keys.length > before) return { keys, more: true };
+      } while (startKey);
+    }
+    return { keys, more: false };
   }
 
   /** BatchGetItem of up to 100 keys: the live suppliers among them (one deleted meanwhile is left out), by pk. */

@@ -10,7 +10,10 @@ export const TABLE = {
   /** Idempotency records and raw rejections expire on this attribute (epoch seconds). */
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Suppliers of a tenant by score, highest first: gsi1pk = T#{tenant}#{shard}, gsi1sk = inverted score#id. */
+    /**
+     * Suppliers of a tenant, worst band first: gsi1pk = T#{tenant}#{shard}, gsi1sk = {band rank}#{inverted score in
+     * the high and critical bands, `----` below}#{id} (keys.ts byScoreSk).
+     */
     byScore: { name: 'byScore', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', shards: 8 },
     // No index of suppliers due for rescoring: every rescore run scans the table anyway, so it would be writes for
     // nothing (docs/operations.md, "Writes per supplier"). Older items' gsi2pk/gsi2sk are removed by their next write.

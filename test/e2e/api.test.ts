@@ -126,7 +126,7 @@ describe('suppliers', () => {
     expect(missing.error).toMatchObject({ status: 404, title: 'Not Found' });
   });
 
-  it('GET /v1/suppliers lists highest score first, filters, and pages with the cursor', async () => {
+  it('GET /v1/suppliers lists worst band first (by score in critical and high), filters, and pages with the cursor', async () => {
     for (const [id, mineral, origin] of [
       ['LI-1', 'lithium', 'AU'],
       ['DY-1', 'dysprosium', 'CN'],
@@ -140,8 +140,13 @@ describe('suppliers', () => {
     }
     const all = await api.GET('/v1/suppliers', { params: { query: { limit: 100 } } });
     const page = conforms(out.supplierPage, all.data);
-    const scores = page.items.map((s) => s.score.score);
-    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // Worst band first; by score, highest first, within critical and high; by id within medium and low.
+    const rank = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+    const order = (a: (typeof page.items)[number], b: (typeof page.items)[number]) =>
+      rank[a.score.band] - rank[b.score.band] ||
+      (rank[a.score.band] <= rank.high ? b.score.score - a.score.score : 0) ||
+      (a.supplier.supplierId < b.supplier.supplierId ? -1 : 1);
+    expect(page.items).toEqual([...page.items].sort(order));
     expect(page.items.map((s) => s.supplier.supplierId).sort()).toEqual(['CO-1', 'DY-1', 'GA-1', 'LI-1', 'NI-1']);
     expect(page.cursor).toBeNull();
 

@@ -64,7 +64,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Suppliers, highest score first, filtered and paginated */
+    /**
+     * Suppliers, worst band first (by score within critical and high), filtered and paginated
+     * @description Worst band first: critical, then high, medium and low. Within critical and high by score, highest first, then by supplier id; within medium and low by supplier id (UTF-8 byte order). `band` lists that band alone, in full pages. Filtered by `mineral` or `country`, a page examines at most 2,000 stored suppliers, so it may hold fewer than `limit` items, even none, and still have a cursor: follow `cursor` until it is null.
+     */
     get: operations['listSuppliers'];
     put?: never;
     post?: never;
@@ -2262,6 +2265,7 @@ export interface operations {
   listSuppliers: {
     parameters: {
       query?: {
+        /** @description only this band's suppliers (read from the index of that band alone: full pages) */
         band?: 'low' | 'medium' | 'high' | 'critical';
         mineral?: string;
         /** @description origin or processing country of a line; "unknown" for a line whose origin or processing is unknown */

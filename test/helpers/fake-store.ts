@@ -2,7 +2,7 @@
  * In-memory fakes of the supplier store's ports (shared/store/*-port.ts), for unit tests of the use cases. Each keeps
  * its port's semantics and nothing more: supplier writes conditional on the input version (a redelivery counts as
  * stored and hands back its change record again, a tombstone blocks older writes), batches driven by the pure life
- * cycle (pipeline/batch-lifecycle.ts) the DynamoDB repository applies, rejections in row order. Cursors are positions.
+ * cycle (pipeline/batch-lifecycle.ts) the DynamoDB repository applies, rejections in row order. Cursors are positions, the supplier list's the index key (as DynamoDB's).
  */
 import { type ChangeCause, type ChangeRecord, scoreChange, summarise } from '../../shared/changes/change-record.ts';
 import { storedScoreOf } from '../../shared/model/stored-score.ts';
@@ -15,6 +15,8 @@ import {
 } from '../../shared/pipeline/batch-lifecycle.ts';
 import type { BatchRecord, BatchStore, BatchTotals, NewBatch } from '../../shared/store/batch-port.ts';
 import { InvalidCursorError } from '../../shared/store/errors.ts';
+import { byScoreSk, compareKeyBytes } from '../../shared/store/keys.ts';
+import { decodeListCursor, encodeListCursor } from '../../shared/store/list-cursor.ts';
 import type { SupplierStore } from '../../shared/store/port.ts';
 import type { RejectionStore } from '../../shared/store/rejection-port.ts';
 import type { RescoreIndex } from '../../shared/store/rescore-index-port.ts';
@@ -177,30 +179,37 @@ export class FakeSuppliers implements SupplierWrites, SupplierReads, RescoreInde
     return slot?.supplier ? 'deleted' : 'absent';
   }
 
-  /** Every live supplier, highest score first, then by id (the by-score index's order). */
+  /** Every live supplier in the by-score index's order (its key's: worst band first, keys.ts byScoreSk). */
   live(tenant?: string): StoredSupplier[] {
+    const key = (s: StoredSupplier) => byScoreSk(s.summary.score, s.supplierId);
     return [...this.slots.values()]
       .flatMap((s) => (s.supplier && (tenant === undefined || s.supplier.tenant === tenant) ? [s.supplier] : []))
-      .sort((a, b) => b.summary.score - a.summary.score || (a.supplierId < b.supplierId ? -1 : 1));
+      .sort((a, b) => compareKeyBytes(key(a), key(b)));
   }
 
   async getSupplier(tenant: string, supplierId: string) {
     return structuredClone(this.slots.get(this.key(tenant, supplierId))?.supplier ?? null);
   }
 
+  /** Its cursor is the index key of the last supplier examined, as the DynamoDB list's (the API checks it). */
   async listSuppliers(tenant: string, options: ListSuppliersOptions = {}) {
-    const all = this.live(tenant);
+    const { band } = options;
+    const key = (s: StoredSupplier) => byScoreSk(s.summary.score, s.supplierId);
+    const all = this.live(tenant).filter((s) => band === undefined || s.summary.band === band);
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
     const maxExamined = options.maxExamined ?? Number.POSITIVE_INFINITY;
+    const after = options.cursor === undefined ? null : decodeListCursor(options.cursor);
+    if (options.cursor !== undefined && after === null) throw new InvalidCursorError('not a cursor of the list');
     const items: StoredSupplier[] = [];
-    let at = position(options.cursor);
+    let at = after === null ? 0 : all.filter((s) => compareKeyBytes(key(s), after) <= 0).length;
     let examined = 0;
     while (at < all.length && items.length < limit && examined < maxExamined) {
       const s = all[at++] as StoredSupplier;
       examined++;
       if (!options.filter || options.filter(s)) items.push(structuredClone(s));
     }
-    return { items, cursor: at < all.length ? String(at) : null };
+    const last = all[at - 1];
+    return { items, cursor: at < all.length && last ? encodeListCursor(key(last)) : null };
   }
 
   private page(all: StoredSupplier[], options: { limit?: number; cursor?: string }, size: number) {

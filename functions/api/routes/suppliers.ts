@@ -2,7 +2,12 @@ import type { ChangeRecord } from '../../../shared/changes/change-record.ts';
 import { publishNotable } from '../../../shared/changes/publish.ts';
 import { HttpProblem, problem } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
-import { listSuppliersQuery, putSupplierBody, putSupplierQuery } from '../../../shared/http/schemas.ts';
+import {
+  LIST_MAX_EXAMINED,
+  listSuppliersQuery,
+  putSupplierBody,
+  putSupplierQuery,
+} from '../../../shared/http/schemas.ts';
 import { parseCountryOrUnknown, parseMineral } from '../../../shared/model/normalise.ts';
 import { nextPolicyChange } from '../../../shared/model/policy.ts';
 import { cachedScorer } from '../../../shared/model/scorer-cache.ts';
@@ -150,10 +155,10 @@ export async function deleteSupplier(req: ApiRequest, deps: ApiDeps) {
   return { statusCode: 204, headers: {}, body: '' };
 }
 
-/** Suppliers read per filtered page at most: 20 BatchGetItem calls and their index queries, well within the timeout. */
-export const LIST_MAX_EXAMINED = 2_000;
-
-/** Highest score first; filters apply to the stored score's band, its minerals and its origin/processing countries. */
+/**
+ * Critical first, then high, medium and low: within critical and high by score, highest first, then by id; within
+ * medium and low by id. `band` reads that band's index keys alone; mineral and country filter what is read.
+ */
 export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   const q = queryParams(req.event, listSuppliersQuery);
   const mineral = q.mineral ? parseMineral(q.mineral) : null;
@@ -164,13 +169,12 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
   if (country && !country.ok)
     throw problem(400, country.message, [{ path: 'query.country', message: country.message }]);
   const keep = (s: StoredSupplier) =>
-    (!q.band || s.summary.band === q.band) &&
     (!mineral?.ok || s.input.exposures.some((e) => e.mineral === mineral.value)) &&
     (!country?.ok ||
       s.input.exposures.some((e) => e.originCountry === country.value || e.processingCountry === country.value));
   if (q.cursor !== undefined && decodeListCursor(q.cursor) === null)
     throw problem(400, 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-  const filtered = q.band !== undefined || mineral !== null || country !== null;
+  const filtered = mineral !== null || country !== null;
   // A filter that matches little must not read the whole tenant in one request: at most LIST_MAX_EXAMINED suppliers
   // are read per page, and the page says where to go on (fewer items than `limit`, even none, with a cursor).
   // Suppliers with hundreds of lines make large items: a page that would pass the response limit is read again
@@ -179,6 +183,7 @@ export async function listSuppliers(req: ApiRequest, deps: ApiDeps) {
     const page = await deps.store.listSuppliers(req.tenant, {
       limit,
       ...(q.cursor ? { cursor: q.cursor } : {}),
+      ...(q.band ? { band: q.band } : {}),
       ...(filtered ? { filter: keep, maxExamined: LIST_MAX_EXAMINED } : {}),
     });
     return json(200, { items: await Promise.all(page.items.map((s) => view(s, deps))), cursor: page.cursor });

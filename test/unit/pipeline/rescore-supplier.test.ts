@@ -75,6 +75,21 @@ describe('deciding one supplier of a rescore run', () => {
     expect(decide(run({ dryRun: true }), old, refs).kind).toBe('unchanged');
   });
 
+  it('an item keyed in a former byScore format is rewritten where the score stands (re-keyed), once', () => {
+    const s = { ...stored(copper), nextChangeDate: '2099-01-01' };
+    // Neither due nor of another version: only its index key makes a scheduled run write it.
+    expect(decide(run(), s, refs)).toEqual({ kind: 'skipped' });
+    const keyedBefore: StoredSupplier = { ...s, indexKeyStale: true };
+    const d = decide(run(), keyedBefore, refs);
+    expect(d).toMatchObject({ kind: 'changed', delta: 0, bandChanged: false });
+    if (d.kind !== 'changed') return;
+    expect(d.write).toMatchObject({ inputVersion: 7, batchId: 'b-1' });
+    expect(d.write.result.score).toBe(s.summary.score);
+    // A dry run writes nothing, and a policy run leaves what it did not select (the daily run re-keys it).
+    expect(decide(run({ dryRun: true }), keyedBefore, refs).kind).toBe('unchanged');
+    expect(decide(run(), keyedBefore, { ...refs, selected: false })).toEqual({ kind: 'skipped' });
+  });
+
   it("a policy run's write names its revisions", () => {
     const s = stored(holmium);
     const old = { ...s, summary: { ...s.summary, score: s.summary.score - 5 } };
