@@ -18,16 +18,20 @@ import { createScorer } from '../shared/model/score.ts';
 import { RESCORE_RUN } from '../shared/pipeline/rescore-run.ts';
 import { RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import { referenceData } from '../shared/reference/index.ts';
-import { CHANGE_SK_PREFIX, TENANT_PK_PREFIX } from '../shared/store/keys.ts';
+import { DynamoDbChangeLog } from '../shared/store/change-log.ts';
+import { CHANGE_SK_PREFIX, isChangeGroupSk, TENANT_PK_PREFIX } from '../shared/store/keys.ts';
 import { DynamoDbSupplierScan } from '../shared/store/supplier-scan.ts';
 import { readSupplierList } from '../shared/supplier-list/read.ts';
 import { extendSuspension } from './bench-revision.ts';
 
 const TENANTS = ['acme', 'globex', 'initech'];
 
-/** Write requests on supplier items and, apart, on their change records (keys T#…), as DynamoDB bills them. */
+/**
+ * Write requests on supplier items and, apart, on their single change records and on change groups' parts (keys
+ * T#…), as DynamoDB bills them.
+ */
 function countSupplierWrites(client: DynamoDBClient) {
-  const c = { writes: 0, changeRecords: 0 };
+  const c = { writes: 0, changeRecords: 0, groups: 0 };
   const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand'];
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -37,7 +41,8 @@ function countSupplierWrites(client: DynamoDBClient) {
       const pk = text(input.Key?.pk ?? input.Item?.pk);
       const sk = text(input.Key?.sk ?? input.Item?.sk);
       if (WRITES.includes((context as { commandName?: string }).commandName ?? '') && pk.startsWith(TENANT_PK_PREFIX)) {
-        if (sk.startsWith(CHANGE_SK_PREFIX)) c.changeRecords++;
+        if (isChangeGroupSk(sk)) c.groups++;
+        else if (sk.startsWith(CHANGE_SK_PREFIX)) c.changeRecords++;
         else c.writes++;
       }
       return next(args);
@@ -49,7 +54,7 @@ function countSupplierWrites(client: DynamoDBClient) {
 
 async function run(file: string, asOf: string) {
   quietLocalTelemetry();
-  let writes = { writes: 0, changeRecords: 0 };
+  let writes = { writes: 0, changeRecords: 0, groups: 0 };
   const runtime = await startLocalRuntime({
     onDynamoClient: (client) => {
       writes = countSupplierWrites(client);
@@ -85,6 +90,7 @@ async function run(file: string, asOf: string) {
       }
     const writesBefore = writes.writes;
     const recordsBefore = writes.changeRecords;
+    const groupsBefore = writes.groups;
     const p = runtime.policy;
 
     // The notifier is another function in AWS: its queue takes the change events (what PutEvents costs the writers is
@@ -101,7 +107,24 @@ async function run(file: string, asOf: string) {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const runWrites = writes.writes - writesBefore;
-    const runChangeRecords = writes.changeRecords - recordsBefore;
+    const runSingleRecords = writes.changeRecords - recordsBefore;
+    const runGroupWrites = writes.groups - groupsBefore;
+    // The records the run left, as the change feed lists them (single records and those in its pages' groups).
+    const log = new DynamoDbChangeLog(runtime.dynamo.client, runtime.dynamo.tableName);
+    let runChangeRecords = 0;
+    for (const tenant of TENANTS) {
+      let since: string | undefined;
+      for (;;) {
+        const page = await log.listChanges(tenant, {
+          limit: 1000,
+          now: new Date(Date.now() + 60_000),
+          ...(since ? { since } : {}),
+        });
+        runChangeRecords += page.items.filter((c) => c.cause.kind === 'policy').length;
+        since = page.cursor;
+        if (!page.more) break;
+      }
+    }
 
     // 0 missed: every stored score equals a fresh scoring of its supplier with the new timeline.
     let missed = 0;
@@ -144,6 +167,8 @@ async function run(file: string, asOf: string) {
       counts: view.counts,
       runWrites,
       runChangeRecords,
+      runSingleRecords,
+      runGroupWrites,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {

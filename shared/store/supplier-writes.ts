@@ -1,32 +1,16 @@
 /**
  * The supplier write path on DynamoDB: upserts, rescores and deletes, each one conditional single-item UpdateItem
  * (no transactions), each followed by the change record it made (supplier-changes.ts, change-log.ts); an upload
- * chunk's first-time suppliers' records go in one change group after the chunk's writes (change-groups.ts).
+ * chunk's first-time suppliers' records, and a rescore page's moved suppliers', go in one change group after the
+ * writes (supplier-write-groups.ts, change-groups.ts).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeCause, ChangeRecord, ChangeSide } from '../changes/change-record.ts';
+import type { ChangeCause, ChangeRecord } from '../changes/change-record.ts';
 import { inputRows } from '../model/input-rows.ts';
-import type { ScoredSupplier } from '../model/types.ts';
-import {
-  type GroupContent,
-  LAST_IN_ATTRIBUTE,
-  NEW_IN_ATTRIBUTE,
-  PREV_IN_ATTRIBUTE,
-  putChangeGroup,
-} from './change-groups.ts';
+import { LAST_IN_ATTRIBUTE, NEW_IN_ATTRIBUTE, PREV_IN_ATTRIBUTE } from './change-groups.ts';
 import { putChangeRecord } from './change-log.ts';
-import { ChangeGroupWriteError } from './errors.ts';
-import {
-  changeGroupRef,
-  type PageOrigin,
-  pageGroupRef,
-  parseChangeGroupRef,
-  parsePageGroupRef,
-  rescoreRunTag,
-  SUPPLIER_SK,
-  supplierPk,
-} from './keys.ts';
+import { changeGroupRef, pageGroupRef, parseChangeGroupRef, SUPPLIER_SK, supplierPk } from './keys.ts';
 import { contributionChange } from './portfolio-aggregates-contribution.ts';
 import { settleLimit } from './settle-limit.ts';
 import {
@@ -42,7 +26,6 @@ import {
   type DeleteOutcome,
   emptyPutScoredResult,
   isPageOfSegment,
-  type PageWrites,
   PartialWriteError,
   type PutScoredResult,
   type ScoredWrite,
@@ -50,6 +33,7 @@ import {
   type WriteMode,
   type WriteOptions,
 } from './supplier-port.ts';
+import { GroupedChanges, pageOrigin, putGroups, recordUngrouped, STORED_REFS } from './supplier-write-groups.ts';
 
 /** Concurrent conditional puts per chunk: enough to hide latency, few enough not to burst a partition. */
 export const PUT_CONCURRENCY = 16;
@@ -60,34 +44,6 @@ const nowIso = () => new Date().toISOString();
 function sameGroup(ref: string, group: { batchId: string; chunk: number }): boolean {
   const key = parseChangeGroupRef(ref);
   return key !== null && key.origin.batchId === group.batchId && key.origin.chunk === group.chunk;
-}
-
-/** The group refs a supplier item may carry (change-groups.ts). */
-const STORED_REFS = [NEW_IN_ATTRIBUTE, LAST_IN_ATTRIBUTE, PREV_IN_ATTRIBUTE].join(', ');
-
-const pageOrigin = (p: PageWrites): PageOrigin => ({
-  kind: 'page',
-  run: rescoreRunTag(p.runId),
-  segment: p.segment,
-  page: p.page,
-});
-
-/** Records and links bound for groups, by the ref of the group each belongs to. */
-class GroupedChanges {
-  readonly byRef = new Map<string, GroupContent>();
-  private of(ref: string): GroupContent {
-    let c = this.byRef.get(ref);
-    if (!c) {
-      c = { records: [], links: new Map() };
-      this.byRef.set(ref, c);
-    }
-    return c;
-  }
-  add(ref: string, supplierId: string, record: ChangeRecord | null, prevIn: unknown = '') {
-    const c = this.of(ref);
-    if (record) c.records.push(record);
-    if (typeof prevIn === 'string' && prevIn !== '') c.links.set(supplierId, prevIn);
-  }
 }
 
 /** What a tombstone does not keep (its change attributes stay: the next write derives its change from them). */
@@ -199,7 +155,7 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     // Not once the deadline has aborted the call: its caller must count what was written before the function ends,
     // and a group (compressing hundreds of records, finding its part) may not fit in that margin. The message's next
     // delivery, or its redrive from the DLQ after the last one, finds these suppliers stored and writes their group.
-    if (!signal?.aborted) await this.putGroups(tenant, grouped);
+    if (!signal?.aborted) await putGroups(this.doc, this.tableName, tenant, grouped);
     const result = emptyPutScoredResult();
     let failed = 0;
     let firstError: unknown;
@@ -222,59 +178,8 @@ export class DynamoDbSupplierWrites implements SupplierWrites {
     return result;
   }
 
-  /**
-   * The records a rescore page's writes made that its group may not hold: a turn that died after its supplier writes
-   * and before its group. Its segment's next turn scans the same suppliers again, finds them stored and naming this
-   * segment (`lastIn`), and hands them here with the result each was written with (its drivers' wording) and the
-   * run's cause. Writes what no part of their groups holds; returns the records (to count and publish again).
-   */
-  async recordUngrouped(
-    tenant: string,
-    pageOf: PageWrites,
-    found: readonly { supplierId: string; result: ScoredSupplier }[],
-    cause: (before: ChangeSide | null) => ChangeCause,
-  ): Promise<ChangeRecord[]> {
-    const grouped = new GroupedChanges();
-    const records: ChangeRecord[] = [];
-    const stored = await settleLimit(found, PUT_CONCURRENCY, (f) =>
-      this.storedChange(tenant, f.supplierId).then((item) => ({ item, f })),
-    );
-    for (const s of stored) {
-      if (s.status === 'rejected') throw s.reason;
-      const { item, f } = s.value;
-      const ref = item?.[LAST_IN_ATTRIBUTE];
-      if (!item || item.changeCause !== GROUPED_CAUSE || typeof ref !== 'string' || !isPageOfSegment(ref, pageOf))
-        continue;
-      const change = changeOfItem(item, f.result, cause);
-      grouped.add(ref, f.supplierId, change?.record ?? null, item[PREV_IN_ATTRIBUTE]);
-      if (change) records.push(change.record);
-    }
-    await this.putGroups(tenant, grouped);
-    return records;
-  }
-
-  private async putGroups(tenant: string, grouped: GroupedChanges): Promise<void> {
-    try {
-      for (const [ref, content] of grouped.byRef) {
-        const at = parseChangeGroupRef(ref) ?? parsePageGroupRef(ref);
-        if (at) await putChangeGroup(this.doc, this.tableName, { tenant, ...at }, content);
-      }
-    } catch (err) {
-      throw new ChangeGroupWriteError(err);
-    }
-  }
-
-  /** A supplier item's change attributes and group refs, read strongly (null if there is none). */
-  private async storedChange(tenant: string, supplierId: string): Promise<Record<string, unknown> | null> {
-    const r = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: supplierPk(tenant, supplierId), sk: SUPPLIER_SK },
-        ProjectionExpression: `tenant, supplierId, deletedAt, updatedAt, ${STORED_REFS}, ${CHANGE_ATTRIBUTES.join(', ')}`,
-        ConsistentRead: true,
-      }),
-    );
-    return r.Item ?? null;
+  recordUngrouped(...a: Parameters<SupplierWrites['recordUngrouped']>): Promise<ChangeRecord[]> {
+    return recordUngrouped(this.doc, this.tableName, ...a);
   }
 
   /** Writes a change's record beside its supplier (none: nothing to write), and hands it to `changes`. */
