@@ -25,8 +25,9 @@ export interface RescoreWorkerProps {
  * responses; near its timeout it queues the rest of its segment on the same queue. Its role may do exactly what
  * shared/pipeline/rescore-segment.ts calls:
  * - Scan the table (its segment of the run's parallel scan: every tenant's suppliers);
- * - GetItem (the run and its segment; a supplier after a conditional write failed) and UpdateItem (a rescored
- *   supplier, a next change date, the run's done segments) on any item;
+ * - GetItem (the run and its segment; a supplier after a conditional write failed; a change group's parts) and
+ *   UpdateItem (a rescored supplier, a next change date, the run's done segments, a page's change group, created by
+ *   a conditional update) on any item;
  * - PutItem only on run items (`RUN#…`: the segment's progress, page by page): it never replaces a supplier;
  * - Query only the `POLICY` partition (the live policy timeline);
  * - SendMessage to the rescore queue (continuations), and consume it.
