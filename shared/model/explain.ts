@@ -2,8 +2,10 @@ import { countryName } from '../reference/countries.ts';
 import { hsEntryById } from '../reference/hs-codes.ts';
 import type { PolicyEvent, ReferenceData } from '../reference/index.ts';
 import { governanceRisk } from './governance.ts';
-// score.ts imports this module too; the cycle is safe because both only call each other's functions at run time.
-import { combineMinerals, governanceWeightOf, mineralWeights, PARAMS, RECYCLED } from './score.ts';
+import { RECYCLED } from './line-risk.ts';
+import { PARAMS } from './params.ts';
+import { governanceWeightOf } from './propensity.ts';
+import { combineMinerals, mineralWeights } from './supplier-fold.ts';
 import type {
   Driver,
   InferredFrom,
