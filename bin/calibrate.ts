@@ -15,12 +15,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { parseCountry, parseIsoDate } from '../shared/model/normalise.ts';
 import { referenceData } from '../shared/reference/index.ts';
-import {
-  calibrationSection,
-  replaceSection,
-  WORLD_MIX_METHODS,
-  type WorldMixMethod,
-} from '../shared/report/calibration.ts';
+import { WORLD_MIX_METHODS, type WorldMixMethod } from '../shared/report/calibration.ts';
+import { calibrationSection, replaceSection } from '../shared/report/calibration-section.ts';
 import { todayUtc, UsageError } from './commands/score.ts';
 
 interface Options {

@@ -2,60 +2,16 @@
  * The calibration report (`npm run calibrate`, docs/model.md "Calibration"): the world-mix score of every mineral of
  * the 2025 US list for one buyer as of a date, ranked beside a published ranking (`calibration-benchmark.ts`), with
  * Spearman's rank correlation over the minerals both cover and the largest disagreements. Pure: reference data,
- * context and benchmark in, rows and markdown out.
+ * context and benchmark in, rows out (the markdown: calibration-section.ts; the statistics: rank-correlation.ts).
  */
 import { governanceRisk } from '../model/governance.ts';
 import { createScorer, governanceWeightOf } from '../model/score.ts';
 import type { Band, Exposure, MeasureInForce, MineralRisk, ScoringContext, SupplierInput } from '../model/types.ts';
 import { countryName } from '../reference/countries.ts';
-import { BENCHMARK, type BenchmarkValue, calibrationBenchmark } from '../reference/data/calibration-benchmark.ts';
+import type { BenchmarkValue } from '../reference/data/calibration-benchmark.ts';
 import { mainStages, minerals } from '../reference/data/minerals.ts';
 import type { ReferenceData, Stage } from '../reference/index.ts';
-
-/**
- * 1-based ranks of `values`, highest first (rank 1 = the largest value); tied values share the average of the ranks
- * they span (e.g. two values tied for 2nd and 3rd both get 2.5), as Spearman's coefficient with ties requires.
- */
-export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v);
-  const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && (order[end + 1] as { v: number }).v === (order[start] as { v: number }).v) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) ranks[(order[k] as { i: number }).i] = rank;
-    start = end + 1;
-  }
-  return ranks;
-}
-
-/** Pearson's correlation of two equally long series; NaN when either is constant or shorter than 2. */
-export function pearson(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length) throw new Error('pearson: series of different lengths');
-  const n = xs.length;
-  if (n < 2) return Number.NaN;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (xs[i] as number) - mx;
-    const dy = (ys[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
-}
-
-/**
- * Spearman's rank correlation: Pearson's correlation of the average ranks (the general form, exact with ties; the
- * shortcut 1 − 6Σd²/(n(n²−1)) holds only without ties).
- */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  return pearson(averageRanks(xs), averageRanks(ys));
-}
+import { averageRanks, spearman } from './rank-correlation.ts';
 
 /**
  * How the world-mix line of a mineral is built.
@@ -307,125 +263,3 @@ export function calibrate(
 
 /** The minerals of the 2025 US critical-minerals list, in catalogue order. */
 export const usListMinerals = (): string[] => minerals.filter((m) => m.usCritical2025).map((m) => m.id);
-
-export const SECTION_BEGIN = '<!-- calibration:begin';
-export const SECTION_END = '<!-- calibration:end -->';
-
-/** The parameters a generated section records in its first marker, so a check can regenerate it exactly. */
-export interface SectionParams {
-  asOf: string;
-  buyerCountry: string;
-  method: WorldMixMethod;
-}
-
-/** A markdown table with its columns padded to one width (right-aligned where `right`), as the rest of the doc. */
-export function markdownTable(header: string[], right: boolean[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const cell = (text: string, i: number) =>
-    right[i] ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number);
-  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
-  const rule = widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
-  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)];
-}
-
-const rankText = (r: number | null) => (r === null ? '—' : Number.isInteger(r) ? String(r) : r.toFixed(1));
-const rhoText = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
-
-/**
- * The markdown block between the markers: context, ρ, the ranked table, the largest disagreements. `alternative` is
- * the same calibration with the other world-mix method, for its ρ.
- */
-export function calibrationMarkdown(c: Calibration, alternative?: Calibration): string {
-  const out: string[] = [];
-  const { asOf, buyerCountry, endUse } = c.context;
-  out.push(
-    `${SECTION_BEGIN} as-of=${asOf} buyer=${buyerCountry} world-mix=${c.method} -->`,
-    `<!-- generated by \`npm run calibrate -- --write --as-of ${asOf}${buyerCountry === 'US' ? '' : ` --buyer-country ${buyerCountry}`}${c.method === 'unknown' ? '' : ` --world-mix ${c.method}`}\`; edit bin/calibrate.ts, not this block -->`,
-    '',
-  );
-  const methodWords = {
-    unknown: 'one line of origin and processing `unknown`, which the model reads as the world mix of each stage',
-    shares:
-      'one line per producing country at its world mine-output share, plus the unlisted rest of the world, processing undeclared (`--world-mix shares`)',
-    remainder: "the model's own world mix, the line it adds for an undeclared share (`--world-mix remainder`)",
-  }[c.method];
-  const notCovered = c.rows.filter((r) => r.benchmark === null).map((r) => r.name);
-  out.push(
-    `As of **${asOf}**, ${buyerCountry} buyer, ${endUse} end use; model ${c.modelVersion}, data ${c.dataVersion}. ` +
-      `World mix: ${methodWords}. Benchmark: ${BENCHMARK.name}, ${BENCHMARK.citation}.`,
-    '',
-    `**Spearman's ρ = ${rhoText(c.rho)}** over the **${c.compared}** minerals both cover (ties by average rank)` +
-      (notCovered.length > 0 ? `; not in the benchmark: ${notCovered.join(', ')}` : '') +
-      '.' +
-      (alternative
-        ? ` With the other world-mix method (\`--world-mix ${alternative.method}\`): ρ = ${rhoText(alternative.rho)}.`
-        : ''),
-    '',
-    ...markdownTable(
-      ['rank', 'mineral', 'our score', 'band', 'EU SR 2023', 'EU rank'],
-      [true, false, true, false, true, true],
-      c.rows.map((r) => [
-        rankText(r.rank),
-        r.name,
-        r.score.toFixed(1),
-        r.band,
-        r.benchmark ? String(r.benchmark.value) : '—',
-        rankText(r.benchmarkRank),
-      ]),
-    ),
-  );
-  const list = (rows: CalibrationRow[], direction: 'higher' | 'lower') =>
-    rows.map(
-      (r) =>
-        `- **${r.name}**: ${rankText(r.comparedRank)} vs ${rankText(r.comparedBenchmarkRank)} — ${disagreementReason(r, direction, BENCHMARK.publishedBy)}`,
-    );
-  out.push(
-    '',
-    `Ranks: "rank" among all ${c.rows.length} minerals by our score, "EU rank" among the ${c.compared} the EU assessed; ` +
-      `the disagreements compare ranks among those ${c.compared} (ours vs EU).`,
-    '',
-    `**The model ranks higher than the EU** (top ${c.higher.length}):`,
-    '',
-    ...list(c.higher, 'higher'),
-    '',
-    `**The model ranks lower than the EU** (top ${c.lower.length}):`,
-    '',
-    ...list(c.lower, 'lower'),
-    '',
-    SECTION_END,
-  );
-  return out.join('\n');
-}
-
-/** The parameters of the generated block in `doc`, or null when it has none. */
-export function sectionParams(doc: string): SectionParams | null {
-  const m = doc.match(
-    /<!-- calibration:begin as-of=(\d{4}-\d{2}-\d{2}) buyer=([A-Z]{2}) world-mix=(unknown|shares|remainder) -->/,
-  );
-  return m ? { asOf: m[1] as string, buyerCountry: m[2] as string, method: m[3] as WorldMixMethod } : null;
-}
-
-/** The generated block of `doc`, markers included, or null. */
-export function currentSection(doc: string): string | null {
-  const start = doc.indexOf(SECTION_BEGIN);
-  const end = doc.indexOf(SECTION_END);
-  return start < 0 || end < start ? null : doc.slice(start, end + SECTION_END.length);
-}
-
-/** `doc` with its generated block replaced by `block`; throws when the markers are missing. */
-export function replaceSection(doc: string, block: string): string {
-  const current = currentSection(doc);
-  if (current === null) throw new Error(`no ${SECTION_BEGIN} … ${SECTION_END} block in the document`);
-  return doc.replace(current, () => block);
-}
-
-/** The block for the parameters, from the embedded data: what `npm run calibrate -- --write` puts in the doc. */
-export function calibrationSection(ref: ReferenceData, p: SectionParams): string {
-  const context: ScoringContext = { asOf: p.asOf, buyerCountry: p.buyerCountry, endUse: 'civil' };
-  const other: WorldMixMethod = p.method === 'shares' ? 'unknown' : 'shares';
-  const ids = usListMinerals();
-  return calibrationMarkdown(
-    calibrate(ref, context, ids, calibrationBenchmark, p.method),
-    calibrate(ref, context, ids, calibrationBenchmark, other),
-  );
-}

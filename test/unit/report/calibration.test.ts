@@ -1,6 +1,7 @@
 /**
- * The calibration report (bin/calibrate.ts, shared/report/calibration.ts): Spearman with ties, the ranking, the
- * world-mix line, the benchmark data, and the block of docs/model.md against what the script prints now.
+ * The calibration report (bin/calibrate.ts, shared/report/calibration*.ts, rank-correlation.ts): Spearman with
+ * ties, the ranking, the world-mix line, the benchmark data, and the block of docs/model.md against what the
+ * script prints now.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -8,18 +9,18 @@ import { calibrationBenchmark, notAssessed } from '../../../shared/reference/dat
 import { minerals } from '../../../shared/reference/data/minerals.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
 import {
-  averageRanks,
   calibrate,
-  calibrationSection,
-  currentSection,
   disagreementReason,
-  pearson,
-  replaceSection,
-  sectionParams,
-  spearman,
   usListMinerals,
   worldMixExposures,
 } from '../../../shared/report/calibration.ts';
+import {
+  calibrationSection,
+  currentSection,
+  replaceSection,
+  sectionParams,
+} from '../../../shared/report/calibration-section.ts';
+import { averageRanks, pearson, spearman } from '../../../shared/report/rank-correlation.ts';
 
 describe('averageRanks', () => {
   it('ranks the largest value 1 and gives tied values the average of the ranks they span', () => {
