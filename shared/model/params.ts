@@ -5,9 +5,9 @@
 import type { Band } from './types.ts';
 
 /**
- * Bump on any change to the arithmetic or parameters of shared/model/ (this file, score.ts and its parts, governance.ts, policy.ts, the
- * drivers' points in explain.ts) or to the share fallback rules of shared/reference/index.ts; stored with every
- * score, so a bump rescores what is stored. Data changes move dataVersion.
+ * Bump on any change to the arithmetic or parameters of shared/model/ (this file, score.ts and its parts,
+ * governance.ts, policy.ts, the drivers' points in explain.ts) or to the share fallback rules of
+ * shared/reference/index.ts; stored with every score, so a bump rescores what is stored. Data changes move dataVersion.
  * 1.1.0: drivers' points are each line's part of the supplier's score (1.0.0: of its mineral's score).
  * 1.2.0: stage-scoped measures (a `raw` ban stops ore processed elsewhere only, and no raw ban enters the world
  * term); unknown origins read as the world mining mix; governance weighs with the country's squared world share and
