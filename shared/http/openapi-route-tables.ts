@@ -146,7 +146,8 @@ export const SUCCESS: Partial<Record<string, number>> = {
 
 /**
  * Every route can answer these: 413 for any body over the limit (the handler checks it before routing, API Gateway
- * above 10 MB), 429 from stage throttling, 500 and 503 from a failed or timed-out function.
+ * above 10 MB), 429 from stage throttling, 500 from a failed or timed-out function, 503 (with Retry-After) when the
+ * store or a queue fails on its side past the SDK's retries.
  */
 export const ANY_ROUTE = [413, 429, 500, 503];
 /** And every authenticated one: no or a bad token (401), a missing scope or tenant (403). */

@@ -35,7 +35,15 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
+
+/** How long a client is asked to wait before it sends a request again that failed on the service's side. */
+export const RETRY_AFTER_SECONDS = 30;
+
+/** 503 with Retry-After: the service's side failed (a queue, the store throttling past the SDK's retries). */
+export const unavailable = (detail: string) =>
+  new HttpProblem(503, 'Service Unavailable', detail, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 
 export const problem = (status: number, detail?: string, errors?: FieldError[]) =>
   new HttpProblem(status, TITLES[status] ?? 'Error', detail, errors);

@@ -4,6 +4,7 @@
  * handlers) and calls it as API Gateway would.
  */
 import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type {
   APIGatewayEventRequestContextJWTAuthorizer,
   APIGatewayProxyEventV2,
@@ -141,6 +142,8 @@ export interface ApiFixtureOptions {
   timeScale?: number;
   /** Tenants above this many suppliers get their scenarios as jobs. */
   scenarioInlineMax?: number;
+  /** Called with the store's DynamoDB client before anything uses it: fault tests add SDK middleware (faults.ts). */
+  onDynamoClient?: (client: DynamoDBClient) => void;
 }
 
 /** Queue waits compressed as in the pipeline tests. */
@@ -166,6 +169,7 @@ export async function startApi(options: ApiFixtureOptions = {}): Promise<ApiFixt
     timeScale: options.timeScale ?? FAST,
     today: () => today,
     ...(options.scenarioInlineMax !== undefined ? { scenarioInlineMax: options.scenarioInlineMax } : {}),
+    ...(options.onDynamoClient ? { onDynamoClient: options.onDynamoClient } : {}),
   });
   let fixedNow: number | null = null;
   const handler = createApiHandler({

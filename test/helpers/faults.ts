@@ -10,13 +10,15 @@
  *   The request is never sent, as a throttled or refused request writes nothing.
  * - UnprocessedItems is injected in the `initialize` step, before the document client marshals the request: the
  *   withheld items are never written and come back, unmarshalled, as the service would return them.
- * - `observeWrites` only watches (outermost, `initialize`): it sees each call once, after the SDK's retries.
+ * - `observeWrites` only watches (outermost, `initialize`): it sees each call once, after the SDK's retries; and
+ *   each attempt's real failure, right outside the SDK's deserializer.
  */
 import {
   type DynamoDBClient,
   DynamoDBServiceException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
+import { isRetryable } from '../../shared/errors.ts';
 import { SUPPLIER_SK, supplierIdOfPk } from '../../shared/store/keys.ts';
 
 /** A seeded PRNG (mulberry32): the same faults on every run. */
@@ -91,6 +93,11 @@ export interface WriteLog {
   /** Calls (any command) that succeeded only after the SDK retried them, and those retries. */
   retriedCalls: number;
   retries: number;
+  /**
+   * Attempts that failed on the service's side without an injected fault (a connection dropped under load, a
+   * timeout): the SDK retries these too, so `retries` is the injected faults plus these. Named, for the test's report.
+   */
+  serviceFailures: string[];
   /** BatchWriteItem calls made (the first and every resend of unprocessed items). */
   batchWrites: number;
   /** Supplier writes attempted (whatever the outcome), for "nothing after a crash" checks. */
@@ -110,6 +117,7 @@ export function observeWrites(client: DynamoDBClient): WriteLog {
     conditionFailures: 0,
     retriedCalls: 0,
     retries: 0,
+    serviceFailures: [],
     batchWrites: 0,
     supplierPutAttempts: 0,
     writtenTwice: () => [...log.supplierPuts].filter(([, n]) => n > 1).map(([pk]) => pk),
@@ -118,6 +126,7 @@ export function observeWrites(client: DynamoDBClient): WriteLog {
       log.conditionFailures = 0;
       log.retriedCalls = 0;
       log.retries = 0;
+      log.serviceFailures = [];
       log.batchWrites = 0;
       log.supplierPutAttempts = 0;
     },
@@ -144,6 +153,21 @@ export function observeWrites(client: DynamoDBClient): WriteLog {
       throw err;
     }
   });
+  // Right outside the SDK's deserializer: inside the retry middleware and inside every injector (`deserialize`, high
+  // priority, which throw before they reach it), it sees what dynalite and the connection to it did on each attempt.
+  const attempts = ((next: Next) => async (args: Args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (isRetryable(err)) log.serviceFailures.push(`${(err as Error).name}: ${(err as Error).message}`);
+      throw err;
+    }
+  }) as unknown as Middleware;
+  client.middlewareStack.addRelativeTo(attempts, {
+    relation: 'before',
+    toMiddleware: 'deserializerMiddleware',
+    name: uniqueName('observe-attempts'),
+  } as never);
   return log;
 }
 
@@ -371,4 +395,29 @@ export function delayCalls(
       await new Promise((resolve) => setTimeout(resolve, options.ms));
     return next(args);
   });
+}
+
+export interface OutageControl {
+  /** While true, every call fails as throttled past the SDK's retries. */
+  on: boolean;
+  /** Calls failed so. */
+  injected: number;
+}
+
+/**
+ * MOCK used only to inject a fault no local service can produce: dynalite never throttles. While `on`, every call
+ * fails with ProvisionedThroughputExceededException as it surfaces after the SDK's retries gave up (8 attempts). It is
+ * thrown in the `initialize` step, outside the retry middleware, so a test need not wait out the SDK's backoff.
+ */
+export function injectThrottlingPastRetries(client: DynamoDBClient): OutageControl {
+  const control: OutageControl = { on: false, injected: 0 };
+  addMiddleware(client, 'initialize', 'outage', (next) => async (args) => {
+    if (!control.on) return next(args);
+    control.injected++;
+    throw new ProvisionedThroughputExceededException({
+      message: 'The level of configured provisioned throughput for the table was exceeded.',
+      $metadata: { httpStatusCode: 400, attempts: 8, totalRetryDelay: 24_000 },
+    });
+  });
+  return control;
 }

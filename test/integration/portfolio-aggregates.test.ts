@@ -4,13 +4,13 @@
  * new version, a delete, and a reconciliation repairing a lost update.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { allSuppliers } from '../../functions/api/tenant-suppliers.ts';
 import { exposureOfAggregate, type GroupDimension, portfolioExposure } from '../../shared/model/portfolio.ts';
 import { contributionDelta } from '../../shared/model/portfolio-aggregate.ts';
 import { contributionOf } from '../../shared/model/portfolio-contribution.ts';
 import { type Pipeline, scoreMessage, scoreRecord, startPipeline, supplierInput } from '../helpers/pipeline.ts';
 import { lambdaContext, sqsEvent } from '../helpers/sqs-events.ts';
 import { storedResult } from '../helpers/stored.ts';
+import { allSuppliers } from '../helpers/tenant-suppliers.ts';
 
 const SAMPLE = 'events/suppliers/sample.csv';
 const GROUPINGS: GroupDimension[][] = [[], ['mineral'], ['country'], ['mineral', 'country']];

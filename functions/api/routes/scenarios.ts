@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HttpProblem, problem } from '../../../shared/http/problem.ts';
+import { problem, unavailable } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, jsonBody } from '../../../shared/http/request.ts';
 import { scenarioRequest } from '../../../shared/http/schemas.ts';
 import { buildScenarioData, limitListed, runScenario } from '../../../shared/model/scenario.ts';
@@ -26,18 +26,19 @@ const jobLocation = (jobId: string) => `/v1/scenarios/${jobId}`;
  * tenant's read is its inline answer's read and a large one costs a bounded look before its job starts.
  */
 async function suppliersUpTo(store: SupplierStore, tenant: string, max: number): Promise<StoredSupplier[] | null> {
-  const out: StoredSupplier[] = [];
+  // By id: a supplier rescored into a band listed later, while the list is paged through, is on two pages: it counts once.
+  const out = new Map<string, StoredSupplier>();
   let cursor: string | null = null;
   do {
     const page: { items: StoredSupplier[]; cursor: string | null } = await store.listSuppliers(tenant, {
-      limit: Math.min(1000, max + 1 - out.length),
+      limit: Math.min(1000, max + 1 - out.size),
       ...(cursor ? { cursor } : {}),
     });
-    out.push(...page.items);
-    if (out.length > max) return null;
+    for (const s of page.items) out.set(s.supplierId, s);
+    if (out.size > max) return null;
     cursor = page.cursor;
   } while (cursor);
-  return out;
+  return [...out.values()];
 }
 
 /**
@@ -83,9 +84,7 @@ async function startJob(req: ApiRequest, deps: ApiDeps, what: Pick<ScenarioJob, 
     });
   } catch (err) {
     if (err instanceof ScenarioJobNotQueuedError || err instanceof ScenarioRequestContendedError)
-      throw new HttpProblem(503, 'Service Unavailable', 'the scenario queue is unavailable: retry later', undefined, {
-        'retry-after': '30',
-      });
+      throw unavailable('the scenario queue is unavailable: retry later');
     throw err;
   }
 }

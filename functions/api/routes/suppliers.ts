@@ -1,6 +1,6 @@
 import type { ChangeRecord } from '../../../shared/changes/change-record.ts';
 import { publishNotable } from '../../../shared/changes/publish.ts';
-import { HttpProblem, problem } from '../../../shared/http/problem.ts';
+import { problem, unavailable } from '../../../shared/http/problem.ts';
 import { fittingResponse, json, jsonBody, queryParams } from '../../../shared/http/request.ts';
 import {
   LIST_MAX_EXAMINED,
@@ -74,10 +74,7 @@ export async function putSupplier(req: ApiRequest, deps: ApiDeps) {
         },
       });
     } catch (err) {
-      if (err instanceof QueueUnavailableError)
-        throw new HttpProblem(503, 'Service Unavailable', 'the score queue is unavailable: retry later', undefined, {
-          'retry-after': '30',
-        });
+      if (err instanceof QueueUnavailableError) throw unavailable('the score queue is unavailable: retry later');
       throw err;
     }
     // Every supplier the schema accepts fits a message and encodes safely: a refusal is this service's fault.

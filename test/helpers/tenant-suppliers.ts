@@ -1,7 +1,7 @@
 import type { SupplierStore } from '../../shared/store/port.ts';
 import type { StoredSupplier } from '../../shared/store/supplier-port.ts';
 
-/** Every supplier of a tenant, page by page (scenarios need them all; the portfolio reads its aggregates instead). */
+/** Every supplier of a tenant, page by page, as the store lists them (for tests that compare the table with a result). */
 export async function allSuppliers(store: SupplierStore, tenant: string): Promise<StoredSupplier[]> {
   const out: StoredSupplier[] = [];
   let cursor: string | null = null;
