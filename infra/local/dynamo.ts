@@ -34,6 +34,7 @@ export async function startLocalDynamo(options: {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  const requests = trackRequests(server);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = dynamoDbClient(endpoint);
   try {
@@ -46,8 +47,53 @@ export async function startLocalDynamo(options: {
     client,
     tableName: options.tableName,
     stop: async () => {
+      // dynalite closes its database once its own operations are done, but an UpdateItem is a read, then a write:
+      // closed between them, the write throws in dynalite (uncaught). So: let what it is handling finish, then close.
+      await requests.settled(STOP_WAIT_MS);
       client.destroy();
+      await requests.settled(STOP_WAIT_MS);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** How long stop() waits for requests dynalite is still handling (one stalled past it is cut off). */
+const STOP_WAIT_MS = 5_000;
+
+/**
+ * Counts the requests the server is handling, from arrival to the response's end — not to the socket's close: a
+ * client that gives up on a request (an aborted write) closes its socket while dynalite still works on it.
+ */
+function trackRequests(server: Server): { settled(maxMs: number): Promise<void> } {
+  let handling = 0;
+  let waiters: (() => void)[] = [];
+  server.prependListener('request', (_req, res) => {
+    handling++;
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    let done = false;
+    res.end = ((...args: unknown[]) => {
+      if (!done) {
+        done = true;
+        handling--;
+        if (handling === 0) for (const wake of waiters.splice(0)) wake();
+      }
+      return end(...args);
+    }) as typeof res.end;
+  });
+  return {
+    settled: (maxMs) =>
+      handling === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              waiters = waiters.filter((w) => w !== wake);
+              resolve();
+            }, maxMs);
+            const wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            waiters.push(wake);
+          }),
   };
 }

@@ -63,6 +63,7 @@ export interface BatchTotals {
 export interface BatchStore {
   /** Creates the batch record unless it exists; returns the record as stored. */
   createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
+  /** The batch as stored; one whose every chunk is accounted for but which is still open is closed by this read. */
   getBatch(tenant: string, batchId: string): Promise<BatchRecord | null>;
   /**
    * Ties the batch to one uploaded object (its ETag), once: true for that object (again, on a redelivered event),

@@ -85,7 +85,12 @@ export class DynamoDbBatches implements BatchStore {
         ConsistentRead: true,
       }),
     );
-    return r.Item ? toBatch(r.Item) : null;
+    if (!r.Item) return null;
+    const batch = toBatch(r.Item);
+    // Counting a batch's last chunk and closing it are two writes: an invocation cut off between them (its timeout
+    // reached while it recorded a dead-lettered chunk) leaves every chunk accounted for and the batch open. The next
+    // read closes it, with the same conditional write, so no batch stays open for good.
+    return completion(batch).kind === 'none' ? batch : this.completeIfDone(batch);
   }
 
   async claimBatchUpload(tenant: string, batchId: string, eTag: string): Promise<boolean> {

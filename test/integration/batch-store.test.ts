@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBytes as sizeOfItem } from '../../bench/item-size.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamo.ts';
+import { dynamoDbClient } from '../../shared/aws-clients.ts';
 import type { BatchEvent } from '../../shared/pipeline/batch-lifecycle.ts';
 import { batchKey } from '../../shared/store/batch-items.ts';
 import type { BatchRecord, BatchStore } from '../../shared/store/batch-port.ts';
@@ -153,6 +154,60 @@ describe('the DynamoDB batch repository', () => {
     expect(r).toMatchObject({ status: 'completed', chunksDone: chunks, suppliersStored: chunks * 70 });
     expect(largest).toBeLessThan(1024);
   }, 300_000);
+});
+
+describe('a batch whose last chunk was counted but which was not closed', () => {
+  it('is closed by the next read, once', async () => {
+    // MOCK (a fault no local service produces): the invocation is cut off (its timeout reached) after the write that
+    // counts its chunk as dead-lettered and before the one that closes the batch. Same table, a second client.
+    const cutClient = dynamoDbClient(dynamo.endpoint);
+    cutClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { UpdateExpression?: string };
+        if (context.commandName === 'UpdateItemCommand' && input.UpdateExpression?.includes('completedAt'))
+          throw new Error('invocation cut off');
+        return next(args);
+      },
+      { step: 'initialize', name: 'cut-off-before-close' },
+    );
+    const cut = new DynamoDbBatches(cutClient, dynamo.tableName);
+    const batchId = 'cut-off';
+    await batches.createBatch({
+      tenant: 'acme',
+      batchId,
+      source: null,
+      asOf: null,
+      buyerCountry: 'US',
+      inputVersion: 1,
+    });
+    await batches.recordBatchQueued('acme', batchId, {
+      rows: 4,
+      accepted: 4,
+      rejected: 0,
+      suppliers: 2,
+      chunks: 1,
+      rowsNotQueued: 0,
+      suppliersNotQueued: 0,
+      failure: null,
+    });
+    const dead = { rows: 4, partial: { stored: 0, superseded: 0, rowsStored: 0, rowsSuperseded: 0 } };
+    await expect(cut.recordChunkDeadLettered('acme', batchId, 0, dead)).rejects.toThrow('invocation cut off');
+    cutClient.destroy();
+    const raw = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: dynamo.tableName,
+        Key: marshall(batchKey('acme', batchId)),
+        ConsistentRead: true,
+      }),
+    );
+    expect(raw.Item?.status?.S).toBe('scoring');
+    expect(raw.Item?.completedAt).toBeUndefined();
+
+    const read = await batches.getBatch('acme', batchId);
+    expect(read).toMatchObject({ status: 'completed_with_errors', chunksDeadLettered: 1, rowsDeadLettered: 4 });
+    expect(read?.completedAt).not.toBeNull();
+    expect(await batches.getBatch('acme', batchId)).toEqual(read);
+  });
 });
 
 /** The batch item's size as DynamoDB bills it. */
