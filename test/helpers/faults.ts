@@ -104,6 +104,11 @@ export interface WriteLog {
   supplierPutAttempts: number;
   /** Supplier pks written more than once. */
   writtenTwice(): string[];
+  /**
+   * `read` run at a moment when no call is in flight (now, or when the last one ends): then every fault injected so
+   * far belongs to a finished call, whose retries are counted — a write still backing off would be counted later.
+   */
+  whenIdle<T>(read: () => T): Promise<T>;
   reset(): void;
 }
 
@@ -112,6 +117,8 @@ export interface WriteLog {
  * the SDK retried. Not a fault and not a mock: it passes every call and result through untouched.
  */
 export function observeWrites(client: DynamoDBClient): WriteLog {
+  let inFlight = 0;
+  const idleWaiters: (() => void)[] = [];
   const log: WriteLog = {
     supplierPuts: new Map(),
     conditionFailures: 0,
@@ -121,6 +128,8 @@ export function observeWrites(client: DynamoDBClient): WriteLog {
     batchWrites: 0,
     supplierPutAttempts: 0,
     writtenTwice: () => [...log.supplierPuts].filter(([, n]) => n > 1).map(([pk]) => pk),
+    whenIdle: (read) =>
+      inFlight === 0 ? Promise.resolve(read()) : new Promise((resolve) => idleWaiters.push(() => resolve(read()))),
     reset() {
       log.supplierPuts.clear();
       log.conditionFailures = 0;
@@ -142,6 +151,7 @@ export function observeWrites(client: DynamoDBClient): WriteLog {
         log.retries += attempts - 1;
       }
     };
+    inFlight++;
     try {
       const result = await next(args);
       countRetries(result.output.$metadata);
@@ -151,6 +161,9 @@ export function observeWrites(client: DynamoDBClient): WriteLog {
       countRetries((err as MetadataBearer).$metadata);
       if (put && isConditionFailure(err)) log.conditionFailures++;
       throw err;
+    } finally {
+      inFlight--;
+      if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     }
   });
   // Right outside the SDK's deserializer: inside the retry middleware and inside every injector (`deserialize`, high
