@@ -27,13 +27,6 @@ interface IndexKey {
   position: string;
 }
 
-/** A live supplier read by the list, and the byScore key it lists under now. */
-interface LiveSupplier {
-  supplier: StoredSupplier;
-  gsi1pk: unknown;
-  gsi1sk: unknown;
-}
-
 export class DynamoDbSupplierReads implements SupplierReads {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -94,8 +87,8 @@ export class DynamoDbSupplierReads implements SupplierReads {
         // Unfiltered, read only what the page still needs; filtered, a chunk at a time.
         const size = filter ? 100 : Math.min(100, limit - items.length);
         const chunk = merged.slice(i, i + size);
-        // A supplier moved by a write while its shard was read is listed at its old and its new position (twice in a
-        // chunk, which BatchGetItem refuses): one get each, and only the entry matching its item's key lists it.
+        // A supplier moved by a write while its shard was read is in the index at its old and its new position (twice
+        // in a chunk, which BatchGetItem refuses): one get each.
         const pks = [...new Set(chunk.map(({ key }) => key.pk as string))];
         const found = await this.getLive(pks.map((pk) => ({ pk, sk: SUPPLIER_SK })));
         for (const { source, key, position } of chunk) {
@@ -103,9 +96,10 @@ export class DynamoDbSupplierReads implements SupplierReads {
           examined++;
           source.after = position;
           last = position;
-          const live = found.get(key.pk as string);
-          const s = live && live.gsi1pk === key.gsi1pk && live.gsi1sk === key.gsi1sk ? live.supplier : undefined;
-          // Moved between two windows of this page, it matches at both positions: listed once.
+          const s = found.get(key.pk as string);
+          // Listed once, as it is now, at the first of its positions this page reaches. Not only where its item says
+          // it lists: the index and the item are read apart (both eventually consistent in DynamoDB), and a supplier
+          // just rescored could then match neither place and be left out.
           if (s && !listed.has(key.pk as string) && (!filter || filter(s))) {
             listed.add(key.pk as string);
             items.push(s);
@@ -161,21 +155,16 @@ export class DynamoDbSupplierReads implements SupplierReads {
     return { keys, more: false };
   }
 
-  /**
-   * BatchGetItem of up to 100 distinct keys: the live suppliers among them (one deleted meanwhile is left out), by pk,
-   * with the index key each lists under now.
-   */
-  private async getLive(keys: Record<string, unknown>[]): Promise<Map<string, LiveSupplier>> {
-    const byPk = new Map<string, LiveSupplier>();
+  /** BatchGetItem of up to 100 distinct keys: the live suppliers among them (one deleted meanwhile is left out), by pk. */
+  private async getLive(keys: Record<string, unknown>[]): Promise<Map<string, StoredSupplier>> {
+    const byPk = new Map<string, StoredSupplier>();
     const table = this.tableName;
     // A page never leaves out what the index listed: still unprocessed after the retries is an error, not a gap.
     await retryUnprocessed(
       { [table]: keys },
       async (pending) => {
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending[table] } } }));
-        for (const item of r.Responses?.[table] ?? [])
-          if (isLive(item))
-            byPk.set(item.pk as string, { supplier: fromItem(item), gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk });
+        for (const item of r.Responses?.[table] ?? []) if (isLive(item)) byPk.set(item.pk as string, fromItem(item));
         const left = r.UnprocessedKeys?.[table]?.Keys;
         return left ? { [table]: left } : undefined;
       },

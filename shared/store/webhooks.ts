@@ -25,6 +25,7 @@ import {
   type WebhookStore,
 } from '../webhooks/port.ts';
 import { deliveriesPk, deliverySk, WEBHOOK_COUNT_SK, WEBHOOK_SK_PREFIX, webhookSk, webhooksPk } from './keys.ts';
+import { UnprocessedItemsError } from './retry.ts';
 import { DynamoDbDeliveryLog, toDelivery } from './webhook-deliveries.ts';
 
 /** BatchGetItem calls for an attempt's two items before giving up on unprocessed keys (throttling). */
@@ -96,7 +97,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
     const found: Record<string, unknown>[] = [];
     let pending: Record<string, unknown>[] = keys;
     for (let tries = 0; pending.length > 0; tries++) {
-      if (tries >= UNPROCESSED_TRIES) throw new Error('BatchGetItem left keys unprocessed after retries');
+      if (tries >= UNPROCESSED_TRIES)
+        throw new UnprocessedItemsError('BatchGetItem left keys unprocessed after retries');
       if (tries > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** tries));
       const r = await this.doc.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
