@@ -19,7 +19,7 @@ import { RESCORE_RUN } from '../shared/pipeline/rescore-run.ts';
 import { RESCORE_QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import { referenceData } from '../shared/reference/index.ts';
 import { DynamoDbChangeLog } from '../shared/store/change-log.ts';
-import { CHANGE_SK_PREFIX, isChangeGroupSk, TENANT_PK_PREFIX } from '../shared/store/keys.ts';
+import { CHANGE_SK_PREFIX, isAggregatePk, isChangeGroupSk, TENANT_PK_PREFIX } from '../shared/store/keys.ts';
 import { DynamoDbSupplierScan } from '../shared/store/supplier-scan.ts';
 import { readSupplierList } from '../shared/supplier-list/read.ts';
 import { extendSuspension } from './bench-revision.ts';
@@ -27,11 +27,11 @@ import { extendSuspension } from './bench-revision.ts';
 const TENANTS = ['acme', 'globex', 'initech'];
 
 /**
- * Write requests on supplier items and, apart, on their single change records and on change groups' parts (keys
- * T#…), as DynamoDB bills them.
+ * Write requests on supplier items and, apart, on their single change records, on change groups' parts and on the
+ * portfolio aggregates (keys T#…), as DynamoDB bills them.
  */
 function countSupplierWrites(client: DynamoDBClient) {
-  const c = { writes: 0, changeRecords: 0, groups: 0 };
+  const c = { writes: 0, changeRecords: 0, groups: 0, aggregates: 0 };
   const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand'];
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -41,7 +41,8 @@ function countSupplierWrites(client: DynamoDBClient) {
       const pk = text(input.Key?.pk ?? input.Item?.pk);
       const sk = text(input.Key?.sk ?? input.Item?.sk);
       if (WRITES.includes((context as { commandName?: string }).commandName ?? '') && pk.startsWith(TENANT_PK_PREFIX)) {
-        if (isChangeGroupSk(sk)) c.groups++;
+        if (isAggregatePk(pk)) c.aggregates++;
+        else if (isChangeGroupSk(sk)) c.groups++;
         else if (sk.startsWith(CHANGE_SK_PREFIX)) c.changeRecords++;
         else c.writes++;
       }
@@ -54,7 +55,7 @@ function countSupplierWrites(client: DynamoDBClient) {
 
 async function run(file: string, asOf: string) {
   quietLocalTelemetry();
-  let writes = { writes: 0, changeRecords: 0, groups: 0 };
+  let writes = { writes: 0, changeRecords: 0, groups: 0, aggregates: 0 };
   const runtime = await startLocalRuntime({
     onDynamoClient: (client) => {
       writes = countSupplierWrites(client);
@@ -91,6 +92,7 @@ async function run(file: string, asOf: string) {
     const writesBefore = writes.writes;
     const recordsBefore = writes.changeRecords;
     const groupsBefore = writes.groups;
+    const aggregatesBefore = writes.aggregates;
     const p = runtime.policy;
 
     // The notifier is another function in AWS: its queue takes the change events (what PutEvents costs the writers is
@@ -109,6 +111,7 @@ async function run(file: string, asOf: string) {
     const runWrites = writes.writes - writesBefore;
     const runSingleRecords = writes.changeRecords - recordsBefore;
     const runGroupWrites = writes.groups - groupsBefore;
+    const runAggregateWrites = writes.aggregates - aggregatesBefore;
     // The records the run left, as the change feed lists them (single records and those in its pages' groups).
     const log = new DynamoDbChangeLog(runtime.dynamo.client, runtime.dynamo.tableName);
     let runChangeRecords = 0;
@@ -169,6 +172,7 @@ async function run(file: string, asOf: string) {
       runChangeRecords,
       runSingleRecords,
       runGroupWrites,
+      runAggregateWrites,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {

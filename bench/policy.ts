@@ -34,6 +34,8 @@ interface Run {
   /** Of the run's writes: single change records beside their suppliers, and change groups' parts. */
   runSingleRecords: number;
   runGroupWrites: number;
+  /** Portfolio aggregate deltas written (one per page and tenant with a moved supplier): not supplier writes. */
+  runAggregateWrites: number;
   maxRssMb: number;
   counts: {
     examined: number;
@@ -99,6 +101,11 @@ export const policyBench: Benchmark = {
         'Change records per changed supplier `policy.change_records_per_changed_supplier`',
         `${recordsPerChanged.toFixed(2)} (${fmtInt(r.runChangeRecords)} records in the feed: ${fmtInt(r.runGroupWrites)} change group writes, ${fmtInt(r.runSingleRecords)} records beside their suppliers)`,
         `≤ 1 ${met(recordsPerChanged <= 1)}`,
+      ],
+      [
+        'Portfolio aggregate delta writes (apart from the above)',
+        `${fmtInt(r.runAggregateWrites)} (one per page and tenant with a moved supplier)`,
+        '',
       ],
       ['Missed (stored ≠ fresh scoring) `policy.missed`', `${r.missed}`, `0 ${met(r.missed === 0)}`],
       ['Run counts', `examined ${fmtInt(c.examined)}, rescored ${fmtInt(c.rescored)}, failed ${c.failed}`, ''],

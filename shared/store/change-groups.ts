@@ -65,16 +65,19 @@ export const MAX_GROUP_HOPS = 1_000;
 export const GROUP_FRESH_MS = CHANGE_LOG.settleMs / 2;
 
 /**
- * Quality 10, not 11: on the store bench's chunks (~125 KB of JSON) 11 takes ~3x the CPU (~470 against ~150 ms a chunk
- * on a loaded machine) for 3% fewer bytes (6.95 against 7.05 write units a group); 9 and below lose ~10%. The CPU a
- * chunk spends at 11 costs more than the write units it saves.
+ * Brotli quality by what a group collects. An upload chunk's group (~125 KB of JSON on the store bench): 10, not 11,
+ * which takes ~3x the CPU (~470 against ~150 ms a chunk on a loaded machine) for 3% fewer bytes (6.95 against 7.05
+ * write units a group); 9 and below lose ~10%. A rescore page's group holds a page's moved suppliers of one tenant
+ * (about 9 records on the policy bench, 1–2 KB compressed): 5, several times faster than 10 (its compression was 16% of
+ * the policy run's CPU at 10) for ~10% more bytes, which at this size rarely reaches another write unit (1 KB each).
  */
-const COMPRESSION = {
+const QUALITY: Record<GroupOrigin['kind'], number> = { chunk: 10, page: 5 };
+const compression = (kind: GroupOrigin['kind']) => ({
   params: {
-    [constants.BROTLI_PARAM_QUALITY]: 10,
+    [constants.BROTLI_PARAM_QUALITY]: QUALITY[kind],
     [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
   },
-} as const;
+});
 
 /** Where a group lives: its origin, and the time its first writer chose (the records' recorded time). */
 export interface GroupKey {
@@ -89,14 +92,15 @@ export interface GroupContent {
   links: Map<string, string>;
 }
 
-const compress = (value: unknown): Uint8Array => brotliCompressSync(JSON.stringify(value), COMPRESSION);
+const compress = (value: unknown, kind: GroupOrigin['kind']): Uint8Array =>
+  brotliCompressSync(JSON.stringify(value), compression(kind));
 const expand = (value: unknown): unknown => JSON.parse(brotliDecompressSync(value as Uint8Array).toString('utf8'));
 
 export const decodeGroup = (value: unknown): ChangeRecord[] => expand(value) as ChangeRecord[];
 
-function bodyOf(content: GroupContent): Record<string, unknown> {
-  const body: Record<string, unknown> = { [GROUP_ATTRIBUTE]: compress(content.records) };
-  if (content.links.size > 0) body[LINKS_ATTRIBUTE] = compress([...content.links]);
+function bodyOf(content: GroupContent, kind: GroupOrigin['kind']): Record<string, unknown> {
+  const body: Record<string, unknown> = { [GROUP_ATTRIBUTE]: compress(content.records, kind) };
+  if (content.links.size > 0) body[LINKS_ATTRIBUTE] = compress([...content.links], kind);
   return body;
 }
 
@@ -201,14 +205,15 @@ export async function putChangeGroup(
     if (missing.records.length === 0 && missing.links.size === 0) return 0;
     const at = now();
     if (at.getTime() - Date.parse(key.recordedAt) < GROUP_FRESH_MS) {
-      if (await putNew(doc, tableName, partItem(key, part, key.recordedAt, bodyOf(missing))))
+      if (await putNew(doc, tableName, partItem(key, part, key.recordedAt, bodyOf(missing, key.origin.kind))))
         return missing.records.length;
     } else {
       // The pointer claims the part first: a writer that finds it without its records settles it empty, so the
       // records land at most once, where the pointer says.
       const movedTo = at.toISOString();
       if (await putNew(doc, tableName, partItem(key, part, key.recordedAt, { [MOVED_ATTRIBUTE]: movedTo }))) {
-        if (await putNew(doc, tableName, partItem(key, part, movedTo, bodyOf(missing)))) return missing.records.length;
+        if (await putNew(doc, tableName, partItem(key, part, movedTo, bodyOf(missing, key.origin.kind))))
+          return missing.records.length;
       }
     }
     // Another delivery wrote this part: keep only what no part holds, and try the next free part.
