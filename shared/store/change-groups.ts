@@ -71,13 +71,13 @@ export const GROUP_FRESH_MS = CHANGE_LOG.settleMs / 2;
  * (about 9 records on the policy bench, 1–2 KB compressed): 5, several times faster than 10 (its compression was 16% of
  * the policy run's CPU at 10) for ~10% more bytes, which at this size rarely reaches another write unit (1 KB each).
  */
-const QUALITY: Record<GroupOrigin['kind'], number> = { chunk: 10, page: 5 };
-const compression = (kind: GroupOrigin['kind']) => ({
-  params: {
-    [constants.BROTLI_PARAM_QUALITY]: QUALITY[kind],
-    [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-  },
+const brotliText = (quality: number) => ({
+  params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
 });
+const COMPRESSION: Record<GroupOrigin['kind'], ReturnType<typeof brotliText>> = {
+  chunk: brotliText(10),
+  page: brotliText(5),
+};
 
 /** Where a group lives: its origin, and the time its first writer chose (the records' recorded time). */
 export interface GroupKey {
@@ -93,7 +93,7 @@ export interface GroupContent {
 }
 
 const compress = (value: unknown, kind: GroupOrigin['kind']): Uint8Array =>
-  brotliCompressSync(JSON.stringify(value), compression(kind));
+  brotliCompressSync(JSON.stringify(value), COMPRESSION[kind]);
 const expand = (value: unknown): unknown => JSON.parse(brotliDecompressSync(value as Uint8Array).toString('utf8'));
 
 export const decodeGroup = (value: unknown): ChangeRecord[] => expand(value) as ChangeRecord[];

@@ -33,6 +33,16 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
+/** A batch of tenant acme as an upload creates it. */
+const newBatch = (batchId: string) => ({
+  tenant: 'acme',
+  batchId,
+  source: null,
+  asOf: null,
+  buyerCountry: 'US',
+  inputVersion: 1,
+});
+
 const result: fc.Arbitrary<PutScoredResult> = fc
   .record({ stored: fc.nat(4), superseded: fc.nat(2) })
   .map(({ stored, superseded }) => ({ stored, superseded, rowsStored: stored * 2, rowsSuperseded: superseded }));
@@ -104,7 +114,7 @@ describe('the DynamoDB batch repository', () => {
           async ({ events }) => {
             const batchId = `b-${++runs}`;
             const fake = new FakeBatches();
-            const created = { tenant: 'acme', batchId, source: null, asOf: null, buyerCountry: 'US', inputVersion: 1 };
+            const created = newBatch(batchId);
             await store().createBatch(created);
             await fake.createBatch(created);
             for (const e of events) {
@@ -124,14 +134,7 @@ describe('the DynamoDB batch repository', () => {
     const batchId = 'many-chunks';
     // Unfolded, their marks alone would be ~7 KB: 7 write units a count by the end (~100 KB at a million rows).
     const chunks = 1_000;
-    await batches.createBatch({
-      tenant: 'acme',
-      batchId,
-      source: null,
-      asOf: null,
-      buyerCountry: 'US',
-      inputVersion: 1,
-    });
+    await batches.createBatch(newBatch(batchId));
     const one = { stored: 70, superseded: 0, rowsStored: 140, rowsSuperseded: 0 };
     let largest = 0;
     // Ten at a time, out of order within each wave, one in ten delivered twice at once.
@@ -172,14 +175,7 @@ describe('a batch whose last chunk was counted but which was not closed', () => 
     );
     const cut = new DynamoDbBatches(cutClient, dynamo.tableName);
     const batchId = 'cut-off';
-    await batches.createBatch({
-      tenant: 'acme',
-      batchId,
-      source: null,
-      asOf: null,
-      buyerCountry: 'US',
-      inputVersion: 1,
-    });
+    await batches.createBatch(newBatch(batchId));
     await batches.recordBatchQueued('acme', batchId, {
       rows: 4,
       accepted: 4,
